@@ -1,0 +1,1 @@
+"""Sweeps, format comparisons, sensitivity analysis and backtests."""

@@ -1,0 +1,1 @@
+"""Built-in, sourced cases (YAML files in this package)."""

@@ -1,0 +1,38 @@
+"""Entry point: ``accord``. Each group of commands lives in its own module and is registered here."""
+
+from __future__ import annotations
+
+import typer
+
+from accord import __version__
+from accord.cli import scenario_cmds
+
+app = typer.Typer(
+    name="accord",
+    help="Model, replay and compare multilateral peace mediation (built-in case: the OSCE Minsk Group).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"accord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """accord command line."""
+
+
+app.command("cases")(scenario_cmds.cases)
+app.command("validate")(scenario_cmds.validate)
+app.command("show")(scenario_cmds.show)
+
+
+def main() -> None:
+    app()

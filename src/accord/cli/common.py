@@ -1,0 +1,28 @@
+"""Shared CLI helpers: one console, and turning a bad scenario into exit code 2 without a traceback."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from accord.scenario import Scenario, ScenarioError, load_scenario
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def load_or_exit(case_or_path: str) -> Scenario:
+    """Load a scenario, or print every located problem and exit 2."""
+    try:
+        return load_scenario(case_or_path)
+    except ScenarioError as e:
+        fail(str(e))

@@ -1,0 +1,1 @@
+"""Mediation formats, decision rules, proposal makers and ratification."""

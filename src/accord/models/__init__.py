@@ -1,0 +1,1 @@
+"""Bargaining models: forecast outcomes from capabilities, positions and saliences."""

@@ -1,0 +1,446 @@
+"""The scenario file format, as pydantic models.
+
+A scenario is plain data: meta, issues, actors, formats, proposals, events, parameters and
+the sources every number rests on. Validation here checks each field on its own; checks that
+span fields (an actor id a proposal refers to, a source a number cites) live in
+:mod:`accord.scenario.references`, so that every error can point at the line that causes it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from accord.scenario.quantity import Quantity, in_range
+
+# -- basic types ----------------------------------------------------------------------
+
+_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _check_id(v: str) -> str:
+    if not _ID_RE.match(v):
+        raise PydanticCustomError(
+            "id_format",
+            "expected an id of letters, digits, '-', '_' or '.', starting with a letter "
+            "(at most 64 characters), found '{found}'",
+            {"found": v[:80]},
+        )
+    return v
+
+
+def _check_date(v: str) -> str:
+    m = _DATE_RE.match(v)
+    if not m:
+        raise PydanticCustomError(
+            "date_format",
+            "expected a date YYYY, YYYY-MM or YYYY-MM-DD, found '{found}'",
+            {"found": v[:80]},
+        )
+    _, month, day = m.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise PydanticCustomError("date_format", "expected a month 01-12, found '{found}'", {"found": v})
+    if day is not None and not 1 <= int(day) <= 31:
+        raise PydanticCustomError("date_format", "expected a day 01-31, found '{found}'", {"found": v})
+    return v
+
+
+def _date_from_number(v: Any) -> Any:
+    # `start: 1992` arrives from YAML as an int
+    return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Date = Annotated[str, BeforeValidator(_date_from_number), AfterValidator(_check_date)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+Position = Annotated[Quantity, AfterValidator(in_range(0, 100, "a position"))]
+Salience = Annotated[Quantity, AfterValidator(in_range(0, 1, "a salience"))]
+Share = Annotated[Quantity, AfterValidator(in_range(0, 1, "a share"))]
+NonNegative = Annotated[Quantity, AfterValidator(in_range(0, float("inf"), "a number"))]
+
+
+def date_to_year(d: str) -> float:
+    """Decimal year of a date string: ``'1997-07'`` -> 1997.5 (start of month)."""
+    m = _DATE_RE.match(d)
+    if not m:
+        raise ValueError(f"not a date: {d!r}")
+    year, month, day = m.groups()
+    y = float(year)
+    if month is not None:
+        y += (int(month) - 1) / 12.0
+    if day is not None:
+        y += (int(day) - 1) / 365.0
+    return y
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# -- sources ---------------------------------------------------------------------------
+
+
+class Source(Strict):
+    """Where numbers come from: a seed document with a verbatim quote, a data set row, or a paper."""
+
+    kind: Literal["seed", "dataset", "literature"]
+    seed: str | None = Field(default=None, description="seed file name (kind: seed)")
+    quote: Text | None = Field(default=None, description="exact sentence quoted from the seed")
+    dataset: str | None = Field(default=None, description="data set name (kind: dataset)")
+    row: str | None = Field(default=None, description="row/column of the data set used")
+    citation: Text | None = Field(default=None, description="full reference")
+    url: str | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> Source:
+        need = {"seed": ("seed", "quote"), "dataset": ("dataset", "row"), "literature": ("citation",)}
+        missing = [f for f in need[self.kind] if getattr(self, f) is None]
+        if missing:
+            raise PydanticCustomError(
+                "source_fields",
+                "expected {fields} for a source of kind {kind}, missing {missing}",
+                {"fields": ", ".join(need[self.kind]), "kind": self.kind, "missing": ", ".join(missing)},
+            )
+        return self
+
+
+# -- meta, issues ----------------------------------------------------------------------
+
+
+class Meta(Strict):
+    name: Id
+    title: Text
+    description: Text | None = None
+    start: Date
+    end: Date
+    step: Literal["year", "half-year", "quarter", "month"] = "year"
+    version: str | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Meta:
+        if date_to_year(self.end) <= date_to_year(self.start):
+            raise PydanticCustomError(
+                "date_order",
+                "expected end after start, found start={s} end={e}",
+                {"s": self.start, "e": self.end},
+            )
+        return self
+
+    @property
+    def steps_per_year(self) -> int:
+        return {"year": 1, "half-year": 2, "quarter": 4, "month": 12}[self.step]
+
+
+class Issue(Strict):
+    """A dimension of the dispute on a 0-100 scale whose endpoints are defined in words."""
+
+    id: Id
+    label: Text
+    low: Text = Field(description="what 0 means")
+    high: Text = Field(description="what 100 means")
+    description: Text | None = None
+    status_quo: Position | None = Field(default=None, description="position of the status quo at start")
+
+
+# -- actors ----------------------------------------------------------------------------
+
+ActorKind = Literal["state", "de-facto-authority", "organisation", "group", "person"]
+Role = Literal[
+    "party",
+    "mediator",
+    "co-chair",
+    "participating-state",
+    "guarantor",
+    "observer",
+    "monitor",
+    "affected",
+    "sponsor",
+]
+
+
+class Series(Strict):
+    """A yearly series, e.g. military expenditure; one provenance for all its numbers."""
+
+    series: dict[int, float] = Field(min_length=1)
+    unit: str | None = None
+    source: str | None = None
+    assumption: str | None = None
+    scale: float = 1.0
+
+    @field_validator("series")
+    @classmethod
+    def _years_and_values(cls, v: dict[int, float]) -> dict[int, float]:
+        for year, x in v.items():
+            if not 1800 <= year <= 2200:
+                raise PydanticCustomError("series_year", "expected years between 1800 and 2200, found {y}", {"y": year})
+            if not x >= 0:
+                raise PydanticCustomError(
+                    "out_of_range",
+                    "expected a non-negative capability in every year, found {x} in {y}",
+                    {"x": x, "y": year},
+                )
+        return dict(sorted(v.items()))
+
+    @model_validator(mode="after")
+    def _one_provenance(self) -> Series:
+        if self.source is not None and self.assumption is not None:
+            raise PydanticCustomError("provenance", "expected either source or assumption, found both", {})
+        if not self.scale >= 0:
+            raise PydanticCustomError("out_of_range", "expected a non-negative scale, found {s}", {"s": self.scale})
+        return self
+
+    def at(self, year: float) -> float:
+        """Value at a (decimal) year: linear interpolation, held flat beyond the ends."""
+        years = list(self.series)
+        vals = list(self.series.values())
+        import numpy as np
+
+        return float(np.interp(year, years, vals)) * self.scale
+
+
+def _capability_kind(data: Any) -> str:
+    # called on raw YAML data when validating and on the model when serializing
+    return "series" if isinstance(data, Series) or (isinstance(data, dict) and "series" in data) else "quantity"
+
+
+Capability = Annotated[
+    Annotated[Series, Tag("series")] | Annotated[NonNegative, Tag("quantity")],
+    Discriminator(_capability_kind),
+]
+
+
+class Domestic(Strict):
+    """Two-level-game parameters of a party's leader (Putnam 1988)."""
+
+    win_set: NonNegative | None = Field(
+        default=None,
+        description="how far (0-100 scale points, salience-weighted) a deal may "
+        "stray from the actor's position and still be ratified at home",
+    )
+    mood: Annotated[Quantity, AfterValidator(in_range(-1, 1, "a public mood"))] | None = Field(
+        default=None, description="-1 hawkish to +1 conciliatory public"
+    )
+    removal_risk: Share | None = Field(
+        default=None, description="probability a leader who concedes beyond the win-set loses office"
+    )
+
+
+class Actor(Strict):
+    id: Id
+    name: Text
+    kind: ActorKind
+    capability: Capability | None = None
+    roles: list[Role] = Field(default_factory=list)
+    positions: dict[Id, Position] = Field(default_factory=dict)
+    salience: dict[Id, Salience] = Field(default_factory=dict)
+    domestic: Domestic | None = None
+    member_since: int | None = Field(default=None, description="year joined the organisation")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _position_salience_pairs(self) -> Actor:
+        if set(self.positions) != set(self.salience):
+            only_p = sorted(set(self.positions) - set(self.salience))
+            only_s = sorted(set(self.salience) - set(self.positions))
+            parts = []
+            if only_p:
+                parts.append("salience missing for " + ", ".join(only_p))
+            if only_s:
+                parts.append("position missing for " + ", ".join(only_s))
+            raise PydanticCustomError(
+                "stance_pairs",
+                "expected a position and a salience for each issue, found {what}",
+                {"what": "; ".join(parts)},
+            )
+        if len(set(self.roles)) != len(self.roles):
+            raise PydanticCustomError("duplicate", "expected each role once, found a repeat", {})
+        return self
+
+    def capability_at(self, year: float) -> float:
+        """Nominal capability at a decimal year (0 when none is given)."""
+        if self.capability is None:
+            return 0.0
+        if isinstance(self.capability, Series):
+            return self.capability.at(year)
+        return self.capability.nominal
+
+
+# -- formats ---------------------------------------------------------------------------
+
+
+class DecisionRule(Strict):
+    kind: Literal["consensus", "majority", "unanimity-of-parties"]
+    threshold: Share | None = Field(default=None, description="share of votes needed (majority)")
+    voters: list[Role | Id] = Field(default_factory=lambda: ["party"], description="roles or actor ids that vote")
+
+    @model_validator(mode="after")
+    def _threshold(self) -> DecisionRule:
+        if self.kind == "majority" and self.threshold is None:
+            raise PydanticCustomError("threshold", "expected a threshold for a majority rule, found none", {})
+        if self.kind != "majority" and self.threshold is not None:
+            raise PydanticCustomError(
+                "threshold", "expected no threshold for a {kind} rule, found one", {"kind": self.kind}
+            )
+        return self
+
+
+class Format(Strict):
+    """Who sits at the table, who proposes, and how the table decides."""
+
+    id: Id
+    label: Text
+    extends: Id | None = Field(default=None, description="a built-in or earlier format to start from")
+    table: list[Role | Id] = Field(default_factory=list, description="roles or actor ids at the table")
+    proposers: list[Role | Id] = Field(default_factory=list, description="roles or actor ids who propose")
+    decision: DecisionRule | None = None
+    organisation_decisions: DecisionRule | None = Field(
+        default=None, description="rule for mandates, budgets and field offices"
+    )
+    monitoring: Share | None = Field(default=None, description="ceasefire monitoring capacity 0-1")
+    leak_risk: Share | None = Field(default=None, description="probability a draft leaks per round")
+    parameters: dict[Id, Quantity] = Field(default_factory=dict)
+    note: Text | None = None
+
+
+# -- proposals and events --------------------------------------------------------------
+
+
+class TermValue(Quantity):
+    """A proposal's term on one issue: a point (or a distribution), optionally with a range.
+
+    ``range`` is what a *principles* proposal leaves open: the final value lies in it and is
+    decided later (e.g. by a binding expression of will)."""
+
+    range: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> TermValue:
+        if self.range is not None and (len(self.range) != 2 or not (0 <= self.range[0] <= self.range[1] <= 100)):
+            raise PydanticCustomError(
+                "out_of_range",
+                "expected a range [low, high] with 0 <= low <= high <= 100, found {r}",
+                {"r": self.range},
+            )
+        return self
+
+
+Term = Annotated[TermValue, AfterValidator(in_range(0, 100, "a term"))]
+
+
+ProposalKind = Literal["package", "phased", "common-state", "principles"]
+
+
+class Deferral(Strict):
+    issues: list[Id] = Field(min_length=1)
+    until: Date | None = None
+    trigger: str | None = None
+
+
+class Proposal(Strict):
+    id: Id
+    label: Text
+    sponsor: list[Id] = Field(min_length=1)
+    date: Date
+    kind: ProposalKind
+    terms: dict[Id, Term] = Field(min_length=1)
+    deferred: Deferral | None = None
+    source: str | None = None
+    note: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sponsor_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("sponsor"), str):
+            return {**data, "sponsor": [data["sponsor"]]}
+        return data
+
+
+EventKind = Literal[
+    "ceasefire",
+    "escalation",
+    "war",
+    "war-end",
+    "statement",
+    "resignation",
+    "leak",
+    "office-closure",
+    "format-dispute",
+    "format-change",
+    "mediator-breakup",
+    "bilateral-talks",
+    "border-commission",
+    "offer-refused",
+    "constitutional-claim",
+    "election",
+    "other",
+]
+
+
+class Event(Strict):
+    id: Id
+    date: Date
+    kind: EventKind
+    label: Text
+    actors: list[Id] = Field(default_factory=list)
+    effects: dict[Id, Quantity] = Field(default_factory=dict, description="named effects, e.g. monitoring")
+    status_quo: dict[Id, Position] = Field(default_factory=dict, description="new status quo per issue")
+    switch_format: Id | None = None
+    source: str | None = None
+    note: Text | None = None
+
+
+# -- the scenario ----------------------------------------------------------------------
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    meta: Meta
+    issues: list[Issue] = Field(min_length=1)
+    actors: list[Actor] = Field(min_length=1)
+    formats: list[Format] = Field(default_factory=list)
+    proposals: list[Proposal] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    parameters: dict[Id, Quantity] = Field(default_factory=dict)
+    sources: dict[Id, Source] = Field(default_factory=dict)
+    assumptions: dict[Id, Text] = Field(default_factory=dict)
+
+    # -- lookups -----------------------------------------------------------------------
+    @property
+    def issue_ids(self) -> list[str]:
+        return [i.id for i in self.issues]
+
+    @property
+    def actor_ids(self) -> list[str]:
+        return [a.id for a in self.actors]
+
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def format(self, format_id: str) -> Format:
+        for f in self.formats:
+            if f.id == format_id:
+                return f
+        raise KeyError(format_id)
+
+    def actors_with_role(self, role: str) -> list[Actor]:
+        return [a for a in self.actors if role in a.roles]

@@ -1,0 +1,1 @@
+"""The replay loop: time steps, events, war and its outcome."""
