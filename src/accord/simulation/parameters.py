@@ -229,7 +229,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ),
     ParameterSpec(
         "salience_winset",
-        1.0,
+        0.5,
         "1",
         0.0,
         1.0,
@@ -371,6 +371,15 @@ _SPECS: tuple[ParameterSpec, ...] = (
         1.0,
         "1: an agreement is signed at a conference that convenes only by the organisation's decision rule (Minsk Conference); any voter worse off can block.",
         "assumption (seed 001: the Minsk Conference, never convened)",
+    ),
+    ParameterSpec(
+        "conference_tolerance",
+        0.05,
+        "utility",
+        0.0,
+        1.0,
+        "At a signing conference, a voter of the organisation blocks convening only if the deal leaves it worse than the status quo by more than this.",
+        "assumption",
     ),
     ParameterSpec(
         "concession_rate",
