@@ -101,7 +101,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ),
     ParameterSpec(
         "hazard_incentive",
-        1.0,
+        0.2,
         "per year per utility",
         0.0,
         _INF,
@@ -110,7 +110,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ),
     ParameterSpec(
         "hazard_shift",
-        2.0,
+        1.0,
         "per year per (change in P(win) per year)",
         0.0,
         _INF,
@@ -187,7 +187,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         "share per veto year",
         0.0,
         1.0,
-        "Monitoring capacity lost in a year in which the organisation's mandate/budget/field-office decision is blocked.",
+        "Share of monitoring capacity lost in a year in which the organisation's mandate/budget/field-office decision is blocked (and at an office closure event).",
         "assumption (seed 001: offices closed 2014-2017 after objections under consensus)",
     ),
     ParameterSpec(
