@@ -218,6 +218,17 @@ def _first(fp: dict[str, np.ndarray], cur: dict[str, np.ndarray]) -> Callable[[s
     return lambda n: float(fp.get(n, cur[n])[0])
 
 
+def _leverage(
+    sponsors: list[int], parties: np.ndarray, cap: np.ndarray, mediators: np.ndarray, leverage: np.ndarray
+) -> np.ndarray:
+    """A proposal's mediator inducement ``(D,)``: ``leverage`` times the sponsoring mediators' share
+    of the capability of the mediators at the table (Kydd 2003: leverage backs a mediator's text)."""
+    spons = np.zeros(parties.shape[0], dtype=bool)
+    spons[[s for s in sponsors if not parties[s]]] = True
+    share = (cap * spons).sum(axis=1) / np.maximum((cap * mediators).sum(axis=1), 1e-12)
+    return np.asarray(leverage * share)
+
+
 # -- the kernel -----------------------------------------------------------------------------
 
 
@@ -589,6 +600,12 @@ def run_batch(
             voters = spec.voters & ~excluded
             reservation = np.maximum(u_sq, u_war)
             cand = u_cand = dist_cand = None
+            # drafting needs the utilities of the table and the voters only (not of, say, all 57
+            # participating states): restrict the actor axis to them
+            rel = np.flatnonzero(at_table | voters)
+            rel_at = {int(a): n for n, a in enumerate(rel)}
+            mediators_here = at_table & ~parties
+
             for j, (what, payload) in enumerate(slot_lists[fi]):
                 live = active & ~agreed
                 if what != "scheduled":
@@ -615,17 +632,18 @@ def run_batch(
                     sponsors = list(payload)
                     if cand is None:
                         cand = candidates(sq, np.maximum(cap, 1e-9), pos, sal, at_table)
-                        dist_cand = weighted_distance(cand, cand, pos, sal)
+                        dist_cand = weighted_distance(cand, cand, pos[:, rel], sal[:, rel])
                         u_cand = 1.0 - dist_cand / 100.0
                     assert u_cand is not None and dist_cand is not None
-                    r_hat = reservation + cur["mediator_noise"][:, None] * noise[j]
+                    r_hat = (reservation + cur["mediator_noise"][:, None] * noise[j])[:, rel]
+                    r_hat = np.where(np.isfinite(r_hat), r_hat, 0.0)
                     bias = cur["mediator_bias"]
                     if what == "nash":
                         point, exists = nash_choice(
                             cand,
                             u_cand,
-                            np.where(np.isfinite(r_hat), r_hat, 0.0),
-                            voters & parties if (voters & parties).any() else voters,
+                            r_hat,
+                            (voters & parties)[rel] if (voters & parties).any() else voters[rel],
                         )
                         live = live & exists
                         pid = "gen.nash"
@@ -645,7 +663,13 @@ def run_batch(
                         drafts = []
                         weights = []
                         for m in map(int, sponsors):
-                            lev = cur["mediator_leverage"] * (0.0 if parties[m] else 1.0)
+                            lev = _leverage(
+                                sponsors if what == "joint" else [m],
+                                parties,
+                                cap,
+                                mediators_here,
+                                cur["mediator_leverage"],
+                            )
                             fallback = (1.0 - bias[:, None]) * comp + bias[:, None] * pos[:, m]
                             drafts.append(
                                 choose_draft(
@@ -653,11 +677,11 @@ def run_batch(
                                     u_cand,
                                     dist_cand,
                                     r_hat,
-                                    winset_hat,
-                                    proposer=m,
+                                    winset_hat[:, rel],
+                                    proposer=rel_at[m],
                                     proposer_is_party=bool(parties[m]),
-                                    voters=voters,
-                                    parties=parties,
+                                    voters=voters[rel],
+                                    parties=parties[rel],
                                     kind=spec.decision_kind,
                                     threshold=spec.threshold,
                                     margin=cur["acceptance_margin"],
@@ -689,12 +713,11 @@ def run_batch(
                 pk = (par(fi, "peacekeeping") > 0.5) & prop.peacekeeping
                 cred = np.clip(cur["deferred_credibility"] + cur["peacekeeping_credibility"] * pk, 0.0, 1.0)
                 value, dist, lo, hi = value_of(prop, sq, pos, sal, cred, point)
-                # a mediator's inducement, shared by its capability among the mediators at the table
-                med = at_table & ~parties
-                spons_med = np.zeros(A, dtype=bool)
-                spons_med[[s for s in prop.sponsors if not parties[s]]] = True
-                share = (cap * spons_med).sum(axis=1) / np.maximum((cap * med).sum(axis=1), 1e-12)
-                value = value + (cur["mediator_leverage"] * share)[:, None] * parties[None, :]
+                value = (
+                    value
+                    + _leverage(list(prop.sponsors), parties, cap, mediators_here, cur["mediator_leverage"])[:, None]
+                    * parties[None, :]
+                )
                 settled = ~np.isnan(prop.point[0]) if prop.point.ndim == 2 else np.ones(I, dtype=bool)
                 mean_sal = sal[:, :, settled].mean(axis=2) if settled.any() else sal.mean(axis=2)
                 leaked_row = leaked[:, None] | leaked_actors[None, :]
