@@ -47,6 +47,7 @@ from accord.mechanisms.utility import utility, weighted_distance
 from accord.models.compromise import compromise_position
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario, Series, date_to_year
+from accord.simulation import war
 from accord.simulation.inputs import draw_inputs
 from accord.simulation.parameters import PARAMETERS, unknown_parameters
 
@@ -359,23 +360,13 @@ def run_batch(
         comp = compromise_position(np.maximum(capability(start), 1e-9), pos, sal)
         sq = np.where(np.isnan(sq), np.where(np.isnan(comp), 50.0, comp), sq)
 
-    # the two sides of a war: the parties with the lowest and highest mean position, and the
-    # combatants closer to each (nominal values, so sides are the same in every draw)
-    mean_pos = (pos[0] * sal[0]).sum(axis=1) / np.maximum(sal[0].sum(axis=1), 1e-12)
-    party_idx = np.flatnonzero(parties & (sal[0].sum(axis=1) > 0))
-    can_war = party_idx.size >= 2 and combat.sum() >= 2
-    if can_war:
-        lead_lo = int(party_idx[np.argmin(mean_pos[party_idx])])
-        lead_hi = int(party_idx[np.argmax(mean_pos[party_idx])])
-        d_lo = np.abs(pos[0] - pos[0, lead_lo]).sum(axis=1)
-        d_hi = np.abs(pos[0] - pos[0, lead_hi]).sum(axis=1)
-        side_hi = combat & (d_hi < d_lo)
-        side_lo = combat & ~side_hi
-        side_hi[lead_hi], side_lo[lead_hi] = True, False
-        side_lo[lead_lo], side_hi[lead_lo] = True, False
-    else:
-        lead_lo = lead_hi = 0
-        side_hi = side_lo = np.zeros(A, dtype=bool)
+    # the two sides of a war, from draw 0 (sides are the same in every draw)
+    war_sides = war.sides(pos[0], sal[0], parties, combat)
+    can_war = war_sides is not None
+    lead_lo = war_sides.lead_low if war_sides is not None else 0
+    lead_hi = war_sides.lead_high if war_sides is not None else 0
+    side_lo = war_sides.low if war_sides is not None else np.zeros(A, dtype=bool)
+    side_hi = war_sides.high if war_sides is not None else np.zeros(A, dtype=bool)
 
     proposals = _compile_proposals(scenario, values, D)
     gen_labels: list[str] = []
@@ -491,21 +482,14 @@ def run_batch(
         # 2. power and war values
         cap = capability(t)
         u_sq = utility(sq[:, None], sq[:, None], pos, sal)[:, 0]
-        if can_war:
-            expo = cur["contest_exponent"]
-            c_hi = (cap * side_hi).sum(axis=1) ** expo
-            c_lo = (cap * side_lo).sum(axis=1) ** expo
-            with np.errstate(invalid="ignore", divide="ignore"):
-                p_hi = np.where(c_hi + c_lo > 0, c_hi / (c_hi + c_lo), 0.5)
-            gain = cur["war_gain"][:, None]
-            x_hi = sq + gain * (pos[:, lead_hi] - sq)
-            x_lo = sq + gain * (pos[:, lead_lo] - sq)
+        if war_sides is not None:
+            p_hi = war.win_probability(cap, war_sides, cur["contest_exponent"])
+            x_hi, x_lo = war.war_outcomes(sq, pos, war_sides, cur["war_gain"])
             u_hi = utility(x_hi[:, None], x_hi[:, None], pos, sal)[:, 0]
             u_lo = utility(x_lo[:, None], x_lo[:, None], pos, sal)[:, 0]
             p_side = np.where(side_hi[None, :], p_hi[:, None], 1.0 - p_hi[:, None])
-            ev_war = p_hi[:, None] * u_hi + (1.0 - p_hi[:, None]) * u_lo - cur["war_cost"][:, None]
-            u_war = np.where(combat[None, :], ev_war, -np.inf)
-            incentive = np.where(combat[None, :], ev_war - u_sq, -np.inf)
+            u_war = war.war_values(p_hi, u_hi, u_lo, combat, cur["war_cost"])
+            incentive = u_war - u_sq
             tension = np.maximum(incentive.max(axis=1), 0.0)
             shift = np.zeros(D) if p_prev is None else np.abs(p_hi - p_prev) / dt
             p_prev = p_hi
@@ -841,35 +825,39 @@ def run_batch(
             pend_time = np.where(falls, np.nan, pend_time)
 
         # 7. war onset
-        hazard = (
-            cur["hazard_base"]
-            + cur["hazard_incentive"] * tension
-            + cur["hazard_shift"] * shift
-            + cur["incident_hazard"] * incidents / dt
+        p_war = war.onset_probability(
+            base=cur["hazard_base"],
+            incentive=cur["hazard_incentive"],
+            tension=tension,
+            shift_weight=cur["hazard_shift"],
+            shift=shift,
+            incident_weight=cur["incident_hazard"],
+            incidents_per_year=incidents / dt,
+            agreement_factor=cur["agreement_hazard_factor"],
+            agreed=agreed,
+            dt=dt,
         )
-        hazard = np.where(agreed, hazard * cur["agreement_hazard_factor"], hazard)
-        p_war = 1.0 - np.exp(-hazard * dt) if can_war else np.zeros(D)
+        p_war = p_war if can_war else np.zeros(D)
         p_war = np.where(forced_war, 1.0, p_war)
         p_war_by[:, k] = p_war
-        war = (rng.random(D) < p_war) | forced_war
+        fight = (rng.random(D) < p_war) | forced_war
         u_win = rng.random(D)
-        if can_war and war.any():
+        if war_sides is not None and fight.any():
             hi_wins = u_win < p_hi
-            x_hi_now = sq + cur["war_gain"][:, None] * (pos[:, lead_hi] - sq)
-            x_lo_now = sq + cur["war_gain"][:, None] * (pos[:, lead_lo] - sq)
+            x_hi_now, x_lo_now = war.war_outcomes(sq, pos, war_sides, cur["war_gain"])
             outcome = np.where(hi_wins[:, None], x_hi_now, x_lo_now)
             has_forced = ~np.isnan(forced_sq)
             outcome = np.where(has_forced, forced_sq, outcome)
             closer_hi = np.abs(outcome - pos[:, lead_hi]).sum(axis=1) < np.abs(outcome - pos[:, lead_lo]).sum(axis=1)
             hi_wins = np.where(has_forced.any(axis=1), closer_hi, hi_wins)
-            sq = np.where(war[:, None], outcome, sq)
-            wars += war
-            first_war = np.where(war & np.isnan(first_war), t, first_war)
-            war_by[:, k] = war
+            sq = np.where(fight[:, None], outcome, sq)
+            wars += fight
+            first_war = np.where(fight & np.isnan(first_war), t, first_war)
+            war_by[:, k] = fight
             nxt = np.array([chain.index(s.after_war) if s.after_war is not None else fi for fi, s in enumerate(specs)])
             fmt_before = fmt
-            fmt = np.where(war, nxt[fmt], fmt)
-            if war[0]:
+            fmt = np.where(fight, nxt[fmt], fmt)
+            if fight[0]:
                 winner = actor_ids[lead_hi] if hi_wins[0] else actor_ids[lead_lo]
                 emit(
                     t,
