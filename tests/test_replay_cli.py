@@ -77,3 +77,12 @@ def test_unknown_parameter_in_file_exits_2(tmp_path: Path, example_text: str) ->
     r = runner.invoke(app, ["replay", str(bad)])
     assert r.exit_code == 2
     assert "war_cots" in r.output and "war_cost" in r.output
+
+
+def test_parameters_lists_every_engine_parameter() -> None:
+    from accord.simulation import PARAMETERS
+
+    r = runner.invoke(app, ["parameters"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0
+    for name in PARAMETERS:
+        assert name in r.output

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.scenario import load_scenario
 from accord.simulation import EngineError, replay, run_batch, uncertain_inputs
@@ -233,3 +235,61 @@ def test_example_replays_under_every_format() -> None:
         kinds = {e["kind"] for e in r.events}
         assert "start" in kinds and "proposal" in kinds, f
         assert r.summary["final_format"] in (f, "bilateral")
+
+
+def test_dated_events_switch_format_change_parameters_and_remove_mediators() -> None:
+    actors = [actor("P1", ["party"], 0), actor("P2", ["party"], 100), actor("M1", ["co-chair"], 50)]
+    events = [
+        {"id": "talks", "date": "2002", "kind": "format-change", "label": "direct talks", "switch_format": "bilateral"},
+        {
+            "id": "tense",
+            "date": "2003-06",
+            "kind": "escalation",
+            "label": "hazard jumps",
+            "effects": {"hazard_base": 1000},
+        },
+    ]
+    r = replay(scenario(actors, events=events), format="minsk-group")
+    assert r.trajectory["format"] == ["minsk-group", "minsk-group", "bilateral", "bilateral", "bilateral"]
+    assert [w["start"] for w in r.summary["wars"]][:1] == [2003.0]
+    assert r.trajectory["p_war"][:3] == [0.0, 0.0, 0.0] and r.trajectory["p_war"][3] == 1.0
+    # the co-chairs break up: their plan dated after the break-up is no longer tabled
+    breakup = [{"id": "split", "date": "2001", "kind": "mediator-breakup", "label": "troika ends", "actors": ["M1"]}]
+    r = replay(
+        scenario(actors, events=breakup, proposals=[proposal("late", "M1", 50, date="2002")]), format="minsk-group"
+    )
+    assert r.summary["proposals_tabled"] == 0
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    p1=st.floats(0, 100),
+    p2=st.floats(0, 100),
+    sq=st.floats(0, 100),
+    term=st.floats(0, 100),
+    hazard=st.floats(0, 2),
+    interval=st.sampled_from([0.0, 1.0]),
+    fmt=st.sampled_from(FORMATS),
+    seed=st.integers(0, 2**16),
+)
+def test_batch_invariants(
+    p1: float, p2: float, sq: float, term: float, hazard: float, interval: float, fmt: str, seed: int
+) -> None:
+    s = scenario(
+        [actor("P1", ["party"], p1), actor("P2", ["party"], p2), actor("M1", ["co-chair", "mediator"], (p1 + p2) / 2)],
+        status_quo=sq,
+        proposals=[proposal("deal", "M1", term)],
+        parameters={"hazard_base": hazard, "proposal_interval": interval, "defiance": 0.2},
+    )
+    b = run_batch(s, format=fmt, draws=8, seed=seed)
+    assert ((b.final_status_quo >= -1e-9) & (b.final_status_quo <= 100 + 1e-9)).all()
+    agreed = b.agreement
+    assert ((b.terms[agreed] >= -1e-9) & (b.terms[agreed] <= 100 + 1e-9)).all()
+    assert (b.agreement_by_year[:, -1] == agreed).all()
+    assert (np.diff(b.agreement_by_year.astype(int), axis=1) >= 0).all()  # once agreed, stays agreed
+    assert (b.war_by_year.sum(axis=1) == b.wars).all()
+    assert ((b.p_war_by_year >= 0) & (b.p_war_by_year <= 1)).all()
+    assert ((b.agreement_year[agreed] >= b.years[0]) & (b.agreement_year[agreed] < b.years[-1] + 1)).all()
+    assert np.isnan(b.agreement_year[~agreed]).all()
+    again = run_batch(s, format=fmt, draws=8, seed=seed)
+    assert np.array_equal(again.final_status_quo, b.final_status_quo) and np.array_equal(again.wars, b.wars)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import console, fail, load_or_exit
-from accord.simulation import EngineError, Replay, replay
+from accord.simulation import PARAMETERS, EngineError, Replay, replay
 
 
 def _describe(e: dict[str, Any]) -> str:
@@ -165,3 +165,13 @@ def replay_cmd(
         typer.echo(text)
     else:
         _print(r, quiet_incidents=not incidents)
+
+
+def parameters_cmd() -> None:
+    """List the engine parameters a scenario may set under `parameters:` (default, unit, meaning, reference)."""
+    table = Table(title="Engine parameters (scenario `parameters:`; a format's `parameters:` override them)")
+    for col in ("name", "default", "unit", "meaning", "reference"):
+        table.add_column(col, overflow="fold")
+    for p in PARAMETERS.values():
+        table.add_row(p.name, f"{p.default:g}", p.unit, p.meaning, p.reference)
+    console.print(table)
