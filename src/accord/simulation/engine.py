@@ -259,6 +259,10 @@ def run_batch(
     mediator: actor id of the mediator of a single-mediator format.
     log: called as ``log(t, kind, **details)`` for every happening in draw 0 (the replay's events).
 
+    Memory grows with ``D``: drafting holds about ``D · K · A_t · I`` floats (``K ≈ 11·(A_t + 1)``
+    candidate outcomes, ``A_t`` actors at the table), so split very large sweeps into batches
+    (``batch_index`` keeps their random streams independent).
+
     Raises
     ------
     EngineError: unknown parameter, effect, format or mediator.
@@ -566,13 +570,6 @@ def run_batch(
                 if "gen.nash" in labels:
                     slots.append(("nash", [m for m in proposers if not parties[m]]))
             slot_lists.append(slots)
-        n_slots = max((len(s) for s in slot_lists), default=0)
-        u_leak = rng.random((n_slots, D))
-        u_defy = rng.random((n_slots, D, A))
-        u_remove = rng.random((n_slots, D, A))
-        noise = rng.standard_normal((n_slots, D, A))
-        u_pend = rng.random((n_slots, D, I))
-        u_range = rng.random((n_slots, D, I))
         interval = cur["proposal_interval"]
         with np.errstate(invalid="ignore", divide="ignore"):
             due = (interval > 0) & (np.mod(k * dt + 1e-9, np.where(interval > 0, interval, 1.0)) < dt)
@@ -590,13 +587,16 @@ def run_batch(
             rel_at = {int(a): n for n, a in enumerate(rel)}
             mediators_here = at_table & ~parties
 
-            for j, (what, payload) in enumerate(slot_lists[fi]):
+            for what, payload in slot_lists[fi]:
                 live = active & ~agreed
                 if what != "scheduled":
                     live = live & due
                 if not live.any():
                     continue
-                leaked = u_leak[j] < leak_risk[:, fi]
+                # this slot's randomness, drawn in a fixed order (memory stays O(D·A))
+                leaked = rng.random(D) < leak_risk[:, fi]
+                u_defy, u_remove, noise = rng.random((D, A)), rng.random((D, A)), rng.standard_normal((D, A))
+                u_pend, u_range = rng.random((D, I)), rng.random((D, I))
                 winset_hat = dec.win_set(
                     winset_base,
                     winset_factor,
@@ -619,7 +619,7 @@ def run_batch(
                         dist_cand = weighted_distance(cand, cand, pos[:, rel], sal[:, rel])
                         u_cand = 1.0 - dist_cand / 100.0
                     assert u_cand is not None and dist_cand is not None
-                    r_hat = (reservation + cur["mediator_noise"][:, None] * noise[j])[:, rel]
+                    r_hat = (reservation + cur["mediator_noise"][:, None] * noise)[:, rel]
                     r_hat = np.where(np.isfinite(r_hat), r_hat, 0.0)
                     bias = cur["mediator_bias"]
                     if what == "nash":
@@ -724,8 +724,8 @@ def run_batch(
                     margin=cur["acceptance_margin"],
                     defiance=cur["defiance"],
                     removal_risk=removal,
-                    u_defy=u_defy[j],
-                    u_remove=u_remove[j],
+                    u_defy=u_defy,
+                    u_remove=u_remove,
                 )
                 passed, veto = dec.aggregate(ans.accept, voters, spec.decision_kind, spec.threshold)
                 conf_block = np.zeros((D, A), dtype=bool)
@@ -754,8 +754,8 @@ def run_batch(
                 sq = np.where(newly[:, None] & ~prop.deferred[None, :], deal, sq)
                 due_at = prop.until if not math.isnan(prop.until) else t + float(cur["deferral_years"][0])
                 pend_time = np.where(deferred, due_at, pend_time)
-                pend_val = np.where(deferred, lo + u_range[j] * (hi - lo), pend_val)
-                pend_ok = np.where(deferred, u_pend[j] < cred[:, None], pend_ok)
+                pend_val = np.where(deferred, lo + u_range * (hi - lo), pend_val)
+                pend_ok = np.where(deferred, u_pend < cred[:, None], pend_ok)
                 if live[0]:
                     emit(
                         tt,
