@@ -59,10 +59,15 @@ def test_leader_whose_winset_excludes_the_deal_rejects_it() -> None:
     a = _answer(0.9, 0.5, -np.inf, distance=30, winset=20)
     assert not a.accept[0, 0] and a.reason[0, 0] == dec.OUTSIDE_WINSET
     # a defiant leader signs; with certain removal the signature is void
-    a = _answer(0.9, 0.5, -np.inf, distance=30, winset=20, defy=1.0, removal=1.0)
+    a = _answer(0.9, 0.5, -np.inf, distance=25, winset=20, defy=1.0, removal=1.0)
     assert not a.accept[0, 0] and a.removed[0, 0] and a.reason[0, 0] == dec.LEADER_REMOVED
-    a = _answer(0.9, 0.5, -np.inf, distance=30, winset=20, defy=1.0, removal=0.0)
+    # the chance to defy is 1 x (2 - 25/20) = 0.75 > u = 0.5: signs; at 35 points, 0.25 < 0.5: not
+    a = _answer(0.9, 0.5, -np.inf, distance=25, winset=20, defy=1.0, removal=0.0)
     assert a.accept[0, 0] and a.defied[0, 0]
+    a = _answer(0.9, 0.5, -np.inf, distance=35, winset=20, defy=1.0, removal=0.0)
+    assert not a.accept[0, 0] and a.reason[0, 0] == dec.OUTSIDE_WINSET
+    a = _answer(0.9, 0.5, -np.inf, distance=45, winset=20, defy=1.0, removal=0.0)  # beyond twice
+    assert not a.accept[0, 0]
 
 
 def test_winset_shrinks_with_salience_mood_and_leaks() -> None:

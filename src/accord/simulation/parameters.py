@@ -242,7 +242,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         "probability",
         0.0,
         1.0,
-        "Probability a leader signs a deal that beats its reservation value but lies outside its win-set.",
+        "Probability a leader signs a deal that beats its reservation value but lies just outside its win-set; it falls linearly to 0 for a deal twice the win-set away.",
         "assumption (Ter-Petrosyan 1998, seed 001)",
     ),
     ParameterSpec(

@@ -63,12 +63,21 @@ def win_probability(capability: np.ndarray, s: Sides, exponent: np.ndarray) -> n
 def war_outcomes(
     status_quo: np.ndarray, position: np.ndarray, s: Sides, gain: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The status quo after a war won by the high side and by the low side, ``(D, I)`` each: the
-    winner moves every issue ``gain`` ``(D,)`` of the way from the status quo to its leader's position."""
+    """The status quo after a war won by the high side and by the low side, ``(D, I)`` each.
+
+    The winner moves each issue ``gain`` ``(D,)`` of the way from the status quo to its leader's
+    position, but only in the direction away from the loser: a victor does not hand back what it
+    already holds beyond its stated position (e.g. districts held as a bargaining chip).
+    """
     g = gain[:, None]
-    x_hi = status_quo + g * (position[:, s.lead_high] - status_quo)
-    x_lo = status_quo + g * (position[:, s.lead_low] - status_quo)
-    return x_hi, x_lo
+    p_hi = position[:, s.lead_high]
+    p_lo = position[:, s.lead_low]
+
+    def after(winner: np.ndarray, loser: np.ndarray) -> np.ndarray:
+        move = g * (winner - status_quo)
+        return np.asarray(np.where(move * (winner - loser) > 0, status_quo + move, status_quo))
+
+    return after(p_hi, p_lo), after(p_lo, p_hi)
 
 
 def war_values(
