@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import console, fail, load_or_exit
+from accord.scenario import date_to_year
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
 
 
@@ -151,6 +152,9 @@ def replay_cmd(
     s = load_or_exit(case_or_path)
     if seed < 0:
         fail(f"--seed: expected a non-negative integer, found {seed}")
+    first = date_to_year(s.meta.start)
+    if until is not None and until <= first:
+        fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
     try:
         r = replay(s, format=format, seed=seed, until=until, mediator=mediator)
     except EngineError as e:
