@@ -148,3 +148,48 @@ def test_nash_point_of_symmetric_parties_is_the_midpoint() -> None:
     # no candidate beats both reservation values: no Nash point
     _, exists = nash_choice(cand, u, np.full((1, 2), 0.9), np.array([True, True]))
     assert not exists[0]
+
+
+def test_mediator_draft_leans_to_its_own_interest_within_what_passes() -> None:
+    # parties at 0 and 100, status quo at 100 (so party 2 needs a concession to stay above 0.5 gain)
+    # candidates on one issue: 0, 10, ..., 100; party reservation values 0.3 and 0.3
+    from accord.mechanisms.proposals import choose_draft
+
+    cand = np.linspace(0, 100, 11)[None, :, None]  # (1, 11, 1)
+    pos = np.array([[[0.0], [100.0], [80.0]]])  # P1, P2, mediator
+    sal = np.ones((1, 3, 1))
+    u = utility(cand, cand, pos, sal)
+    dist = 100 * (1 - u)
+    kw = {
+        "voters": np.array([True, True, False]),
+        "parties": np.array([True, True, False]),
+        "kind": "consensus",
+        "threshold": 1.0,
+        "margin": np.array([0.0]),
+        "leverage": np.array([0.0]),
+        "fallback": np.array([[55.0]]),
+    }
+    r = np.array([[0.3, 0.3, 0.0]])
+    wide = np.full((1, 3), np.inf)
+    # acceptable: x in [30, 70]; a neutral mediator maximises the worse-off party's gain: 50
+    neutral = choose_draft(cand, u, dist, r, wide, proposer=2, proposer_is_party=False, bias=np.array([0.0]), **kw)
+    assert neutral[0, 0] == 50
+    # a mediator who weighs only its own interest (at 80) picks the acceptable point nearest to it
+    biased = choose_draft(cand, u, dist, r, wide, proposer=2, proposer_is_party=False, bias=np.array([1.0]), **kw)
+    assert biased[0, 0] == 70
+    # a party proposer takes the best acceptable point for itself
+    party = choose_draft(cand, u, dist, r, wide, proposer=0, proposer_is_party=True, bias=np.array([0.0]), **kw)
+    assert party[0, 0] == 30
+    # nothing passes: the fallback (the biased compromise) is tabled
+    none = choose_draft(
+        cand,
+        u,
+        dist,
+        np.array([[0.9, 0.9, 0.0]]),
+        wide,
+        proposer=2,
+        proposer_is_party=False,
+        bias=np.array([0.0]),
+        **kw,
+    )
+    assert none[0, 0] == 55

@@ -293,3 +293,23 @@ def test_batch_invariants(
     assert np.isnan(b.agreement_year[~agreed]).all()
     again = run_batch(s, format=fmt, draws=8, seed=seed)
     assert np.array_equal(again.final_status_quo, b.final_status_quo) and np.array_equal(again.wars, b.wars)
+
+
+def test_inclusive_table_gives_the_affected_actor_a_veto() -> None:
+    # P1 (0) and P2 (40) both gain from x = 30 against a status quo of 100; the de facto
+    # authorities (NK, at 100) lose. The Minsk Group format keeps NK off the table; the
+    # inclusive format gives it a vote, and a single "no" blocks consensus.
+    wide = {"domestic": {"win_set": 100}}
+    s = scenario(
+        [
+            actor("P1", ["party"], 0, **wide),
+            actor("P2", ["party"], 40, **wide),
+            {**actor("NK", ["affected"], 100, **wide), "kind": "de-facto-authority"},
+            actor("M1", ["co-chair", "mediator"], 30),
+        ],
+        proposals=[proposal("deal", "M1", 30)],
+    )
+    assert replay(s, format="minsk-group").summary["agreement"]
+    r = replay(s, format="inclusive")
+    assert not r.summary["agreement"]
+    assert [b["actor"] for b in r.summary["blocked_by"]] == ["NK"]
