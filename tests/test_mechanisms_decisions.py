@@ -166,7 +166,7 @@ def test_mediator_draft_leans_to_its_own_interest_within_what_passes() -> None:
         "kind": "consensus",
         "threshold": 1.0,
         "margin": np.array([0.0]),
-        "leverage": np.array([0.0]),
+        "leverage": np.zeros((1, 3)),
         "fallback": np.array([[55.0]]),
     }
     r = np.array([[0.3, 0.3, 0.0]])

@@ -313,3 +313,20 @@ def test_inclusive_table_gives_the_affected_actor_a_veto() -> None:
     r = replay(s, format="inclusive")
     assert not r.summary["agreement"]
     assert [b["actor"] for b in r.summary["blocked_by"]] == ["NK"]
+
+
+def test_mediator_leverage_carries_with_the_side_it_is_close_to() -> None:
+    from accord.simulation.engine import _leverage
+
+    pos = np.array([[[0.0], [100.0], [0.0], [50.0]]])  # P1, P2, M (biased to P1), N (neutral)
+    sal = np.ones((1, 4, 1))
+    parties = np.array([True, True, False, False])
+    cap = np.array([[1.0, 1.0, 1.0, 3.0]])
+    mediators = np.array([False, False, True, True])
+    lev = _leverage([2], parties, cap, mediators, np.array([0.1]), pos, sal)
+    # M holds a quarter of the mediators' capability; P1 trusts it fully, P2 not at all
+    assert np.allclose(lev[0, :2], [0.025, 0.0])
+    lev = _leverage([2, 3], parties, cap, mediators, np.array([0.1]), pos, sal)
+    # together at their weighted position 37.5: trust 0.625 and 0.375
+    assert np.allclose(lev[0, :2], [0.0625, 0.0375])
+    assert not _leverage([0], parties, cap, mediators, np.array([0.1]), pos, sal).any()  # a party's offer

@@ -220,14 +220,30 @@ def _first(fp: dict[str, np.ndarray], cur: dict[str, np.ndarray]) -> Callable[[s
 
 
 def _leverage(
-    sponsors: list[int], parties: np.ndarray, cap: np.ndarray, mediators: np.ndarray, leverage: np.ndarray
+    sponsors: list[int],
+    parties: np.ndarray,
+    cap: np.ndarray,
+    mediators: np.ndarray,
+    leverage: np.ndarray,
+    pos: np.ndarray,
+    sal: np.ndarray,
 ) -> np.ndarray:
-    """A proposal's mediator inducement ``(D,)``: ``leverage`` times the sponsoring mediators' share
-    of the capability of the mediators at the table (Kydd 2003: leverage backs a mediator's text)."""
+    """Each actor's inducement from a proposal's mediators, ``(D, A)``.
+
+    ``leverage`` times the sponsoring mediators' share of the capability of the mediators at the
+    table, times the actor's trust in them: its utility of their (capability-weighted) position.
+    A mediator's assurances and pressure carry weight with the side it is close to, less with the
+    other (Kydd 2003, 'Which side are you on? Bias, credibility, and mediation', AJPS 47(4)).
+    """
     spons = np.zeros(parties.shape[0], dtype=bool)
     spons[[s for s in sponsors if not parties[s]]] = True
-    share = (cap * spons).sum(axis=1) / np.maximum((cap * mediators).sum(axis=1), 1e-12)
-    return np.asarray(leverage * share)
+    if not spons.any():
+        return np.zeros(pos.shape[:2])
+    w = cap * spons
+    share = w.sum(axis=1) / np.maximum((cap * mediators).sum(axis=1), 1e-12)
+    where = (w[:, :, None] * pos).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-12)[:, None]
+    trust = utility(where[:, None], where[:, None], pos, sal)[:, 0]
+    return np.asarray((leverage * share)[:, None] * trust)
 
 
 # -- the kernel -----------------------------------------------------------------------------
@@ -653,7 +669,9 @@ def run_batch(
                                 cap,
                                 mediators_here,
                                 cur["mediator_leverage"],
-                            )
+                                pos,
+                                sal,
+                            )[:, rel]
                             fallback = (1.0 - bias[:, None]) * comp + bias[:, None] * pos[:, m]
                             drafts.append(
                                 choose_draft(
@@ -699,7 +717,7 @@ def run_batch(
                 value, dist, lo, hi = value_of(prop, sq, pos, sal, cred, point)
                 value = (
                     value
-                    + _leverage(list(prop.sponsors), parties, cap, mediators_here, cur["mediator_leverage"])[:, None]
+                    + _leverage(list(prop.sponsors), parties, cap, mediators_here, cur["mediator_leverage"], pos, sal)
                     * parties[None, :]
                 )
                 settled = ~np.isnan(prop.point[0]) if prop.point.ndim == 2 else np.ones(I, dtype=bool)
