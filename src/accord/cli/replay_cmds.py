@@ -18,13 +18,13 @@ from accord.simulation import PARAMETERS, EngineError, Replay, replay
 def _describe(e: dict[str, Any]) -> str:
     k = e["kind"]
     if k == "start":
-        sq = ", ".join(f"{i} {v:g}" for i, v in e["status_quo"].items())
+        sq = ", ".join(f"{i} {v:.1f}" for i, v in e["status_quo"].items())
         return f"format {e['format']} ({e['format_label']}); status quo {sq}"
     if k == "event":
         extra = f" → format {e['switch_format']}" if e.get("switch_format") else ""
         return f"{e['event']}: {e['label']}{extra}"
     if k == "proposal":
-        terms = ", ".join(f"{i} {v:g}" for i, v in e["terms"].items())
+        terms = ", ".join(f"{i} {v:.1f}" for i, v in e["terms"].items())
         deferred = f"; deferred: {', '.join(e['deferred'])}" if e["deferred"] else ""
         answers = ", ".join(
             f"{a} {'yes' if x['accept'] else 'no'} ({x['value']:.2f} vs sq {x['status_quo']:.2f}"
@@ -43,7 +43,7 @@ def _describe(e: dict[str, Any]) -> str:
     if k == "leader-removed":
         return f"{e['actor']}: {e['reason']}"
     if k == "agreement":
-        terms = ", ".join(f"{i} {v:g}" for i, v in e["terms"].items())
+        terms = ", ".join(f"{i} {v:.1f}" for i, v in e["terms"].items())
         return f"AGREEMENT on {e['proposal']} ({e['format']}): {terms}"
     if k == "escalation":
         return f"{e['actor']} escalates: war value {e['war_value']:.2f} > status quo {e['status_quo_value']:.2f} (P(win) {e['p_win']:.2f})"
@@ -57,7 +57,7 @@ def _describe(e: dict[str, Any]) -> str:
         how = "scheduled" if e["forced"] else f"P(war) {e['p_war']:.2f}"
         return f"WAR ({how}); winner {e['winner']}"
     if k == "ceasefire":
-        sq = ", ".join(f"{i} {v:g}" for i, v in e["status_quo"].items())
+        sq = ", ".join(f"{i} {v:.1f}" for i, v in e["status_quo"].items())
         return f"ceasefire after war; status quo {sq}"
     if k == "format-switch":
         return f"format switches to {e['to']} ({e['reason']})"
@@ -98,9 +98,9 @@ def _print(r: Replay, quiet_incidents: bool = True) -> None:
     console.print(table)
     s = r.summary
     if s["agreement"]:
-        terms = ", ".join(f"{i} {v:g}" for i, v in s["terms"].items())
+        terms = ", ".join(f"{i} {v:.1f}" for i, v in s["terms"].items())
         console.print(
-            f"[bold green]Agreement[/bold green] in {s['year']:g} on {s['proposal']}: {terms}", highlight=False
+            f"[bold green]Agreement[/bold green] in {s['year']:.2f} on {s['proposal']}: {terms}", highlight=False
         )
     else:
         console.print("[bold red]No agreement[/bold red]", highlight=False)
@@ -110,12 +110,12 @@ def _print(r: Replay, quiet_incidents: bool = True) -> None:
         )
     if s["wars"]:
         for w in s["wars"]:
-            console.print(f"  war {w['start']:g}–{w['end']:g}, winner {w['winner']}", highlight=False)
+            console.print(f"  war {w['start']:.2f}–{w['end']:.2f}, winner {w['winner']}", highlight=False)
     else:
         console.print("  no war", highlight=False)
     if s["leaders_removed"]:
         console.print(f"  leaders removed: {', '.join(s['leaders_removed'])}", highlight=False)
-    sq = ", ".join(f"{i} {v:g}" for i, v in s["final_status_quo"].items())
+    sq = ", ".join(f"{i} {v:.1f}" for i, v in s["final_status_quo"].items())
     console.print(f"  final status quo: {sq}; final format: {s['final_format']}", highlight=False)
 
 
