@@ -198,7 +198,9 @@ def test_batch_shapes_frame_and_common_random_inputs() -> None:
         assert np.array_equal(other.inputs["actors.ARM.salience.districts"], drawn)
     frame = b.to_frame()
     assert len(frame) == D and "in.actors.ARM.salience.districts" in frame and "terms.status" in frame
-    assert "vetoes.AZE.status" in frame and "war_by.1997" in frame
+    assert "vetoes.AZE.status" in frame and "war_by.1997" in frame and "sq.1999.districts" in frame
+    assert b.status_quo_by_year.shape == (D, Y, I)
+    assert np.array_equal(b.status_quo_by_year[:, -1], b.final_status_quo)
     other_batch = run_batch(s, format="minsk-group", draws=D, seed=5, batch_index=1)
     assert not np.array_equal(other_batch.inputs["actors.ARM.salience.districts"], drawn)
 

@@ -71,8 +71,9 @@ class BatchResult:
     ``wars (D,)``, ``first_war_year (D,)``, ``agreement_by_year (D, Y)``, ``war_by_year (D, Y)``,
     ``vetoes (D, A, I)``, ``final_status_quo (D, I)``. Additions: ``format_ids`` (the starting
     format first, then those reachable), ``final_format (D,)`` (index into ``format_ids``),
-    ``p_war_by_year (D, Y)`` (probability of war onset in each step) and ``removals (D, A)``
-    (leaders removed for signing beyond their win-set).
+    ``p_war_by_year (D, Y)`` (probability of war onset in each step), ``status_quo_by_year
+    (D, Y, I)`` (the status quo at the end of each step) and ``removals (D, A)`` (leaders removed
+    for signing beyond their win-set).
     """
 
     years: np.ndarray
@@ -93,6 +94,7 @@ class BatchResult:
     final_status_quo: np.ndarray
     final_format: np.ndarray
     p_war_by_year: np.ndarray
+    status_quo_by_year: np.ndarray
     removals: np.ndarray
     trajectory: dict[str, Any] = field(default_factory=dict)
 
@@ -103,7 +105,7 @@ class BatchResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per draw: inputs as ``in.NAME``, outcomes as other columns (arrays flattened:
         ``terms.ISSUE``, ``final_status_quo.ISSUE``, ``vetoes.ACTOR.ISSUE``, ``agreement_by.YEAR``,
-        ``war_by.YEAR``, ``p_war.YEAR``)."""
+        ``war_by.YEAR``, ``p_war.YEAR``, ``sq.YEAR.ISSUE``)."""
         cols: dict[str, Any] = {f"in.{k}": v for k, v in self.inputs.items()}
         cols["agreement"] = self.agreement
         cols["agreement_year"] = self.agreement_year
@@ -125,6 +127,8 @@ class BatchResult:
             cols[f"agreement_by.{label}"] = self.agreement_by_year[:, y]
             cols[f"war_by.{label}"] = self.war_by_year[:, y]
             cols[f"p_war.{label}"] = self.p_war_by_year[:, y]
+            for i, issue in enumerate(self.issue_ids):
+                cols[f"sq.{label}.{issue}"] = self.status_quo_by_year[:, y, i]
         return pd.DataFrame(cols)
 
 
@@ -432,6 +436,7 @@ def run_batch(
     agreement_by = np.zeros((D, T), dtype=bool)
     war_by = np.zeros((D, T), dtype=bool)
     p_war_by = np.zeros((D, T))
+    sq_by = np.zeros((D, T, I))
     pend_time = np.full((D, I), np.nan)
     pend_val = np.full((D, I), np.nan)
     pend_ok = np.zeros((D, I), dtype=bool)
@@ -903,6 +908,7 @@ def run_batch(
         pos = np.where(drift, pos + cur["concession_rate"][:, None, None] * dt * (sq[:, None, :] - pos), pos)
 
         agreement_by[:, k] = agreed
+        sq_by[:, k] = sq
         traj_sq[k] = sq[0]
         traj_pos[k] = pos[0]
         traj_monitor[k] = monitor_level[0]
@@ -937,6 +943,7 @@ def run_batch(
         final_status_quo=sq,
         final_format=fmt,
         p_war_by_year=p_war_by,
+        status_quo_by_year=sq_by,
         removals=removals,
         trajectory={
             "years": years.copy(),
