@@ -41,6 +41,9 @@ def test_single_mediator_defaults_to_the_least_biased_and_can_be_named() -> None
     assert [s.actor_ids[i] for i in f.proposers] == ["RUS"]
     with pytest.raises(FormatError, match="mediator"):
         resolve_format(s, "single-mediator", mediator="NOPE")
+    # formats with proposers of their own ignore the option (e.g. bilateral talks after a war)
+    bil = resolve_format(s, "bilateral", mediator="RUS")
+    assert bil.mediator is None and not bil.table[s.actor_ids.index("RUS")]
 
 
 def test_unknown_format_is_a_clear_error() -> None:
