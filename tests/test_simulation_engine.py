@@ -318,7 +318,7 @@ def test_inclusive_table_gives_the_affected_actor_a_veto() -> None:
 
 
 def test_mediator_leverage_carries_with_the_side_it_is_close_to() -> None:
-    from accord.simulation.engine import _leverage
+    from accord.simulation.process import _leverage
 
     pos = np.array([[[0.0], [100.0], [0.0], [50.0]]])  # P1, P2, M (biased to P1), N (neutral)
     sal = np.ones((1, 4, 1))
