@@ -584,10 +584,7 @@ class Process:
             prop: CompiledProposal = payload
             pid = prop.id
         else:
-            drafted = drafting.draft(what, list(payload), noise)
-            if drafted is None:
-                return
-            pid, point, exists = drafted
+            pid, point, exists = drafting.draft(what, list(payload), noise)
             live = live & exists
             if not live.any():
                 return
@@ -900,7 +897,7 @@ class _Drafting:
             self._cand = (cand, 1.0 - dist / 100.0, dist)
         return self._cand
 
-    def draft(self, what: str, sponsors: list[int], noise: np.ndarray) -> tuple[str, np.ndarray, np.ndarray] | None:
+    def draft(self, what: str, sponsors: list[int], noise: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
         """``(label, point (D, I), tabled (D,))`` of a generated proposal."""
         p, spec, rel = self.proc, self.spec, self.rel
         cur, parties = p.cur, p.parties
