@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.\-]+$")
