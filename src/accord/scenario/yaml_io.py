@@ -354,8 +354,8 @@ def _to_plain(
 def dump_yaml(data: Any) -> str:
     """Write plain data as block-style YAML."""
     yaml = YAML(typ="safe", pure=True)
-    setattr(yaml, "default_flow_style", False)  # block style; the attribute is typed None upstream
-    yaml.sort_base_mapping_type_on_output = False  # keep the schema's field order
+    yaml.default_flow_style = False  # block style
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep the schema's field order
     yaml.width = 100
     buf = StringIO()
     yaml.dump(data, buf)
