@@ -332,3 +332,48 @@ def test_mediator_leverage_carries_with_the_side_it_is_close_to() -> None:
     # together at their weighted position 37.5: trust 0.625 and 0.375
     assert np.allclose(lev[0, :2], [0.0625, 0.0375])
     assert not _leverage([0], parties, cap, mediators, np.array([0.1]), pos, sal).any()  # a party's offer
+
+
+def test_principles_settle_the_range_later_by_a_binding_decision() -> None:
+    s = scenario(
+        [
+            actor("P1", ["party"], 0, domestic={"win_set": 100}),
+            actor("P2", ["party"], 0, domestic={"win_set": 100}),
+            actor("M1", ["co-chair"], 0),
+        ],
+        proposals=[
+            {
+                "id": "principles",
+                "label": "basic principles",
+                "sponsor": ["M1"],
+                "date": "2001",
+                "kind": "principles",
+                "terms": {"x": {"value": 30, "range": [20, 40]}},
+                "deferred": {"issues": ["x"], "until": "2003"},
+            }
+        ],
+        parameters={"deferred_credibility": 1.0},
+    )
+    b = run_batch(s, format="minsk-group", draws=50, seed=4)
+    assert b.agreement.all() and (b.agreement_year == 2001).all()
+    assert (b.status_quo_by_year[:, 2, 0] == 100).all()  # still open in 2002
+    settled = b.status_quo_by_year[:, 3, 0]  # the binding decision, 2003
+    assert ((settled >= 20) & (settled <= 40)).all() and settled.std() > 0
+
+
+def test_a_leader_who_signs_beyond_the_winset_can_be_removed() -> None:
+    # the deal (x = 50) lies 50 points from P1, just outside its 48-point win-set: with defiance 1
+    # the leader signs with probability 2 - 50/48 = 0.96 (it does at seed 0), and removal is certain
+    s = scenario(
+        [
+            actor("P1", ["party"], 0, domestic={"win_set": 48, "removal_risk": 1.0}),
+            actor("P2", ["party"], 50, domestic={"win_set": 100}),
+            actor("M1", ["mediator"], 50),
+        ],
+        proposals=[proposal("deal", "M1", 50)],
+        parameters={"salience_winset": 0.0, "defiance": 1.0},
+    )
+    r = replay(s, format="single-mediator")
+    assert not r.summary["agreement"] and r.summary["leaders_removed"] == ["P1"]
+    removed = [e for e in r.events if e["kind"] == "leader-removed"]
+    assert removed and removed[0]["actor"] == "P1" and removed[0]["t"] == 2001.0
