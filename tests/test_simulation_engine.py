@@ -124,7 +124,10 @@ def test_scheduled_war_event_sets_the_status_quo() -> None:
     events = [{"id": "w", "date": "2002-09", "kind": "war", "label": "war", "status_quo": {"x": 20}}]
     s = scenario([actor("P1", ["party"], 0), actor("P2", ["party"], 100)], events=events)
     r = replay(s, format="bilateral")
-    assert r.summary["wars"][0]["start"] == 2002.0 and r.summary["wars"][0]["winner"] == "P1"
+    (w,) = r.summary["wars"]
+    assert w["start"] == pytest.approx(2002 + 8 / 12) and w["winner"] == "P1" and w["scheduled"]
+    b = run_batch(s, format="bilateral", draws=3, seed=0)
+    assert np.allclose(b.first_war_year, 2002 + 8 / 12) and (b.war_by_year[:, 2]).all()
     assert r.summary["final_status_quo"] == {"x": 20.0}
     s2 = scenario(
         [actor("P1", ["party"], 0), actor("P2", ["party"], 100)], events=events, parameters={"history_events": 0}

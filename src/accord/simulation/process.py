@@ -175,6 +175,7 @@ class _Shocks:
     forced_war: np.ndarray
     forced_sq: np.ndarray
     leaked_actors: np.ndarray
+    forced_time: float | None = None
 
 
 @dataclass
@@ -403,6 +404,7 @@ class Process:
                 new_sq[:, self.issue_ids.index(issue)] = values[f"events.{ev.id}.status_quo.{issue}"]
             if ev.kind == "war":
                 shocks.forced_war |= history
+                shocks.forced_time = when if shocks.forced_time is None else min(when, shocks.forced_time)
                 shocks.forced_sq = np.where(history[:, None] & ~np.isnan(new_sq), new_sq, shocks.forced_sq)
             elif ev.status_quo:
                 self.sq = np.where(history[:, None] & ~np.isnan(new_sq), new_sq, self.sq)
@@ -791,7 +793,9 @@ class Process:
         hi_wins = np.where(has_forced.any(axis=1), closer_hi, hi_wins)
         self.sq = np.where(fight[:, None], outcome, self.sq)
         self.wars += fight
-        self.first_war = np.where(fight & np.isnan(self.first_war), t, self.first_war)
+        # a scheduled war starts on its date; one drawn from the hazard at the start of the step
+        onset = np.where(shocks.forced_war, max(t, shocks.forced_time or t), t)
+        self.first_war = np.where(fight & np.isnan(self.first_war), onset, self.first_war)
         self.war_by[:, k] = fight
         nxt = np.array(
             [self.chain.index(f.after_war) if f.after_war is not None else fi for fi, f in enumerate(self.specs)]
@@ -801,9 +805,9 @@ class Process:
         if fight[0]:
             ids = self.actor_ids
             winner = ids[s.lead_high] if hi_wins[0] else ids[s.lead_low]
-            end = t + float(cur["war_duration"][0])
+            end = float(onset[0]) + float(cur["war_duration"][0])
             self.emit(
-                t,
+                float(onset[0]),
                 "war",
                 p_war=_r(p_war[0]),
                 forced=bool(shocks.forced_war[0]),
