@@ -39,7 +39,7 @@ import numpy as np
 from accord.mechanisms.utility import utility, weighted_distance
 from accord.models.compromise import compromise_position
 
-__all__ = ["GRID", "CompiledProposal", "candidates", "choose_draft", "nash_choice"]
+__all__ = ["GRID", "CompiledProposal", "candidates", "choose_draft", "nash_choice", "value_of"]
 
 GRID = np.linspace(0.0, 1.0, 11)
 """Steps along each segment of the candidate set."""
