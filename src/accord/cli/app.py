@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from accord import __version__
-from accord.cli import replay_cmds, scenario_cmds
+from accord.cli import forecast_cmds, import_cmds, replay_cmds, scenario_cmds
 
 app = typer.Typer(
     name="accord",
@@ -34,6 +34,8 @@ app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
 app.command("replay")(replay_cmds.replay_cmd)
 app.command("parameters")(replay_cmds.parameters_cmd)
+app.command("forecast")(forecast_cmds.forecast)
+app.add_typer(import_cmds.app, name="import")
 
 
 def main() -> None:
