@@ -33,7 +33,7 @@ def reference_eum(
     w = [c[i] * s[i] for i in range(n)]
     lo, hi = min(x), max(x)
     span = hi - lo if hi > lo else 1.0
-    y = [(xi - lo) / span for xi in x]
+    y = [round((xi - lo) / span, 12) + 0.0 for xi in x]
     history = [list(x)]
     medians = [_center(x, w, o.median)]
     for _ in range(rounds):
@@ -41,7 +41,7 @@ def reference_eum(
             xs = [lo + yi * span for yi in y]
             lo, hi = min(xs), max(xs)
             span = hi - lo if hi > lo else 1.0
-            y = [(xi - lo) / span for xi in xs]
+            y = [round((xi - lo) / span, 12) + 0.0 for xi in xs]
         mu = _center(y, w, o.median)
 
         prob = [[0.0] * n for _ in range(n)]
@@ -117,7 +117,7 @@ def reference_eum(
             else:
                 pick = min(options, key=lambda opt: (abs(opt[3] - y[j]), opt[0]))
             new_y[j] = pick[3]
-        y = new_y
+        y = [round(v, 12) + 0.0 for v in new_y]
         xs = [lo + yi * span for yi in y]
         history.append(xs)
         medians.append(_center(xs, w, o.median))

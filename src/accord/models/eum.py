@@ -217,8 +217,10 @@ def vote_shares(y: np.ndarray, w: np.ndarray, exclude_pair: bool = False) -> tup
         # i and j each back themselves by the full gap
         pro = pro - w[:, :, None] * gap
         against = against - w[:, None, :] * gap
-    pro = np.maximum(pro, 0.0)
-    against = np.maximum(against, 0.0)
+    # prefix-sum differences leave rounding noise where the exact sum is 0: clear it
+    tol = 1e-12 * total_w
+    pro = np.where(pro > tol, pro, 0.0)
+    against = np.where(against > tol, against, 0.0)
     return pro, against
 
 
@@ -328,6 +330,13 @@ def _masked(eu: np.ndarray, active: np.ndarray) -> np.ndarray:
     return np.where(active[:, :, None] & active[:, None, :], eu, 0.0)
 
 
+def _snap(y: np.ndarray) -> np.ndarray:
+    # Scaled positions are rounded to 1e-12 so that actors who reach the same point by different
+    # arithmetic count as together (rounding noise would otherwise start spurious contests).
+    out: np.ndarray = np.round(y, 12) + 0.0
+    return out
+
+
 def _batches(n: int, size: int) -> Iterator[slice]:
     for start in range(0, n, size):
         yield slice(start, min(n, start + size))
@@ -390,7 +399,7 @@ def eum_rounds(
     for sl in _batches(B, step):
         lo_b, hi_b = lo[sl][:, None], hi[sl][:, None]
         span = np.where(hi_b > lo_b, hi_b - lo_b, 1.0)
-        y = (xin[sl] - lo_b) / span
+        y = _snap((xin[sl] - lo_b) / span)
         ws, ss, acts = w[sl], s[sl], act[sl]
         out[0, sl] = x0[sl]
         med[0, sl] = center(x0[sl], ws, opts.median)
@@ -399,8 +408,9 @@ def eum_rounds(
                 x_now = lo_b + y * span
                 lo_b = x_now.min(axis=1, keepdims=True)
                 span = np.where(x_now.max(axis=1, keepdims=True) > lo_b, x_now.max(axis=1, keepdims=True) - lo_b, 1.0)
-                y = (x_now - lo_b) / span
+                y = _snap((x_now - lo_b) / span)
             y, r = _round(y, ws, ss, acts, opts)
+            y = _snap(y)
             risk[k, sl] = r
             x = lo_b + y * span
             out[k + 1, sl] = np.where(acts, x, x0[sl])
