@@ -100,8 +100,16 @@ def reference_eum(
                 if i == j or eu[i][j] <= 0 or y[i] == y[j]:
                     continue
                 ui, uj = eu[i][j], eu[j][i]
+                if o.challenge == "stronger" and not ui > uj:
+                    continue
                 if uj > 0:
-                    target = y[i] if uj < ui else y[j]  # conflict: the one expecting less gives way
+                    # conflict: the one expecting less gives way, fully or by |uj/ui|
+                    if uj >= ui:
+                        target = y[j]
+                    elif o.conflict == "full":
+                        target = y[i]
+                    else:
+                        target = y[j] + (y[i] - y[j]) * uj / ui
                 elif abs(uj) < ui:
                     target = y[j] + (y[i] - y[j]) * abs(uj) / ui  # compromise
                 else:

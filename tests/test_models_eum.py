@@ -15,6 +15,7 @@ OPTION_SETS = [
     EUMOptions(probability="net", q=0.5, t=1.0),
     EUMOptions(median="mean", exclude_pair=True, salience="self", offer="nearest"),
     EUMOptions(risk="none", q=0.5, t=0.3, offer="least_move", scale="round"),
+    EUMOptions(conflict="partial", challenge="stronger", q=0.7, t=0.0),
 ]
 
 
