@@ -115,6 +115,7 @@ def main() -> None:
                     continue
                 inputs = synthetic(actors, draws) if file is None else ktab(file, draws)
                 seconds, peak = measure(lambda n=name, i=inputs: run_model(n, i), with_memory=True)
+                print(f"  [{label} {actors} {name} {draws}: {seconds:.2f} s]", file=sys.stderr, flush=True)
                 last = (draws, seconds)
                 cells.append(f"{fmt_rate(draws, seconds)} ({peak:,.0f})")
             print(f"| {label} | {actors} | {name} | " + " | ".join(cells) + " |", flush=True)

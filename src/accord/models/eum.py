@@ -32,10 +32,12 @@ One round, per issue, for every actor ``i`` and every other actor ``j`` (positio
    S_min) / (S_max - S_min)`` and ``r_i = (1 - R_i/3) / (1 + R_i/3)`` in ``[0.5, 2]``; then
    steps 2-4 are run again with these ``r``.
 6. Offers (§6): ``i`` challenges ``j`` (sends ``j`` an offer: "move to ``x_i``") when
-   ``EU_ij > 0``. Each ``j`` picks one offer; with ``U_i`` the sender's and ``U_j`` the
-   receiver's expected utility of challenging the other:
+   ``EU_ij > 0`` (option ``challenge="stronger"``: and ``EU_ij > EU_ji``). Each ``j`` picks one
+   offer (option ``offer``: by default the sender expecting most, ties to the nearest); with
+   ``U_i`` the sender's and ``U_j`` the receiver's expected utility of challenging the other:
 
-   * conflict (``U_j > 0``): whoever expects more wins; if it is the sender, ``j`` moves to ``x_i``;
+   * conflict (``U_j > 0``): whoever expects more wins; if it is the sender, ``j`` moves to ``x_i``
+     (option ``conflict="partial"``: ``|U_j / U_i|`` of the way, as in a compromise);
    * compromise (``U_j < 0``, ``|U_j| < U_i``): ``j`` moves ``|U_j / U_i|`` of the way to ``x_i``;
    * capitulation (``U_j < 0``, ``|U_j| > U_i``): ``j`` moves to ``x_i``.
 
@@ -44,9 +46,9 @@ One round, per issue, for every actor ``i`` and every other actor ``j`` (positio
 Ambiguities. Where the published specification can be read more than one way, each reading
 is an option of :class:`EUMOptions`; :data:`AMBIGUITIES` names each one with the section of
 Scholz et al. that leaves it open and the choices offered. The defaults (:data:`AS_PRINTED`)
-read the printed equations literally. Two further choices are fixed here and stated: the
-conflict case resolves by the larger expected utility (the loser moves to the winner), and
-all actors update at once at the end of a round.
+read the printed equations literally. One further choice is fixed here and stated: all
+actors update at once at the end of a round (a won conflict or an accepted offer of a receiver
+uses the positions at the start of the round).
 
 Replication status. Scholz et al.'s Table 2 (median voter position by round on the EC
 car-emissions data: 8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6) is *not* reproduced by any

@@ -13,9 +13,10 @@ one is given.
 
 Solving: the log of the Nash product is concave on the feasible set for both utilities, so a
 projected gradient ascent with per-draw backtracking (vectorized over draws) converges to the
-maximum; it starts from the best of a few points on the segment from ``d`` towards the
-weighted compromise point. Where no such point makes every weighted actor better off than
-``d``, the solution is ``d`` itself (no agreement improves on disagreement for all).
+maximum; it starts from the best of 50 points on the segment from ``d`` towards the weighted
+compromise point, or, where none of those improves on ``d`` for every weighted actor, from the
+point found by raising the smallest gain (projected subgradient steps). Where that finds no
+point either, the solution is ``d`` itself (no agreement improves on disagreement for all).
 The linear loss is smoothed (``sqrt(e² + ε²)``, ``ε`` = 1e-3 of the scale) to have a gradient.
 """
 
@@ -126,6 +127,24 @@ def nash_solution(
         best_z = np.where(better[:, None], z, best_z)
         best_f = np.where(better, f, best_f)
     feasible = np.isfinite(best_f)
+    if not feasible.all():
+        # The segment missed the feasible set (it can be a thin lens off that line): search for a
+        # point every weighted actor prefers to d by maximizing the smallest gain, a concave
+        # problem, with projected subgradient steps along the least-served actor's gradient.
+        z = d.copy()
+        for k in range(200):
+            lz, dlz = _loss(z[:, None, :] - x, utility, eps)
+            ld, _ = _loss(d[:, None, :] - x, utility, eps)
+            gain = np.where(active, (s * (ld - lz)).sum(axis=2), np.inf)
+            worst = np.argmin(gain, axis=1)
+            g = -np.take_along_axis(s * dlz, worst[:, None, None], axis=1)[:, 0, :]
+            norm = np.linalg.norm(g, axis=1, keepdims=True)
+            z = np.clip(z + (0.25 * scale / (k + 1)) * g / np.where(norm > 0, norm, 1.0), low, high)
+            f = objective(z)
+            better = (f > best_f) & ~feasible
+            best_z = np.where(better[:, None], z, best_z)
+            best_f = np.where(better, f, best_f)
+        feasible = np.isfinite(best_f)
     z, f = best_z, best_f
     step = np.full(D, 0.05 * scale)
     for _ in range(iterations):
