@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from accord.cli.app import app
@@ -138,3 +140,36 @@ def test_cli_forecast_draws_are_reproducible() -> None:
     a = runner.invoke(app, ["forecast", "example", "-m", "eum", "--draws", "20", "--seed", "5", "--json"]).output
     b = runner.invoke(app, ["forecast", "example", "-m", "eum", "--draws", "20", "--seed", "5", "--json"]).output
     assert a == b and json.loads(a)["draws"] == 20
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.text(max_size=8), st.floats(allow_nan=True).map(str), st.integers(-5, 200).map(str)),
+            max_size=7,
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["csv", "ktab"]),
+    st.booleans(),
+)
+def test_any_table_imports_or_fails_with_located_problems(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], layout: str, with_header: bool
+) -> None:
+    head = (
+        [["actor", "capability", "position", "salience"]]
+        if layout == "csv"
+        else [["S", "d", "2", "1"], ["Actor", "Description", "Influence", "P Position", "P Salience"]]
+    )
+    lines = (head if with_header else []) + rows
+    f = tmp_path_factory.mktemp("fuzz") / "t.csv"
+    f.write_text(
+        "\n".join(",".join(cell.replace(",", ";").replace("\n", " ") for cell in r) for r in lines), encoding="utf-8"
+    )
+    try:
+        s, _ = import_table(f, layout)
+    except ScenarioError as e:
+        assert e.problems and all(p.line >= 1 and p.column >= 1 and "expected" in p.message for p in e.problems)
+    else:
+        assert all(0 <= a.positions[i].nominal <= 100 for a in s.actors for i in a.positions)

@@ -54,7 +54,13 @@ def forecast(
     model: Annotated[str, typer.Option("--model", "-m", help="compromise, median, eum or nash.")] = "compromise",
     rounds: Annotated[int, typer.Option("--rounds", min=0, max=1000, help="EUM rounds.")] = 8,
     option: Annotated[
-        list[str] | None, typer.Option("--option", help="EUM option NAME=VALUE (repeatable), e.g. q=0.5.")
+        list[str] | None,
+        typer.Option(
+            "--option",
+            help="EUM option NAME=VALUE (repeatable), e.g. --option q=0.5. NAME: "
+            + ", ".join(EUMOptions.names())
+            + " (see accord.models.eum.AMBIGUITIES).",
+        ),
     ] = None,
     utility: Annotated[
         str, typer.Option("--utility", help="Nash: quadratic or linear salience-weighted loss.")

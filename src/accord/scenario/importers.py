@@ -141,15 +141,23 @@ def _number(cell: str, file: str, line: int, col: int, field: str, problems: lis
     return v
 
 
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """Non-empty CSV records with their 1-based line numbers; trailing empty cells dropped."""
+def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """Non-empty CSV records with the 1-based line each starts on; trailing empty cells dropped."""
     out: list[tuple[int, list[str]]] = []
-    for i, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = list(row)
-        while cells and not cells[-1].strip():
-            cells.pop()
-        if cells and any(c.strip() for c in cells):
-            out.append((i, cells))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for row in reader:
+            cells = list(row)
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if cells and any(c.strip() for c in cells):
+                out.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise ScenarioError(
+            [Problem(name, max(reader.line_num, 1), 1, "(row)", f"expected CSV, found a malformed line ({e})")]
+        ) from None
     return out
 
 
@@ -157,7 +165,7 @@ def read_actor_csv(path: str | Path) -> tuple[list[_Row], list[str]]:
     """Rows of an ``actor,capability,position,salience`` table (one issue)."""
     p = Path(path)
     name = str(path)
-    records = _records(_read_text(p))
+    records = _records(_read_text(p), name)
     if not records:
         raise ScenarioError(
             [Problem(name, 1, 1, "(file)", "expected a header actor,capability,position,salience, found an empty file")]
@@ -223,7 +231,7 @@ def read_ktab_csv(path: str | Path) -> tuple[list[_Row], list[str], str, str]:
     """Rows, dimension names, scenario name and description of a KTAB CSV."""
     p = Path(path)
     name = str(path)
-    records = _records(_read_text(p))
+    records = _records(_read_text(p), name)
     if len(records) < 2:
         raise ScenarioError(
             [
