@@ -55,7 +55,12 @@ car-emissions data: 8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6) is *not* reproduced 
 combination of these options (nor by a wider search over further readings: the sign of the
 ``(1-Q)`` term, ``T`` from who is nearer the median, the receiver's utility as the sender
 perceives it, offers only when the sender expects more than the receiver, other compromise
-fractions). The closest trajectories keep the published shape (a rise to a plateau near 10,
+fractions, votes weighted by risk-shaped utilities). A pointer for whoever takes this up: with
+the printed equations, Ireland is pivotal (the other actors at 4 and 7 hold 0.336 of the 0.677
+votes, just under half, so Ireland's position is the median whenever it lies above 7 and the
+others stay put); it would move |U_IE / U_FR| = 0.468 of the way from 7 to France's and Italy's 10,
+i.e. to 8.40, Table 2's first value; but under every reading tried the other actors move too
+in that round. The closest trajectories keep the published shape (a rise to a plateau near 10,
 a fall near round 6, a recovery): e.g. ``probability="net", q=0.5, t=1`` gives 7.0, 10.0,
 9.74, 9.74, 9.74, 7.0, 7.96, 10.0 (rounds 1-8). ``tests/test_models_eum_replication.py``
 holds the published numbers as an expected failure (strict), so a future fix shows.
