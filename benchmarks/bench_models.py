@@ -30,13 +30,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-from tests.eum_reference import reference_eum  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
 
 from accord.models import get_model, stances  # noqa: E402
 from accord.models.eum import EUMOptions, eum_rounds  # noqa: E402
 from accord.scenario.arrays import StanceArrays, stance_arrays  # noqa: E402
 from accord.scenario.importers import import_table  # noqa: E402
+from eum_reference import reference_eum  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 MODELS = ("compromise", "median", "eum", "nash")

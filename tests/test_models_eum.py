@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from accord.models import EUMModel, EUMOptions, stances
 from accord.models.eum import eum_rounds, vote_shares
-from tests.eum_reference import reference_eum
+from eum_reference import reference_eum
 
 OPTION_SETS = [
     EUMOptions(),
