@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from accord import __version__
-from accord.cli import replay_cmds, scenario_cmds, sources_cmds
+from accord.cli import backtest_cmds, replay_cmds, scenario_cmds, sources_cmds
 
 app = typer.Typer(
     name="accord",
@@ -34,6 +34,7 @@ app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
 app.command("replay")(replay_cmds.replay_cmd)
 app.command("sources")(sources_cmds.sources)
+app.command("backtest")(backtest_cmds.backtest_cmd)
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
 
 TIMELINES_DIR = "timelines"
 
-Compare = Literal["proposal", "war", "format", "none"]
+Compare = Literal["proposal", "settlement", "war", "format", "none"]
 
 
 class TimelineEntry(Strict):
@@ -34,7 +34,11 @@ class TimelineEntry(Strict):
     actors: list[Id] = Field(default_factory=list)
     compare: Compare
     proposal: Id | None = Field(default=None, description="compare: proposal - the case's proposal id")
-    accepted: bool | None = Field(default=None, description="compare: proposal - whether the parties accepted it")
+    accepted: bool | None = Field(
+        default=None,
+        description="compare: proposal - whether the parties accepted it; compare: settlement - "
+        "whether any agreement had been reached by the date",
+    )
     severity: Literal["war", "escalation"] | None = Field(default=None, description="compare: war")
     format: Id | None = Field(default=None, description="compare: format - the format in use after the date")
     seed: str
@@ -44,6 +48,7 @@ class TimelineEntry(Strict):
     def _fields_for_compare(self) -> TimelineEntry:
         need: dict[str, tuple[str, ...]] = {
             "proposal": ("proposal", "accepted"),
+            "settlement": ("accepted",),
             "war": ("severity",),
             "format": ("format",),
             "none": (),
