@@ -104,7 +104,8 @@ def test_armenia_1994_is_interpolated_not_invented(case: Scenario) -> None:
 
 def test_events_model_the_2020_war_and_the_2022_switch(case: Scenario) -> None:
     ev = {e.id: e for e in case.events}
-    assert ev["tripartite-2020"].status_quo["districts"].nominal == 0
+    assert ev["war-2020"].status_quo["districts"].nominal == 0  # the tripartite statement's terms
+    assert set(ev["war-2020"].status_quo) == set(ISSUES)  # a war moves every issue unless pinned
     assert ev["troika-breakup-2022"].switch_format == "bilateral"
     kinds = {e.kind for e in case.events}
     assert {
