@@ -15,6 +15,8 @@ Status:
   9.9 is printed: Belgium's only compromise offers in round 2 land at 9.611, and no variant
   of the specification that keeps the other seven rounds gives 9.9 there; we read the printed
   9.9 as a likely misprint (it repeats the next three rows), but cannot prove it.
+  Its moves also agree, over 10 rounds, with those logged by an independent port of Scholz's
+  code (github.com/dmasad/bdm-scholz-expected-utility-model, ``Example.log``).
 * ``AS_PRINTED`` (the equations as printed in the paper) does not reproduce Table 2.
 
 The exact Table 2 is kept as strict expected failures so that a change that reproduces it is

@@ -22,7 +22,9 @@ One round, per issue, for every actor ``i`` and every other actor ``j`` (positio
        U_sq = 2 - 4 (0.5)^r                  status quo
 
 3. Probability that ``i`` beats ``j`` (§4): every actor ``k`` votes
-   ``v_k = c_k s_k (|x_k - x_j| - |x_k - x_i|)``; ``P_ij = Σ_{v_k > 0} v_k / Σ_k |v_k|``.
+   ``v_k = c_k s_k (|x_k - x_j| - |x_k - x_i|)``; ``P_ij = Σ_{v_k > 0} v_k / Σ_k |v_k|`` (options
+   ``normaliser``, ``voter_risk``: Scholz's code divides by all votes on all pairs and raises
+   each voter's distances to its own ``r_k``).
 4. Expected utility of ``i`` challenging ``j`` (§2.2)::
 
        EU_ij = s_j (P U_s + (1 - P) U_f) + (1 - s_j) U_s - Q U_sq - (1 - Q)(T U_b + (1 - T) U_w)
@@ -34,12 +36,14 @@ One round, per issue, for every actor ``i`` and every other actor ``j`` (positio
 6. Offers (§6): ``i`` challenges ``j`` (sends ``j`` an offer: "move to ``x_i``") when
    ``EU_ij > 0`` (option ``challenge="stronger"``: and ``EU_ij > EU_ji``). Each ``j`` picks one
    offer (option ``offer``: by default the sender expecting most, ties to the nearest); with
-   ``U_i`` the sender's and ``U_j`` the receiver's expected utility of challenging the other:
+   ``U_i`` the sender's and ``U_j`` the receiver's expected utility of challenging the other
+   (option ``perspective``: each with its own ``r``, or both with the receiver's):
 
    * conflict (``U_j > 0``): whoever expects more wins; if it is the sender, ``j`` moves to ``x_i``
      (option ``conflict="partial"``: ``|U_j / U_i|`` of the way, as in a compromise);
    * compromise (``U_j < 0``, ``|U_j| < U_i``): ``j`` moves ``|U_j / U_i|`` of the way to ``x_i``;
-   * capitulation (``U_j < 0``, ``|U_j| > U_i``): ``j`` moves to ``x_i``.
+   * capitulation (``U_j < 0``, ``|U_j| > U_i``): ``j`` moves to ``x_i`` (option
+     ``capitulation="as-coded"``: never).
 
    All actors move at once; the next round starts from the new positions.
 
@@ -683,7 +687,9 @@ class EUMModel(Model):
     Parameters
     ----------
     rounds: rounds of challenges and offers (default 8, as Scholz et al.'s Table 2).
-    options: :class:`EUMOptions`, or its fields as keywords.
+    options: :class:`EUMOptions` (default :data:`AS_PRINTED`; :data:`SCHOLZ_CODE` for Scholz et al.'s
+        code, which reproduces their Table 2 in 7 of 8 rounds), and/or its fields as keywords
+        (applied on top of ``options``).
     low, high: the scale that distances are measured on (default: the range of initial positions).
 
     The forecast is the median voter position (``options.median``) after the last round;
