@@ -105,7 +105,7 @@ risk-shaped distances, and the global denominator from the same array sorted per
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -350,7 +350,7 @@ def vote_shares(y: np.ndarray, w: np.ndarray, exclude_pair: bool = False) -> tup
     return pro, against
 
 
-def _sorted_counter(ys: np.ndarray) -> Any:
+def _sorted_counter(ys: np.ndarray) -> Callable[[np.ndarray, Literal["left", "right"]], np.ndarray]:
     """For rows of sorted positions ``ys (B, A)``, a function giving, for thresholds ``t (B, ...)``,
     the number of positions per row ``< t`` (side 'left') or ``<= t`` ('right')."""
     B, A = ys.shape
