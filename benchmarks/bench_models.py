@@ -33,13 +33,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from accord.models import get_model, stances  # noqa: E402
-from accord.models.eum import EUMOptions, eum_rounds  # noqa: E402
+from accord.models.eum import AS_PRINTED, SCHOLZ_CODE, EUMOptions, eum_rounds  # noqa: E402
 from accord.scenario.arrays import StanceArrays, stance_arrays  # noqa: E402
 from accord.scenario.importers import import_table  # noqa: E402
 from eum_reference import reference_eum  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-MODELS = ("compromise", "median", "eum", "nash")
+MODELS = ("compromise", "median", "eum", "eum-scholz", "nash")
+# the EUM rows: the printed equations (default options) and Scholz's code (the SCHOLZ_CODE preset)
+EUM_OPTIONS: dict[str, EUMOptions] = {"eum": AS_PRINTED, "eum-scholz": SCHOLZ_CODE}
 
 
 def synthetic(actors: int, draws: int, seed: int = 0) -> StanceArrays:
@@ -64,8 +66,10 @@ def ktab(file: str, draws: int, seed: int = 0) -> StanceArrays:
 
 
 def run_model(name: str, inputs: StanceArrays) -> None:
-    kwargs = {"rounds": 8} if name == "eum" else {}
-    get_model(name, **kwargs).forecast(inputs)
+    if name in EUM_OPTIONS:
+        get_model("eum", rounds=8, options=EUM_OPTIONS[name]).forecast(inputs)
+    else:
+        get_model(name).forecast(inputs)
 
 
 def measure(fn: Callable[[], None], with_memory: bool) -> tuple[float, float | None]:
@@ -90,7 +94,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--budget", type=float, default=40.0, help="skip a cell predicted to take longer (s)")
     ap.add_argument("--quick", action="store_true", help="small grid (a smoke run)")
+    ap.add_argument("--models", default=",".join(MODELS), help="comma-separated subset of " + ", ".join(MODELS))
     args = ap.parse_args()
+    models = [m.strip() for m in args.models.split(",")]
+    unknown = sorted(set(models) - set(MODELS))
+    if unknown:
+        ap.error(f"--models: unknown {', '.join(unknown)}; expected some of {', '.join(MODELS)}")
     actor_grid = [5, 50] if args.quick else [5, 50, 500]
     draw_grid = [1, 100] if args.quick else [1, 100, 10_000, 100_000]
     print(
@@ -106,7 +115,7 @@ def main() -> None:
     print(header)
     print("|" + "---|" * (3 + len(draw_grid)))
     for label, actors, file in rows:
-        for name in MODELS:
+        for name in models:
             cells: list[str] = []
             last: tuple[int, float] | None = None
             for draws in draw_grid:
@@ -120,23 +129,30 @@ def main() -> None:
                 cells.append(f"{fmt_rate(draws, seconds)} ({peak:,.0f})")
             print(f"| {label} | {actors} | {name} | " + " | ".join(cells) + " |", flush=True)
 
-    print("\nEUM fast path against the loop reference (same inputs, 8 rounds, default options)\n")
-    print("| actors | draws | loop reference (s) | vectorized (s) | speed-up |")
-    print("|---|---|---|---|---|")
-    for actors, draws in [(5, 10), (10, 10)] if args.quick else [(5, 100), (10, 100), (26, 10), (50, 4)]:
-        rng = np.random.default_rng(np.random.SeedSequence(1))
-        c = rng.uniform(0.1, 1, (draws, actors))
-        x = rng.uniform(0, 100, (draws, actors))
-        s = rng.uniform(0.1, 1, (draws, actors))
-        opts = EUMOptions()
-        t0 = time.perf_counter()
-        for d in range(draws):
-            reference_eum(list(c[d]), list(x[d]), list(s[d]), 8, opts)
-        t_ref = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        eum_rounds(c, x, s, 8, opts)
-        t_fast = time.perf_counter() - t0
-        print(f"| {actors} | {draws} | {t_ref:.3f} | {t_fast:.4f} | {t_ref / t_fast:,.0f}× |", flush=True)
+    if not any(m in EUM_OPTIONS for m in models):
+        return
+    print("\nEUM fast path against the loop reference (same inputs, 8 rounds)\n")
+    print("| options | actors | draws | loop reference (s) | vectorized (s) | speed-up |")
+    print("|---|---|---|---|---|---|")
+    for name in (m for m in models if m in EUM_OPTIONS):
+        opts = EUM_OPTIONS[name]
+        # the loop reference of the global normaliser is A³ per probability table: fewer draws there
+        grid = (
+            [(5, 100), (10, 100), (26, 10), (50, 4)] if opts is AS_PRINTED else [(5, 100), (10, 20), (26, 2), (50, 1)]
+        )
+        for actors, draws in [(5, 10), (10, 4)] if args.quick else grid:
+            rng = np.random.default_rng(np.random.SeedSequence(1))
+            c = rng.uniform(0.1, 1, (draws, actors))
+            x = rng.uniform(0, 100, (draws, actors))
+            s = rng.uniform(0.1, 1, (draws, actors))
+            t0 = time.perf_counter()
+            for d in range(draws):
+                reference_eum(list(c[d]), list(x[d]), list(s[d]), 8, opts)
+            t_ref = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            eum_rounds(c, x, s, 8, opts)
+            t_fast = time.perf_counter() - t0
+            print(f"| {name} | {actors} | {draws} | {t_ref:.3f} | {t_fast:.4f} | {t_ref / t_fast:,.0f}× |", flush=True)
 
 
 if __name__ == "__main__":

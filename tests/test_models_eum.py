@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.models import EUMModel, EUMOptions, stances
-from accord.models.eum import eum_rounds, vote_shares
+from accord.models.eum import SCHOLZ_CODE, eum_rounds, vote_shares, vote_shares_by_risk
 from eum_reference import reference_eum
 
 OPTION_SETS = [
@@ -16,6 +17,17 @@ OPTION_SETS = [
     EUMOptions(median="mean", exclude_pair=True, salience="self", offer="nearest"),
     EUMOptions(risk="none", q=0.5, t=0.3, offer="least_move", scale="round"),
     EUMOptions(conflict="partial", challenge="stronger", q=0.7, t=0.0),
+    EUMOptions(voter_risk=True, exclude_pair=True, perspective="receiver", offer="least_move"),
+    EUMOptions(normaliser="global", probability="net", q=0.5, capitulation="as-coded", median="mean"),
+]
+
+# Scholz's code (the preset) and its variants: the tiered offer choice, the global normaliser,
+# voters' own exponents, the receiver's perspective, capitulation as coded or fixed
+SCHOLZ_SETS = [
+    SCHOLZ_CODE,
+    SCHOLZ_CODE.with_(capitulation="fixed"),
+    SCHOLZ_CODE.with_(perspective="own", voter_risk=False, challenge="stronger"),
+    SCHOLZ_CODE.with_(normaliser="pair", q=0.5, t=0.5, scale="round"),
 ]
 
 
@@ -40,6 +52,42 @@ def test_vectorized_eum_matches_loop_reference(
     res = eum_rounds(np.array([c]), np.array([x]), np.array([s]), 4, opts)
     assert np.allclose(res.positions[:, 0, :], np.array(hist), atol=1e-9)
     assert np.allclose(res.median[:, 0], np.array(med), atol=1e-9)
+
+
+@settings(max_examples=50, deadline=None)
+@given(games(), st.sampled_from(SCHOLZ_SETS))
+def test_vectorized_scholz_code_matches_loop_reference(
+    game: tuple[list[float], list[float], list[float]], opts: EUMOptions
+) -> None:
+    c, x, s = game
+    hist, med = reference_eum(c, x, s, 4, opts)
+    res = eum_rounds(np.array([c]), np.array([x]), np.array([s]), 4, opts)
+    assert np.allclose(res.positions[:, 0, :], np.array(hist), atol=1e-9)
+    assert np.allclose(res.median[:, 0], np.array(med), atol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(games(), st.lists(st.floats(0.5, 2.0), min_size=7, max_size=7), st.lists(st.booleans(), min_size=7, max_size=7))
+def test_risk_weighted_votes_and_global_total_match_direct_sums(
+    game: tuple[list[float], list[float], list[float]], rs: list[float], present: list[bool]
+) -> None:
+    # votes v_k(i, j) = w_k (|y_k - y_j|^r_k - |y_k - y_i|^r_k), summed directly (A³ loop here)
+    c, x, s = game
+    n = len(x)
+    y = np.array([x]) / 100.0
+    act = np.array([present[:n]])
+    w = np.array([c]) * np.array([s]) * act
+    r = np.array([rs[:n]])
+    pro, against, total = vote_shares_by_risk(y, w, r, act)
+    direct_total = 0.0
+    for i in range(n):
+        for j in range(n):
+            v = w[0] * (np.abs(y[0] - y[0, j]) ** r[0] - np.abs(y[0] - y[0, i]) ** r[0])
+            assert np.isclose(pro[0, i, j], v[v > 0].sum(), atol=1e-12)
+            assert np.isclose(against[0, i, j], -v[v < 0].sum(), atol=1e-12)
+            if act[0, i] and act[0, j]:
+                direct_total += np.abs(v).sum()
+    assert np.isclose(total[0], direct_total, rtol=1e-12, atol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
@@ -87,22 +135,29 @@ def test_scale_invariance() -> None:
     assert np.allclose((a.positions - 4) * 100 / 6, b.positions)
 
 
-def test_actor_without_stance_neither_moves_nor_counts() -> None:
-    c = np.array([1.0, 1.0, 1.0, 5.0])
-    x = np.array([[10.0], [50.0], [90.0], [0.0]])
-    s = np.array([[0.5], [0.5], [0.5], [0.0]])
-    has = np.array([[True], [True], [True], [False]])
-    with_ghost = EUMModel(rounds=4).forecast(stances(c, x, s, has_stance=has))
-    without = EUMModel(rounds=4).forecast(stances(c[:3], x[:3], s[:3]))
+@pytest.mark.parametrize("opts", [EUMOptions(), SCHOLZ_CODE], ids=["as-printed", "scholz-code"])
+def test_actor_without_stance_neither_moves_nor_counts(opts: EUMOptions) -> None:
+    c = np.array([1.0, 1.0, 1.0, 5.0, 0.5])
+    x = np.array([[10.0], [50.0], [90.0], [0.0], [70.0]])
+    s = np.array([[0.5], [0.5], [0.5], [0.0], [0.9]])
+    has = np.array([[True], [True], [True], [False], [True]])
+    keep = [0, 1, 2, 4]
+    with_ghost = EUMModel(rounds=4, options=opts).forecast(stances(c, x, s, has_stance=has))
+    without = EUMModel(rounds=4, options=opts).forecast(stances(c[keep], x[keep], s[keep]))
     assert with_ghost.trajectory is not None and without.trajectory is not None
     assert np.all(with_ghost.trajectory[:, 0, 3, 0] == 0.0)
-    assert np.allclose(with_ghost.trajectory[:, :, :3], without.trajectory)
+    assert np.allclose(with_ghost.trajectory[:, :, keep], without.trajectory)
+    assert not np.allclose(without.trajectory[-1], without.trajectory[0])  # something does move
 
 
 def test_bad_options_are_refused() -> None:
-    import pytest
-
     with pytest.raises(ValueError, match="EUM option offer"):
         EUMOptions(offer="random")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown option"):
         EUMModel(rounds=2, colour="red")
+    with pytest.raises(ValueError, match="EUM option capitulation"):
+        EUMOptions(capitulation="sometimes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="do not combine"):
+        SCHOLZ_CODE.with_(exclude_pair=True)
+    with pytest.raises(ValueError, match="EUM option voter_risk"):
+        EUMOptions(voter_risk="yes")  # type: ignore[arg-type]

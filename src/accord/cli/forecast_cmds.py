@@ -11,6 +11,7 @@ from rich.table import Table
 
 from accord.cli.common import console, fail, load_or_exit
 from accord.models import MODELS, EUMOptions, Forecast, get_model
+from accord.models.eum import PRESETS
 from accord.scenario.arrays import stance_arrays
 from accord.scenario.importers import Scale, native_scale
 from accord.scenario.schema import Scenario
@@ -62,6 +63,16 @@ def forecast(
             + " (see accord.models.eum.AMBIGUITIES).",
         ),
     ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="EUM option set: "
+            + ", ".join(PRESETS)
+            + " (as-printed: the equations as printed in Scholz et al. 2011; scholz-code: their code, "
+            "which reproduces their Table 2 in 7 of 8 rounds). --option then changes single options.",
+        ),
+    ] = None,
     utility: Annotated[
         str, typer.Option("--utility", help="Nash: quadratic or linear salience-weighted loss.")
     ] = "quadratic",
@@ -81,9 +92,15 @@ def forecast(
     opts = _parse_options(option or [])
     if opts and model != "eum":
         fail("--option: only the eum model takes options")
+    if preset is not None and model != "eum":
+        fail("--preset: only the eum model takes a preset")
+    if preset is not None and preset not in PRESETS:
+        fail(f"--preset: expected one of {', '.join(PRESETS)}, found {preset!r}")
     kwargs: dict[str, Any] = {}
     if model == "eum":
         kwargs = {"rounds": rounds, **opts}
+        if preset is not None:
+            kwargs["options"] = PRESETS[preset]
     elif model == "nash":
         if utility not in ("quadratic", "linear"):
             fail(f"--utility: expected quadratic or linear, found {utility!r}")

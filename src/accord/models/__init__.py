@@ -11,7 +11,7 @@ from typing import Any
 
 from accord.models.base import Forecast, Model, stances
 from accord.models.compromise import CompromiseModel, compromise_position
-from accord.models.eum import AS_PRINTED, EUMModel, EUMOptions
+from accord.models.eum import AS_PRINTED, SCHOLZ_CODE, EUMModel, EUMOptions
 from accord.models.median import MedianModel, median_position
 from accord.models.nash import NashModel, nash_solution
 
@@ -35,6 +35,7 @@ def get_model(name: str, **options: Any) -> Model:
 __all__ = [
     "AS_PRINTED",
     "MODELS",
+    "SCHOLZ_CODE",
     "CompromiseModel",
     "EUMModel",
     "EUMOptions",
