@@ -69,8 +69,9 @@ def forecast(
             "--preset",
             help="EUM option set: "
             + ", ".join(PRESETS)
-            + " (as-printed: the equations as printed in Scholz et al. 2011; scholz-code: their code, "
-            "which reproduces their Table 2 in 7 of 8 rounds). --option then changes single options.",
+            + " (as-printed: the equations as printed in Scholz et al. 2011; scholz-code, the default for "
+            "--model eum: their code, which reproduces their Table 2 in 7 of 8 rounds). --option then "
+            "changes single options.",
         ),
     ] = None,
     utility: Annotated[
@@ -99,8 +100,8 @@ def forecast(
     kwargs: dict[str, Any] = {}
     if model == "eum":
         kwargs = {"rounds": rounds, **opts}
-        if preset is not None:
-            kwargs["options"] = PRESETS[preset]
+        # the replicated specification is the default: it is the one checked against published numbers
+        kwargs["options"] = PRESETS[preset if preset is not None else "scholz-code"]
     elif model == "nash":
         if utility not in ("quadratic", "linear"):
             fail(f"--utility: expected quadratic or linear, found {utility!r}")
