@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from accord import __version__
-from accord.cli import scenario_cmds, sweep_cmds
+from accord.cli import replay_cmds, scenario_cmds, sweep_cmds
 
 app = typer.Typer(
     name="accord",
@@ -32,6 +32,7 @@ def _root(
 app.command("cases")(scenario_cmds.cases)
 app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
+app.command("replay")(replay_cmds.replay_cmd)
 sweep_cmds.register(app)
 
 
