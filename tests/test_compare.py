@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import sweep_double
-from accord.analysis.compare import compare_formats, mean_ci
+from accord.analysis.compare import compare_formats, mean_ci, proportion_ci
 from accord.analysis.executors import LocalExecutor
 from accord.scenario import load_scenario
 
@@ -26,6 +26,16 @@ def test_mean_ci_normal_approximation() -> None:
     assert e.mean == 0.5 and math.isclose(e.high - e.mean, half) and e.n == 4
     assert math.isnan(mean_ci(np.array([1.0]), 0.95).low)
     assert mean_ci(np.array([]), 0.95).n == 0
+
+
+def test_proportion_ci_is_wilson_and_stays_in_0_1() -> None:
+    e = proportion_ci(np.array([1.0] + [0.0] * 99), 0.95)
+    # Wilson 95% interval for 1/100 (Newcombe 1998, Stat. Med. 17, Table I style): about 0.0018-0.0545
+    assert (
+        e.mean == 0.01 and math.isclose(e.low, 0.001767, abs_tol=1e-5) and math.isclose(e.high, 0.054488, abs_tol=1e-5)
+    )
+    zero = proportion_ci(np.zeros(50), 0.95)
+    assert math.isclose(zero.low, 0.0, abs_tol=1e-12) and 0 < zero.high < 0.08
 
 
 def test_paired_differences_on_common_inputs(example) -> None:  # type: ignore[no-untyped-def]

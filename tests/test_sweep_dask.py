@@ -122,6 +122,18 @@ def test_dask_cluster_gives_the_same_results_as_local(cluster: Path, tmp_path: P
     pd.testing.assert_frame_equal(load_results(tmp_path / "dask-file"), local, check_exact=True)
 
 
+def test_dask_cluster_runs_the_real_engine_identically(cluster: Path, tmp_path: Path) -> None:
+    example = load_scenario("example")
+    kw = {"runs": 400, "chunk_size": 50, "seed": 4, "format": "inclusive"}
+    with DaskExecutor(str(cluster)) as ex:
+        run_sweep(example, tmp_path / "dask", executor=ex, **kw)  # type: ignore[arg-type]
+    with LocalExecutor(2) as ex:
+        run_sweep(example, tmp_path / "local", executor=ex, **kw)  # type: ignore[arg-type]
+    dask_df, local_df = load_results(tmp_path / "dask"), load_results(tmp_path / "local")
+    assert (len(dask_df) == 400 and dask_df["agreement_year"].notna().any()) or dask_df["wars"].sum() > 0
+    pd.testing.assert_frame_equal(dask_df, local_df, check_exact=True)
+
+
 def test_unreachable_or_malformed_address_is_a_clear_error() -> None:
     with pytest.raises(ExecutorError, match="tcp://HOST:PORT"):
         DaskExecutor("no-such-scheduler-file.json")

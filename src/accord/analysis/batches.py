@@ -14,7 +14,6 @@ This module also names the part of the engine's ``BatchResult`` the analyses rea
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from accord.scenario import Quantity, Scenario
+from accord.simulation import run_batch, uncertain_inputs
 
 
 class BatchLike(Protocol):
@@ -32,7 +32,7 @@ class BatchLike(Protocol):
     years: np.ndarray  # (Y,)
     actor_ids: Any  # sequence of A actor ids
     issue_ids: Any  # sequence of I issue ids
-    inputs: Mapping[str, np.ndarray]  # name -> (D,)
+    inputs: dict[str, np.ndarray]  # name -> (D,)
     agreement: np.ndarray  # (D,) bool
     agreement_year: np.ndarray  # (D,) float, NaN if none
     terms: np.ndarray  # (D, I) float, NaN if none
@@ -71,21 +71,15 @@ def engine_run_batch(
     until: float | None = None,
     overrides: dict[str, np.ndarray] | None = None,
 ) -> BatchLike:
-    """The production runner: ``accord.simulation.run_batch`` (imported on first use)."""
-    import importlib
-
-    run_batch: BatchRunner = importlib.import_module("accord.simulation").run_batch
+    """The production runner: :func:`accord.simulation.run_batch`."""
     return run_batch(
         scenario, format=format, draws=draws, seed=seed, batch_index=batch_index, until=until, overrides=overrides
     )
 
 
 def engine_uncertain_inputs(scenario: Scenario) -> dict[str, Quantity]:
-    """The production list of uncertain inputs: ``accord.simulation.uncertain_inputs``."""
-    import importlib
-
-    found: dict[str, Quantity] = importlib.import_module("accord.simulation").uncertain_inputs(scenario)
-    return found
+    """The production list of uncertain inputs: :func:`accord.simulation.uncertain_inputs`."""
+    return uncertain_inputs(scenario)
 
 
 @dataclass(frozen=True)

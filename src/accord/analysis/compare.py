@@ -9,7 +9,8 @@ common random numbers). The comparison checks this: for every input the two form
 drawn values must be identical chunk by chunk (compared by digest), and it says so.
 
 For each format against the baseline (the first listed) it reports, with normal-approximation
-confidence intervals on the paired differences (mean ± z·sd/√n):
+confidence intervals on the paired differences (mean ± z·sd/√n; each format's own shares get
+Wilson score intervals):
 
 - P(agreement by year y) and P(war by year y) for the chosen years;
 - expected terms per issue, given agreement, and their paired difference over the draws where
@@ -113,6 +114,21 @@ def mean_ci(x: np.ndarray, confidence: float) -> Estimate:
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     half = z * float(x.std(ddof=1)) / math.sqrt(n)
     return Estimate(m, m - half, m + half, n)
+
+
+def proportion_ci(x: np.ndarray, confidence: float) -> Estimate:
+    """Wilson score interval for a share of 0/1 outcomes (stays within [0, 1], sound near 0 and 1).
+
+    Wilson, "Probable inference, the law of succession, and statistical inference", JASA 22, 1927."""
+    x = np.asarray(x, dtype=float)
+    n = int(x.size)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    p = float(x.mean())
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), n)
 
 
 @dataclass
@@ -281,8 +297,8 @@ def compare_formats(
         outcomes.append(
             FormatOutcome(
                 f,
-                {y: mean_ci(agree[:, j], confidence) for j, y in enumerate(report_years)},
-                {y: mean_ci(war[:, j], confidence) for j, y in enumerate(report_years)},
+                {y: proportion_ci(agree[:, j], confidence) for j, y in enumerate(report_years)},
+                {y: proportion_ci(war[:, j], confidence) for j, y in enumerate(report_years)},
                 {iss: mean_ci(terms[~np.isnan(terms[:, i]), i], confidence) for i, iss in enumerate(issue_ids)},
                 vetoes,
             )

@@ -3,7 +3,8 @@
 Two plain summaries of a sample ``X (n, k)`` of inputs and an outcome ``y (n,)`` in [0, 1]
 (a probability per sample point, or 0/1):
 
-- :func:`binned_rates`: for each input, the mean outcome in each quantile bin of that input,
+- :func:`binned_rates`: for each input, the mean outcome in each quantile bin of that input
+  (one bin per level when the design puts the input on a few levels, as Morris does),
   and the spread between the best and worst bin — a one-input-at-a-time view that ranks
   inputs by how much the outcome moves across their range.
 - :func:`prim_box`: the Patient Rule Induction Method (Friedman & Fisher, "Bump hunting in
@@ -45,10 +46,16 @@ def binned_rates(X: np.ndarray, y: np.ndarray, names: list[str], bins: int = 4) 
     out = []
     for j, name in enumerate(names):
         x = X[:, j]
-        edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
-        if len(edges) < 2:
+        levels = np.unique(x)
+        if len(levels) < 2:
             continue
-        which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+        if len(levels) <= bins:
+            # a design on a grid (Morris levels): one bin per level, edges at the levels
+            edges = np.append(levels, levels[-1])
+            which = np.searchsorted(levels, x)
+        else:
+            edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
+            which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
         counts = np.bincount(which, minlength=len(edges) - 1)
         sums = np.bincount(which, weights=y, minlength=len(edges) - 1)
         rates = np.divide(sums, counts, out=np.full(len(counts), np.nan), where=counts > 0)

@@ -30,6 +30,7 @@ from accord.analysis.batches import BatchRunner, engine_run_batch, engine_uncert
 from accord.analysis.discovery import BinnedRates, Box, binned_rates, prim_box
 from accord.analysis.executors import Executor, LocalExecutor
 from accord.scenario import Quantity, Scenario
+from accord.simulation import PARAMETERS
 
 Method = Literal["morris", "sobol"]
 DUMMY = "(dummy)"
@@ -64,10 +65,7 @@ class Factor:
 def _field_range(name: str) -> tuple[float, float]:
     parts = name.split(".")
     if "parameters" in parts[:-1] or (len(parts) > 1 and parts[-2] == "effects"):
-        import importlib
-
-        specs: dict[str, Any] = importlib.import_module("accord.simulation").PARAMETERS
-        spec = specs.get(parts[-1])
+        spec = PARAMETERS.get(parts[-1])
         return (float(spec.low), float(spec.high)) if spec is not None else (-math.inf, math.inf)
     for part in reversed(parts):
         if part in _FIELD_RANGE:

@@ -316,6 +316,42 @@ def _assemble(out: Path, plan: list[Chunk]) -> str:
     return h.hexdigest()
 
 
+def summarize_results(out: Path | str) -> dict[str, float]:
+    """Headline numbers of a complete sweep, read one row group at a time (memory: one chunk).
+
+    Returns ``runs``, ``p_agreement``, ``median_agreement_year`` (NaN if none), ``p_war`` (at
+    least one war) and ``vetoes_per_replay`` — those whose columns the results hold."""
+    pf = pq.ParquetFile(Path(out) / RESULTS)
+    names = set(pf.schema_arrow.names)
+    veto_cols = [c for c in pf.schema_arrow.names if c.startswith("vetoes.")]
+    cols = [c for c in ("agreement", "agreement_year", "wars") if c in names] + veto_cols
+    n = agree = war = vetoes = 0.0
+    years: list[np.ndarray] = []
+    for batch in pf.iter_batches(columns=cols or ["run"], batch_size=10_000):
+        n += batch.num_rows
+        if "agreement" in names:
+            agree += float(np.asarray(batch.column("agreement")).sum())
+        if "agreement_year" in names:
+            y = np.asarray(batch.column("agreement_year"), dtype=float)
+            years.append(y[~np.isnan(y)])
+        if "wars" in names:
+            war += float((np.asarray(batch.column("wars")) > 0).sum())
+        for c in veto_cols:
+            vetoes += float(np.asarray(batch.column(c)).sum())
+    out_d: dict[str, float] = {"runs": n}
+    if n:
+        if "agreement" in names:
+            out_d["p_agreement"] = agree / n
+        if "agreement_year" in names:
+            all_years = np.concatenate(years) if years else np.array([])
+            out_d["median_agreement_year"] = float(np.median(all_years)) if all_years.size else float("nan")
+        if "wars" in names:
+            out_d["p_war"] = war / n
+        if veto_cols:
+            out_d["vetoes_per_replay"] = vetoes / n
+    return out_d
+
+
 def load_results(out: Path | str) -> pd.DataFrame:
     """The results of a complete sweep, one row per replay, after checking run ids 0..N-1 once each."""
     out = Path(out)

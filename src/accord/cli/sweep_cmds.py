@@ -26,8 +26,9 @@ from rich.text import Text
 from accord.analysis.compare import Comparison, Estimate, compare_formats
 from accord.analysis.executors import Backend, Executor, ExecutorError, make_executor
 from accord.analysis.sensitivity import DUMMY, SensitivityError, SensitivityReport, analyse_sensitivity
-from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep
+from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep, summarize_results
 from accord.cli.common import console, err_console, fail, load_or_exit
+from accord.simulation import EngineError
 
 
 class RunsPerSecond(ProgressColumn):
@@ -65,14 +66,6 @@ def _executor(backend: str, address: str | None, workers: int | None) -> Executo
         return make_executor(b, workers=workers, address=address)
     except ExecutorError as e:
         fail(f"--backend {backend}: {e}")
-
-
-def _engine_errors() -> tuple[type[BaseException], ...]:
-    """Errors the engine raises for a request it cannot serve (an unknown format, a bad override)."""
-    import importlib
-
-    err = getattr(importlib.import_module("accord.simulation"), "EngineError", None)
-    return (err,) if isinstance(err, type) and issubclass(err, BaseException) else ()
 
 
 _BACKEND = typer.Option("local", "--backend", help="local (processes on this machine) or dask.")
@@ -119,32 +112,33 @@ def sweep(
                 )
         except SweepError as e:
             fail(str(e))
-        except _engine_errors() as e:
+        except EngineError as e:
             fail(f"{case_or_path}: {e}")
         where = ex.describe()
     _print_sweep(outcome, where)
 
 
 def _print_sweep(o: SweepOutcome, where: str) -> None:
-    import pandas as pd
-
-    df = pd.read_parquet(o.results_path)
+    summary = summarize_results(o.out)
     t = Table(title=f"Sweep: {o.runs:,} replays → {o.results_path}", show_header=False)
     t.add_column("what")
     t.add_column("value")
-    t.add_row("chunks", f"{o.chunks_total} of {o.chunk_size:,} ({o.chunks_computed} computed, {o.chunks_reused} kept)")
+    t.add_row(
+        "chunks",
+        f"{o.chunks_total} × up to {o.chunk_size:,} replays ({o.chunks_computed} computed, {o.chunks_reused} kept)",
+    )
     t.add_row("ran on", where)
     if o.chunks_computed:
         t.add_row("time", f"{o.seconds:.1f} s ({o.runs_per_second:,.0f} runs/s)")
-    if "agreement" in df:
-        t.add_row("P(agreement)", f"{df['agreement'].mean():.3f}")
-    if "agreement_year" in df and df["agreement_year"].notna().any():
-        t.add_row("median year of agreement (given one)", f"{df['agreement_year'].median():.1f}")
-    if "wars" in df:
-        t.add_row("P(at least one war)", f"{(df['wars'] > 0).mean():.3f}")
-    veto_cols = [c for c in df.columns if c.startswith("vetoes")]
-    if veto_cols:
-        t.add_row("vetoes per replay", f"{df[veto_cols].to_numpy().sum(axis=1).mean():.2f}")
+    labels = {
+        "p_agreement": ("P(agreement by the horizon)", "{:.3f}"),
+        "median_agreement_year": ("median year of agreement, given one", "{:.1f}"),
+        "p_war": ("P(at least one war)", "{:.3f}"),
+        "vetoes_per_replay": ("vetoes per replay", "{:.2f}"),
+    }
+    for key, (label, fmt) in labels.items():
+        if key in summary and not math.isnan(summary[key]):
+            t.add_row(label, fmt.format(summary[key]))
     t.add_row("manifest", str(o.out / "manifest.json"))
     console.print(t)
 
@@ -203,7 +197,7 @@ def compare(
                 )
         except ValueError as e:
             fail(f"{case_or_path}: {e}")
-        except _engine_errors() as e:
+        except EngineError as e:
             fail(f"{case_or_path}: {e}")
     if as_json:
         typer.echo(json.dumps(cmp.to_dict(), indent=2))
@@ -214,27 +208,26 @@ def compare(
 def _print_comparison(c: Comparison) -> None:
     pct = f"{c.confidence:.0%}"
     t = Table(title=f"{c.scenario}: outcomes per format ({c.runs:,} replays each, {pct} CI)")
-    t.add_column("format")
-    for y in c.years:
-        t.add_column(f"P(agree by {y:g})", justify="right")
-    for y in c.years:
-        t.add_column(f"P(war by {y:g})", justify="right")
+    for col in ("format", "by year", "P(agreement)", "P(war)"):
+        t.add_column(col, justify="left" if col == "format" else "right")
     for f in c.formats:
-        t.add_row(
-            f.format,
-            *[_fmt_est(f.p_agreement[y]) for y in c.years],
-            *[_fmt_est(f.p_war[y]) for y in c.years],
-        )
+        for k, y in enumerate(c.years):
+            t.add_row(f.format if k == 0 else "", f"{y:g}", _fmt_est(f.p_agreement[y]), _fmt_est(f.p_war[y]))
+        t.add_section()
     console.print(t)
 
     d = Table(title=f"Paired differences against {c.formats[0].format} (same inputs, draw by draw; {pct} CI)")
-    d.add_column("format")
-    d.add_column("outcome")
-    for y in c.years:
-        d.add_column(f"by {y:g}", justify="right")
+    for col in ("format", "by year", "Δ P(agreement)", "Δ P(war)"):
+        d.add_column(col, justify="left" if col == "format" else "right")
     for diff in c.differences:
-        d.add_row(diff.format, "Δ P(agreement)", *[_fmt_est(diff.p_agreement[y], True) for y in c.years])
-        d.add_row("", "Δ P(war)", *[_fmt_est(diff.p_war[y], True) for y in c.years])
+        for k, y in enumerate(c.years):
+            d.add_row(
+                diff.format if k == 0 else "",
+                f"{y:g}",
+                _fmt_est(diff.p_agreement[y], True),
+                _fmt_est(diff.p_war[y], True),
+            )
+        d.add_section()
     console.print(d)
 
     issues = list(c.formats[0].terms)
@@ -315,7 +308,7 @@ def sensitivity(
                 )
         except SensitivityError as e:
             fail(f"{case_or_path}: {e}")
-        except _engine_errors() as e:
+        except EngineError as e:
             fail(f"{case_or_path}: {e}")
     if as_json:
         typer.echo(json.dumps(rep.to_dict(), indent=2))
@@ -373,9 +366,9 @@ def _print_sensitivity(r: SensitivityReport, top: int) -> None:
             f"box holds {box.support:.0%} of design points and {box.coverage:.0%} of the {outcome} cases",
             highlight=False,
         )
-        b = Table(title=f"P({outcome}) by quartile of the inputs that move it most")
+        b = Table(title=f"P({outcome}) across each input's range: the inputs that move it most")
         b.add_column("input")
-        b.add_column("rates by quartile (low → high)")
+        b.add_column("rate per quantile bin or design level (low → high)")
         for x in r.bins[outcome][: min(top, 5)]:
             b.add_row(x.name, "  ".join("–" if math.isnan(v) else f"{v:.2f}" for v in x.rates))
         console.print(b)
