@@ -139,3 +139,13 @@ def test_unreachable_or_malformed_address_is_a_clear_error() -> None:
         DaskExecutor("no-such-scheduler-file.json")
     with pytest.raises(ExecutorError, match="could not reach"):
         DaskExecutor("tcp://127.0.0.1:9", timeout=2)
+
+
+def test_dask_without_address_starts_and_stops_a_local_cluster(tmp_path: Path) -> None:
+    example = load_scenario("example")
+    kw = {"runs": 120, "chunk_size": 40, "seed": 6}
+    with DaskExecutor(None, workers=1) as ex:
+        assert ex.workers == 1 and "LocalCluster" in ex.describe()
+        run_sweep(example, tmp_path / "dask", executor=ex, **kw)  # type: ignore[arg-type]
+    run_sweep(example, tmp_path / "local", **kw)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(load_results(tmp_path / "dask"), load_results(tmp_path / "local"), check_exact=True)

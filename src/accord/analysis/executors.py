@@ -158,7 +158,7 @@ class DaskExecutor(Executor):
             if address is None:
                 n = workers if workers is not None else (os.cpu_count() or 1)
                 self._cluster = LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
                 )
                 self._client: Any = Client(self._cluster, timeout=timeout)
             elif "://" in address:

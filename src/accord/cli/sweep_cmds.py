@@ -114,6 +114,9 @@ def sweep(
             fail(str(e))
         except EngineError as e:
             fail(f"{case_or_path}: {e}")
+        except KeyboardInterrupt:
+            # finished chunks are on disk already; say how to pick up from there
+            fail(f"interrupted; the finished chunks are saved in {folder}: add --resume to continue", code=130)
         where = ex.describe()
     _print_sweep(outcome, where)
 
