@@ -64,6 +64,12 @@ def test_bad_input_exits_2_without_traceback(tmp_path: Path, args: list[str], me
     assert message in r.output and "Traceback" not in r.output
 
 
+def test_a_bad_format_leaves_no_files_behind(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    r = runner.invoke(app, ["sweep", "example", "--runs", "5", "--format", "nope", "--out", str(out), "--workers", "1"])
+    assert r.exit_code == 2 and not out.exists()
+
+
 def test_compare_cli_json(tmp_path: Path) -> None:
     r = runner.invoke(
         app,

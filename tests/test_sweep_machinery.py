@@ -82,11 +82,10 @@ class _Crash(RuntimeError):
 
 
 def _crashing_runner(after: int):  # type: ignore[no-untyped-def]
-    calls = {"n": 0}
+    """Fails at chunk ``after`` (chunks run in order inline), like a process dying mid-sweep."""
 
     def runner(*args, **kw):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] > after:
+        if kw["batch_index"] >= after:
             raise _Crash("simulated failure")
         return sweep_double.run_batch(*args, **kw)
 

@@ -243,6 +243,9 @@ def run_sweep(
             raise SweepError(f"{out}: expected a new or empty folder for the sweep, found existing files")
         if wanted["chunk_size"] is None:
             wanted["chunk_size"] = DEFAULT_CHUNK_SIZE
+        # one replay before anything is written: an unknown format or a scenario the engine
+        # cannot run fails here, not after a manifest that a corrected rerun would have to match
+        runner(scenario, format=format, draws=1, seed=int(seed), batch_index=0, until=until)
         manifest = {
             "manifest_version": MANIFEST_VERSION,
             **wanted,
