@@ -33,6 +33,7 @@ app.command("cases")(scenario_cmds.cases)
 app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
 app.command("replay")(replay_cmds.replay_cmd)
+app.command("parameters")(replay_cmds.parameters_cmd)
 sweep_cmds.register(app)
 
 

@@ -11,19 +11,20 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import console, fail, load_or_exit
-from accord.simulation import EngineError, Replay, replay
+from accord.scenario import date_to_year
+from accord.simulation import PARAMETERS, EngineError, Replay, replay
 
 
 def _describe(e: dict[str, Any]) -> str:
     k = e["kind"]
     if k == "start":
-        sq = ", ".join(f"{i} {v:g}" for i, v in e["status_quo"].items())
+        sq = ", ".join(f"{i} {v:.1f}" for i, v in e["status_quo"].items())
         return f"format {e['format']} ({e['format_label']}); status quo {sq}"
     if k == "event":
         extra = f" → format {e['switch_format']}" if e.get("switch_format") else ""
         return f"{e['event']}: {e['label']}{extra}"
     if k == "proposal":
-        terms = ", ".join(f"{i} {v:g}" for i, v in e["terms"].items())
+        terms = ", ".join(f"{i} {v:.1f}" for i, v in e["terms"].items())
         deferred = f"; deferred: {', '.join(e['deferred'])}" if e["deferred"] else ""
         answers = ", ".join(
             f"{a} {'yes' if x['accept'] else 'no'} ({x['value']:.2f} vs sq {x['status_quo']:.2f}"
@@ -42,10 +43,10 @@ def _describe(e: dict[str, Any]) -> str:
     if k == "leader-removed":
         return f"{e['actor']}: {e['reason']}"
     if k == "agreement":
-        terms = ", ".join(f"{i} {v:g}" for i, v in e["terms"].items())
+        terms = ", ".join(f"{i} {v:.1f}" for i, v in e["terms"].items())
         return f"AGREEMENT on {e['proposal']} ({e['format']}): {terms}"
     if k == "escalation":
-        return f"{e['actor']} escalates: war value {e['war_value']:.2f} > status quo {e['status_quo_value']:.2f} (P(win) {e['p_win']:.2f})"
+        return f"{e['actor']} escalates: war value {e['war_value']:.3f} > status quo {e['status_quo_value']:.3f} (P(win) {e['p_win']:.2f})"
     if k == "de-escalation":
         return f"{e['actor']} no longer expects to gain from war"
     if k == "mandate-blocked":
@@ -56,7 +57,7 @@ def _describe(e: dict[str, Any]) -> str:
         how = "scheduled" if e["forced"] else f"P(war) {e['p_war']:.2f}"
         return f"WAR ({how}); winner {e['winner']}"
     if k == "ceasefire":
-        sq = ", ".join(f"{i} {v:g}" for i, v in e["status_quo"].items())
+        sq = ", ".join(f"{i} {v:.1f}" for i, v in e["status_quo"].items())
         return f"ceasefire after war; status quo {sq}"
     if k == "format-switch":
         return f"format switches to {e['to']} ({e['reason']})"
@@ -97,9 +98,9 @@ def _print(r: Replay, quiet_incidents: bool = True) -> None:
     console.print(table)
     s = r.summary
     if s["agreement"]:
-        terms = ", ".join(f"{i} {v:g}" for i, v in s["terms"].items())
+        terms = ", ".join(f"{i} {v:.1f}" for i, v in s["terms"].items())
         console.print(
-            f"[bold green]Agreement[/bold green] in {s['year']:g} on {s['proposal']}: {terms}", highlight=False
+            f"[bold green]Agreement[/bold green] in {s['year']:.2f} on {s['proposal']}: {terms}", highlight=False
         )
     else:
         console.print("[bold red]No agreement[/bold red]", highlight=False)
@@ -109,12 +110,12 @@ def _print(r: Replay, quiet_incidents: bool = True) -> None:
         )
     if s["wars"]:
         for w in s["wars"]:
-            console.print(f"  war {w['start']:g}–{w['end']:g}, winner {w['winner']}", highlight=False)
+            console.print(f"  war {w['start']:.2f}–{w['end']:.2f}, winner {w['winner']}", highlight=False)
     else:
         console.print("  no war", highlight=False)
     if s["leaders_removed"]:
         console.print(f"  leaders removed: {', '.join(s['leaders_removed'])}", highlight=False)
-    sq = ", ".join(f"{i} {v:g}" for i, v in s["final_status_quo"].items())
+    sq = ", ".join(f"{i} {v:.1f}" for i, v in s["final_status_quo"].items())
     console.print(f"  final status quo: {sq}; final format: {s['final_format']}", highlight=False)
 
 
@@ -151,6 +152,9 @@ def replay_cmd(
     s = load_or_exit(case_or_path)
     if seed < 0:
         fail(f"--seed: expected a non-negative integer, found {seed}")
+    first = date_to_year(s.meta.start)
+    if until is not None and until <= first:
+        fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
     try:
         r = replay(s, format=format, seed=seed, until=until, mediator=mediator)
     except EngineError as e:
@@ -165,3 +169,13 @@ def replay_cmd(
         typer.echo(text)
     else:
         _print(r, quiet_incidents=not incidents)
+
+
+def parameters_cmd() -> None:
+    """List the engine parameters a scenario may set under `parameters:` (default, unit, meaning, reference)."""
+    table = Table(title="Engine parameters (scenario `parameters:`; a format's `parameters:` override them)")
+    for col in ("name", "default", "unit", "meaning", "reference"):
+        table.add_column(col, overflow="fold")
+    for p in PARAMETERS.values():
+        table.add_row(p.name, f"{p.default:g}", p.unit, p.meaning, p.reference)
+    console.print(table)

@@ -5,8 +5,9 @@ A party accepts when the proposal beats its reservation value (the status quo or
 is better for it; Fearon 1995) by a margin, *and* its leader can carry it at home: the deal must
 lie inside the leader's win-set (Putnam 1988, 'Diplomacy and domestic politics: the logic of
 two-level games', Int. Organization 42(3)). The win-set shrinks with the salience of the issues
-at stake, a hawkish public mood and a leak of the draft. A leader may defy the win-set and sign;
-it then risks removal, and a removed leader's signature is void.
+at stake, a hawkish public mood and a leak of the draft. A leader may defy the win-set and sign a
+deal that lies not too far outside it (the chance falls to 0 at twice the win-set); it then risks
+removal, and a removed leader's signature is void.
 """
 
 from __future__ import annotations
@@ -110,7 +111,12 @@ def answer(
     reservation = np.maximum(u_status_quo, u_war)
     good = value - reservation >= margin[:, None]
     within = distance <= winset
-    defy = good & ~within & (u_defy < defiance[:, None])
+    # a leader can sell a deal just outside the win-set, not one far beyond it: the chance to
+    # defy falls linearly from `defiance` at the edge to 0 at twice the win-set
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reach = np.clip(2.0 - distance / winset, 0.0, 1.0)
+    reach = np.where(np.isfinite(reach), reach, 0.0)
+    defy = good & ~within & (u_defy < defiance[:, None] * reach)
     removed = defy & (u_remove < removal_risk)
     accept = good & (within | defy) & ~removed
     reason = np.full(value.shape, ACCEPT, dtype=np.int8)

@@ -203,14 +203,18 @@ def default_mediator(scenario: Scenario) -> str:
 def resolve_format(scenario: Scenario, name: str, *, mediator: str | None = None) -> FormatSpec:
     """Build the :class:`FormatSpec` named ``name`` for ``scenario``.
 
-    ``mediator`` (an actor id) names the mediator of a ``single-mediator`` format (or of any
-    format built on it); default: the format's ``mediator`` field, else :func:`default_mediator`.
+    ``mediator`` (an actor id) names the mediator of a ``single-mediator`` format, of a format
+    that names a ``mediator``, or of one without proposers (the mediator sits at the table and
+    drafts); default: the format's ``mediator`` field, else :func:`default_mediator`. Other
+    formats ignore it.
     """
     f = _merged(scenario, name)
     table_refs = list(f.table)
     proposer_refs = list(f.proposers)
     med: str | None = None
-    if name == "single-mediator" or f.mediator is not None or mediator is not None or not proposer_refs:
+    # a format built around one mediator: single-mediator, one naming its mediator, or one with no
+    # proposers of its own (then a mediator drafts). Other formats ignore ``mediator``.
+    if name == "single-mediator" or f.mediator is not None or not proposer_refs:
         med = mediator or f.mediator or default_mediator(scenario)
         if med not in scenario.actor_ids:
             raise FormatError(f"mediator: expected an actor id, found {med!r}")

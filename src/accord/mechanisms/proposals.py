@@ -148,10 +148,11 @@ def choose_draft(
     """The draft ``(D, I)`` of one proposer (see the module docstring).
 
     ``u_cand``, ``dist_cand``: ``(D, K, A)``; ``reservation_hat``, ``winset``: ``(D, A)``;
-    ``voters``, ``parties``: ``(A,)`` bool; ``margin``, ``bias``, ``leverage``: ``(D,)``;
+    ``voters``, ``parties``: ``(A,)`` bool; ``margin``, ``bias``: ``(D,)``; ``leverage``: ``(D, A)``
+    the inducement each actor expects from the proposer;
     ``fallback``: ``(D, I)`` drafted when no candidate is predicted to pass.
     """
-    gain = u_cand + leverage[:, None, None] - reservation_hat[:, None, :]
+    gain = u_cand + leverage[:, None, :] - reservation_hat[:, None, :]
     passes = _predicted_pass(gain, dist_cand <= winset[:, None, :], voters, kind, threshold, margin)
     own = u_cand[:, :, proposer]
     if proposer_is_party:

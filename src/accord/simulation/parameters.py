@@ -242,7 +242,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         "probability",
         0.0,
         1.0,
-        "Probability a leader signs a deal that beats its reservation value but lies outside its win-set.",
+        "Probability a leader signs a deal that beats its reservation value but lies just outside its win-set; it falls linearly to 0 for a deal twice the win-set away.",
         "assumption (Ter-Petrosyan 1998, seed 001)",
     ),
     ParameterSpec(
@@ -333,7 +333,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         "utility",
         0.0,
         1.0,
-        "Inducement a mediator adds to the parties' value of its own proposals (carrots and sticks), times its capability share among mediators.",
+        "Inducement a mediator adds to a party's value of its own proposals (carrots and sticks), times its capability share among the mediators and the party's trust in it (its utility of the mediator's position).",
         "Kydd 2003; value: assumption",
     ),
     ParameterSpec(
