@@ -292,7 +292,8 @@ def test_batch_invariants(
     assert ((b.terms[agreed] >= -1e-9) & (b.terms[agreed] <= 100 + 1e-9)).all()
     assert (b.agreement_by_year[:, -1] == agreed).all()
     assert (np.diff(b.agreement_by_year.astype(int), axis=1) >= 0).all()  # once agreed, stays agreed
-    assert (b.war_by_year.sum(axis=1) == b.wars).all()
+    assert (b.war_by_year[:, -1] == (b.wars > 0)).all()  # cumulative: a war has begun by then
+    assert (np.diff(b.war_by_year.astype(int), axis=1) >= 0).all()
     assert ((b.p_war_by_year >= 0) & (b.p_war_by_year <= 1)).all()
     assert ((b.agreement_year[agreed] >= b.years[0]) & (b.agreement_year[agreed] < b.years[-1] + 1)).all()
     assert np.isnan(b.agreement_year[~agreed]).all()

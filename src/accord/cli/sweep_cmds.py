@@ -29,6 +29,7 @@ from accord.analysis.sensitivity import DUMMY, SensitivityError, SensitivityRepo
 from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep, summarize_results
 from accord.cli.common import console, err_console, fail, load_or_exit
 from accord.simulation import EngineError
+from accord.simulation.parameters import with_parameter
 
 
 class RunsPerSecond(ProgressColumn):
@@ -174,9 +175,22 @@ def compare(
     address: str | None = _ADDRESS,
     workers: int | None = _WORKERS,
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    history: bool = typer.Option(
+        False,
+        "--history/--counterfactual",
+        help="--counterfactual (default): dated wars and statements are not imposed, so each format's own "
+        "dynamics decide war and peace; --history: apply them as in a replay (then every format has the "
+        "historical wars).",
+    ),
 ) -> None:
     """Compare formats on common random numbers: paired differences with confidence intervals."""
     scenario = load_or_exit(case_or_path)
+    if not history:
+        # A comparison asks what each format would have done; imposing the dated wars would make
+        # P(war) identical by construction (history_events, see `accord parameters`).
+        scenario = with_parameter(
+            scenario, "history_events", 0.0, "counterfactual comparison: dated wars are not imposed"
+        )
     names = _split(formats, "--formats")
     year_list: list[float] | None = None
     if years is not None:

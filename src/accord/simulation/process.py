@@ -797,7 +797,6 @@ class Process:
         # a scheduled war starts on its date; one drawn from the hazard at the start of the step
         onset = np.where(shocks.forced_war, max(t, shocks.forced_time or t), t)
         self.first_war = np.where(fight & np.isnan(self.first_war), onset, self.first_war)
-        self.war_by[:, k] = fight
         nxt = np.array(
             [self.chain.index(f.after_war) if f.after_war is not None else fi for fi, f in enumerate(self.specs)]
         )
@@ -830,6 +829,7 @@ class Process:
 
     def _record(self, k: int, t: float, power: _Power, p_war: np.ndarray, incidents: np.ndarray) -> None:
         self.agreement_by[:, k] = self.agreed
+        self.war_by[:, k] = self.wars > 0  # cumulative, like agreement_by: a war has begun by this step
         self.sq_by[:, k] = self.sq
         self.traj_pos[k] = self.pos[0]
         self.traj_monitor[k] = self.monitor_level[0]

@@ -19,7 +19,8 @@ class BatchResult:
     (scheduled proposals, then generated ones by a stable label ``gen.ACTOR``, ``gen.FORMAT.joint``,
     ``gen.nash``), ``inputs`` (drawn value of each uncertain or overridden input, ``(D,)``),
     ``agreement (D,)``, ``agreement_year (D,)``, ``agreement_proposal (D,)``, ``terms (D, I)``,
-    ``wars (D,)``, ``first_war_year (D,)``, ``agreement_by_year (D, Y)``, ``war_by_year (D, Y)``,
+    ``wars (D,)``, ``first_war_year (D,)``, ``agreement_by_year (D, Y)`` and ``war_by_year (D, Y)``
+    (both cumulative: agreed / a war begun by the end of that step),
     ``vetoes (D, A, I)``, ``final_status_quo (D, I)``. Additions: ``format_ids`` (the starting
     format first, then those reachable), ``final_format (D,)`` (index into ``format_ids``),
     ``p_war_by_year (D, Y)`` (probability of war onset in each step), ``status_quo_by_year
