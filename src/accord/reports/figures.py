@@ -63,6 +63,12 @@ def _new(width: float, height: float) -> Figure:
     return fig
 
 
+def _axes(fig: Figure) -> Any:
+    ax = fig.add_subplot()
+    ax.set_axisbelow(True)  # grid lines behind bars
+    return ax
+
+
 def to_svg(fig: Figure) -> str:
     """The figure as an ``<svg>`` element (no XML prolog), ready to inline in HTML."""
     buf = io.StringIO()
@@ -89,7 +95,7 @@ def timeline(events: Sequence[Mapping[str, Any]], start: float, end: float) -> F
     """Events of a replay on a time axis, one row per kind of event."""
     kinds = sorted({str(e.get("kind", "other")) for e in events}) or ["(no events)"]
     fig = _new(9, 0.5 + 0.38 * len(kinds) + 0.6)
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     for row, kind in enumerate(kinds):
         ts = [float(e["t"]) for e in events if str(e.get("kind", "other")) == kind]
         colour = EVENT_COLOURS.get(kind, PALETTE[row % len(PALETTE)])
@@ -149,7 +155,7 @@ def probability_bands(
 ) -> Figure:
     """Probabilities per year with bands: ``series`` maps a label to ``(mean, low, high)``."""
     fig = _new(9, 3.6)
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     for k, (label, (mean, low, high)) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
         ax.fill_between(years, low, high, color=colour, alpha=0.18, linewidth=0)
@@ -171,7 +177,7 @@ def format_comparison(
     """Grouped bars per format: ``metrics`` maps a metric label to ``(value, low, high)`` arrays
     over ``formats`` (95% intervals drawn as error bars)."""
     fig = _new(9, 0.9 + 0.55 * max(2, len(formats)) * max(1, len(metrics)) / 2 + 1.2)
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     n = max(1, len(metrics))
     height = 0.8 / n
     y = np.arange(len(formats), dtype=float)
@@ -194,7 +200,7 @@ def veto_heatmap(mean_vetoes: np.ndarray, actor_labels: Sequence[str], issue_lab
     """Mean vetoes per replay by actor (rows) and issue (columns)."""
     A, n_issues = mean_vetoes.shape
     fig = _new(min(9, 2.5 + 1.3 * n_issues), 1.2 + 0.36 * A)
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     vmax = float(np.nanmax(mean_vetoes)) if mean_vetoes.size and np.nanmax(mean_vetoes) > 0 else 1.0
     im = ax.imshow(mean_vetoes, cmap="Purples", vmin=0, vmax=vmax, aspect="auto")
     ax.set_xticks(range(n_issues), [text(s) for s in issue_labels], rotation=20, ha="right")
@@ -216,7 +222,7 @@ def sensitivity_ranking(names: Sequence[str], scores: np.ndarray, what: str, sco
     names = [names[k] for k in order]
     scores = scores[order]
     fig = _new(9, 1.0 + 0.3 * max(3, len(names)))
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     colours = [PALETTE[0] if s >= 0 else PALETTE[1] for s in scores]
     ax.barh(np.arange(len(names)), scores, color=colours)
     ax.set_yticks(np.arange(len(names)), [text(n) for n in names], fontsize=8)

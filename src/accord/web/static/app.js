@@ -24,7 +24,15 @@
 
   // -- edits ---------------------------------------------------------------------------
   async function submitEdit(input) {
-    if (input.value === input.dataset.saved) return;
+    if (input.value === input.dataset.saved) {
+      // back to the value the server holds: nothing to send, the refusal no longer applies
+      if (input.classList.contains("refused")) {
+        input.classList.remove("refused");
+        if (!document.querySelector("#actors input.refused")) showProblems($("problems"), []);
+        $("edit-status").textContent = "Back to the accepted value.";
+      }
+      return;
+    }
     const body = { actor: input.dataset.actor, field: input.dataset.field, issue: input.dataset.issue || null, value: input.value };
     const { data } = await post(`/api/w/${wid}/edit`, body);
     input.classList.remove("saved", "refused");
