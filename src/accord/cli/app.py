@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from accord import __version__
-from accord.cli import report_cmds, scenario_cmds, serve_cmds
+from accord.cli import replay_cmds, report_cmds, scenario_cmds, serve_cmds
 
 app = typer.Typer(
     name="accord",
@@ -32,6 +32,8 @@ def _root(
 app.command("cases")(scenario_cmds.cases)
 app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
+app.command("replay")(replay_cmds.replay_cmd)
+app.command("parameters")(replay_cmds.parameters_cmd)
 app.command("report")(report_cmds.report)
 app.command("serve")(serve_cmds.serve)
 

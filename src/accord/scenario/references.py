@@ -81,6 +81,10 @@ def check_references(s: Scenario) -> list[tuple[Path_, str]]:
     for i, f in enumerate(s.formats):
         if f.extends is not None and (f.extends not in formats or f.extends == f.id):
             out.append((("formats", i, "extends"), _unknown("format", f.extends, sorted(formats - {f.id}))))
+        if f.mediator is not None:
+            who(("formats", i, "mediator"), f.mediator, False)
+        if f.after_war is not None and f.after_war not in formats:
+            out.append((("formats", i, "after_war"), _unknown("format", f.after_war, sorted(formats))))
         for field in ("table", "proposers"):
             for j, ref in enumerate(getattr(f, field)):
                 who(("formats", i, field, j), ref, True)

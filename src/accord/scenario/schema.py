@@ -315,6 +315,12 @@ class Format(Strict):
     monitoring: Share | None = Field(default=None, description="ceasefire monitoring capacity 0-1")
     leak_risk: Share | None = Field(default=None, description="probability a draft leaks per round")
     parameters: dict[Id, Quantity] = Field(default_factory=dict)
+    mediator: Id | None = Field(
+        default=None, description="the one mediator of a single-mediator format (an actor id); optional"
+    )
+    after_war: Id | None = Field(
+        default=None, description="format the process switches to after a war ends under this one; optional"
+    )
     note: Text | None = None
 
 
@@ -360,6 +366,9 @@ class Proposal(Strict):
     kind: ProposalKind
     terms: dict[Id, Term] = Field(min_length=1)
     deferred: Deferral | None = None
+    peacekeeping: bool | None = Field(
+        default=None, description="the deal includes the planned peacekeeping force (HLPG); optional"
+    )
     source: str | None = None
     note: Text | None = None
 

@@ -1,1 +1,19 @@
-"""The replay loop: time steps, events, war and its outcome."""
+"""Simulation: the replay loop, events and war, vectorized over draws (see the simulation contract)."""
+
+from accord.simulation.engine import BatchResult, EngineError, run_batch
+from accord.simulation.inputs import all_inputs, draw_inputs, uncertain_inputs
+from accord.simulation.parameters import PARAMETERS, ParameterSpec
+from accord.simulation.replay import Replay, replay
+
+__all__ = [
+    "PARAMETERS",
+    "BatchResult",
+    "EngineError",
+    "ParameterSpec",
+    "Replay",
+    "all_inputs",
+    "draw_inputs",
+    "replay",
+    "run_batch",
+    "uncertain_inputs",
+]

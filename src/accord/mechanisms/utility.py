@@ -1,0 +1,53 @@
+"""Actors' utility of outcomes: one minus the salience-weighted mean distance from their position.
+
+``u_a(x) = 1 - Σ_i s_ai E|X_i - p_ai| / (100 Σ_i s_ai)`` where an outcome term may be a point or
+a range ``[lo, hi]`` (a *principles* proposal leaves the final value open in it; the expectation
+is over a uniform value in the range). Linear loss in distance is the spatial-model convention of
+the compromise and expected-utility models (Thomson et al. 2006; Bueno de Mesquita 1994).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["expected_distance", "utility", "weighted_distance"]
+
+
+def expected_distance(lo: np.ndarray, hi: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``E|X - p|`` for ``X`` uniform on ``[lo, hi]`` (``|lo - p|`` when ``lo == hi``); broadcasts."""
+    lo, hi, p = np.broadcast_arrays(lo, hi, p)
+    width = hi - lo
+    mid = (lo + hi) / 2.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inside = ((p - lo) ** 2 + (hi - p) ** 2) / (2.0 * width)
+    out = np.abs(mid - p)
+    return np.asarray(np.where((p > lo) & (p < hi) & (width > 0), inside, out))
+
+
+def weighted_distance(lo: np.ndarray, hi: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """Salience-weighted mean expected distance in points.
+
+    Parameters
+    ----------
+    lo, hi: outcomes ``(D, K, I)`` (K candidate outcomes; ``lo == hi`` for points).
+    position, salience: ``(D, A, I)``.
+
+    Returns
+    -------
+    ``(D, K, A)``; 0 for an actor with no salience anywhere.
+    """
+    if hi is lo or not (hi > lo).any():
+        # points (the common case): plain |x - p|, contracted over issues without a 4-d temporary
+        d = np.abs(lo[:, :, None, :] - position[:, None, :, :])
+    else:
+        d = expected_distance(lo[:, :, None, :], hi[:, :, None, :], position[:, None, :, :])
+    total = salience.sum(axis=-1)  # (D, A)
+    weighted = np.einsum("dkai,dai->dka", d, salience)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = weighted / total[:, None, :]
+    return np.where(total[:, None, :] > 0, out, 0.0)
+
+
+def utility(lo: np.ndarray, hi: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """``(D, K, A)`` utility in [0, 1] of ``K`` outcomes ``(D, K, I)`` for every actor."""
+    return 1.0 - weighted_distance(lo, hi, position, salience) / 100.0

@@ -1,0 +1,121 @@
+"""The numbers of a scenario by stable dotted names, and drawing them per draw.
+
+Names: ``actors.ARM.positions.status``, ``actors.ARM.salience.districts``,
+``actors.NK.capability``, ``actors.ARM.domestic.win_set`` (``mood``, ``removal_risk``),
+``issues.status.status_quo``, ``parameters.war_cost``, ``formats.minsk-group.monitoring``
+(``leak_risk``, ``parameters.NAME``), ``proposals.package-1997.terms.status``,
+``events.ID.effects.NAME``, ``events.ID.status_quo.ISSUE``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from accord.scenario.quantity import Quantity
+from accord.scenario.schema import Scenario
+from accord.simulation.parameters import PARAMETERS
+
+__all__ = ["all_inputs", "draw_inputs", "uncertain_inputs"]
+
+_CLIP = {
+    "positions": (0.0, 100.0),
+    "salience": (0.0, 1.0),
+    "status_quo": (0.0, 100.0),
+    "terms": (0.0, 100.0),
+    "monitoring": (0.0, 1.0),
+    "leak_risk": (0.0, 1.0),
+    "removal_risk": (0.0, 1.0),
+    "mood": (-1.0, 1.0),
+    "win_set": (0.0, np.inf),
+    "capability": (0.0, np.inf),
+}
+
+
+def all_inputs(scenario: Scenario) -> dict[str, Quantity]:
+    """Every number the engine reads from the scenario, by dotted name, in a stable order."""
+    out: dict[str, Quantity] = {}
+    for issue in scenario.issues:
+        if issue.status_quo is not None:
+            out[f"issues.{issue.id}.status_quo"] = issue.status_quo
+    for a in scenario.actors:
+        if isinstance(a.capability, Quantity):
+            out[f"actors.{a.id}.capability"] = a.capability
+        for i, q in a.positions.items():
+            out[f"actors.{a.id}.positions.{i}"] = q
+        for i, q in a.salience.items():
+            out[f"actors.{a.id}.salience.{i}"] = q
+        if a.domestic is not None:
+            for field in ("win_set", "mood", "removal_risk"):
+                q = getattr(a.domestic, field)
+                if q is not None:
+                    out[f"actors.{a.id}.domestic.{field}"] = q
+    for name, q in scenario.parameters.items():
+        out[f"parameters.{name}"] = q
+    for f in scenario.formats:
+        if f.monitoring is not None:
+            out[f"formats.{f.id}.monitoring"] = f.monitoring
+        if f.leak_risk is not None:
+            out[f"formats.{f.id}.leak_risk"] = f.leak_risk
+        for name, q in f.parameters.items():
+            out[f"formats.{f.id}.parameters.{name}"] = q
+    for p in scenario.proposals:
+        for i, t in p.terms.items():
+            out[f"proposals.{p.id}.terms.{i}"] = t
+    for e in scenario.events:
+        for name, q in e.effects.items():
+            out[f"events.{e.id}.effects.{name}"] = q
+        for i, q in e.status_quo.items():
+            out[f"events.{e.id}.status_quo.{i}"] = q
+    return out
+
+
+def uncertain_inputs(scenario: Scenario) -> dict[str, Quantity]:
+    """Every uncertain number of a scenario (one with a distribution), by stable dotted name."""
+    return {k: q for k, q in all_inputs(scenario).items() if q.is_uncertain}
+
+
+def _clip_for(name: str) -> tuple[float, float]:
+    last = name.rsplit(".", 1)[-1]
+    if name.startswith("parameters.") or ".parameters." in name or name.split(".")[-2:-1] == ["effects"]:
+        spec = PARAMETERS.get(last)
+        return (spec.low, spec.high) if spec is not None else (-np.inf, np.inf)
+    for key, span in _CLIP.items():
+        if f".{key}" in name:
+            return span
+    return (-np.inf, np.inf)
+
+
+def draw_inputs(
+    scenario: Scenario,
+    rng: np.random.Generator,
+    draws: int,
+    overrides: dict[str, np.ndarray] | None = None,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Draw every input for ``draws`` draws.
+
+    Uncertain numbers are sampled in the stable order of :func:`all_inputs` (so the same seed
+    gives the same inputs whatever the format); certain ones take their value. ``overrides``
+    set any named input (or any ``parameters.NAME`` of the engine) per draw, shape ``(draws,)``.
+
+    Returns ``(values, drawn)``: every input by name, and the uncertain or overridden ones
+    (what :class:`BatchResult.inputs` reports).
+    """
+    known = all_inputs(scenario)
+    values: dict[str, np.ndarray] = {}
+    drawn: dict[str, np.ndarray] = {}
+    for name, q in known.items():
+        if q.is_uncertain:
+            values[name] = q.sample(rng, draws, clip=_clip_for(name))
+            drawn[name] = values[name]
+        else:
+            values[name] = np.full(draws, q.nominal)
+    for name, arr in (overrides or {}).items():
+        param_name = name.startswith("parameters.") and name.split(".", 1)[1] in PARAMETERS
+        if name not in known and not param_name:
+            raise KeyError(f"overrides: expected a known input name, found {name!r}")
+        a = np.asarray(arr, dtype=float)
+        if a.shape != (draws,):
+            raise ValueError(f"overrides[{name!r}]: expected shape ({draws},), found {a.shape}")
+        values[name] = a
+        drawn[name] = a
+    return values, drawn

@@ -1,0 +1,159 @@
+"""One replay: :func:`run_batch` with ``draws=1`` plus its event log, summary and trajectory.
+
+A replay and a sweep share the same kernel, so a single replay never disagrees with the draw a
+sweep makes from the same seed (``replay(s, seed=n)`` equals ``run_batch(s, draws=1, seed=n)``).
+Note that uncertain inputs are *drawn* (child 0 of the seed), as in a sweep; for the nominal
+values, give a scenario without distributions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from accord.scenario.schema import Scenario
+from accord.simulation.engine import BatchResult, run_batch
+
+__all__ = ["Replay", "replay"]
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe, deterministic: numpy scalars to Python, NaN/inf to None, floats rounded."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _clean(x.tolist())
+    if isinstance(x, np.bool_ | bool):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        f = float(x)
+        return None if not math.isfinite(f) else round(f, 6)
+    return x
+
+
+@dataclass
+class Replay:
+    """A replay's ``events`` (one dict per happening, each with ``t`` and ``kind``), ``summary``,
+    ``trajectory`` (arrays per step) and the underlying one-draw :class:`BatchResult`."""
+
+    scenario_name: str
+    format: str
+    seed: int
+    events: list[dict[str, Any]]
+    summary: dict[str, Any]
+    trajectory: dict[str, Any]
+    batch: BatchResult
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = _clean(
+            {
+                "scenario": self.scenario_name,
+                "format": self.format,
+                "seed": self.seed,
+                "summary": self.summary,
+                "events": self.events,
+                "trajectory": self.trajectory,
+            }
+        )
+        return out
+
+    def to_json(self) -> str:
+        """The full log as JSON; byte-identical for the same scenario, format and seed."""
+        return json.dumps(self.to_dict(), indent=1, sort_keys=True, ensure_ascii=False)
+
+
+def replay(
+    scenario: Scenario,
+    *,
+    format: str | None = None,
+    seed: int = 0,
+    until: float | None = None,
+    mediator: str | None = None,
+) -> Replay:
+    """Replay ``scenario`` once under ``format`` (default: its first format, else ``minsk-group``).
+
+    Parameters
+    ----------
+    seed: seeds inputs and process (see :func:`run_batch`); until: stop at this decimal year;
+    mediator: actor id of the mediator of a single-mediator format.
+    """
+    events: list[dict[str, Any]] = []
+
+    def log(t: float, kind: str, **details: Any) -> None:
+        events.append({"t": round(float(t), 6), "kind": kind, **details})
+
+    b = run_batch(scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, log=log)
+    # a stable order: by time, then in the order they happened
+    events = [e for _, e in sorted(enumerate(events), key=lambda p: (p[1]["t"], p[0]))]
+    events = _clean(events)
+    return Replay(
+        scenario_name=scenario.meta.name,
+        format=b.format_ids[0],
+        seed=seed,
+        events=events,
+        summary=_summary(b, events),
+        trajectory=_clean(
+            {
+                "years": b.trajectory["years"],
+                "issues": list(b.issue_ids),
+                "actors": list(b.actor_ids),
+                "status_quo": b.trajectory["status_quo"],
+                "p_war": b.trajectory["p_war"],
+                "positions": b.trajectory["positions"],
+                "monitoring": b.trajectory["monitoring"],
+                "incidents": b.trajectory["incidents"],
+                "format": b.trajectory["format"],
+            }
+        ),
+        batch=b,
+    )
+
+
+def _summary(b: BatchResult, events: list[dict[str, Any]]) -> dict[str, Any]:
+    agreed = bool(b.agreement[0])
+    blocked: dict[str, list[str]] = {}
+    for e in events:
+        if e["kind"] == "veto":
+            reasons = blocked.setdefault(e["actor"], [])
+            why = f"{e['proposal']}: {e['reason']} (issue {e['issue']})"
+            if why not in reasons:
+                reasons.append(why)
+        if e["kind"] == "mandate-blocked":
+            for a in e["blocked_by"]:
+                why = f"monitoring mandate: {e['reason']}"
+                if why not in blocked.setdefault(a, []):
+                    blocked[a].append(why)
+    wars = []
+    for e in events:
+        if e["kind"] == "war":
+            end = next(
+                (c["t"] for c in events if c["kind"] == "ceasefire" and c.get("after") == "war" and c["t"] >= e["t"]),
+                None,
+            )
+            wars.append(
+                {"start": e["t"], "end": end, "winner": e["winner"], "p_war": e["p_war"], "scheduled": e["forced"]}
+            )
+    pid = int(b.agreement_proposal[0])
+    out: dict[str, Any] = _clean(
+        {
+            "agreement": agreed,
+            "year": float(b.agreement_year[0]) if agreed else None,
+            "proposal": b.proposal_ids[pid] if pid >= 0 else None,
+            "terms": {i: float(b.terms[0, k]) for k, i in enumerate(b.issue_ids)} if agreed else None,
+            "blocked_by": [{"actor": a, "reasons": r} for a, r in blocked.items()],
+            "wars": wars,
+            "final_status_quo": {i: float(b.final_status_quo[0, k]) for k, i in enumerate(b.issue_ids)},
+            "final_format": b.format_ids[int(b.final_format[0])],
+            "proposals_tabled": sum(1 for e in events if e["kind"] == "proposal"),
+            "leaders_removed": [b.actor_ids[a] for a in np.flatnonzero(b.removals[0])],
+        }
+    )
+    return out

@@ -1,0 +1,79 @@
+"""Small hand-made scenarios whose outcomes can be worked out on paper (shared by engine tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.scenario import Scenario, parse_scenario
+from accord.scenario.yaml_io import dump_yaml
+
+QUIET = {
+    # no war, no incidents, no generated proposals, no leaks, no drift: only what a test turns on
+    "hazard_base": 0.0,
+    "hazard_incentive": 0.0,
+    "hazard_shift": 0.0,
+    "incident_hazard": 0.0,
+    "proposal_interval": 0.0,
+    "leak_effect": 0.0,
+    "concession_rate": 0.0,
+    "mediator_leverage": 0.0,
+    "defiance": 0.0,
+}
+
+
+def actor(aid: str, roles: list[str], pos: float, cap: Any = 100.0, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": aid,
+        "name": aid,
+        "kind": "state",
+        "roles": roles,
+        "capability": cap,
+        "positions": {"x": pos},
+        "salience": {"x": 1.0},
+        **extra,
+    }
+
+
+def scenario(
+    actors: list[dict[str, Any]],
+    *,
+    status_quo: float = 100.0,
+    proposals: list[dict[str, Any]] | None = None,
+    parameters: dict[str, float] | None = None,
+    formats: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    start: int = 2000,
+    end: int = 2005,
+) -> Scenario:
+    data: dict[str, Any] = {
+        "meta": {"name": "paper", "title": "hand-made", "start": start, "end": end, "step": "year"},
+        "issues": [{"id": "x", "label": "x", "low": "zero", "high": "hundred", "status_quo": status_quo}],
+        "actors": actors,
+        "proposals": proposals or [],
+        "parameters": {**QUIET, **(parameters or {})},
+        "formats": formats or [],
+        "events": events or [],
+    }
+    return parse_scenario(dump_yaml(data), "paper.yaml")
+
+
+def proposal(pid: str, sponsor: str, x: float, date: str = "2001", **extra: Any) -> dict[str, Any]:
+    return {"id": pid, "label": pid, "sponsor": [sponsor], "date": date, "kind": "package", "terms": {"x": x}, **extra}
+
+
+def veto_scenario() -> Scenario:
+    """P1 (0) and P2 (100) with the status quo at 100; two co-chairs at 30 table x = 30 in 2001.
+
+    P1 gains (0.7 > 0), P2 loses (0.7 < 1): P2 vetoes under consensus. Under a two-thirds
+    majority of parties and co-chairs, 3 of 4 vote yes and it passes.
+    """
+    wide = {"domestic": {"win_set": 100}}
+    return scenario(
+        [
+            actor("P1", ["party"], 0, **wide),
+            actor("P2", ["party"], 100, **wide),
+            actor("M1", ["co-chair", "mediator"], 30),
+            actor("M2", ["co-chair", "mediator"], 30),
+        ],
+        proposals=[proposal("deal", "M1", 30)],
+    )

@@ -1,0 +1,112 @@
+"""``accord replay``: every built-in format on the example, determinism, JSON, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from accord.cli.app import app
+
+runner = CliRunner()
+FORMATS = ["minsk-group", "bilateral", "single-mediator", "inclusive", "majority"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_replay_example_under_every_format(fmt: str) -> None:
+    r = runner.invoke(app, ["replay", "example", "--format", fmt, "--seed", "3"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Timeline" in r.output and fmt in r.output
+    assert ("No agreement" in r.output) or ("Agreement in" in r.output)
+    assert "final status quo" in r.output
+
+
+def test_json_log_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
+    outs = []
+    for k in range(2):
+        path = tmp_path / f"run{k}.json"
+        r = runner.invoke(app, ["replay", "example", "--seed", "7", "--json", "--output", str(path)])
+        assert r.exit_code == 0, r.output
+        outs.append((r.stdout, path.read_bytes()))
+    assert outs[0][0] == outs[1][0] and outs[0][1] == outs[1][1]
+    log = json.loads(outs[0][0])
+    assert log["seed"] == 7 and log["format"] == "minsk-group"
+    assert {"agreement", "year", "proposal", "terms", "blocked_by", "wars"} <= set(log["summary"])
+    assert all("t" in e and "kind" in e for e in log["events"])
+    proposals = [e for e in log["events"] if e["kind"] == "proposal"]
+    if not log["summary"]["agreement"]:  # every dated plan is tabled while there is no deal
+        assert {"package-1997", "step-by-step-1997", "common-state-1998"} <= {e["id"] for e in proposals}
+    assert all(set(e["answers"]) == {"ARM", "AZE"} for e in proposals)
+    assert len(log["trajectory"]["years"]) == 6
+    other = runner.invoke(app, ["replay", "example", "--seed", "8", "--json"]).stdout
+    assert other != outs[0][0]
+
+
+def test_until_cuts_the_run() -> None:
+    r = runner.invoke(app, ["replay", "example", "--until", "1996", "--json"])
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["trajectory"]["years"] == [1994.0, 1995.0]
+
+
+def test_mediator_option() -> None:
+    r = runner.invoke(app, ["replay", "example", "--format", "single-mediator", "--mediator", "RUS", "--json"])
+    assert r.exit_code == 0
+    drafts = {e["id"] for e in json.loads(r.stdout)["events"] if e["kind"] == "proposal"}
+    assert "gen.RUS" in drafts and "gen.FRA" not in drafts
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["replay", "example", "--format", "minks-group"], "expected one of"),
+        (["replay", "example", "--format", "single-mediator", "--mediator", "XX"], "mediator"),
+        (["replay", "no-such-case.yaml"], "no-such-case.yaml"),
+        (["replay", "example", "--until", "1990"], "--until"),
+        (["replay", "example", "--seed", "-1"], "--seed"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(args: list[str], message: str) -> None:
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2
+    assert message in r.output
+    assert "Traceback" not in r.output
+
+
+def test_unknown_parameter_in_file_exits_2(tmp_path: Path, example_text: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(example_text + "\nparameters:\n  war_cots: 0.1\n", encoding="utf-8")
+    r = runner.invoke(app, ["replay", str(bad)])
+    assert r.exit_code == 2
+    assert "war_cots" in r.output and "war_cost" in r.output
+
+
+def test_parameters_lists_every_engine_parameter() -> None:
+    from accord.simulation import PARAMETERS
+
+    r = runner.invoke(app, ["parameters"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0
+    for name in PARAMETERS:
+        assert name in r.output
+
+
+def test_a_format_defined_in_yaml_replays_from_the_command_line(tmp_path: Path, example_text: str) -> None:
+    text = example_text + (
+        "\nformats:\n"
+        "  - id: contact-group\n"
+        "    label: Co-chairs plus a qualified majority of everyone at the table\n"
+        "    extends: minsk-group\n"
+        "    decision: {kind: majority, threshold: 0.6, voters: [party, co-chair]}\n"
+        "    leak_risk: {value: 0.3, assumption: coding}\n"
+    )
+    path = tmp_path / "custom.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = runner.invoke(app, ["replay", str(path), "--format", "contact-group", "--json"])
+    assert r.exit_code == 0, r.output
+    log = json.loads(r.stdout)
+    assert log["format"] == "contact-group"
+    assert all(e["format"] == "contact-group" for e in log["events"] if e["kind"] == "proposal")
+    # with no --format the scenario's first format is used
+    r = runner.invoke(app, ["replay", str(path), "--json"])
+    assert json.loads(r.stdout)["format"] == "contact-group"
