@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from accord import __version__
-from accord.cli import replay_cmds, report_cmds, scenario_cmds, serve_cmds
+from accord.cli import replay_cmds, report_cmds, scenario_cmds, serve_cmds, sweep_cmds
 
 app = typer.Typer(
     name="accord",
@@ -36,6 +36,7 @@ app.command("replay")(replay_cmds.replay_cmd)
 app.command("parameters")(replay_cmds.parameters_cmd)
 app.command("report")(report_cmds.report)
 app.command("serve")(serve_cmds.serve)
+sweep_cmds.register(app)
 
 
 def main() -> None:

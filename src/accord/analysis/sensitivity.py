@@ -1,0 +1,329 @@
+"""Global sensitivity of the main outcomes to each uncertain input (SALib), and scenario discovery.
+
+Each uncertain input of the scenario (``uncertain_inputs``) becomes a factor ranging over its
+bounds (``Quantity.bounds()``; an unbounded normal over mean ± 3 sd, clipped to the range the
+field allows). SALib draws a design over these factors — Morris trajectories by default
+(Morris 1991, *Technometrics* 33(2); μ* of Campolongo, Cariboni & Saltelli 2007, *Environmental
+Modelling & Software* 22), or Saltelli's sampling for Sobol indices (Saltelli et al. 2010,
+*Computer Physics Communications* 181) — and every design point is replayed ``replicates``
+times through ``run_batch(..., overrides=...)``, the remaining randomness being the process's
+own. The outcomes per design point are the shares of its replicates that reach an agreement by
+the horizon, that see a war, and the mean number of vetoes.
+
+Because the process is random, an elementary effect or a Sobol index carries noise. The design
+therefore includes a *dummy* factor that the engine never sees (Khorashadi Zadeh et al. 2017,
+*Environmental Modelling & Software* 91): its index is the noise floor, and inputs at or below
+it cannot be told apart from noise at this sample size.
+
+Scenario discovery (:mod:`accord.analysis.discovery`) runs on the same design points.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from accord.analysis.batches import BatchRunner, engine_run_batch, engine_uncertain_inputs
+from accord.analysis.discovery import BinnedRates, Box, binned_rates, prim_box
+from accord.analysis.executors import Executor, LocalExecutor
+from accord.scenario import Quantity, Scenario
+from accord.simulation import PARAMETERS
+
+Method = Literal["morris", "sobol"]
+DUMMY = "(dummy)"
+OUTCOMES = ("agreement", "war", "vetoes")
+
+# the range each kind of field allows (the scenario schema's validators), by the name's last parts
+_FIELD_RANGE = {
+    "positions": (0.0, 100.0),
+    "salience": (0.0, 1.0),
+    "status_quo": (0.0, 100.0),
+    "terms": (0.0, 100.0),
+    "monitoring": (0.0, 1.0),
+    "leak_risk": (0.0, 1.0),
+    "removal_risk": (0.0, 1.0),
+    "mood": (-1.0, 1.0),
+    "win_set": (0.0, math.inf),
+    "capability": (0.0, math.inf),
+}
+
+
+class SensitivityError(ValueError):
+    """The scenario has nothing to analyse, or the options make no design."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    low: float
+    high: float
+
+
+def _field_range(name: str) -> tuple[float, float]:
+    parts = name.split(".")
+    if "parameters" in parts[:-1] or (len(parts) > 1 and parts[-2] == "effects"):
+        spec = PARAMETERS.get(parts[-1])
+        return (float(spec.low), float(spec.high)) if spec is not None else (-math.inf, math.inf)
+    for part in reversed(parts):
+        if part in _FIELD_RANGE:
+            return _FIELD_RANGE[part]
+    return (-math.inf, math.inf)
+
+
+def factor_for(name: str, q: Quantity) -> Factor | None:
+    """The range a factor spans, or None for a number that cannot vary."""
+    lo, hi = q.bounds()
+    if q.dist == "normal":
+        assert q.mean is not None and q.sd is not None
+        lo = lo if math.isfinite(lo) else q.mean - 3 * q.sd
+        hi = hi if math.isfinite(hi) else q.mean + 3 * q.sd
+    f_lo, f_hi = _field_range(name)
+    lo, hi = max(lo, f_lo), min(hi, f_hi)
+    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+        return None
+    return Factor(name, lo, hi)
+
+
+@dataclass(frozen=True)
+class SensTask:
+    scenario: Scenario
+    format: str | None
+    seed: int
+    until: float | None
+    index: int
+    rows: np.ndarray  # (m, k) design points, engine factors only
+    names: tuple[str, ...]
+    replicates: int
+    runner: BatchRunner = engine_run_batch
+
+
+def sensitivity_chunk(task: SensTask) -> np.ndarray:
+    """Replay ``m`` design points ``replicates`` times each; returns ``(m, 3)``: P(agreement), P(war), mean vetoes."""
+    m, r = task.rows.shape[0], task.replicates
+    overrides = {name: np.repeat(task.rows[:, j], r) for j, name in enumerate(task.names)}
+    res = task.runner(
+        task.scenario,
+        format=task.format,
+        draws=m * r,
+        seed=task.seed,
+        batch_index=task.index,
+        until=task.until,
+        overrides=overrides,
+    )
+    agree = np.asarray(res.agreement, dtype=float).reshape(m, r).mean(axis=1)
+    war = (np.asarray(res.wars) > 0).astype(float).reshape(m, r).mean(axis=1)
+    vetoes = np.asarray(res.vetoes).reshape(m * r, -1).sum(axis=1).astype(float).reshape(m, r).mean(axis=1)
+    return np.stack([agree, war, vetoes], axis=1)
+
+
+@dataclass
+class Ranked:
+    """One input's indices for one outcome."""
+
+    name: str
+    index: float  # mu_star (Morris) or ST (Sobol): what the ranking uses
+    conf: float
+    extra: dict[str, float]  # sigma / mu (Morris) or S1, S1_conf (Sobol)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.name, "index": self.index, "conf": self.conf, **self.extra}
+
+
+@dataclass
+class SensitivityReport:
+    scenario: str
+    format: str | None
+    method: Method
+    factors: list[Factor]
+    design_points: int
+    replicates: int
+    seed: int
+    ranking: dict[str, list[Ranked]]  # outcome -> inputs ranked (dummy included)
+    noise_floor: dict[str, float]
+    base_rates: dict[str, float]
+    boxes: dict[str, Box]
+    bins: dict[str, list[BinnedRates]]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def index_name(self) -> str:
+        return "mu_star" if self.method == "morris" else "ST"
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float) -> float | None:
+            return None if isinstance(x, float) and math.isnan(x) else x
+
+        return {
+            "scenario": self.scenario,
+            "format": self.format,
+            "method": self.method,
+            "index": self.index_name,
+            "design_points": self.design_points,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "factors": [{"input": f.name, "low": f.low, "high": f.high} for f in self.factors],
+            "ranking": {
+                o: [{k: num(v) if isinstance(v, float) else v for k, v in r.to_dict().items()} for r in rs]
+                for o, rs in self.ranking.items()
+            },
+            "noise_floor": {k: num(v) for k, v in self.noise_floor.items()},
+            "base_rates": self.base_rates,
+            "discovery": {
+                o: {
+                    "box": {
+                        "limits": {k: list(v) for k, v in b.limits.items()},
+                        "density": b.density,
+                        "coverage": num(b.coverage),
+                        "support": b.support,
+                        "base_rate": b.base_rate,
+                    },
+                    "bins": [
+                        {"input": x.name, "edges": x.edges, "rates": [num(r) for r in x.rates], "spread": x.spread}
+                        for x in self.bins[o]
+                    ],
+                }
+                for o, b in self.boxes.items()
+            },
+            "notes": self.notes,
+        }
+
+
+def analyse_sensitivity(
+    scenario: Scenario,
+    *,
+    format: str | None = None,
+    method: Method = "morris",
+    samples: int | None = None,
+    replicates: int = 8,
+    seed: int = 0,
+    until: float | None = None,
+    chunk_draws: int = 1000,
+    executor: Executor | None = None,
+    runner: BatchRunner = engine_run_batch,
+    inputs: dict[str, Quantity] | None = None,
+    progress: Any = None,
+) -> SensitivityReport:
+    """Rank the scenario's uncertain inputs by their effect on agreement, war and vetoes.
+
+    Parameters
+    ----------
+    method: ``morris`` (cheap screening; ``samples`` trajectories, default 10, 4 levels) or
+        ``sobol`` (variance shares; ``samples`` = SALib's base N, default 64, a power of 2).
+    replicates: replays per design point (averaging out the process randomness).
+    seed: seeds both the SALib design and the replays.
+    chunk_draws: about how many draws per engine batch.
+    inputs: the uncertain inputs (default: the engine's ``uncertain_inputs``).
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    if replicates < 1:
+        raise SensitivityError(f"expected at least 1 replicate, found {replicates}")
+    found = inputs if inputs is not None else engine_uncertain_inputs(scenario)
+    factors = [f for f in (factor_for(n, q) for n, q in found.items()) if f is not None]
+    if not factors:
+        raise SensitivityError(
+            f"{scenario.meta.name}: expected uncertain inputs (numbers with dist: ...), found none to analyse"
+        )
+    names = [f.name for f in factors]
+    all_names = [*names, DUMMY]
+    problem: dict[str, Any] = {
+        "num_vars": len(factors) + 1,
+        "names": all_names,
+        "bounds": [[f.low, f.high] for f in factors] + [[0.0, 1.0]],
+    }
+    if method == "morris":
+        n = samples if samples is not None else 10
+        if n < 2:
+            raise SensitivityError(f"expected at least 2 Morris trajectories, found {n}")
+        X = morris_sample.sample(problem, N=n, num_levels=4, seed=seed)
+    elif method == "sobol":
+        n = samples if samples is not None else 64
+        if n < 2 or n & (n - 1):
+            raise SensitivityError(f"expected a power of 2 for Sobol samples, found {n}")
+        X = sobol_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+    else:
+        raise SensitivityError(f"expected method morris or sobol, found {method!r}")
+    X = np.asarray(X, dtype=float)
+    engine_X = X[:, :-1]  # the dummy is never sent to the engine
+
+    rows_per = max(1, chunk_draws // replicates)
+    tasks = [
+        SensTask(scenario, format, int(seed), until, k, engine_X[s : s + rows_per], tuple(names), replicates, runner)
+        for k, s in enumerate(range(0, X.shape[0], rows_per))
+    ]
+    Y = np.empty((X.shape[0], len(OUTCOMES)))
+    ex = executor if executor is not None else LocalExecutor(1)
+    done, total = 0, X.shape[0] * replicates
+    if progress is not None:
+        progress(done, total)
+    for task, out in ex.map_unordered(sensitivity_chunk, tasks):
+        start = task.index * rows_per
+        Y[start : start + out.shape[0]] = out
+        done += out.shape[0] * replicates
+        if progress is not None:
+            progress(done, total)
+
+    ranking: dict[str, list[Ranked]] = {}
+    noise: dict[str, float] = {}
+    notes: list[str] = []
+    for o, outcome in enumerate(OUTCOMES):
+        y = Y[:, o]
+        if float(np.ptp(y)) == 0.0:
+            notes.append(f"{outcome}: the same in every design point ({y[0]:g}); no input moves it")
+            ranking[outcome] = []
+            noise[outcome] = math.nan
+            continue
+        rows: list[Ranked] = []
+        if method == "morris":
+            si = morris_analyze.analyze(problem, X, y, num_levels=4, conf_level=0.95, seed=seed)
+            for j, name in enumerate(all_names):
+                rows.append(
+                    Ranked(
+                        name,
+                        float(si["mu_star"][j]),
+                        float(si["mu_star_conf"][j]),
+                        {"mu": float(si["mu"][j]), "sigma": float(si["sigma"][j])},
+                    )
+                )
+        else:
+            si = sobol_analyze.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
+            for j, name in enumerate(all_names):
+                rows.append(
+                    Ranked(
+                        name,
+                        float(si["ST"][j]),
+                        float(si["ST_conf"][j]),
+                        {"S1": float(si["S1"][j]), "S1_conf": float(si["S1_conf"][j])},
+                    )
+                )
+        rows.sort(key=lambda r: -r.index if math.isfinite(r.index) else math.inf)
+        ranking[outcome] = rows
+        noise[outcome] = next(r.index for r in rows if r.name == DUMMY)
+
+    boxes: dict[str, Box] = {}
+    bins: dict[str, list[BinnedRates]] = {}
+    for o, outcome in enumerate(OUTCOMES[:2]):
+        y = Y[:, o]
+        boxes[outcome] = prim_box(engine_X, y, names)
+        bins[outcome] = binned_rates(engine_X, y, names)
+    return SensitivityReport(
+        scenario=scenario.meta.name,
+        format=format,
+        method=method,
+        factors=factors,
+        design_points=int(X.shape[0]),
+        replicates=replicates,
+        seed=int(seed),
+        ranking=ranking,
+        noise_floor=noise,
+        base_rates={o: float(Y[:, j].mean()) for j, o in enumerate(OUTCOMES)},
+        boxes=boxes,
+        bins=bins,
+        notes=notes,
+    )

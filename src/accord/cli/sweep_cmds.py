@@ -1,0 +1,386 @@
+"""Commands over many replays: sweep, compare, sensitivity."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from accord.analysis.compare import Comparison, Estimate, compare_formats
+from accord.analysis.executors import Backend, Executor, ExecutorError, make_executor
+from accord.analysis.sensitivity import DUMMY, SensitivityError, SensitivityReport, analyse_sensitivity
+from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep, summarize_results
+from accord.cli.common import console, err_console, fail, load_or_exit
+from accord.simulation import EngineError
+
+
+class RunsPerSecond(ProgressColumn):
+    """Replays per second over the recent window."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text("– runs/s" if speed is None else f"{speed:,.0f} runs/s", style="progress.data.speed")
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RunsPerSecond(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+    ) as bar:
+        task_id = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task_id, completed=done, total=total)
+
+        yield update
+
+
+def _executor(backend: str, address: str | None, workers: int | None) -> Executor:
+    if backend not in ("local", "dask"):
+        fail(f"--backend: expected local or dask, found {backend!r}")
+    b: Backend = "dask" if backend == "dask" else "local"
+    try:
+        return make_executor(b, workers=workers, address=address)
+    except ExecutorError as e:
+        fail(f"--backend {backend}: {e}")
+
+
+_BACKEND = typer.Option("local", "--backend", help="local (processes on this machine) or dask.")
+_ADDRESS = typer.Option(
+    None, "--address", help="Dask scheduler tcp://HOST:PORT or scheduler file (default: a LocalCluster)."
+)
+_WORKERS = typer.Option(None, "--workers", min=1, help="Processes (local) or LocalCluster workers; default: CPUs.")
+_SEED = typer.Option(0, "--seed", min=0, help="Root seed: same seed, same numbers.")
+
+
+def sweep(
+    case_or_path: str = typer.Argument(..., help="A built-in case name or a scenario file."),
+    runs: int = typer.Option(..., "--runs", min=1, help="Number of replays."),
+    format: str | None = typer.Option(None, "--format", help="Mediation format id (default: the scenario's own)."),
+    seed: int = _SEED,
+    out: Path | None = typer.Option(  # noqa: B008
+        None, "--out", help="Output folder (default: runs/NAME-FORMAT-sSEED-nRUNS)."
+    ),
+    backend: str = _BACKEND,
+    address: str | None = _ADDRESS,
+    workers: int | None = _WORKERS,
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep in --out."),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", min=1, help="Replays per batch (default 1000; part of the sweep's identity)."
+    ),
+) -> None:
+    """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay."""
+    scenario = load_or_exit(case_or_path)
+    folder = out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}"
+    with _executor(backend, address, workers) as ex:
+        try:
+            with _progress(f"sweep {scenario.meta.name}") as update:
+                outcome = run_sweep(
+                    scenario,
+                    folder,
+                    runs=runs,
+                    format=format,
+                    seed=seed,
+                    chunk_size=chunk_size,
+                    resume=resume,
+                    executor=ex,
+                    source=case_or_path,
+                    progress=update,
+                )
+        except SweepError as e:
+            fail(str(e))
+        except EngineError as e:
+            fail(f"{case_or_path}: {e}")
+        except KeyboardInterrupt:
+            # finished chunks are on disk already; say how to pick up from there
+            fail(f"interrupted; the finished chunks are saved in {folder}: add --resume to continue", code=130)
+        where = ex.describe()
+    _print_sweep(outcome, where)
+
+
+def _print_sweep(o: SweepOutcome, where: str) -> None:
+    summary = summarize_results(o.out)
+    t = Table(title=f"Sweep: {o.runs:,} replays → {o.results_path}", show_header=False)
+    t.add_column("what")
+    t.add_column("value")
+    t.add_row(
+        "chunks",
+        f"{o.chunks_total} × up to {o.chunk_size:,} replays ({o.chunks_computed} computed, {o.chunks_reused} kept)",
+    )
+    t.add_row("ran on", where)
+    if o.chunks_computed:
+        t.add_row("time", f"{o.seconds:.1f} s ({o.runs_per_second:,.0f} runs/s)")
+    labels = {
+        "p_agreement": ("P(agreement by the horizon)", "{:.3f}"),
+        "median_agreement_year": ("median year of agreement, given one", "{:.1f}"),
+        "p_war": ("P(at least one war)", "{:.3f}"),
+        "vetoes_per_replay": ("vetoes per replay", "{:.2f}"),
+    }
+    for key, (label, fmt) in labels.items():
+        if key in summary and not math.isnan(summary[key]):
+            t.add_row(label, fmt.format(summary[key]))
+    t.add_row("manifest", str(o.out / "manifest.json"))
+    console.print(t)
+
+
+def _split(values: str, what: str) -> list[str]:
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if not items:
+        fail(f"{what}: expected a comma-separated list, found {values!r}")
+    return items
+
+
+def _fmt_est(e: Estimate, signed: bool = False, digits: int = 3) -> str:
+    if e.n == 0 or math.isnan(e.mean):
+        return "–"
+    sign = "+" if signed else ""
+    if math.isnan(e.low):
+        return f"{e.mean:{sign}.{digits}f}"
+    return f"{e.mean:{sign}.{digits}f} [{e.low:{sign}.{digits}f}, {e.high:{sign}.{digits}f}]"
+
+
+def compare(
+    case_or_path: str = typer.Argument(..., help="A built-in case name or a scenario file."),
+    formats: str = typer.Option(..., "--formats", help="Comma-separated format ids; the first is the baseline."),
+    runs: int = typer.Option(1000, "--runs", min=2, help="Replays per format (the same draws for every format)."),
+    seed: int = _SEED,
+    years: str | None = typer.Option(None, "--years", help="Years for P(... by year), e.g. 2000,2010,2020."),
+    confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Confidence level."),
+    chunk_size: int = typer.Option(1000, "--chunk-size", min=1, help="Replays per batch."),
+    backend: str = _BACKEND,
+    address: str | None = _ADDRESS,
+    workers: int | None = _WORKERS,
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+) -> None:
+    """Compare formats on common random numbers: paired differences with confidence intervals."""
+    scenario = load_or_exit(case_or_path)
+    names = _split(formats, "--formats")
+    year_list: list[float] | None = None
+    if years is not None:
+        try:
+            year_list = [float(y) for y in _split(years, "--years")]
+        except ValueError:
+            fail(f"--years: expected numbers such as 2000,2010, found {years!r}")
+    with _executor(backend, address, workers) as ex:
+        try:
+            with _progress(f"compare {len(names)} formats") as update:
+                cmp = compare_formats(
+                    scenario,
+                    names,
+                    runs=runs,
+                    seed=seed,
+                    chunk_size=chunk_size,
+                    years=year_list,
+                    confidence=confidence,
+                    executor=ex,
+                    progress=update,
+                )
+        except ValueError as e:
+            fail(f"{case_or_path}: {e}")
+        except EngineError as e:
+            fail(f"{case_or_path}: {e}")
+    if as_json:
+        typer.echo(json.dumps(cmp.to_dict(), indent=2))
+        return
+    _print_comparison(cmp)
+
+
+def _print_comparison(c: Comparison) -> None:
+    pct = f"{c.confidence:.0%}"
+    t = Table(title=f"{c.scenario}: outcomes per format ({c.runs:,} replays each, {pct} CI)")
+    for col in ("format", "by year", "P(agreement)", "P(war)"):
+        t.add_column(col, justify="left" if col == "format" else "right")
+    for f in c.formats:
+        for k, y in enumerate(c.years):
+            t.add_row(f.format if k == 0 else "", f"{y:g}", _fmt_est(f.p_agreement[y]), _fmt_est(f.p_war[y]))
+        t.add_section()
+    console.print(t)
+
+    d = Table(title=f"Paired differences against {c.formats[0].format} (same inputs, draw by draw; {pct} CI)")
+    for col in ("format", "by year", "Δ P(agreement)", "Δ P(war)"):
+        d.add_column(col, justify="left" if col == "format" else "right")
+    for diff in c.differences:
+        for k, y in enumerate(c.years):
+            d.add_row(
+                diff.format if k == 0 else "",
+                f"{y:g}",
+                _fmt_est(diff.p_agreement[y], True),
+                _fmt_est(diff.p_war[y], True),
+            )
+        d.add_section()
+    console.print(d)
+
+    issues = list(c.formats[0].terms)
+    tt = Table(title="Expected terms given agreement (0-100), and paired Δ where both formats agree")
+    tt.add_column("format")
+    for i in issues:
+        tt.add_column(i, justify="right")
+    for f in c.formats:
+        tt.add_row(f.format, *[_fmt_est(f.terms[i], digits=1) for i in issues])
+    for diff in c.differences:
+        tt.add_row(f"Δ {diff.format}", *[_fmt_est(diff.terms[i], True, 1) + f" (n={diff.terms[i].n})" for i in issues])
+    console.print(tt)
+
+    v = Table(title="Who vetoes most, and on which issue")
+    for col in ("format", "actor", "vetoes / replay", "share of replays", "main issue"):
+        v.add_column(col)
+    for f in c.formats:
+        if not f.vetoes:
+            v.add_row(f.format, "–", "0", "", "")
+        for k, row in enumerate(f.vetoes):
+            v.add_row(
+                f.format if k == 0 else "",
+                str(row["actor"]),
+                f"{row['vetoes_per_replay']:.2f}",
+                f"{row['share_of_replays']:.1%}",
+                f"{row['main_issue']} ({row['main_issue_share']:.0%})",
+            )
+    console.print(v)
+
+    last = c.years[-1]
+    for diff in c.differences:
+        e = diff.p_agreement[last]
+        verdict = "higher" if e.excludes_zero and e.mean > 0 else "lower" if e.excludes_zero else "not distinguishable"
+        crn = (
+            f"common random numbers checked on {diff.common_inputs} shared inputs"
+            if diff.inputs_identical
+            else "inputs NOT identical"
+        )
+        console.print(
+            f"{diff.format} vs {diff.baseline}: P(agreement by {last:g}) {verdict} ({_fmt_est(e, True)}); {crn}.",
+            highlight=False,
+        )
+    for note in c.notes:
+        err_console.print(f"note: {note}", highlight=False)
+
+
+def sensitivity(
+    case_or_path: str = typer.Argument(..., help="A built-in case name or a scenario file."),
+    format: str | None = typer.Option(None, "--format", help="Mediation format id (default: the scenario's own)."),
+    method: str = typer.Option("morris", "--method", help="morris (screening) or sobol (variance shares)."),
+    samples: int | None = typer.Option(
+        None, "--samples", min=2, help="Morris trajectories (default 10) or Sobol base N, a power of 2 (default 64)."
+    ),
+    replicates: int = typer.Option(8, "--replicates", min=1, help="Replays per design point."),
+    seed: int = _SEED,
+    top: int = typer.Option(10, "--top", min=1, help="Inputs to list per outcome."),
+    backend: str = _BACKEND,
+    address: str | None = _ADDRESS,
+    workers: int | None = _WORKERS,
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Global sensitivity of agreement, war and vetoes to each uncertain input, and scenario discovery."""
+    scenario = load_or_exit(case_or_path)
+    if method not in ("morris", "sobol"):
+        fail(f"--method: expected morris or sobol, found {method!r}")
+    with _executor(backend, address, workers) as ex:
+        try:
+            with _progress(f"sensitivity ({method})") as update:
+                rep = analyse_sensitivity(
+                    scenario,
+                    format=format,
+                    method="sobol" if method == "sobol" else "morris",
+                    samples=samples,
+                    replicates=replicates,
+                    seed=seed,
+                    executor=ex,
+                    progress=update,
+                )
+        except SensitivityError as e:
+            fail(f"{case_or_path}: {e}")
+        except EngineError as e:
+            fail(f"{case_or_path}: {e}")
+    if as_json:
+        typer.echo(json.dumps(rep.to_dict(), indent=2))
+        return
+    _print_sensitivity(rep, top)
+
+
+def _print_sensitivity(r: SensitivityReport, top: int) -> None:
+    console.print(
+        f"[bold]{r.scenario}[/bold]: {len(r.factors)} uncertain inputs, {r.method} design of "
+        f"{r.design_points} points × {r.replicates} replicates; base rates: P(agreement) "
+        f"{r.base_rates['agreement']:.3f}, P(war) {r.base_rates['war']:.3f}, vetoes/replay {r.base_rates['vetoes']:.2f}",
+        highlight=False,
+    )
+    for outcome, rows in r.ranking.items():
+        if not rows:
+            continue
+        floor = r.noise_floor[outcome]
+        t = Table(title=f"{outcome}: inputs ranked by {r.index_name} (noise floor = dummy input: {floor:.3g})")
+        t.add_column("#", justify="right")
+        t.add_column("input")
+        t.add_column(r.index_name, justify="right")
+        t.add_column("± 95%", justify="right")
+        for key in rows[0].extra:
+            t.add_column(key, justify="right")
+        t.add_column("")
+        shown = 0
+        for row in rows:
+            if row.name == DUMMY:
+                continue
+            shown += 1
+            if shown > top:
+                break
+            mark = "" if row.index - row.conf > floor else "≈ noise"
+            t.add_row(
+                str(shown),
+                row.name,
+                f"{row.index:.3g}",
+                f"{row.conf:.2g}",
+                *[f"{v:.3g}" for v in row.extra.values()],
+                mark,
+            )
+        console.print(t)
+    for outcome, box in r.boxes.items():
+        t = Table(title=f"Scenario discovery: where {outcome} is most likely (PRIM box)")
+        t.add_column("input")
+        t.add_column("range in box")
+        for name, (lo, hi) in box.limits.items():
+            t.add_row(name, f"{lo:.3g} – {hi:.3g}")
+        if not box.limits:
+            t.add_row("(no input range raises the rate)", "")
+        console.print(t)
+        console.print(
+            f"  P({outcome}) in the box {box.density:.3f} vs {box.base_rate:.3f} overall; "
+            f"box holds {box.support:.0%} of design points and {box.coverage:.0%} of the {outcome} cases",
+            highlight=False,
+        )
+        b = Table(title=f"P({outcome}) across each input's range: the inputs that move it most")
+        b.add_column("input")
+        b.add_column("rate per quantile bin or design level (low → high)")
+        for x in r.bins[outcome][: min(top, 5)]:
+            b.add_row(x.name, "  ".join("–" if math.isnan(v) else f"{v:.2f}" for v in x.rates))
+        console.print(b)
+    for note in r.notes:
+        err_console.print(f"note: {note}", highlight=False)
+
+
+def register(app: Any) -> None:
+    """Add the commands to the ``accord`` app."""
+    app.command("sweep")(sweep)
+    app.command("compare")(compare)
+    app.command("sensitivity")(sensitivity)

@@ -1,0 +1,82 @@
+"""Global sensitivity (SALib Morris / Sobol) and scenario discovery, on an engine whose answer is known."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from accord.analysis.discovery import binned_rates, prim_box
+from accord.analysis.sensitivity import DUMMY, SensitivityError, analyse_sensitivity, factor_for
+from accord.scenario import Quantity, load_scenario
+
+A, B, C = "actors.X.salience.a", "actors.X.salience.b", "actors.X.salience.c"
+INPUTS = {n: Quantity(dist="uniform", low=0.0, high=1.0) for n in (A, B, C)}
+
+
+def known_runner(scenario, *, format=None, draws, seed, batch_index=0, until=None, overrides=None):  # type: ignore[no-untyped-def]
+    """Agreement with probability a; war with probability 0.5·b; c does nothing; vetoes ~ 2(1-a)."""
+    assert overrides is not None and set(overrides) == {A, B, C}, "every factor is overridden, the dummy never"
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index,)).spawn(2)[1])
+    a, b = overrides[A], overrides[B]
+    return SimpleNamespace(
+        agreement=rng.random(draws) < a,
+        wars=(rng.random(draws) < 0.5 * b).astype(int),
+        vetoes=rng.poisson(2 * (1 - a))[:, None, None] * np.ones((1, 2, 2), dtype=int),
+    )
+
+
+@pytest.fixture(scope="module")
+def example():  # type: ignore[no-untyped-def]
+    return load_scenario("example")
+
+
+@pytest.mark.parametrize(("method", "samples"), [("morris", 20), ("sobol", 256)])
+def test_ranks_the_input_that_drives_each_outcome(example, method, samples) -> None:  # type: ignore[no-untyped-def]
+    rep = analyse_sensitivity(
+        example, method=method, samples=samples, replicates=16, seed=2, inputs=INPUTS, runner=known_runner
+    )
+    assert rep.ranking["agreement"][0].name == A
+    assert rep.ranking["war"][0].name == B
+    assert rep.ranking["vetoes"][0].name == A
+    # c does nothing: it sits near the dummy's noise floor, far below the driver
+    for outcome in ("agreement", "war"):
+        idx = {r.name: r.index for r in rep.ranking[outcome]}
+        assert idx[C] < 0.5 * rep.ranking[outcome][0].index
+        assert DUMMY in idx
+    # scenario discovery: agreement lives at high a, war at high b
+    box = rep.boxes["agreement"]
+    assert A in box.limits and box.limits[A][0] > 0.4 and box.density > box.base_rate
+    assert B in rep.boxes["war"].limits
+    assert rep.bins["agreement"][0].name == A and rep.bins["agreement"][0].spread > 0.4
+    json.dumps(rep.to_dict())
+
+
+def test_factor_bounds() -> None:
+    # an unbounded normal spans mean ± 3 sd, clipped to the field's range
+    f = factor_for("actors.ARM.positions.status", Quantity(dist="normal", mean=95, sd=5))
+    assert f is not None and (f.low, f.high) == (80, 100)
+    g = factor_for("actors.ARM.salience.status", Quantity(dist="triangular", low=0.2, mode=0.3, high=0.6))
+    assert g is not None and (g.low, g.high) == (0.2, 0.6)
+    assert factor_for("actors.ARM.positions.status", Quantity(value=3.0)) is None
+
+
+def test_errors(example) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SensitivityError, match="found none"):
+        analyse_sensitivity(example, inputs={}, runner=known_runner)
+    with pytest.raises(SensitivityError, match="power of 2"):
+        analyse_sensitivity(example, method="sobol", samples=100, inputs=INPUTS, runner=known_runner)
+
+
+def test_prim_finds_a_planted_box() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.random((4000, 3))
+    y = ((X[:, 0] > 0.6) & (X[:, 2] < 0.5)).astype(float)
+    box = prim_box(X, y, ["x0", "x1", "x2"], alpha=0.05, min_support=0.05)
+    assert set(box.limits) == {"x0", "x2"}
+    assert abs(box.limits["x0"][0] - 0.6) < 0.05 and abs(box.limits["x2"][1] - 0.5) < 0.05
+    assert box.density > 0.95 and box.coverage > 0.8
+    rates = binned_rates(X, y, ["x0", "x1", "x2"])
+    assert rates[-1].name == "x1" and rates[-1].spread < 0.1
