@@ -143,3 +143,23 @@ def test_serve_refuses_a_bad_scenario_file(tmp_path: Path) -> None:
     bad.write_text("meta: {name: x}\n")
     res = CliRunner().invoke(cli, ["serve", "--scenario", str(bad), "--port", "8765"])
     assert res.exit_code == 2 and "bad.yaml:1:" in res.output
+
+
+def test_real_engine_runs_an_edited_scenario() -> None:
+    with TestClient(create_app(), base_url="http://127.0.0.1") as c:
+        wid = _open(c)
+        edit = {"actor": "AZE", "field": "salience", "issue": "status", "value": 0.3}
+        assert c.post(f"/api/w/{wid}/edit", json=edit).json()["ok"]
+        job = c.post(f"/api/w/{wid}/run", json={"kind": "replay", "formats": ["inclusive"], "seed": 1}).json()["job"]
+        assert _wait(c, job["id"])["state"] == "done"
+        res = c.get(f"/api/w/{wid}/results").json()
+        assert res["events"] and res["events"][0]["kind"] == "start" and res["steps"] > 0
+        replay_json = c.get(f"/w/{wid}/download/replay.json").json()
+        assert replay_json["format"] == "inclusive" and replay_json["seed"] == 1
+        job = c.post(
+            f"/api/w/{wid}/run", json={"kind": "sweep", "formats": ["minsk-group", "bilateral"], "draws": 30}
+        ).json()["job"]
+        done = _wait(c, job["id"])
+        assert done["state"] == "done", done
+        res = c.get(f"/api/w/{wid}/results").json()
+        assert [f["draws"] for f in res["formats"]] == [30, 30]

@@ -135,7 +135,7 @@ def full_page_screenshot(driver: Any, path: Path, width: int = 1280) -> Path:
 
 @pytest.fixture
 def engine() -> Any:
-    """The engine the dashboard test runs."""
-    from report_fakes import fake_engine
+    """The engine the dashboard test runs: the real one."""
+    from accord.web.app import Engine
 
-    return fake_engine()
+    return Engine()

@@ -25,6 +25,10 @@ def wait_for(what: str, cond: Any, timeout: float = 60.0) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def app_version(browser: Any) -> str:
+    return str(browser.execute_script("return document.getElementById('app').dataset.resultsVersion"))
+
+
 def set_cell(browser: Any, name: str, value: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -63,7 +67,8 @@ def test_dashboard_edit_run_and_download(
     wait_for("the replay", lambda: text("run-status") == "replay: done")
     wait_for("the replay charts", lambda: browser.find_element(By.CSS_SELECTOR, "#chart-timeline svg"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#event-log tbody tr")
-    assert len(rows) > 0
+    assert len(rows) > 0 and rows[0].find_elements(By.TAG_NAME, "td")[1].text == "start"
+    assert app_version(browser) == "1"
     assert browser.find_element(By.CSS_SELECTOR, "#chart-positions svg").size["height"] > 100
 
     # sweep over two formats: progress, then bands and the format comparison
@@ -73,6 +78,8 @@ def test_dashboard_edit_run_and_download(
     browser.find_element(By.ID, "run-sweep").click()
     wait_for("the sweep", lambda: text("run-status") == "sweep: done")
     wait_for("the sweep charts", lambda: browser.find_element(By.CSS_SELECTOR, "#chart-probabilities svg"))
+    assert app_version(browser) == "2"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#event-log tbody tr")) == len(rows)  # the replay's log stays
     assert browser.find_element(By.CSS_SELECTOR, "#chart-formats svg").size["width"] > 300
     assert browser.find_element(By.ID, "progress").get_attribute("value") == browser.find_element(
         By.ID, "progress"

@@ -37,6 +37,15 @@ def report(
     ] = 200,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the replay and the sweeps.")] = 0,
     chunk: Annotated[int, typer.Option("--chunk", min=1, help="Draws per engine call.")] = 100,
+    sensitivity_samples: Annotated[
+        int,
+        typer.Option(
+            "--sensitivity-samples",
+            min=0,
+            help="Morris trajectories for the sensitivity ranking (a case only; 0: rank by rank correlation over the sweep's draws instead).",
+        ),
+    ] = 10,
+    replicates: Annotated[int, typer.Option("--replicates", min=1, help="Replays per sensitivity design point.")] = 8,
 ) -> None:
     """Write one HTML file (opens offline) with the replay, bands, format comparison, vetoes, sensitivity and sources."""
     from accord.reports import compute
@@ -81,6 +90,17 @@ def report(
             batches = compute.run_sweeps(
                 scenario, formats=chosen, draws=draws, seed=seed, chunk=chunk, progress=progress
             )
+            sensitivity = None
+            notes = []
+            if sensitivity_samples >= 2:
+                bar.add_task("sensitivity (Morris)", total=None)
+                ranked, why = compute.run_sensitivity(
+                    scenario, format=chosen[0], seed=seed, samples=sensitivity_samples, replicates=replicates
+                )
+                if why is None:
+                    sensitivity = ranked
+                else:
+                    notes.append(f"Sensitivity: {why}")
         inputs = ReportInputs(
             scenario=scenario,
             origin=case_or_rundir,
@@ -89,6 +109,8 @@ def report(
             replay=replay,
             replay_format=chosen[0],
             batches=dict(batches),
+            sensitivity=sensitivity,
+            notes=notes,
         )
     written = write_report(inputs, out_path, fig_path)
     console.print(

@@ -7,16 +7,16 @@ along the draws axis. The same seed gives the same drawn inputs under every form
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from accord.reports.summaries import BatchLike, ReplayLike
+from accord.reports.summaries import BatchLike, ReplayLike, Sensitivity, SensitivityRow
 from accord.scenario import Scenario
 from accord.scenario.references import BUILTIN_FORMATS
+from accord.simulation import replay as engine_replay
+from accord.simulation import run_batch as engine_run_batch
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, what)``: called after each unit of work."""
@@ -28,14 +28,9 @@ def available_formats(scenario: Scenario) -> list[str]:
     return own + [f for f in BUILTIN_FORMATS if f not in own]
 
 
-def _engine() -> Any:
-    return importlib.import_module("accord.simulation")
-
-
 def run_replay(scenario: Scenario, *, format: str | None = None, seed: int = 0) -> ReplayLike:
     """One replay (``accord.simulation.replay``)."""
-    replay: Callable[..., ReplayLike] = _engine().replay
-    return replay(scenario, format=format, seed=seed)
+    return engine_replay(scenario, format=format, seed=seed)
 
 
 @dataclass
@@ -111,7 +106,7 @@ def run_sweeps(
 
     Chunk ``k`` is ``run_batch(..., seed=seed, batch_index=k)`` whatever the format, so every
     format sees the same drawn inputs. Returns batches by format label (``default`` for None)."""
-    run_batch: Callable[..., BatchLike] = _engine().run_batch
+    run_batch: Callable[..., BatchLike] = engine_run_batch
     sizes = chunk_sizes(draws, chunk)
     total, done = len(sizes) * len(formats), 0
     out: dict[str, Batch] = {}
@@ -126,3 +121,38 @@ def run_sweeps(
                 progress(done, total, f"{fmt or 'default'}: {sum(sizes[: k + 1])}/{draws} draws")
         out[fmt or "default"] = Batch.join(parts)
     return out
+
+
+def run_sensitivity(
+    scenario: Scenario,
+    *,
+    format: str | None = None,
+    seed: int = 0,
+    samples: int = 10,
+    replicates: int = 8,
+    outcomes: Sequence[str] = ("agreement", "war"),
+) -> tuple[list[Sensitivity], str | None]:
+    """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows.
+
+    Returns the rankings, or an empty list and the reason when the scenario has nothing to analyse."""
+    from accord.analysis.sensitivity import SensitivityError, analyse_sensitivity
+
+    try:
+        rep = analyse_sensitivity(
+            scenario, format=format, method="morris", samples=samples, replicates=replicates, seed=seed
+        )
+    except SensitivityError as e:
+        return [], str(e)
+    out = []
+    for outcome in outcomes:
+        rows = [SensitivityRow(r.name, float(r.index), float(r.conf)) for r in rep.ranking.get(outcome, [])]
+        out.append(
+            Sensitivity(
+                outcome=outcome,
+                method=f"Morris μ* ({rep.design_points} design points × {rep.replicates} replays)",
+                rows=rows,
+                uncertainty="95% conf.",
+                noise_floor=rep.noise_floor.get(outcome),
+            )
+        )
+    return out, None

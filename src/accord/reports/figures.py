@@ -216,8 +216,11 @@ def veto_heatmap(mean_vetoes: np.ndarray, actor_labels: Sequence[str], issue_lab
     return fig
 
 
-def sensitivity_ranking(names: Sequence[str], scores: np.ndarray, what: str, score_label: str) -> Figure:
-    """Horizontal bars of a sensitivity score per input, largest first (``scores`` may be signed)."""
+def sensitivity_ranking(
+    names: Sequence[str], scores: np.ndarray, what: str, score_label: str, noise_floor: float | None = None
+) -> Figure:
+    """Horizontal bars of a sensitivity score per input, largest first (``scores`` may be signed);
+    a dashed line marks the noise floor when one is known."""
     order = np.argsort(-np.abs(scores), kind="stable")
     names = [names[k] for k in order]
     scores = scores[order]
@@ -228,6 +231,9 @@ def sensitivity_ranking(names: Sequence[str], scores: np.ndarray, what: str, sco
     ax.set_yticks(np.arange(len(names)), [text(n) for n in names], fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
+    if noise_floor is not None and np.isfinite(noise_floor):
+        ax.axvline(noise_floor, color="#555555", linestyle="--", linewidth=1, label="noise floor")
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
     ax.set_xlabel(text(score_label))
     ax.grid(axis="x", color="#eeeeee")
     ax.set_title(text(f"Sensitivity ranking: {what}"))

@@ -199,10 +199,18 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
                 top = sens.rows[:15]
                 out[f"sensitivity-{sens.outcome}"] = (
                     figures.sensitivity_ranking(
-                        [x.input for x in top], np.array([x.score for x in top]), sens.outcome, sens.method
+                        [x.input for x in top],
+                        np.array([x.score for x in top]),
+                        sens.outcome,
+                        sens.method,
+                        sens.noise_floor,
                     ),
-                    f"Uncertain inputs ranked by {sens.method.lower()} with {sens.outcome} ({ref_name}); "
-                    "blue raises it, red lowers it.",
+                    f"Uncertain inputs ranked by {sens.method} for {sens.outcome} ({ref_name})"
+                    + (
+                        "; dashed: the noise floor (a dummy input the engine never sees)."
+                        if sens.noise_floor is not None
+                        else "; blue raises it, red lowers it."
+                    ),
                 )
     return out
 
@@ -240,6 +248,20 @@ def _fmt(x: Any, digits: int = 3) -> str:
 
 
 _env.filters["num"] = _fmt
+
+
+def _pretty(x: Any) -> str:
+    """A summary value in words: mappings as ``k: v; ...``, lists joined, numbers rounded."""
+    if isinstance(x, Mapping):
+        return "; ".join(f"{k}: {_pretty(v)}" for k, v in x.items()) or "none"
+    if isinstance(x, list | tuple):
+        return ", ".join(_pretty(v) for v in x) or "none"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    return _fmt(x, 4)
+
+
+_env.filters["pretty"] = _pretty
 
 
 def _event_text(e: Mapping[str, Any]) -> str:

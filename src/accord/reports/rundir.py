@@ -2,9 +2,9 @@
 
 The folder holds ``manifest.json`` (scenario hash, format, seed, runs, status),
 ``scenario.yaml`` (the scenario as run) and ``results.parquet`` (one row per replay:
-``BatchResult.to_frame()`` plus ``run``). Per-year flags are read from columns
-``agreement_by_year.<year>`` / ``war_by_year.<year>`` when the engine wrote them; otherwise
-they are derived from the agreement and first-war years (war then reads "war by year").
+``BatchResult.to_frame()`` plus ``run``). Per-year flags are read from the engine's columns
+``agreement_by.<year>`` / ``war_by.<year>``; a table without them gets them derived from the
+agreement and first-war years (war then reads "war by year").
 """
 
 from __future__ import annotations
@@ -47,10 +47,24 @@ class FrameBatch:
 
 
 def _per_year(frame: pd.DataFrame, prefix: str, years: np.ndarray) -> np.ndarray | None:
-    cols = [f"{prefix}.{int(y)}" for y in years]
+    cols = [f"{prefix}.{y:g}" for y in years]
     if all(c in frame.columns for c in cols):
         return frame[cols].to_numpy(dtype=bool)
     return None
+
+
+def _years(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    found = []
+    for c in frame.columns:
+        if c.startswith("agreement_by."):
+            try:
+                found.append(float(c.removeprefix("agreement_by.")))
+            except ValueError:
+                continue
+    if found:
+        return np.array(sorted(found))
+    start, end = date_to_year(scenario.meta.start), date_to_year(scenario.meta.end)
+    return np.arange(np.floor(start), np.ceil(end), 1.0 / scenario.meta.steps_per_year)
 
 
 def batch_from_frame(frame: pd.DataFrame, scenario: Scenario) -> FrameBatch:
@@ -60,18 +74,21 @@ def batch_from_frame(frame: pd.DataFrame, scenario: Scenario) -> FrameBatch:
     if missing:
         raise RunDirError(f"{RESULTS}: expected columns {', '.join(need)}, missing {', '.join(missing)}")
     n = len(frame)
-    start, end = int(np.floor(date_to_year(scenario.meta.start))), int(np.floor(date_to_year(scenario.meta.end)))
-    years = np.arange(start, end + 1, dtype=float)
+    years = _years(frame, scenario)
     agreement = frame["agreement"].to_numpy(dtype=bool)
     a_year = frame["agreement_year"].to_numpy(dtype=float) if "agreement_year" in frame else np.full(n, np.nan)
     w_year = frame["first_war_year"].to_numpy(dtype=float) if "first_war_year" in frame else np.full(n, np.nan)
-    by_year = _per_year(frame, "agreement_by_year", years)
+    by_year = _per_year(frame, "agreement_by", years)
     if by_year is None:
-        by_year = agreement[:, None] & (np.floor(a_year)[:, None] <= years[None, :])
-    war_by = _per_year(frame, "war_by_year", years)
+        by_year = agreement[:, None] & (a_year[:, None] <= years[None, :])
+    war_by = _per_year(frame, "war_by", years)
     if war_by is None:
-        war_by = ~np.isnan(w_year)[:, None] & (np.floor(w_year)[:, None] <= years[None, :])
-    actor_ids = [a.id for a in scenario.actors if a.positions]
+        war_by = ~np.isnan(w_year)[:, None] & (w_year[:, None] <= years[None, :])
+    actor_ids = [
+        a.id for a in scenario.actors if any(f"vetoes.{a.id}.{i}" in frame.columns for i in scenario.issue_ids)
+    ]
+    if not actor_ids:
+        actor_ids = [a.id for a in scenario.actors if a.positions]
     issue_ids = scenario.issue_ids
     vetoes = np.zeros((n, len(actor_ids), len(issue_ids)))
     for a, act in enumerate(actor_ids):

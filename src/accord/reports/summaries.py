@@ -137,16 +137,21 @@ def compare_formats(batches: Mapping[str, BatchLike]) -> list[FormatRow]:
 class SensitivityRow:
     input: str
     score: float
-    p_value: float
+    uncertainty: float  # a p-value or a confidence half-width, as :attr:`Sensitivity.uncertainty` says
 
 
 @dataclass
 class Sensitivity:
-    """Inputs ranked by how strongly they move an outcome."""
+    """Inputs ranked by how strongly they move an outcome.
+
+    ``noise_floor``: the score an input that does nothing gets at this sample size (Morris'
+    dummy factor); inputs at or below it cannot be told apart from noise."""
 
     outcome: str
     method: str
     rows: list[SensitivityRow] = field(default_factory=list)
+    uncertainty: str = "p-value"
+    noise_floor: float | None = None
 
 
 def rank_sensitivity(inputs: Mapping[str, np.ndarray], outcome: np.ndarray, outcome_name: str) -> Sensitivity:
