@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 PathPart = str | int
 
@@ -14,8 +17,10 @@ def field_path(parts: Sequence[PathPart]) -> str:
     for p in parts:
         if isinstance(p, int):
             out += f"[{p}]"
-        else:
+        elif _PLAIN_KEY.match(str(p)):
             out += ("." if out else "") + str(p)
+        else:  # keys with spaces or odd characters stay readable and unambiguous
+            out += f"[{str(p)[:40]!r}]"
     return out or "(file)"
 
 
@@ -30,7 +35,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message}"
+        # one problem, one line: a stray newline in a quoted value must not split it
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{self.file}:{self.line}:{self.column}: {self.field}: {message}"
 
 
 class ScenarioError(Exception):

@@ -163,7 +163,7 @@ def _sentence(err: Any) -> str:
         return "expected this required field, found it missing"
     if kind == "extra_forbidden":
         bad = str(err["loc"][-1]) if err["loc"] else "?"
-        close = difflib.get_close_matches(bad, sorted(_all_field_names()), n=1)
+        close = difflib.get_close_matches(bad, sorted(_all_field_names() - {bad}), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"expected a known field, found unknown field {bad!r}{hint}"
     if kind in _TYPE_WORDS:
@@ -185,7 +185,8 @@ def _sentence(err: Any) -> str:
         msg = msg.removeprefix("Value error, ")
     if msg.startswith("expected"):
         return msg
-    return f"{msg[0].lower()}{msg[1:]}, found {_found(inp)}"
+    # any other pydantic message, e.g. "Keys should be strings": keep it, in our shape
+    return f"expected valid input ({msg[0].lower()}{msg[1:]}), found {_found(inp)}"
 
 
 def _problems_from_pydantic(e: ValidationError, located: LocatedData) -> list[Problem]:

@@ -37,8 +37,8 @@ def _check_id(v: str) -> str:
         raise PydanticCustomError(
             "id_format",
             "expected an id of letters, digits, '-', '_' or '.', starting with a letter "
-            "(at most 64 characters), found '{found}'",
-            {"found": v[:80]},
+            "(at most 64 characters), found {found}",
+            {"found": repr(v[:80])},
         )
     return v
 
@@ -48,14 +48,14 @@ def _check_date(v: str) -> str:
     if not m:
         raise PydanticCustomError(
             "date_format",
-            "expected a date YYYY, YYYY-MM or YYYY-MM-DD, found '{found}'",
-            {"found": v[:80]},
+            "expected a date YYYY, YYYY-MM or YYYY-MM-DD, found {found}",
+            {"found": repr(v[:80])},
         )
     _, month, day = m.groups()
     if month is not None and not 1 <= int(month) <= 12:
-        raise PydanticCustomError("date_format", "expected a month 01-12, found '{found}'", {"found": v})
+        raise PydanticCustomError("date_format", "expected a month 01-12, found {found}", {"found": repr(v)})
     if day is not None and not 1 <= int(day) <= 31:
-        raise PydanticCustomError("date_format", "expected a day 01-31, found '{found}'", {"found": v})
+        raise PydanticCustomError("date_format", "expected a day 01-31, found {found}", {"found": repr(v)})
     return v
 
 

@@ -139,14 +139,19 @@ def parse_yaml(text: str, name: str) -> LocatedData:
         nodes = list(_compose_all(yaml, text))
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        msg = (e.problem or "invalid YAML").strip()
+        msg = " ".join((e.problem or "invalid YAML").split())
         if e.context:
-            msg = f"{e.context.strip()}, {msg}"
+            msg = f"{' '.join(e.context.split())}, {msg}"
         raise ScenarioError(
             [_problem(name, mark, "(file)", f"expected valid YAML, found a syntax error: {msg}")]
         ) from None
     except YAMLError as e:
-        raise ScenarioError([Problem(name, 1, 1, "(file)", f"expected valid YAML, found: {e}")]) from None
+        # e.g. a ReaderError for a control character: it knows a character offset, not a mark
+        pos = getattr(e, "position", 0) or 0
+        line = text[:pos].count("\n") + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ScenarioError([Problem(name, line, col, "(file)", f"expected valid YAML, found: {first}")]) from None
     except RecursionError:
         raise ScenarioError(
             [Problem(name, 1, 1, "(file)", "expected valid YAML, found nesting too deep to read")]
@@ -349,8 +354,8 @@ def _to_plain(
 def dump_yaml(data: Any) -> str:
     """Write plain data as block-style YAML."""
     yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # keep the schema's field order
+    yaml.default_flow_style = False  # block style
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep the schema's field order
     yaml.width = 100
     buf = StringIO()
     yaml.dump(data, buf)
