@@ -163,3 +163,22 @@ def test_real_engine_runs_an_edited_scenario() -> None:
         assert done["state"] == "done", done
         res = c.get(f"/api/w/{wid}/results").json()
         assert [f["draws"] for f in res["formats"]] == [30, 30]
+
+
+def test_scenario_text_is_escaped_in_the_dashboard(example_text: str, tmp_path: Path) -> None:
+    from accord.web.app import load_catalog
+
+    evil = (
+        example_text.replace("name: Armenia", "name: '<script>alert(1)</script>'")
+        .replace('title: "Karabakh talks 1994-1999 (small teaching case)"', 'title: "<img src=x onerror=alert(2)>"')
+        .replace("name: example", "name: evil")
+    )
+    f = tmp_path / "evil.yaml"
+    f.write_text(evil)
+    catalog = load_catalog([str(f)])
+    assert set(catalog) == {"example", "evil"}
+    with TestClient(create_app(catalog, engine=fake_engine()), base_url="http://127.0.0.1") as c:
+        assert "&lt;img src=x onerror=alert(2)&gt;" in c.get("/").text
+        page = c.get(f"/w/{_open(c, 'evil')}").text
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<img src=x" not in page

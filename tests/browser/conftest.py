@@ -19,24 +19,11 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers (report_fakes)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
-def require_browser() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return
-    why = f"{' and '.join(missing)} not installed (apt-get install chromium chromium-driver)"
-    if in_ci():
-        pytest.fail(f"browser tests need Chromium in CI: {why}", pytrace=False)
-    pytest.skip(f"no browser: {why}")
+from browser_harness import CHROMEDRIVER, CHROMIUM, require_browser  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -123,14 +110,6 @@ def serve() -> Iterator[Any]:
     for server, thread in servers:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-def full_page_screenshot(driver: Any, path: Path, width: int = 1280) -> Path:
-    height = int(driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)"))
-    driver.set_window_size(width, min(max(height + 40, 800), 12000))
-    time.sleep(0.2)
-    driver.save_screenshot(str(path))
-    return path
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from browser_harness import full_page_screenshot
+
 from accord.web.app import create_app
-from conftest import full_page_screenshot
 
 
 def wait_for(what: str, cond: Any, timeout: float = 60.0) -> Any:

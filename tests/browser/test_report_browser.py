@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from browser_harness import full_page_screenshot
 
 from accord.reports.report import ReportInputs, write_report
 from accord.scenario import load_scenario
-from conftest import full_page_screenshot
 
 
 def ink(png: bytes) -> tuple[float, float]:

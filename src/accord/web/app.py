@@ -23,6 +23,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -209,7 +210,10 @@ def create_app(
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     web = resources.files("accord.web")
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
-    templates = Jinja2Templates(directory=str(web.joinpath("templates")))
+    # every scenario string is escaped: the templates end in .j2, which select_autoescape would miss
+    templates = Jinja2Templates(
+        env=Environment(loader=FileSystemLoader(str(web.joinpath("templates"))), autoescape=True)
+    )
     app.state.runner = runner
     app.state.workspaces = workspaces
 
