@@ -58,9 +58,11 @@ def test_dashboard_edit_run_and_download(
     set_cell(browser, "sal-AZE-status", "0.9")
     wait_for("the fix", lambda: not browser.find_element(By.ID, "problems").is_displayed())
 
-    # a good edit
+    # a good edit, on an uncertain number that becomes fixed
+    assert browser.find_elements(By.CSS_SELECTOR, '.uncertain[data-for="sal-ARM-districts"]')
     set_cell(browser, "sal-ARM-districts", "0.25")
     wait_for("the edit", lambda: "1 edit(s) applied" in text("edit-status"))
+    assert not browser.find_elements(By.CSS_SELECTOR, '.uncertain[data-for="sal-ARM-districts"]')
 
     # replay: timeline and positions charts, and the event log
     assert browser.find_elements(By.CSS_SELECTOR, "#event-log tbody tr") == []

@@ -191,6 +191,8 @@ def actor_issue_table(scenario: Scenario) -> list[dict[str, Any]]:
                     "position": p.nominal,
                     "salience": s.nominal,
                     "uncertain": p.is_uncertain or s.is_uncertain,
+                    "position_uncertain": p.is_uncertain,
+                    "salience_uncertain": s.is_uncertain,
                     "cites": sorted({x for x in (p.source, p.assumption, s.source, s.assumption) if x}),
                 }
         if isinstance(a.capability, Series):

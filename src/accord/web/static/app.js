@@ -39,6 +39,9 @@
     if (data.ok) {
       input.dataset.saved = input.value;
       input.classList.add("saved");
+      // an edited number is fixed: it is no longer drawn in sweeps
+      const mark = document.querySelector(`.uncertain[data-for="${input.name}"]`);
+      if (mark) mark.remove();
       $("edit-status").textContent = `${data.edits} edit(s) applied; the next run uses them.`;
       showProblems($("problems"), []);
     } else {
