@@ -150,3 +150,13 @@ def test_trajectory_reader_accepts_nested_positions() -> None:
 def test_figures_only_for_what_exists(inputs: ReportInputs) -> None:
     only_replay = ReportInputs(inputs.scenario, "x", replay=inputs.replay)
     assert set(make_figures(only_replay)) == {"timeline", "positions"}
+
+
+def test_paired_differences_against_the_first_format(inputs: ReportInputs) -> None:
+    rows = compare_formats(inputs.batches)
+    assert rows[0].d_agreement is None
+    d = rows[1].d_agreement
+    a, b = inputs.batches["inclusive"].agreement, inputs.batches["minsk-group"].agreement
+    assert d is not None and d[0] == pytest.approx(np.mean(a.astype(float) - b.astype(float)))
+    assert d[1] < d[0] < d[2]
+    assert "Δ P(agreement) vs minsk-group" in render_html(inputs)

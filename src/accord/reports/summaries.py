@@ -105,12 +105,26 @@ class FormatRow:
     p_war_ci: tuple[float, float]
     median_agreement_year: float | None
     mean_vetoes: float
+    # paired with the first format on the same draws (common random numbers): mean and 95% CI
+    d_agreement: tuple[float, float, float] | None = None
+    d_war: tuple[float, float, float] | None = None
+
+
+def _paired(x: np.ndarray, base: np.ndarray) -> tuple[float, float, float] | None:
+    from accord.analysis.compare import mean_ci
+
+    if x.shape != base.shape or x.size < 2:
+        return None
+    e = mean_ci(x.astype(float) - base.astype(float), 0.95)
+    return (e.mean, e.low, e.high)
 
 
 def compare_formats(batches: Mapping[str, BatchLike]) -> list[FormatRow]:
-    """P(agreement) and P(war) by the end, per format, with 95% Wilson intervals."""
+    """P(agreement) and P(war) by the end, per format, with 95% Wilson intervals, and the paired
+    difference from the first format (same draws, so the difference is estimated draw by draw)."""
     rows = []
-    for name, b in batches.items():
+    base = next(iter(batches.values()), None)
+    for k, (name, b) in enumerate(batches.items()):
         n = int(b.agreement.shape[0])
         k_agree = int(np.sum(b.agreement))
         k_war = int(np.sum(np.asarray(b.wars) > 0))
@@ -128,6 +142,10 @@ def compare_formats(batches: Mapping[str, BatchLike]) -> list[FormatRow]:
                 p_war_ci=(float(lo_w), float(hi_w)),
                 median_agreement_year=float(np.median(reached)) if reached.size else None,
                 mean_vetoes=float(np.asarray(b.vetoes).sum(axis=(1, 2)).mean()) if n else float("nan"),
+                d_agreement=None
+                if k == 0 or base is None
+                else _paired(np.asarray(b.agreement), np.asarray(base.agreement)),
+                d_war=None if k == 0 or base is None else _paired(np.asarray(b.wars) > 0, np.asarray(base.wars) > 0),
             )
         )
     return rows
