@@ -124,7 +124,10 @@ def test_scheduled_war_event_sets_the_status_quo() -> None:
     events = [{"id": "w", "date": "2002-09", "kind": "war", "label": "war", "status_quo": {"x": 20}}]
     s = scenario([actor("P1", ["party"], 0), actor("P2", ["party"], 100)], events=events)
     r = replay(s, format="bilateral")
-    assert r.summary["wars"][0]["start"] == 2002.0 and r.summary["wars"][0]["winner"] == "P1"
+    (w,) = r.summary["wars"]
+    assert w["start"] == pytest.approx(2002 + 8 / 12) and w["winner"] == "P1" and w["scheduled"]
+    b = run_batch(s, format="bilateral", draws=3, seed=0)
+    assert np.allclose(b.first_war_year, 2002 + 8 / 12) and (b.war_by_year[:, 2]).all()
     assert r.summary["final_status_quo"] == {"x": 20.0}
     s2 = scenario(
         [actor("P1", ["party"], 0), actor("P2", ["party"], 100)], events=events, parameters={"history_events": 0}
@@ -318,7 +321,7 @@ def test_inclusive_table_gives_the_affected_actor_a_veto() -> None:
 
 
 def test_mediator_leverage_carries_with_the_side_it_is_close_to() -> None:
-    from accord.simulation.engine import _leverage
+    from accord.simulation.process import _leverage
 
     pos = np.array([[[0.0], [100.0], [0.0], [50.0]]])  # P1, P2, M (biased to P1), N (neutral)
     sal = np.ones((1, 4, 1))
@@ -332,3 +335,48 @@ def test_mediator_leverage_carries_with_the_side_it_is_close_to() -> None:
     # together at their weighted position 37.5: trust 0.625 and 0.375
     assert np.allclose(lev[0, :2], [0.0625, 0.0375])
     assert not _leverage([0], parties, cap, mediators, np.array([0.1]), pos, sal).any()  # a party's offer
+
+
+def test_principles_settle_the_range_later_by_a_binding_decision() -> None:
+    s = scenario(
+        [
+            actor("P1", ["party"], 0, domestic={"win_set": 100}),
+            actor("P2", ["party"], 0, domestic={"win_set": 100}),
+            actor("M1", ["co-chair"], 0),
+        ],
+        proposals=[
+            {
+                "id": "principles",
+                "label": "basic principles",
+                "sponsor": ["M1"],
+                "date": "2001",
+                "kind": "principles",
+                "terms": {"x": {"value": 30, "range": [20, 40]}},
+                "deferred": {"issues": ["x"], "until": "2003"},
+            }
+        ],
+        parameters={"deferred_credibility": 1.0},
+    )
+    b = run_batch(s, format="minsk-group", draws=50, seed=4)
+    assert b.agreement.all() and (b.agreement_year == 2001).all()
+    assert (b.status_quo_by_year[:, 2, 0] == 100).all()  # still open in 2002
+    settled = b.status_quo_by_year[:, 3, 0]  # the binding decision, 2003
+    assert ((settled >= 20) & (settled <= 40)).all() and settled.std() > 0
+
+
+def test_a_leader_who_signs_beyond_the_winset_can_be_removed() -> None:
+    # the deal (x = 50) lies 50 points from P1, just outside its 48-point win-set: with defiance 1
+    # the leader signs with probability 2 - 50/48 = 0.96 (it does at seed 0), and removal is certain
+    s = scenario(
+        [
+            actor("P1", ["party"], 0, domestic={"win_set": 48, "removal_risk": 1.0}),
+            actor("P2", ["party"], 50, domestic={"win_set": 100}),
+            actor("M1", ["mediator"], 50),
+        ],
+        proposals=[proposal("deal", "M1", 50)],
+        parameters={"salience_winset": 0.0, "defiance": 1.0},
+    )
+    r = replay(s, format="single-mediator")
+    assert not r.summary["agreement"] and r.summary["leaders_removed"] == ["P1"]
+    removed = [e for e in r.events if e["kind"] == "leader-removed"]
+    assert removed and removed[0]["actor"] == "P1" and removed[0]["t"] == 2001.0

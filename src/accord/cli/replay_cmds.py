@@ -46,7 +46,7 @@ def _describe(e: dict[str, Any]) -> str:
         terms = ", ".join(f"{i} {v:.1f}" for i, v in e["terms"].items())
         return f"AGREEMENT on {e['proposal']} ({e['format']}): {terms}"
     if k == "escalation":
-        return f"{e['actor']} escalates: war value {e['war_value']:.2f} > status quo {e['status_quo_value']:.2f} (P(win) {e['p_win']:.2f})"
+        return f"{e['actor']} escalates: war value {e['war_value']:.3f} > status quo {e['status_quo_value']:.3f} (P(win) {e['p_win']:.2f})"
     if k == "de-escalation":
         return f"{e['actor']} no longer expects to gain from war"
     if k == "mandate-blocked":
