@@ -42,10 +42,11 @@ def report(
         typer.Option(
             "--sensitivity-samples",
             min=0,
-            help="Morris trajectories for the sensitivity ranking (a case only; 0: rank by rank correlation over the sweep's draws instead).",
+            help="Morris trajectories for the sensitivity ranking (a case only); the cost is about "
+            "(inputs + 2) x samples x replicates replays. 0: rank by rank correlation over the sweep's draws instead.",
         ),
-    ] = 10,
-    replicates: Annotated[int, typer.Option("--replicates", min=1, help="Replays per sensitivity design point.")] = 8,
+    ] = 4,
+    replicates: Annotated[int, typer.Option("--replicates", min=1, help="Replays per sensitivity design point.")] = 4,
 ) -> None:
     """Write one HTML file (opens offline) with the replay, bands, format comparison, vetoes, sensitivity and sources."""
     from accord.reports import compute

@@ -143,7 +143,15 @@ def positions(
         ax.grid(color="#eeeeee")
     handles, labels = axes[0][0].get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(7, len(labels)), fontsize=8, frameon=False)
+        many = len(labels) > 14
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncols=min(12 if many else 7, len(labels)),
+            fontsize=6 if many else 8,
+            frameon=False,
+        )
     fig.suptitle("Positions over time per issue (replay)")
     return fig
 

@@ -188,11 +188,14 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
             "Outcome probabilities per format on the same draws; error bars: 95% Wilson intervals.",
         )
         vet = np.asarray(ref.vetoes, dtype=float).mean(axis=0)
+        vetoing = np.flatnonzero(vet.sum(axis=1) > 0)
+        keep = vetoing if vetoing.size else np.arange(vet.shape[0])
+        omitted = vet.shape[0] - keep.size
+        actor_ids = [list(ref.actor_ids)[k] for k in keep]
         out["vetoes"] = (
-            figures.veto_heatmap(
-                vet, _labels(s, list(ref.actor_ids), "actor"), _labels(s, list(ref.issue_ids), "issue")
-            ),
-            f"Vetoes cast per replay under {ref_name}, attributed to the issue the vetoing actor objected to most.",
+            figures.veto_heatmap(vet[keep], _labels(s, actor_ids, "actor"), _labels(s, list(ref.issue_ids), "issue")),
+            f"Vetoes cast per replay under {ref_name}, attributed to the issue the vetoing actor objected to most"
+            + (f"; {omitted} actors who never vetoed are left out." if omitted and vetoing.size else "."),
         )
         for sens in _sensitivity(r):
             if sens.rows:
@@ -206,6 +209,7 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
                         sens.noise_floor,
                     ),
                     f"Uncertain inputs ranked by {sens.method} for {sens.outcome} ({ref_name})"
+                    + (f", the top {len(top)} of {len(sens.rows)}" if len(sens.rows) > len(top) else "")
                     + (
                         "; dashed: the noise floor (a dummy input the engine never sees)."
                         if sens.noise_floor is not None
