@@ -182,3 +182,29 @@ def test_scenario_text_is_escaped_in_the_dashboard(example_text: str, tmp_path: 
         page = c.get(f"/w/{_open(c, 'evil')}").text
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "<img src=x" not in page
+
+
+def test_a_sweep_can_be_cancelled(client: TestClient) -> None:
+    import threading
+
+    from accord.web.app import Engine
+
+    gate = threading.Event()
+
+    def slow_sweeps(
+        s: object, *, formats: list[str | None], draws: int, seed: int, progress: object, cancelled: object
+    ) -> dict[str, object]:
+        assert callable(cancelled)
+        gate.wait(10)
+        if cancelled():
+            raise InterruptedError("cancelled")
+        raise AssertionError("not cancelled")
+
+    eng = fake_engine()
+    with TestClient(create_app(engine=Engine(replay=eng.replay, sweeps=slow_sweeps)), base_url="http://127.0.0.1") as c:
+        wid = _open(c)
+        job = c.post(f"/api/w/{wid}/run", json={"kind": "sweep", "draws": 10}).json()["job"]
+        assert c.post(f"/api/jobs/{job['id']}/cancel").status_code == 200
+        gate.set()
+        assert _wait(c, job["id"])["state"] == "cancelled"
+        assert c.get(f"/api/w/{wid}/results").json()["formats"] == []

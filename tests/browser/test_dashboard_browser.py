@@ -82,6 +82,9 @@ def test_dashboard_edit_run_and_download(
     wait_for("the sweep", lambda: text("run-status") == "sweep: done")
     wait_for("the sweep charts", lambda: browser.find_element(By.CSS_SELECTOR, "#chart-probabilities svg"))
     assert app_version(browser) == "2"
+    table = browser.find_elements(By.CSS_SELECTOR, "#format-table tbody tr")
+    assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in table] == ["minsk-group", "bilateral"]
+    assert all(r.find_elements(By.TAG_NAME, "td")[1].text == "60" for r in table)
     assert len(browser.find_elements(By.CSS_SELECTOR, "#event-log tbody tr")) == len(rows)  # the replay's log stays
     assert browser.find_element(By.CSS_SELECTOR, "#chart-formats svg").size["width"] > 300
     assert browser.find_element(By.ID, "progress").get_attribute("value") == browser.find_element(

@@ -331,6 +331,14 @@ def create_app(
             raise HTTPException(404, f"no job {jid!r}")
         return JSONResponse(job.public())
 
+    @app.post("/api/jobs/{jid}/cancel")
+    def job_cancel(jid: str) -> Response:
+        job = runner.get(jid)
+        if job is None:
+            raise HTTPException(404, f"no job {jid!r}")
+        job.cancel.set()  # a sweep stops before its next chunk; a replay is too short to stop
+        return JSONResponse(job.public())
+
     @app.get("/api/w/{wid}/results")
     def results(wid: str) -> Response:
         ws = ws_or_404(wid)

@@ -65,6 +65,10 @@
     return Array.from(document.querySelectorAll("#formats input[name=format]:checked")).map((x) => x.value);
   }
   const runButtons = [$("run-replay"), $("run-sweep")];
+  let currentJob = null;
+  $("cancel").addEventListener("click", async () => {
+    if (currentJob) await post(`/api/jobs/${currentJob}/cancel`);
+  });
 
   async function run(kind) {
     // an edit typed but not yet sent (no blur) is sent first
@@ -77,8 +81,15 @@
     showProblems($("run-problems"), data.ok ? [] : data.problems);
     if (!data.ok) return;
     runButtons.forEach((b) => (b.disabled = true));
-    await poll(data.job.id);
-    runButtons.forEach((b) => (b.disabled = false));
+    currentJob = data.job.id;
+    $("cancel").disabled = false;
+    try {
+      await poll(data.job.id);
+    } finally {
+      currentJob = null;
+      $("cancel").disabled = true;
+      runButtons.forEach((b) => (b.disabled = false));
+    }
   }
 
   async function poll(jobId) {
@@ -126,6 +137,23 @@
         : "Replay: no agreement.";
       summary.appendChild(p);
     }
+    const ft = $("format-table");
+    const fbody = ft.querySelector("tbody");
+    fbody.replaceChildren();
+    const num = (x, d) => (x == null || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
+    for (const f of r.formats) {
+      const tr = document.createElement("tr");
+      const d = f.d_agreement;
+      for (const v of [f.format, String(f.draws), num(f.p_agreement, 3), `${num(f.p_agreement_ci[0], 3)} – ${num(f.p_agreement_ci[1], 3)}`,
+        num(f.p_war, 3), `${num(f.p_war_ci[0], 3)} – ${num(f.p_war_ci[1], 3)}`,
+        d ? `${num(d[0], 3)} [${num(d[1], 3)}, ${num(d[2], 3)}]` : "–", num(f.mean_vetoes, 2)]) {
+        const td = document.createElement("td");
+        td.textContent = v;
+        tr.appendChild(td);
+      }
+      fbody.appendChild(tr);
+    }
+    ft.hidden = r.formats.length === 0;
     const body = document.querySelector("#event-log tbody");
     body.replaceChildren();
     for (const e of r.events) {
