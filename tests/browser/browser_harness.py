@@ -30,6 +30,7 @@ def require_browser() -> None:
 def full_page_screenshot(driver: Any, path: Path, width: int = 1280) -> Path:
     height = int(driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)"))
     driver.set_window_size(width, min(max(height + 40, 800), 12000))
+    driver.execute_script("window.scrollTo(0, 0)")
     time.sleep(0.2)
     driver.save_screenshot(str(path))
     return path

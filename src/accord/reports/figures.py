@@ -207,7 +207,7 @@ def format_comparison(
 def veto_heatmap(mean_vetoes: np.ndarray, actor_labels: Sequence[str], issue_labels: Sequence[str]) -> Figure:
     """Mean vetoes per replay by actor (rows) and issue (columns)."""
     A, n_issues = mean_vetoes.shape
-    fig = _new(min(9, 2.5 + 1.3 * n_issues), 1.2 + 0.36 * A)
+    fig = _new(min(9, 2.5 + 1.3 * n_issues), max(2.6, 1.4 + 0.36 * A))
     ax = _axes(fig)
     vmax = float(np.nanmax(mean_vetoes)) if mean_vetoes.size and np.nanmax(mean_vetoes) > 0 else 1.0
     im = ax.imshow(mean_vetoes, cmap="Purples", vmin=0, vmax=vmax, aspect="auto")
