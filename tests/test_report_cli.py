@@ -107,3 +107,13 @@ def test_report_from_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text('{"status": "running"}')
     res = runner.invoke(app, ["report", str(tmp_path), "-o", str(tmp_path / "x.html")])
     assert res.exit_code == 2 and "expected a complete sweep" in res.output
+
+
+def test_report_on_a_scenario_the_engine_refuses_exits_2(tmp_path: Path, example_text: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        example_text.replace("\nevents:", "\nparameters:\n  no_such_parameter: {value: 1, assumption: coding}\nevents:")
+    )
+    res = runner.invoke(app, ["report", str(bad), "-o", str(tmp_path / "x.html")])
+    assert res.exit_code == 2 and "expected a known engine parameter, found 'no_such_parameter'" in res.output
+    assert not (tmp_path / "x.html").exists()

@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from accord.cli.common import console, fail, load_or_exit
+from accord.simulation import EngineError
 
 
 def report(
@@ -49,6 +50,23 @@ def report(
     replicates: Annotated[int, typer.Option("--replicates", min=1, help="Replays per sensitivity design point.")] = 4,
 ) -> None:
     """Write one HTML file (opens offline) with the replay, bands, format comparison, vetoes, sensitivity and sources."""
+    try:
+        _report(case_or_rundir, out, figures_dir, formats, draws, seed, chunk, sensitivity_samples, replicates)
+    except EngineError as e:
+        fail(f"{case_or_rundir}: {e}")
+
+
+def _report(
+    case_or_rundir: str,
+    out: str,
+    figures_dir: str | None,
+    formats: list[str] | None,
+    draws: int,
+    seed: int,
+    chunk: int,
+    sensitivity_samples: int,
+    replicates: int,
+) -> None:
     from accord.reports import compute
     from accord.reports.report import ReportInputs, write_report
 
@@ -113,7 +131,10 @@ def report(
             sensitivity=sensitivity,
             notes=notes,
         )
-    written = write_report(inputs, out_path, fig_path)
+    try:
+        written = write_report(inputs, out_path, fig_path)
+    except OSError as e:
+        fail(f"--out/--figures: cannot write {e.filename or out_path}: {e.strerror or e}")
     console.print(
         f"wrote {out_path} ({out_path.stat().st_size // 1024} KiB)"
         + (f" and {len(written) - 1} figure files in {fig_path}" if fig_path else "")
