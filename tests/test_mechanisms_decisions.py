@@ -193,3 +193,13 @@ def test_mediator_draft_leans_to_its_own_interest_within_what_passes() -> None:
         **kw,
     )
     assert none[0, 0] == 55
+
+
+def test_asymmetric_nash_point_follows_the_weights() -> None:
+    # maximise 0.75 log(1 - x/100) + 0.25 log(x/100): x = 25
+    pos = np.array([[[0.0], [100.0]]])
+    sal = np.ones((1, 2, 1))
+    cand = candidates(np.array([[100.0]]), np.ones((1, 2)), pos, sal, np.array([True, True]))
+    u = utility(cand, cand, pos, sal)
+    point, _ = nash_choice(cand, u, np.zeros((1, 2)), np.array([True, True]), weights=np.array([[0.75, 0.25]]))
+    assert np.isclose(point[0, 0], 25.0)

@@ -39,6 +39,7 @@ def test_json_log_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
     if not log["summary"]["agreement"]:  # every dated plan is tabled while there is no deal
         assert {"package-1997", "step-by-step-1997", "common-state-1998"} <= {e["id"] for e in proposals}
     assert all(set(e["answers"]) == {"ARM", "AZE"} for e in proposals)
+    assert all(set(e["utilities"]) == {"NK", "RUS", "USA", "FRA"} for e in proposals)  # non-voters too
     assert len(log["trajectory"]["years"]) == 6
     other = runner.invoke(app, ["replay", "example", "--seed", "8", "--json"]).stdout
     assert other != outs[0][0]

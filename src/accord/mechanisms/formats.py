@@ -27,7 +27,15 @@ import numpy as np
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import DecisionRule, Format, Scenario
 
-__all__ = ["BUILTIN_FORMATS", "FormatError", "FormatSpec", "builtin_format", "format_chain", "resolve_format"]
+__all__ = [
+    "BUILTIN_FORMATS",
+    "FormatError",
+    "FormatSpec",
+    "builtin_format",
+    "default_mediator",
+    "format_chain",
+    "resolve_format",
+]
 
 
 class FormatError(ValueError):

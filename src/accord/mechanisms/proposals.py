@@ -39,7 +39,7 @@ import numpy as np
 from accord.mechanisms.utility import utility, weighted_distance
 from accord.models.compromise import compromise_position
 
-__all__ = ["GRID", "CompiledProposal", "candidates", "choose_draft", "nash_choice"]
+__all__ = ["GRID", "CompiledProposal", "candidates", "choose_draft", "nash_choice", "value_of"]
 
 GRID = np.linspace(0.0, 1.0, 11)
 """Steps along each segment of the candidate set."""
@@ -171,18 +171,25 @@ def choose_draft(
 
 
 def nash_choice(
-    cand: np.ndarray, u_cand: np.ndarray, reservation_hat: np.ndarray, bargainers: np.ndarray
+    cand: np.ndarray,
+    u_cand: np.ndarray,
+    reservation_hat: np.ndarray,
+    bargainers: np.ndarray,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nash bargaining point over a finite candidate set (Nash 1950), vectorized over draws.
 
-    Maximises ``Σ_a log(u_a(x) - r̂_a)`` over ``bargainers`` ``(A,)`` among candidates where every
-    bargainer gains. Returns ``point (D, I)`` and ``exists (D,)`` (False: no candidate gives every
-    bargainer more than its reservation value - the bargaining range is empty).
+    Maximises ``Σ_a w_a log(u_a(x) - r̂_a)`` over ``bargainers`` ``(A,)`` among candidates where
+    every bargainer gains; ``weights`` ``(D, A)`` give the asymmetric form (default: equal, the
+    symmetric solution the engine uses). Returns ``point (D, I)`` and ``exists (D,)`` (False: no
+    candidate gives every bargainer more than its reservation value - the bargaining range is empty).
     """
     surplus = u_cand[:, :, bargainers] - reservation_hat[:, None, bargainers]
+    w = np.ones((u_cand.shape[0], int(bargainers.sum()))) if weights is None else weights[:, bargainers]
     feasible = (surplus > 0).all(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        score = np.where(feasible, np.log(np.where(surplus > 0, surplus, 1.0)).sum(axis=-1), -np.inf)
+        logs = np.log(np.where(surplus > 0, surplus, 1.0)) * w[:, None, :]
+        score = np.where(feasible, logs.sum(axis=-1), -np.inf)
     best = np.argmax(score, axis=1)
     point = np.take_along_axis(cand, best[:, None, None], axis=1)[:, 0]
     return point, feasible.any(axis=1)

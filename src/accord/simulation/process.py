@@ -711,6 +711,7 @@ class Process:
                 }
                 for a in np.flatnonzero(voters)
             },
+            utilities={ids[a]: _r(value[0, a]) for a in range(self.A) if self.sal[0, a].sum() > 0 and not voters[a]},
             passed=bool(passed[0]),
         )
 
