@@ -208,3 +208,7 @@ def test_a_sweep_can_be_cancelled(client: TestClient) -> None:
         gate.set()
         assert _wait(c, job["id"])["state"] == "cancelled"
         assert c.get(f"/api/w/{wid}/results").json()["formats"] == []
+
+
+def test_no_favicon_404(client: TestClient) -> None:
+    assert client.get("/favicon.ico").status_code == 204

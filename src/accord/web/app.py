@@ -229,6 +229,10 @@ def create_app(
             request, "index.html.j2", {"cases": list(cases.values()), "version": __version__}
         )
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # none; saves the browser a 404
+
     @app.get("/open")
     def open_case(case: str) -> Response:
         c = cases.get(case)

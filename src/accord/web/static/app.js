@@ -83,13 +83,16 @@
     runButtons.forEach((b) => (b.disabled = true));
     currentJob = data.job.id;
     $("cancel").disabled = false;
+    let state = "failed";
     try {
-      await poll(data.job.id);
+      state = await poll(data.job.id);
     } finally {
       currentJob = null;
       $("cancel").disabled = true;
       runButtons.forEach((b) => (b.disabled = false));
     }
+    // said last, once the buttons are usable again
+    $("run-status").textContent = `${kind}: ${state}`;
   }
 
   async function poll(jobId) {
@@ -98,11 +101,11 @@
       const job = await res.json();
       $("progress").max = job.total;
       $("progress").value = job.done;
-      $("run-status").textContent = `${job.kind}: ${job.message}`;
-      if (job.state === "done") { await loadResults(); $("run-status").textContent = `${job.kind}: done`; return; }
+      $("run-status").textContent = job.state === "done" ? `${job.kind}: drawing the charts…` : `${job.kind}: ${job.message}`;
+      if (job.state === "done") { await loadResults(); return "done"; }
       if (job.state === "failed" || job.state === "cancelled") {
         showProblems($("run-problems"), [job.error || job.state]);
-        return;
+        return job.state;
       }
       await new Promise((r) => setTimeout(r, 250));
     }
