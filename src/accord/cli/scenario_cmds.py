@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from accord.cli.common import console, load_or_exit
+from accord.cli.common import console, fail, load_or_exit
 from accord.scenario import builtin_cases, load_scenario, provenance
 from accord.scenario.schema import Series
+from accord.scenario.seeds import quote_problems
 
 
 def cases() -> None:
@@ -24,6 +25,9 @@ def cases() -> None:
 def validate(path: str) -> None:
     """Validate a scenario file (or built-in case); print located problems and exit 2 if any."""
     s = load_or_exit(path)
+    quotes = quote_problems(path, s)  # seed quotes must be verbatim (accord.scenario.seeds)
+    if quotes:
+        fail("\n".join(str(q) for q in quotes))
     p = provenance(s)
     console.print(
         f"[green]ok[/green] {path}: {len(s.issues)} issues, {len(s.actors)} actors, "
