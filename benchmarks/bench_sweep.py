@@ -144,7 +144,7 @@ def _markdown(report: dict[str, object]) -> str:
     for n in sorted({r["runs"] for r in rows}):
         if (n, 1) in by and (n, 2) in by:
             s = by[(n, 1)]["seconds"] / by[(n, 2)]["seconds"]
-            lines.append(f"\nscaling at {n:,} runs, 1 → 2 workers: {s:.2f}× faster")
+            lines.append(f"\nspeed-up at {n:,} runs, 1 → 2 workers: {s:.2f}× (wall time, 1 worker / 2 workers)")
     return "\n".join(lines)
 
 

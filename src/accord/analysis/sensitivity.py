@@ -306,6 +306,12 @@ def analyse_sensitivity(
         ranking[outcome] = rows
         noise[outcome] = next(r.index for r in rows if r.name == DUMMY)
 
+    if method == "morris" and n < 20:
+        notes.append(
+            f"scenario discovery here rests on {n} Morris trajectories, whose points share most of their "
+            "values: read the boxes and rates as a sketch; --method sobol (or --samples 20 or more) gives a "
+            "space-filling design"
+        )
     boxes: dict[str, Box] = {}
     bins: dict[str, list[BinnedRates]] = {}
     for o, outcome in enumerate(OUTCOMES[:2]):

@@ -289,12 +289,30 @@ def run_sweep(
     return SweepOutcome(out, runs, size, len(plan), reused, len(todo), time.perf_counter() - started, manifest)
 
 
+#: buffer this many bytes of chunks before writing a row group: the Parquet writer keeps some
+#: metadata per row group (about 1.5 MB for a 900-column table), so one row group per small
+#: chunk would grow memory with the number of chunks
+ROW_GROUP_BYTES = 32 * 2**20
+
+
 def _assemble(out: Path, plan: list[Chunk]) -> str:
     """Concatenate the chunk files in order into ``results.parquet`` and check the run ids.
 
-    Streams one chunk at a time (row group per chunk), so memory stays at one chunk."""
+    Streams the chunks, buffering at most about ``ROW_GROUP_BYTES`` per row group, so memory
+    stays bounded whatever the number of runs."""
     schema: pa.Schema | None = None
     writer: pq.ParquetWriter | None = None
+    buffer: list[pa.Table] = []
+    buffered = 0
+
+    def flush() -> None:
+        nonlocal buffered
+        if buffer:
+            assert writer is not None
+            writer.write_table(pa.concat_tables(buffer))
+            buffer.clear()
+            buffered = 0
+
     with atomic_file(out / RESULTS) as f:
         try:
             for c in plan:
@@ -307,8 +325,11 @@ def _assemble(out: Path, plan: list[Chunk]) -> str:
                     writer = pq.ParquetWriter(f, schema, compression="zstd")
                 elif not table.schema.equals(schema):
                     table = table.cast(schema)
-                assert writer is not None
-                writer.write_table(table)
+                buffer.append(table)
+                buffered += table.nbytes
+                if buffered >= ROW_GROUP_BYTES:
+                    flush()
+            flush()
         finally:
             if writer is not None:
                 writer.close()
