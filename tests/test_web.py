@@ -176,7 +176,7 @@ def test_scenario_text_is_escaped_in_the_dashboard(example_text: str, tmp_path: 
     f = tmp_path / "evil.yaml"
     f.write_text(evil)
     catalog = load_catalog([str(f)])
-    assert set(catalog) == {"example", "evil"}
+    assert {"example", "evil"} <= set(catalog)
     with TestClient(create_app(catalog, engine=fake_engine()), base_url="http://127.0.0.1") as c:
         assert "&lt;img src=x onerror=alert(2)&gt;" in c.get("/").text
         page = c.get(f"/w/{_open(c, 'evil')}").text
