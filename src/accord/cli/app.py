@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from accord import __version__
-from accord.cli import backtest_cmds, forecast_cmds, import_cmds, replay_cmds, scenario_cmds, sources_cmds, sweep_cmds
+from accord.cli import (
+    backtest_cmds,
+    forecast_cmds,
+    import_cmds,
+    replay_cmds,
+    report_cmds,
+    scenario_cmds,
+    serve_cmds,
+    sources_cmds,
+    sweep_cmds,
+)
 
 app = typer.Typer(
     name="accord",
@@ -38,6 +48,8 @@ app.command("forecast")(forecast_cmds.forecast)
 app.add_typer(import_cmds.app, name="import")
 app.command("sources")(sources_cmds.sources)
 app.command("backtest")(backtest_cmds.backtest_cmd)
+app.command("report")(report_cmds.report)
+app.command("serve")(serve_cmds.serve)
 sweep_cmds.register(app)
 
 

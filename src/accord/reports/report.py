@@ -1,0 +1,336 @@
+"""One self-contained HTML report (no script, no network) and figure files for papers.
+
+A report gathers, for one scenario: a replay (its timeline, positions over time, summary and
+event log), sweeps under one or more formats on the same seed (P(agreement) and P(war) per year
+with bands, the format comparison, vetoes by actor and issue, a sensitivity ranking), and the
+inputs themselves (actors x issues, sources with their quotes, assumptions).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from jinja2 import Environment, PackageLoader, select_autoescape
+from matplotlib.figure import Figure
+
+from accord import __version__
+from accord.reports import figures
+from accord.reports.summaries import (
+    BatchLike,
+    ReplayLike,
+    Sensitivity,
+    actor_issue_table,
+    band,
+    compare_formats,
+    rank_sensitivity,
+)
+from accord.scenario import Scenario, date_to_year, provenance, scenario_hash
+
+
+@dataclass
+class ReportInputs:
+    """Everything a report is drawn from.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario the results belong to.
+    origin:
+        Where it came from, for the header (a case name, a file, a run directory).
+    replay, replay_format:
+        One replay and the format it ran under (``None``: the scenario's default).
+    batches:
+        Sweep results by format label; the first is the reference for bands, vetoes and sensitivity.
+    seed, draws:
+        Of the sweeps (and the replay's seed).
+    notes:
+        Lines shown at the top, e.g. what could not be computed and why.
+    """
+
+    scenario: Scenario
+    origin: str
+    seed: int = 0
+    draws: int = 0
+    replay: ReplayLike | None = None
+    replay_format: str | None = None
+    batches: dict[str, BatchLike] = field(default_factory=dict)
+    sensitivity: list[Sensitivity] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# -- the replay's trajectory, read tolerantly -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    years: np.ndarray  # (T,)
+    positions: np.ndarray | None  # (T, A, I)
+    actor_ids: list[str]
+    status_quo: np.ndarray | None  # (T, I)
+    p_war: np.ndarray | None  # (T,)
+
+
+def _first(d: Mapping[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if k in d and d[k] is not None:
+            return d[k]
+    return None
+
+
+def read_trajectory(traj: Mapping[str, Any], scenario: Scenario) -> Trajectory | None:
+    """The replay's trajectory as arrays; ``None`` when it has no years."""
+    years_raw = _first(traj, "years", "t", "year")
+    if years_raw is None:
+        return None
+    years = np.asarray(years_raw, dtype=float)
+    T, issue_ids = len(years), scenario.issue_ids
+    actor_ids = list(_first(traj, "actor_ids", "actors") or [a.id for a in scenario.actors if a.positions])
+    pos_raw = _first(traj, "positions", "position")
+    pos: np.ndarray | None = None
+    if isinstance(pos_raw, Mapping):  # {actor: {issue: [T]}} or {actor: [T, I]}
+        actor_ids = [a for a in actor_ids if a in pos_raw] + [a for a in pos_raw if a not in actor_ids]
+        pos = np.full((T, len(actor_ids), len(issue_ids)), np.nan)
+        for a, aid in enumerate(actor_ids):
+            v = pos_raw[aid]
+            if isinstance(v, Mapping):
+                for i, iid in enumerate(issue_ids):
+                    if iid in v:
+                        pos[:, a, i] = np.asarray(v[iid], dtype=float)
+            else:
+                pos[:, a, :] = np.asarray(v, dtype=float)
+    elif pos_raw is not None:
+        arr = np.asarray(pos_raw, dtype=float)
+        if arr.ndim == 3 and arr.shape[0] == T:
+            pos = arr
+    sq_raw = _first(traj, "status_quo", "sq")
+    sq: np.ndarray | None = None
+    if isinstance(sq_raw, Mapping):
+        sq = np.column_stack([np.asarray(sq_raw.get(i, np.full(T, np.nan)), dtype=float) for i in issue_ids])
+    elif sq_raw is not None:
+        sq = np.asarray(sq_raw, dtype=float).reshape(T, len(issue_ids))
+    pw = _first(traj, "p_war", "war_probability", "pwar")
+    return Trajectory(years, pos, actor_ids, sq, None if pw is None else np.asarray(pw, dtype=float))
+
+
+# -- figures ------------------------------------------------------------------------------
+
+
+def _labels(scenario: Scenario, ids: Sequence[str], what: str) -> list[str]:
+    names = {a.id: a.id for a in scenario.actors} if what == "actor" else {i.id: i.label for i in scenario.issues}
+    return [names.get(x, x) for x in ids]
+
+
+def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
+    """The report's figures by stem, each with a caption; only those the inputs allow."""
+    s = r.scenario
+    out: dict[str, tuple[Figure, str]] = {}
+    start, end = date_to_year(s.meta.start), date_to_year(s.meta.end)
+    if r.replay is not None:
+        out["timeline"] = (
+            figures.timeline(r.replay.events, start, end),
+            f"Every event the replay logged ({len(r.replay.events)}), by kind; format: {r.replay_format or 'default'}, seed {r.seed}.",
+        )
+        traj = read_trajectory(r.replay.trajectory, s)
+        if traj is not None and traj.positions is not None:
+            out["positions"] = (
+                figures.positions(
+                    traj.years,
+                    traj.positions,
+                    _labels(s, traj.actor_ids, "actor"),
+                    _labels(s, s.issue_ids, "issue"),
+                    traj.status_quo,
+                ),
+                "Each actor's position on each issue at each step of the replay (0 and 100 as defined on the issue); "
+                "grey: the status quo.",
+            )
+    if r.batches:
+        ref_name, ref = next(iter(r.batches.items()))
+        years = np.asarray(ref.years, dtype=float)
+        series = {}
+        for name, b in r.batches.items():
+            ba = band(np.asarray(b.agreement_by_year, dtype=bool))
+            series[f"P(agreement by year) — {name}"] = (ba.mean, ba.low, ba.high)
+        bw = band(np.asarray(ref.war_by_year, dtype=bool))
+        series[f"P(war in year) — {ref_name}"] = (bw.mean, bw.low, bw.high)
+        out["probabilities"] = (
+            figures.probability_bands(
+                years, series, f"P(agreement) and P(war) per year ({ref.agreement.shape[0]} draws)"
+            ),
+            "Share of draws with an agreement reached by each year, and with war in each year; bands: 95% Wilson "
+            "intervals of the Monte Carlo estimate. Every format uses the same drawn inputs (common random numbers).",
+        )
+        rows = compare_formats(r.batches)
+        names = [row.format for row in rows]
+        out["formats"] = (
+            figures.format_comparison(
+                names,
+                {
+                    "P(agreement by the end)": (
+                        np.array([row.p_agreement for row in rows]),
+                        np.array([row.p_agreement_ci[0] for row in rows]),
+                        np.array([row.p_agreement_ci[1] for row in rows]),
+                    ),
+                    "P(war)": (
+                        np.array([row.p_war for row in rows]),
+                        np.array([row.p_war_ci[0] for row in rows]),
+                        np.array([row.p_war_ci[1] for row in rows]),
+                    ),
+                },
+            ),
+            "Outcome probabilities per format on the same draws; error bars: 95% Wilson intervals.",
+        )
+        vet = np.asarray(ref.vetoes, dtype=float).mean(axis=0)
+        vetoing = np.flatnonzero(vet.sum(axis=1) > 0)
+        keep = vetoing if vetoing.size else np.arange(vet.shape[0])
+        omitted = vet.shape[0] - keep.size
+        actor_ids = [list(ref.actor_ids)[k] for k in keep]
+        out["vetoes"] = (
+            figures.veto_heatmap(vet[keep], _labels(s, actor_ids, "actor"), _labels(s, list(ref.issue_ids), "issue")),
+            f"Vetoes cast per replay under {ref_name}, attributed to the issue the vetoing actor objected to most"
+            + (f"; {omitted} actors who never vetoed are left out." if omitted and vetoing.size else "."),
+        )
+        for sens in _sensitivity(r):
+            if sens.rows:
+                top = sens.rows[:15]
+                out[f"sensitivity-{sens.outcome}"] = (
+                    figures.sensitivity_ranking(
+                        [x.input for x in top],
+                        np.array([x.score for x in top]),
+                        sens.outcome,
+                        sens.method,
+                        sens.noise_floor,
+                    ),
+                    f"Uncertain inputs ranked by {sens.method} for {sens.outcome} ({ref_name})"
+                    + (f", the top {len(top)} of {len(sens.rows)}" if len(sens.rows) > len(top) else "")
+                    + (
+                        "; dashed: the noise floor (a dummy input the engine never sees)."
+                        if sens.noise_floor is not None
+                        else "; blue raises it, red lowers it."
+                    ),
+                )
+    return out
+
+
+def _sensitivity(r: ReportInputs) -> list[Sensitivity]:
+    if r.sensitivity is not None:
+        return r.sensitivity
+    if not r.batches:
+        return []
+    ref = next(iter(r.batches.values()))
+    return [
+        rank_sensitivity(ref.inputs, np.asarray(ref.agreement, dtype=float), "agreement"),
+        rank_sensitivity(ref.inputs, (np.asarray(ref.wars) > 0).astype(float), "war"),
+    ]
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+_env = Environment(
+    loader=PackageLoader("accord.reports", "templates"),
+    autoescape=select_autoescape(["html", "j2"], default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _fmt(x: Any, digits: int = 3) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        if np.isnan(x):
+            return "–"
+        return f"{x:.{digits}g}"
+    return str(x)
+
+
+_env.filters["num"] = _fmt
+
+
+def _pretty(x: Any) -> str:
+    """A summary value in words: mappings as ``k: v; ...``, lists joined, numbers rounded."""
+    if isinstance(x, Mapping):
+        return "; ".join(f"{k}: {_pretty(v)}" for k, v in x.items()) or "none"
+    if isinstance(x, list | tuple):
+        return ", ".join(_pretty(v) for v in x) or "none"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    return _fmt(x, 4)
+
+
+_env.filters["pretty"] = _pretty
+
+
+def _event_text(e: Mapping[str, Any]) -> str:
+    rest = {k: v for k, v in e.items() if k not in ("t", "kind")}
+    parts = []
+    for k, v in rest.items():
+        if isinstance(v, float):
+            v = f"{v:.4g}"
+        elif isinstance(v, list | tuple):
+            v = ", ".join(str(x) for x in v)
+        elif isinstance(v, dict):
+            v = ", ".join(f"{kk}={vv:.4g}" if isinstance(vv, float) else f"{kk}={vv}" for kk, vv in v.items())
+        parts.append(f"{k}: {v}")
+    return "; ".join(parts)
+
+
+def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None = None) -> str:
+    """The report as one HTML document with every figure inline (SVG) and no external resource."""
+    s = r.scenario
+    figs = make_figures(r) if figs is None else figs
+    prov = provenance(s)
+    seeds_quoted = [(sid, src) for sid, src in s.sources.items()]
+    cites: dict[str, int] = dict(prov.by_source)
+    template = _env.get_template("report.html.j2")
+    return template.render(
+        s=s,
+        r=r,
+        version=__version__,
+        generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        scenario_hash=scenario_hash(s)[:16],
+        figs={k: {"svg": figures.to_svg(f), "caption": cap} for k, (f, cap) in figs.items()},
+        formats=compare_formats(r.batches) if r.batches else [],
+        sensitivity=_sensitivity(r),
+        table=actor_issue_table(s),
+        sources=seeds_quoted,
+        cites=cites,
+        assumption_uses=dict(prov.by_assumption),
+        unsourced=prov.unsourced,
+        events=[
+            {"t": float(e.get("t", float("nan"))), "kind": e.get("kind", ""), "text": _event_text(e)}
+            for e in (r.replay.events if r.replay else [])
+        ],
+        summary=r.replay.summary if r.replay else None,
+        escape=html.escape,
+    )
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(r: ReportInputs, out: Path, figures_dir: Path | None = None) -> list[Path]:
+    """Write the HTML report atomically (and PNG + SVG figures into ``figures_dir``); return the paths."""
+    figs = make_figures(r)
+    _atomic_write(out, render_html(r, figs))
+    written = [out]
+    if figures_dir is not None:
+        for stem, (fig, _) in figs.items():
+            written += figures.save(fig, figures_dir, stem)
+    return written

@@ -1,0 +1,400 @@
+"""The local dashboard: pick a case, edit actors, run a replay or a small sweep, see and download results.
+
+Server-rendered pages (Jinja2) with one small local script; charts are the report's SVG
+figures drawn by the server. Nothing is loaded from the network, and nothing in a scenario is
+ever executed: scenarios are data, parsed by the safe loader and validated at every edit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import threading
+import uuid
+import zipfile
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from accord import __version__
+from accord.reports import compute
+from accord.reports.figures import to_svg
+from accord.reports.report import ReportInputs, make_figures, read_trajectory, render_html
+from accord.reports.summaries import BatchLike, ReplayLike, actor_issue_table, compare_formats
+from accord.scenario import Scenario, ScenarioError, builtin_cases, dump_scenario
+from accord.scenario.loader import resolve, validate_data
+from accord.scenario.schema import Series
+from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
+from accord.web.editing import Edit, validate_edits
+from accord.web.jobs import Job, JobRunner, ProgressFn
+
+MAX_DRAWS = 20_000
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+# -- what runs the engine (replaceable in tests) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The two calls the dashboard makes; by default the real engine through :mod:`accord.reports.compute`."""
+
+    replay: Callable[..., ReplayLike] = compute.run_replay
+    sweeps: Callable[..., Mapping[str, BatchLike]] = compute.run_sweeps
+
+
+# -- cases and workspaces -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str
+    period: str
+    located: LocatedData
+
+
+def load_catalog(extra_files: Sequence[str] = ()) -> dict[str, Case]:
+    """The built-in cases and any scenario files given to ``accord serve``; raises ScenarioError."""
+    out: dict[str, Case] = {}
+    for ref in [*builtin_cases(), *extra_files]:
+        raw, display = resolve(ref)
+        located = parse_yaml(read_text(raw, display), display)
+        s = validate_data(located)
+        name = s.meta.name if s.meta.name not in out else f"{s.meta.name}-{len(out)}"
+        out[name] = Case(name, s.meta.title, f"{s.meta.start} – {s.meta.end}", located)
+    return out
+
+
+@dataclass
+class Workspace:
+    """One user's copy of a case: accepted edits, the valid scenario, and the latest results."""
+
+    id: str
+    case: Case
+    scenario: Scenario
+    edits: dict[tuple[str, str, str | None], Edit] = field(default_factory=dict)
+    replay: ReplayLike | None = None
+    replay_format: str | None = None
+    replay_seed: int = 0
+    batches: dict[str, BatchLike] = field(default_factory=dict)
+    sweep_seed: int = 0
+    sweep_draws: int = 0
+    results_version: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def report_inputs(self) -> ReportInputs:
+        return ReportInputs(
+            scenario=self.scenario,
+            origin=f"{self.case.located.name}, dashboard, {len(self.edits)} edits",
+            seed=self.sweep_seed if self.batches else self.replay_seed,
+            draws=self.sweep_draws,
+            replay=self.replay,
+            replay_format=self.replay_format,
+            batches=dict(self.batches),
+        )
+
+
+# -- request bodies -------------------------------------------------------------------------
+
+
+class EditBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    actor: str = Field(max_length=64)
+    field: Literal["position", "salience", "capability"]
+    issue: str | None = Field(default=None, max_length=64)
+    value: float | str | None
+
+
+class RunBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["replay", "sweep"]
+    formats: list[str] = Field(default_factory=list, max_length=20)
+    draws: int = Field(default=200, ge=1, le=MAX_DRAWS)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+
+
+# -- the app --------------------------------------------------------------------------------
+
+
+def _table_rows(s: Scenario) -> list[dict[str, Any]]:
+    rows = actor_issue_table(s)
+    for row in rows:
+        cap = s.actor(row["id"]).capability
+        row["cap_series"] = isinstance(cap, Series)
+        row["cap_value"] = cap.scale if isinstance(cap, Series) else (None if cap is None else cap.nominal)
+    return rows
+
+
+def _events(replay: ReplayLike) -> list[dict[str, Any]]:
+    out = []
+    for e in replay.events:
+        details = {k: v for k, v in e.items() if k not in ("t", "kind")}
+        out.append({"t": e.get("t"), "kind": e.get("kind"), "details": json.dumps(details, default=_jsonable)})
+    return out
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return str(x)
+
+
+def sweep_frame(batches: Mapping[str, BatchLike]) -> pd.DataFrame:
+    """One row per draw and format: the drawn inputs (``in.``) and the outcomes."""
+    frames = []
+    for name, b in batches.items():
+        n = int(np.asarray(b.agreement).shape[0])
+        cols: dict[str, Any] = {"format": [name] * n, "draw": np.arange(n)}
+        cols.update({f"in.{k}": np.asarray(v) for k, v in b.inputs.items()})
+        cols["agreement"] = np.asarray(b.agreement, dtype=bool)
+        cols["agreement_year"] = np.asarray(getattr(b, "agreement_year", np.full(n, np.nan)), dtype=float)
+        cols["wars"] = np.asarray(b.wars)
+        cols["first_war_year"] = np.asarray(getattr(b, "first_war_year", np.full(n, np.nan)), dtype=float)
+        cols["vetoes"] = np.asarray(b.vetoes).sum(axis=(1, 2))
+        frames.append(pd.DataFrame(cols))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _replay_json(replay: ReplayLike) -> str:
+    to_json = getattr(replay, "to_json", None)
+    if callable(to_json):
+        return str(to_json())
+    traj = {k: np.asarray(v).tolist() for k, v in replay.trajectory.items()}
+    return json.dumps(
+        {"events": replay.events, "summary": replay.summary, "trajectory": traj}, default=_jsonable, sort_keys=True
+    )
+
+
+def create_app(
+    catalog: Mapping[str, Case] | None = None,
+    *,
+    engine: Engine | None = None,
+    allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+) -> FastAPI:
+    """The dashboard as an ASGI app. ``allowed_hosts`` guards against DNS rebinding."""
+    from importlib import resources
+
+    cases = dict(catalog) if catalog is not None else load_catalog()
+    eng = engine or Engine()
+    runner = JobRunner()
+    workspaces: dict[str, Workspace] = {}
+    lock = threading.Lock()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.shutdown()
+
+    app = FastAPI(
+        title="accord dashboard",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    web = resources.files("accord.web")
+    app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
+    # every scenario string is escaped: the templates end in .j2, which select_autoescape would miss
+    templates = Jinja2Templates(
+        env=Environment(loader=FileSystemLoader(str(web.joinpath("templates"))), autoescape=True)
+    )
+    app.state.runner = runner
+    app.state.workspaces = workspaces
+
+    def ws_or_404(wid: str) -> Workspace:
+        ws = workspaces.get(wid)
+        if ws is None:
+            raise HTTPException(404, f"no workspace {wid!r} (the server may have restarted): open a case again")
+        return ws
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> Response:
+        return templates.TemplateResponse(
+            request, "index.html.j2", {"cases": list(cases.values()), "version": __version__}
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # none; saves the browser a 404
+
+    @app.get("/open")
+    def open_case(case: str) -> Response:
+        c = cases.get(case)
+        if c is None:
+            raise HTTPException(404, f"expected a known case ({', '.join(cases)}), found {case!r}")
+        ws = Workspace(id=uuid.uuid4().hex[:12], case=c, scenario=validate_data(c.located))
+        with lock:
+            workspaces[ws.id] = ws
+            while len(workspaces) > 200:
+                workspaces.pop(next(iter(workspaces)))
+        return RedirectResponse(f"/w/{ws.id}", status_code=303)
+
+    @app.get("/w/{wid}", response_class=HTMLResponse)
+    def dashboard(request: Request, wid: str) -> Response:
+        ws = ws_or_404(wid)
+        s = ws.scenario
+        return templates.TemplateResponse(
+            request,
+            "dashboard.html.j2",
+            {
+                "ws": ws,
+                "s": s,
+                "rows": _table_rows(s),
+                "formats": compute.available_formats(s),
+                "version": __version__,
+                "max_draws": MAX_DRAWS,
+            },
+        )
+
+    @app.post("/api/w/{wid}/edit")
+    def edit(wid: str, body: EditBody) -> Response:
+        ws = ws_or_404(wid)
+        e = Edit(body.actor, body.field, body.issue, body.value)
+        with ws.lock:
+            candidate = {**ws.edits, e.key: e}
+            try:
+                scenario = validate_edits(ws.case.located, list(candidate.values()))
+            except ScenarioError as err:
+                return JSONResponse({"ok": False, "problems": [str(p) for p in err.problems]}, status_code=422)
+            ws.edits, ws.scenario = candidate, scenario
+        return JSONResponse({"ok": True, "edits": len(ws.edits)})
+
+    @app.post("/api/w/{wid}/reset")
+    def reset(wid: str) -> Response:
+        ws = ws_or_404(wid)
+        with ws.lock:
+            ws.edits = {}
+            ws.scenario = validate_data(ws.case.located)
+        return JSONResponse({"ok": True, "edits": 0})
+
+    @app.post("/api/w/{wid}/run")
+    def run(wid: str, body: RunBody) -> Response:
+        ws = ws_or_404(wid)
+        known = compute.available_formats(ws.scenario)
+        bad = [f for f in body.formats if f not in known]
+        if bad:
+            return JSONResponse(
+                {"ok": False, "problems": [f"formats: expected one of {', '.join(known)}, found {bad[0]!r}"]},
+                status_code=422,
+            )
+        scenario = ws.scenario  # the edits accepted so far, frozen for this run
+        formats: list[str | None] = list(body.formats) or [None]
+
+        if body.kind == "replay":
+
+            def work(job: Job, progress: ProgressFn) -> Any:
+                progress(0, 1, f"replay under {formats[0] or 'the default format'}")
+                return eng.replay(scenario, format=formats[0], seed=body.seed)
+
+            def done(job: Job) -> None:
+                with ws.lock:
+                    ws.replay, ws.replay_format, ws.replay_seed = job.result, formats[0], body.seed
+                    ws.results_version += 1
+
+        else:
+
+            def work(job: Job, progress: ProgressFn) -> Any:
+                return eng.sweeps(
+                    scenario,
+                    formats=formats,
+                    draws=body.draws,
+                    seed=body.seed,
+                    progress=progress,
+                    cancelled=job.cancel.is_set,
+                )
+
+            def done(job: Job) -> None:
+                with ws.lock:
+                    ws.batches = dict(job.result)
+                    ws.sweep_seed, ws.sweep_draws = body.seed, body.draws
+                    ws.results_version += 1
+
+        job = runner.submit(body.kind, work, done)
+        return JSONResponse({"ok": True, "job": job.public()})
+
+    @app.get("/api/jobs/{jid}")
+    def job_status(jid: str) -> Response:
+        job = runner.get(jid)
+        if job is None:
+            raise HTTPException(404, f"no job {jid!r}")
+        return JSONResponse(job.public())
+
+    @app.post("/api/jobs/{jid}/cancel")
+    def job_cancel(jid: str) -> Response:
+        job = runner.get(jid)
+        if job is None:
+            raise HTTPException(404, f"no job {jid!r}")
+        job.cancel.set()  # a sweep stops before its next chunk; a replay is too short to stop
+        return JSONResponse(job.public())
+
+    @app.get("/api/w/{wid}/results")
+    def results(wid: str) -> Response:
+        ws = ws_or_404(wid)
+        with ws.lock:
+            r = ws.report_inputs()
+            version = ws.results_version
+        figs = make_figures(r)
+        out: dict[str, Any] = {
+            "version": version,
+            "figures": {k: {"svg": to_svg(f), "caption": c} for k, (f, c) in figs.items()},
+            "events": _events(r.replay) if r.replay else [],
+            "summary": json.loads(json.dumps(r.replay.summary, default=_jsonable)) if r.replay else None,
+            "formats": [row.__dict__ for row in compare_formats(r.batches)] if r.batches else [],
+        }
+        if r.replay is not None:
+            traj = read_trajectory(r.replay.trajectory, r.scenario)
+            out["steps"] = 0 if traj is None else len(traj.years)
+        return JSONResponse(json.loads(json.dumps(out, default=_jsonable)))
+
+    def _files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
+        with ws.lock:
+            r = ws.report_inputs()
+        files: dict[str, tuple[bytes, str]] = {
+            "scenario.yaml": (dump_scenario(r.scenario).encode(), "application/yaml"),
+        }
+        if r.replay is not None:
+            files["replay.json"] = (_replay_json(r.replay).encode(), "application/json")
+        if r.batches:
+            files["sweep.csv"] = (sweep_frame(r.batches).to_csv(index=False).encode(), "text/csv")
+        files["report.html"] = (render_html(r).encode(), "text/html")
+        return files
+
+    @app.get("/w/{wid}/download/{name}")
+    def download(wid: str, name: str) -> Response:
+        ws = ws_or_404(wid)
+        files = _files(ws)
+        stem = ws.scenario.meta.name
+        if name == "results.zip":
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for fname, (data, _) in files.items():
+                    z.writestr(f"{stem}/{fname}", data)
+            return Response(
+                buf.getvalue(),
+                media_type="application/zip",
+                headers={"Content-Disposition": f'attachment; filename="{stem}-results.zip"'},
+            )
+        if name not in files:
+            raise HTTPException(404, f"expected one of results.zip, {', '.join(files)}, found {name!r}")
+        data, media = files[name]
+        return Response(
+            data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{stem}-{name}"'}
+        )
+
+    return app

@@ -1,0 +1,36 @@
+"""Helpers of the browser tests: where Chromium is, skip-or-fail when it is not, screenshots."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_browser() -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if not missing:
+        return
+    why = f"{' and '.join(missing)} not installed (apt-get install chromium chromium-driver)"
+    if in_ci():
+        pytest.fail(f"browser tests need Chromium in CI: {why}", pytrace=False)
+    pytest.skip(f"no browser: {why}")
+
+
+def full_page_screenshot(driver: Any, path: Path, width: int = 1280) -> Path:
+    height = int(driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)"))
+    driver.set_window_size(width, min(max(height + 40, 800), 12000))
+    driver.execute_script("window.scrollTo(0, 0)")
+    time.sleep(0.2)
+    driver.save_screenshot(str(path))
+    return path

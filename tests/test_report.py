@@ -1,0 +1,162 @@
+"""The HTML report and figures: content, self-containment, escaping, files for papers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from accord.reports.compute import Batch, chunk_sizes
+from accord.reports.report import ReportInputs, make_figures, read_trajectory, render_html, write_report
+from accord.reports.summaries import compare_formats, rank_sensitivity, wilson_interval
+from accord.scenario import load_scenario, parse_scenario
+from report_fakes import fake_batch, fake_replay
+
+
+@pytest.fixture(scope="module")
+def inputs() -> ReportInputs:
+    s = load_scenario("example")
+    return ReportInputs(
+        s,
+        "example (built-in)",
+        seed=3,
+        draws=120,
+        replay=fake_replay(s),
+        replay_format="minsk-group",
+        batches={"minsk-group": fake_batch(s, 120, 3), "inclusive": fake_batch(s, 120, 3, shift=0.3)},
+    )
+
+
+def test_report_is_self_contained_and_has_every_section(inputs: ReportInputs) -> None:
+    html = render_html(inputs)
+    # nothing to fetch: no script, no stylesheet link, no image or frame from elsewhere
+    assert "<script" not in html.lower()
+    assert not re.search(r"""<(link|img|iframe|object|embed)\b""", html, re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
+    assert not re.search(r"url\(\s*['\"]?https?:", html, re.I)
+    for key in ("timeline", "positions", "probabilities", "formats", "vetoes", "sensitivity-agreement"):
+        m = re.search(rf'<figure id="fig-{key}".*?</figure>', html, re.S)
+        assert m, key
+        assert m.group(0).count("<path") > 10, f"{key} looks empty"
+    s = inputs.scenario
+    for src in s.sources.values():
+        if src.quote:
+            assert _esc(src.quote) in html
+    for text in s.assumptions.values():
+        assert _esc(text) in html
+    assert "inclusive" in html and "minsk-group" in html
+
+
+def _esc(t: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(t))
+
+
+def test_scenario_text_is_escaped_not_executed(example_text: str) -> None:
+    evil = example_text.replace(
+        'title: "Karabakh talks 1994-1999 (small teaching case)"', 'title: "<script>alert(1)</script> US$ m $x$"'
+    )
+    evil = evil.replace("label: The surrounding districts", "label: '<img src=x onerror=alert(1)> $a$'")
+    s = parse_scenario(evil, "evil.yaml")
+    html = render_html(ReportInputs(s, "evil.yaml", replay=fake_replay(s), batches={"x": fake_batch(s, 30, 1)}))
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; US$ m $x$" in html
+
+
+def test_write_report_and_figures_for_papers(inputs: ReportInputs, tmp_path: Path) -> None:
+    from PIL import Image
+
+    written = write_report(inputs, tmp_path / "out" / "report.html", tmp_path / "figs")
+    assert (tmp_path / "out" / "report.html").stat().st_size > 10_000
+    pngs = sorted(p for p in written if p.suffix == ".png")
+    svgs = sorted(p for p in written if p.suffix == ".svg")
+    assert (
+        {p.stem for p in pngs}
+        == {p.stem for p in svgs}
+        >= {"timeline", "positions", "probabilities", "formats", "vetoes"}
+    )
+    for p in pngs:
+        px = np.asarray(Image.open(p).convert("L"), dtype=float)
+        assert px.std() > 5 and (px < 128).mean() > 0.005, f"{p.name} looks blank"
+    assert svgs[0].read_text().lstrip().startswith("<?xml")
+    assert not list(tmp_path.glob("**/.*.tmp"))
+    # same inputs, same figure bytes (reproducible SVG)
+    again = write_report(inputs, tmp_path / "again.html", tmp_path / "figs2")
+    assert sorted(p.read_bytes() for p in again if p.suffix == ".svg") == sorted(p.read_bytes() for p in svgs)
+
+
+def test_report_without_results_still_lists_inputs_and_sources() -> None:
+    s = load_scenario("example")
+    html = render_html(ReportInputs(s, "example"))
+    assert "Sources (12)" in html and "Assumptions (4)" in html
+    assert "<figure" not in html
+
+
+def test_wilson_interval_matches_scipy() -> None:
+    for k, n in [(0, 10), (3, 10), (10, 10), (57, 200)]:
+        lo, hi = wilson_interval(np.array(k), n)
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        assert np.isclose(lo, ci.low, atol=1e-6) and np.isclose(hi, ci.high, atol=1e-6)
+
+
+def test_format_comparison_counts(inputs: ReportInputs) -> None:
+    rows = compare_formats(inputs.batches)
+    b = inputs.batches["minsk-group"]
+    assert rows[0].format == "minsk-group" and rows[0].draws == 120
+    assert rows[0].p_agreement == pytest.approx(np.mean(b.agreement))
+    assert rows[0].p_agreement_ci[0] <= rows[0].p_agreement <= rows[0].p_agreement_ci[1]
+    assert rows[1].p_agreement > rows[0].p_agreement  # the fake shifts "inclusive" up
+
+
+def test_sensitivity_ranks_the_input_that_drives_the_outcome_first() -> None:
+    rng = np.random.default_rng(0)
+    x, noise, const = rng.uniform(size=400), rng.uniform(size=400), np.ones(400)
+    y = (x + 0.1 * rng.normal(size=400)) > 0.5
+    sens = rank_sensitivity({"noise": noise, "driver": x, "const": const}, y.astype(float), "agreement")
+    assert [r.input for r in sens.rows] == ["driver", "noise"]
+    assert sens.rows[0].score > 0.6 and abs(sens.rows[1].score) < 0.2
+
+
+def test_batches_join_along_draws_and_chunk_plan() -> None:
+    s = load_scenario("example")
+    a, b = fake_batch(s, 30, 1), fake_batch(s, 20, 2)
+    j = Batch.join([a, b])
+    assert j.draws == 50 and j.vetoes.shape[0] == 50 and j.agreement_by_year.shape == (50, len(a.years))
+    assert np.array_equal(j.inputs["parameters.noise"][30:], b.inputs["parameters.noise"])
+    assert chunk_sizes(250, 100) == [100, 100, 50] and chunk_sizes(100, 100) == [100]
+    with pytest.raises(ValueError):
+        chunk_sizes(0, 100)
+
+
+def test_trajectory_reader_accepts_nested_positions() -> None:
+    s = load_scenario("example")
+    t = read_trajectory(
+        {
+            "years": [1994, 1995],
+            "positions": {"ARM": {"status": [95, 90]}, "AZE": {"status": [10, 12], "districts": [0, 5]}},
+        },
+        s,
+    )
+    assert t is not None and t.positions is not None
+    assert t.positions.shape == (2, len(t.actor_ids), 2)
+    arm = t.actor_ids.index("ARM")
+    assert t.positions[1, arm, 0] == 90 and np.isnan(t.positions[0, arm, 1])
+
+
+def test_figures_only_for_what_exists(inputs: ReportInputs) -> None:
+    only_replay = ReportInputs(inputs.scenario, "x", replay=inputs.replay)
+    assert set(make_figures(only_replay)) == {"timeline", "positions"}
+
+
+def test_paired_differences_against_the_first_format(inputs: ReportInputs) -> None:
+    rows = compare_formats(inputs.batches)
+    assert rows[0].d_agreement is None
+    d = rows[1].d_agreement
+    a, b = inputs.batches["inclusive"].agreement, inputs.batches["minsk-group"].agreement
+    assert d is not None and d[0] == pytest.approx(np.mean(a.astype(float) - b.astype(float)))
+    assert d[1] < d[0] < d[2]
+    assert "Δ P(agreement) vs minsk-group" in render_html(inputs)
