@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from accord.cli.common import console, fail, load_or_exit
 from accord.simulation import EngineError
+from accord.simulation.parameters import with_parameter
 
 
 def report(
@@ -48,10 +49,18 @@ def report(
         ),
     ] = 4,
     replicates: Annotated[int, typer.Option("--replicates", min=1, help="Replays per sensitivity design point.")] = 4,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history/--counterfactual",
+            help="Sweeps, comparison and sensitivity (a case only): --counterfactual (default) does not impose the "
+            "dated wars, so formats can differ in war and peace; --history imposes them as the replay does.",
+        ),
+    ] = False,
 ) -> None:
     """Write one HTML file (opens offline) with the replay, bands, format comparison, vetoes, sensitivity and sources."""
     try:
-        _report(case_or_rundir, out, figures_dir, formats, draws, seed, chunk, sensitivity_samples, replicates)
+        _report(case_or_rundir, out, figures_dir, formats, draws, seed, chunk, sensitivity_samples, replicates, history)
     except EngineError as e:
         fail(f"{case_or_rundir}: {e}")
 
@@ -66,6 +75,7 @@ def _report(
     chunk: int,
     sensitivity_samples: int,
     replicates: int,
+    history: bool = False,
 ) -> None:
     from accord.reports import compute
     from accord.reports.report import ReportInputs, write_report
@@ -106,15 +116,24 @@ def _report(
             def progress(done: int, total: int, what: str) -> None:
                 bar.update(sweep_task, completed=done, total=total, description=what)
 
-            batches = compute.run_sweeps(
-                scenario, formats=chosen, draws=draws, seed=seed, chunk=chunk, progress=progress
-            )
-            sensitivity = None
             notes = []
+            swept = scenario
+            if not history:
+                # the replay follows the record; the sweeps ask what each format would have done
+                swept = with_parameter(
+                    scenario, "history_events", 0.0, "counterfactual sweeps: dated wars are not imposed"
+                )
+                notes.append(
+                    "Sweeps, format comparison and sensitivity are counterfactual: the scenario's dated wars and "
+                    "statements are not imposed (history_events = 0), so wars arise from each format's own "
+                    "dynamics. The replay above follows the record. Use --history to impose them."
+                )
+            batches = compute.run_sweeps(swept, formats=chosen, draws=draws, seed=seed, chunk=chunk, progress=progress)
+            sensitivity = None
             if sensitivity_samples >= 2:
                 bar.add_task("sensitivity (Morris)", total=None)
                 ranked, why = compute.run_sensitivity(
-                    scenario, format=chosen[0], seed=seed, samples=sensitivity_samples, replicates=replicates
+                    swept, format=chosen[0], seed=seed, samples=sensitivity_samples, replicates=replicates
                 )
                 if why is None:
                     sensitivity = ranked
