@@ -30,25 +30,11 @@ from accord.analysis.batches import BatchRunner, engine_run_batch, engine_uncert
 from accord.analysis.discovery import BinnedRates, Box, binned_rates, prim_box
 from accord.analysis.executors import Executor, LocalExecutor
 from accord.scenario import Quantity, Scenario
-from accord.simulation import PARAMETERS
+from accord.simulation.inputs import field_range
 
 Method = Literal["morris", "sobol"]
 DUMMY = "(dummy)"
 OUTCOMES = ("agreement", "war", "vetoes")
-
-# the range each kind of field allows (the scenario schema's validators), by the name's last parts
-_FIELD_RANGE = {
-    "positions": (0.0, 100.0),
-    "salience": (0.0, 1.0),
-    "status_quo": (0.0, 100.0),
-    "terms": (0.0, 100.0),
-    "monitoring": (0.0, 1.0),
-    "leak_risk": (0.0, 1.0),
-    "removal_risk": (0.0, 1.0),
-    "mood": (-1.0, 1.0),
-    "win_set": (0.0, math.inf),
-    "capability": (0.0, math.inf),
-}
 
 
 class SensitivityError(ValueError):
@@ -62,17 +48,6 @@ class Factor:
     high: float
 
 
-def _field_range(name: str) -> tuple[float, float]:
-    parts = name.split(".")
-    if "parameters" in parts[:-1] or (len(parts) > 1 and parts[-2] == "effects"):
-        spec = PARAMETERS.get(parts[-1])
-        return (float(spec.low), float(spec.high)) if spec is not None else (-math.inf, math.inf)
-    for part in reversed(parts):
-        if part in _FIELD_RANGE:
-            return _FIELD_RANGE[part]
-    return (-math.inf, math.inf)
-
-
 def factor_for(name: str, q: Quantity) -> Factor | None:
     """The range a factor spans, or None for a number that cannot vary."""
     lo, hi = q.bounds()
@@ -80,7 +55,7 @@ def factor_for(name: str, q: Quantity) -> Factor | None:
         assert q.mean is not None and q.sd is not None
         lo = lo if math.isfinite(lo) else q.mean - 3 * q.sd
         hi = hi if math.isfinite(hi) else q.mean + 3 * q.sd
-    f_lo, f_hi = _field_range(name)
+    f_lo, f_hi = field_range(name)
     lo, hi = max(lo, f_lo), min(hi, f_hi)
     if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
         return None

@@ -15,9 +15,9 @@ from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario
 from accord.simulation.parameters import PARAMETERS
 
-__all__ = ["all_inputs", "draw_inputs", "uncertain_inputs"]
+__all__ = ["FIELD_RANGES", "all_inputs", "draw_inputs", "field_range", "uncertain_inputs"]
 
-_CLIP = {
+FIELD_RANGES: dict[str, tuple[float, float]] = {
     "positions": (0.0, 100.0),
     "salience": (0.0, 1.0),
     "status_quo": (0.0, 100.0),
@@ -74,14 +74,15 @@ def uncertain_inputs(scenario: Scenario) -> dict[str, Quantity]:
     return {k: q for k, q in all_inputs(scenario).items() if q.is_uncertain}
 
 
-def _clip_for(name: str) -> tuple[float, float]:
-    last = name.rsplit(".", 1)[-1]
-    if name.startswith("parameters.") or ".parameters." in name or name.split(".")[-2:-1] == ["effects"]:
-        spec = PARAMETERS.get(last)
-        return (spec.low, spec.high) if spec is not None else (-np.inf, np.inf)
-    for key, span in _CLIP.items():
-        if f".{key}" in name:
-            return span
+def field_range(name: str) -> tuple[float, float]:
+    """The values the input ``name`` may take: a parameter's declared range, else its field's range."""
+    parts = name.split(".")
+    if "parameters" in parts[:-1] or (len(parts) > 1 and parts[-2] == "effects"):
+        spec = PARAMETERS.get(parts[-1])
+        return (float(spec.low), float(spec.high)) if spec is not None else (-np.inf, np.inf)
+    for part in reversed(parts):
+        if part in FIELD_RANGES:
+            return FIELD_RANGES[part]
     return (-np.inf, np.inf)
 
 
@@ -105,7 +106,7 @@ def draw_inputs(
     drawn: dict[str, np.ndarray] = {}
     for name, q in known.items():
         if q.is_uncertain:
-            values[name] = q.sample(rng, draws, clip=_clip_for(name))
+            values[name] = q.sample(rng, draws, clip=field_range(name))
             drawn[name] = values[name]
         else:
             values[name] = np.full(draws, q.nominal)
