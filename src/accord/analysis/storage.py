@@ -60,6 +60,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         f.write(data)
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """A UTF-8 text file (a report, an event log, a scenario), written atomically."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
 def write_json_atomic(path: Path, obj: Any) -> None:
     write_bytes_atomic(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
 

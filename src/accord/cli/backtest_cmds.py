@@ -4,8 +4,6 @@ compare what the model says with what happened."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -16,24 +14,13 @@ from rich.table import Table
 from rich.text import Text
 
 from accord.analysis.backtest import BacktestResult, backtest
+from accord.analysis.storage import write_text_atomic
 from accord.cli.common import console, err_console, fail, load_or_exit
 from accord.scenario import ScenarioError
 from accord.scenario.timeline import has_timeline, load_timeline
 from accord.simulation import EngineError
 
 _PIPE_WIDTH = 160
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _print(result: BacktestResult, out: Console) -> None:
@@ -131,5 +118,5 @@ def backtest_cmd(
             fail(f"{case}: {e}")
     _print(result, console if console.is_terminal else Console(width=_PIPE_WIDTH))
     if out is not None:
-        _write_atomic(out, json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n")
+        write_text_atomic(out, json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n")
         console.print(f"wrote {out}", highlight=False)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from accord.analysis.storage import write_text_atomic
 from accord.cli.common import console, fail
 from accord.scenario import ScenarioError
 from accord.scenario.importers import Scale, import_table, parse_scale, scenario_text
@@ -19,19 +18,6 @@ app = typer.Typer(
 )
 
 _KINDS = ("state", "de-facto-authority", "organisation", "group", "person")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _run(
@@ -61,7 +47,7 @@ def _run(
     except ScenarioError as e:
         fail(str(e))
     try:
-        write_atomic(out, scenario_text(scenario))
+        write_text_atomic(out, scenario_text(scenario))
     except OSError as e:
         fail(f"{out}: expected a writable path, found: {e.strerror}")
     console.print(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
+from accord.analysis.storage import write_text_atomic
 from accord.cli.common import console, fail, load_or_exit
 from accord.scenario import date_to_year
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
@@ -119,18 +118,6 @@ def _print(r: Replay, quiet_incidents: bool = True) -> None:
     console.print(f"  final status quo: {sq}; final format: {s['final_format']}", highlight=False)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def replay_cmd(
     case_or_path: str = typer.Argument(..., help="a built-in case name or a scenario YAML file"),
     format: str | None = typer.Option(
@@ -162,7 +149,7 @@ def replay_cmd(
     text = r.to_json()
     if output is not None:
         try:
-            _write_atomic(Path(output), text + "\n")
+            write_text_atomic(Path(output), text + "\n")
         except OSError as e:
             fail(f"--output: cannot write {output}: {e.strerror or e}")
     if as_json:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from matplotlib.figure import Figure
 
 from accord import __version__
+from accord.analysis.storage import write_text_atomic
 from accord.reports import figures
 from accord.reports.summaries import (
     BatchLike,
@@ -313,22 +312,10 @@ def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None =
     )
 
 
-def _atomic_write(path: Path, data: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_report(r: ReportInputs, out: Path, figures_dir: Path | None = None) -> list[Path]:
     """Write the HTML report atomically (and PNG + SVG figures into ``figures_dir``); return the paths."""
     figs = make_figures(r)
-    _atomic_write(out, render_html(r, figs))
+    write_text_atomic(out, render_html(r, figs))
     written = [out]
     if figures_dir is not None:
         for stem, (fig, _) in figs.items():
