@@ -95,6 +95,25 @@ class Chunk:
         return np.arange(self.start, self.start + self.draws, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class ChunkTask:
+    """One chunk of one format, self-contained so that it can be pickled to any worker."""
+
+    scenario: Scenario
+    format: str | None
+    seed: int
+    until: float | None
+    chunk: Chunk
+    runner: BatchRunner = engine_run_batch
+
+    def run(self) -> BatchLike:
+        """The engine batch for this chunk: ``run_batch(seed=seed, batch_index=chunk.index)``."""
+        c = self.chunk
+        return self.runner(
+            self.scenario, format=self.format, draws=c.draws, seed=self.seed, batch_index=c.index, until=self.until
+        )
+
+
 def plan_chunks(runs: int, chunk_size: int) -> list[Chunk]:
     """Cut ``runs`` draws into chunks of ``chunk_size`` (the last one may be shorter).
 

@@ -28,19 +28,9 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from accord.analysis.batches import BatchRunner, Chunk, engine_run_batch, plan_chunks
+from accord.analysis.batches import BatchRunner, ChunkTask, engine_run_batch, plan_chunks
 from accord.analysis.executors import Executor, LocalExecutor
 from accord.scenario import Scenario
-
-
-@dataclass(frozen=True)
-class CompareTask:
-    scenario: Scenario
-    format: str | None
-    seed: int
-    until: float | None
-    chunk: Chunk
-    runner: BatchRunner = engine_run_batch
 
 
 @dataclass
@@ -62,12 +52,9 @@ def _digest(a: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(a, dtype=np.float64).tobytes()).hexdigest()
 
 
-def compare_chunk(task: CompareTask) -> ChunkSummary:
+def compare_chunk(task: ChunkTask) -> ChunkSummary:
     """Run one chunk of one format and reduce it (vetoes are summed here to keep transfers small)."""
-    c = task.chunk
-    r = task.runner(
-        task.scenario, format=task.format, draws=c.draws, seed=task.seed, batch_index=c.index, until=task.until
-    )
+    r = task.run()
     vetoes = np.asarray(r.vetoes)
     return ChunkSummary(
         years=np.asarray(r.years, dtype=float),
@@ -251,7 +238,7 @@ def compare_formats(
     if not 0 < confidence < 1:
         raise ValueError(f"expected a confidence level between 0 and 1, found {confidence}")
     plan = plan_chunks(runs, chunk_size)
-    tasks = [CompareTask(scenario, f, int(seed), until, c, runner) for f in formats for c in plan]
+    tasks = [ChunkTask(scenario, f, int(seed), until, c, runner) for f in formats for c in plan]
     got: dict[tuple[str | None, int], ChunkSummary] = {}
     ex = executor if executor is not None else LocalExecutor(1)
     done, total = 0, runs * len(formats)

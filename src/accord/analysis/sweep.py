@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accord import __version__
-from accord.analysis.batches import BatchRunner, Chunk, engine_run_batch, plan_chunks
+from accord.analysis.batches import BatchRunner, Chunk, ChunkTask, engine_run_batch, plan_chunks
 from accord.analysis.executors import Executor, LocalExecutor
 from accord.analysis.storage import (
     atomic_file,
@@ -69,25 +69,10 @@ class SweepError(ValueError):
     """A sweep cannot start or resume as asked (the message says why and what to do)."""
 
 
-@dataclass(frozen=True)
-class SweepTask:
-    """One chunk of a sweep, self-contained so that it can be pickled to any worker."""
-
-    scenario: Scenario
-    format: str | None
-    seed: int
-    until: float | None
-    chunk: Chunk
-    runner: BatchRunner = engine_run_batch
-
-
-def run_chunk(task: SweepTask) -> pa.Table:
+def run_chunk(task: ChunkTask) -> pa.Table:
     """Compute one chunk: the engine's per-draw frame with the global ``run`` id in front."""
     c = task.chunk
-    result = task.runner(
-        task.scenario, format=task.format, draws=c.draws, seed=task.seed, batch_index=c.index, until=task.until
-    )
-    frame = result.to_frame().reset_index(drop=True)
+    frame = task.run().to_frame().reset_index(drop=True)
     if len(frame) != c.draws:
         raise RuntimeError(f"run_batch returned {len(frame)} rows for a batch of {c.draws} draws")
     if "run" in frame.columns:
@@ -275,7 +260,7 @@ def run_sweep(
         progress(rows_done, runs)
 
     ex = executor if executor is not None else LocalExecutor(1)
-    tasks = [SweepTask(scenario, format, int(seed), until, c, runner) for c in todo]
+    tasks = [ChunkTask(scenario, format, int(seed), until, c, runner) for c in todo]
     for task, table in ex.map_unordered(run_chunk, tasks):
         write_parquet_atomic(chunk_path(out, task.chunk.index), table)
         rows_done += task.chunk.draws
