@@ -1,6 +1,7 @@
 """Simulation: the replay loop, events and war, vectorized over draws (see the simulation contract)."""
 
 from accord.simulation.engine import BatchResult, EngineError, run_batch
+from accord.simulation.history import History, HistoryError
 from accord.simulation.inputs import all_inputs, draw_inputs, uncertain_inputs
 from accord.simulation.parameters import PARAMETERS, ParameterSpec
 from accord.simulation.replay import Replay, replay
@@ -9,6 +10,8 @@ __all__ = [
     "PARAMETERS",
     "BatchResult",
     "EngineError",
+    "History",
+    "HistoryError",
     "ParameterSpec",
     "Replay",
     "all_inputs",

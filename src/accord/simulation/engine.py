@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.formats import format_chain, resolve_format
+from accord.mechanisms.formats import format_chain, resolve_format, resolve_tracks
 from accord.scenario.schema import Scenario
+from accord.simulation.context import compile_context
+from accord.simulation.events import Log
+from accord.simulation.history import History
 from accord.simulation.inputs import draw_inputs
-from accord.simulation.parameters import unknown_parameters
-from accord.simulation.process import Log, Process
+from accord.simulation.parameters import PARAMETERS, unknown_parameters
+from accord.simulation.process import Process, compile_proposals
 from accord.simulation.results import BatchResult
+from accord.simulation.streams import Streams
 
 __all__ = ["BatchResult", "EngineError", "run_batch"]
 
@@ -44,6 +48,7 @@ def run_batch(
     until: float | None = None,
     overrides: dict[str, np.ndarray] | None = None,
     mediator: str | None = None,
+    history: History | str | None = None,
     log: Log | None = None,
 ) -> BatchResult:
     """Run ``draws`` replays of ``scenario`` in one vectorized pass.
@@ -58,10 +63,13 @@ def run_batch(
     until: stop at this decimal year (default: the scenario's end).
     overrides: named inputs per draw, shape ``(draws,)`` (see :mod:`accord.simulation.inputs`).
     mediator: actor id of the mediator of a single-mediator format.
-    log: called as ``log(t, kind, **details)`` for every happening in draw 0 (the replay's events).
+    history: what the run takes from history (:class:`~accord.simulation.history.History`, or
+        ``"imposed"`` (default), ``"counterfactual"``, or a year to start a counterfactual).
+    log: called with a typed record (:mod:`accord.simulation.events`) for every happening in draw
+        0 (the replay's events).
 
-    Memory grows with ``D``: drafting holds about ``D · K · A_t · I`` floats (``K ≈ 11·(A_t + 1)``
-    candidate outcomes, ``A_t`` actors at the table), so split very large sweeps into batches
+    Memory grows with ``D``: drafting holds about ``D · K · A · I`` floats (``K ≈ 11·(A_t + 1) +
+    10·I`` candidate texts, ``A`` kernel actors), so split very large sweeps into batches
     (``batch_index`` keeps their random streams independent).
 
     Raises
@@ -73,20 +81,32 @@ def run_batch(
     _check(scenario)
     fmt0 = format or (scenario.formats[0].id if scenario.formats else "minsk-group")
     try:
+        hist = History.parse(history)
         chain = format_chain(scenario, fmt0)
         specs = [resolve_format(scenario, f, mediator=mediator) for f in chain]
+        tracks = resolve_tracks(scenario)
     except ValueError as e:
         raise EngineError(str(e)) from e
     ss = np.random.SeedSequence(seed, spawn_key=(batch_index,))
     child_inputs, child_process = ss.spawn(2)
     rng_in = np.random.default_rng(child_inputs)
-    rng = np.random.default_rng(child_process)
     try:
         values, drawn = draw_inputs(scenario, rng_in, draws, overrides)
     except (KeyError, ValueError) as e:
         raise EngineError(str(e.args[0]) if e.args else str(e)) from e
-
-    process = Process(scenario, specs, chain, values, rng, draws, until, log)
-    result = process.run()
+    mon_default = values.get("parameters.monitoring_default", np.full(draws, PARAMETERS["monitoring_default"].default))
+    ctx = compile_context(
+        scenario,
+        specs,
+        chain,
+        tracks,
+        compile_proposals(scenario, values, draws),
+        values,
+        draws,
+        until,
+        hist,
+        mon_default,
+    )
+    result = Process(ctx, Streams(child_process), log).run()
     result.inputs = drawn
     return result

@@ -7,7 +7,7 @@ uncertainty::
 
     parameters:
       war_cost: {dist: uniform, low: 0.05, high: 0.3, assumption: costs-unknown}
-      hazard_base: {value: 0.02, assumption: coding}
+      hazard_intercept: {value: -4.5, assumption: coding}
 
 Units. *Utility* is an actor's value of an outcome on a 0-1 scale: 1 at its ideal point, 0 at
 the far end of every issue (``u = 1 - Σ_i s_i |x_i - p_i| / (100 Σ_i s_i)``). *Points* are
@@ -54,355 +54,159 @@ class ParameterSpec:
 
 _INF = float("inf")
 
+
+def _p(name: str, default: float, unit: str, low: float, high: float, meaning: str, reference: str) -> ParameterSpec:
+    return ParameterSpec(name, default, unit, low, high, meaning, reference)
+
+
+_FEARON = "Fearon 1995, 'Rationalist explanations for war', Int. Organization 49(3)"
+_POWELL = "Powell 2006, 'War as a commitment problem', Int. Organization 60(1)"
+_PUTNAM = "Putnam 1988, 'Diplomacy and domestic politics: the logic of two-level games', Int. Organization 42(3)"
+_KYDD = "Kydd 2003, 'Which side are you on? Bias, credibility, and mediation', AJPS 47(4)"
+_SAVUN = "Savun 2008, 'Information, bias, and mediation success', Int. Studies Quarterly 52(1)"
+_FORTNA = "Fortna 2004, Peace Time: Cease-Fire Agreements and the Durability of Peace, Princeton UP"
+_UNCAL = "; value: assumption until calibrated on the conflict panel"
+
+# fmt: off
 _SPECS: tuple[ParameterSpec, ...] = (
     # -- war: a contest over the disputed issues (Fearon 1995) ---------------------------
-    ParameterSpec(
-        "war_cost",
-        0.15,
-        "utility",
-        0.0,
-        1.0,
-        "Cost of a war to each belligerent, subtracted from its expected war outcome.",
-        "Fearon 1995, 'Rationalist explanations for war', Int. Organization 49(3) (costs c_A, c_B); value: assumption",
-    ),
-    ParameterSpec(
-        "contest_exponent",
-        1.0,
-        "1",
-        0.0,
-        10.0,
-        "Exponent m of the ratio contest function P(win) = c_a^m / (c_a^m + c_b^m) on capabilities.",
-        "Hirshleifer 1989, 'Conflict and rent-seeking success functions', Public Choice 63; value: assumption",
-    ),
-    ParameterSpec(
-        "war_gain",
-        0.8,
-        "share",
-        0.0,
-        1.0,
-        "Share of the distance from the status quo to the winner's position that a war moves the status quo, on every disputed issue.",
-        "assumption (Fearon 1995 takes all-or-nothing; the 2020 war moved the districts, not every claim)",
-    ),
-    ParameterSpec(
-        "war_duration",
-        0.12,
-        "years",
-        0.0,
-        10.0,
-        "Length of a war, from onset to the ceasefire or statement that ends it (0.12 = 44 days).",
-        "assumption (the 2020 war lasted 44 days, seed 000)",
-    ),
-    # -- escalation and war onset: a hazard (Fearon 1995; Powell 2006) --------------------
-    ParameterSpec(
-        "hazard_base",
-        0.01,
-        "per year",
-        0.0,
-        _INF,
-        "Baseline hazard of war onset when no party expects to gain from war.",
-        "assumption",
-    ),
-    ParameterSpec(
-        "hazard_incentive",
-        0.2,
-        "per year per utility",
-        0.0,
-        _INF,
-        "Added war hazard per unit by which a belligerent's war value exceeds its status-quo utility (empty bargaining range).",
-        "Fearon 1995 (war when no bargain beats the war lottery); value: assumption",
-    ),
-    ParameterSpec(
-        "hazard_shift",
-        1.0,
-        "per year per (change in P(win) per year)",
-        0.0,
-        _INF,
-        "Added war hazard per unit of the yearly shift in a belligerent's win probability: the commitment problem under shifting power.",
-        "Powell 2006, 'War as a commitment problem', Int. Organization 60(1); value: assumption",
-    ),
-    ParameterSpec(
-        "escalation_threshold",
-        0.0,
-        "utility",
-        -1.0,
-        1.0,
-        "A party escalates (logged, raises incidents) when its war value exceeds its status-quo utility by more than this.",
-        "Fearon 1995; value: assumption",
-    ),
-    ParameterSpec(
-        "agreement_hazard_factor",
-        0.3,
-        "share",
-        0.0,
-        1.0,
-        "Multiplier on the war hazard once an agreement is in force.",
-        "Fortna 2004, 'Peace Time', Princeton UP (agreements make peace last); value: assumption",
-    ),
-    # -- ceasefire incidents and monitoring ----------------------------------------------
-    ParameterSpec(
-        "incident_rate",
-        4.0,
-        "incidents per year",
-        0.0,
-        _INF,
-        "Expected ceasefire incidents per year at zero tension and zero monitoring (Poisson).",
-        "assumption",
-    ),
-    ParameterSpec(
-        "incident_tension",
-        20.0,
-        "incidents per year per utility",
-        0.0,
-        _INF,
-        "Extra incidents per year per unit of the largest escalation incentive (war value minus status-quo utility).",
-        "assumption",
-    ),
-    ParameterSpec(
-        "monitoring_effect",
-        0.5,
-        "share",
-        0.0,
-        1.0,
-        "Share of incidents prevented at full monitoring capacity (PRCiO); incidents scale by 1 - effect x capacity.",
-        "Fortna 2008, 'Does Peacekeeping Work?', Princeton UP; value: assumption (seed 001: 'modest architecture')",
-    ),
-    ParameterSpec(
-        "incident_hazard",
-        0.002,
-        "per year per incident",
-        0.0,
-        _INF,
-        "Added war hazard per ceasefire incident in the step.",
-        "assumption",
-    ),
-    ParameterSpec(
-        "monitoring_default",
-        0.2,
-        "share",
-        0.0,
-        1.0,
-        "Monitoring capacity of a format that does not set `monitoring`.",
-        "assumption",
-    ),
-    ParameterSpec(
-        "mandate_veto_loss",
-        0.25,
-        "share per veto year",
-        0.0,
-        1.0,
-        "Share of monitoring capacity lost in a year in which the organisation's mandate/budget/field-office decision is blocked (and at an office closure event).",
-        "assumption (seed 001: offices closed 2014-2017 after objections under consensus)",
-    ),
-    ParameterSpec(
-        "mandate_recovery",
-        0.1,
-        "share per year",
-        0.0,
-        1.0,
-        "Monitoring capacity regained per year, up to the format's level, when the mandate passes.",
-        "assumption",
-    ),
-    # -- two-level game: ratification at home (Putnam 1988) --------------------------------
-    ParameterSpec(
-        "win_set_default",
-        20.0,
-        "points",
-        0.0,
-        100.0,
-        "Win-set of an actor without `domestic.win_set`: the largest salience-weighted mean distance from its position it can ratify.",
-        "Putnam 1988, 'Diplomacy and domestic politics', Int. Organization 42(3); value: assumption",
-    ),
-    ParameterSpec(
-        "mood_effect",
-        0.5,
-        "share per unit mood",
-        0.0,
-        1.0,
-        "The win-set is multiplied by 1 + mood_effect x mood (mood -1 hawkish ... +1 conciliatory).",
-        "Putnam 1988; value: assumption",
-    ),
-    ParameterSpec(
-        "leak_effect",
-        0.5,
-        "share",
-        0.0,
-        1.0,
-        "Share of every party's win-set lost in a round whose draft leaks.",
-        "Putnam 1988 (publicity shrinks win-sets); seed 001 (2001 leak of the co-chairs' proposals); value: assumption",
-    ),
-    ParameterSpec(
-        "salience_winset",
-        0.5,
-        "1",
-        0.0,
-        1.0,
-        "How much salience shrinks the win-set: it is divided by 1 + salience_winset x mean salience of the deal's issues.",
-        "Putnam 1988 (politicised issues shrink the win-set); value: assumption",
-    ),
-    ParameterSpec(
-        "defiance",
-        0.2,
-        "probability",
-        0.0,
-        1.0,
-        "Probability a leader signs a deal that beats its reservation value but lies just outside its win-set; it falls linearly to 0 for a deal twice the win-set away.",
-        "assumption (Ter-Petrosyan 1998, seed 001)",
-    ),
-    ParameterSpec(
-        "removal_risk_default",
-        0.3,
-        "probability",
-        0.0,
-        1.0,
-        "Probability a leader who signs beyond the win-set is removed (the signature is then withdrawn), for actors without `domestic.removal_risk`.",
-        "Putnam 1988; value: assumption",
-    ),
-    ParameterSpec(
-        "successor_winset",
-        0.5,
-        "share",
-        0.0,
-        1.0,
-        "A removed or resigned leader's successor has this share of the predecessor's win-set.",
-        "assumption (seed 001: Ter-Petrosyan replaced after calling for concessions)",
-    ),
-    ParameterSpec(
-        "acceptance_margin",
-        0.01,
-        "utility",
-        0.0,
-        1.0,
-        "A party accepts only a proposal that beats its reservation value by at least this much.",
-        "assumption",
-    ),
-    # -- proposals ----------------------------------------------------------------------
-    ParameterSpec(
-        "deferred_credibility",
-        0.5,
-        "probability",
-        0.0,
-        1.0,
-        "Probability that deferred terms (phased, principles) are eventually implemented; parties value deferred terms with it.",
-        "Fearon 1995 and Walter 2002, 'Committing to Peace', Princeton UP (commitment problems in settlements); value: assumption",
-    ),
-    ParameterSpec(
-        "peacekeeping_credibility",
-        0.3,
-        "probability",
-        0.0,
-        1.0,
-        "Added credibility of deferred terms when the deal includes the HLPG's peacekeeping force (format parameter `peacekeeping` = 1).",
-        "Walter 2002 (third-party guarantees); value: assumption",
-    ),
-    ParameterSpec(
-        "deferral_years",
-        5.0,
-        "years",
-        0.0,
-        100.0,
-        "When deferred terms with a trigger but no date are settled, counted from the agreement.",
-        "assumption",
-    ),
-    ParameterSpec(
-        "proposal_interval",
-        1.0,
-        "years",
-        0.0,
-        100.0,
-        "How often the format's proposers generate a proposal when none is scheduled (0 = never; scheduled proposals only).",
-        "assumption",
-    ),
-    ParameterSpec(
-        "mediator_bias",
-        0.3,
-        "share",
-        0.0,
-        1.0,
-        "Weight a mediator puts on its own position when it drafts (0 = pure compromise of the parties, 1 = its own ideal point).",
-        "Kydd 2003, 'Which side are you on? Bias, credibility, and mediation', AJPS 47(4); value: assumption",
-    ),
-    ParameterSpec(
-        "mediator_noise",
-        0.03,
-        "utility",
-        0.0,
-        1.0,
-        "Standard deviation of a mediator's error when it estimates a party's reservation value.",
-        "Kydd 2003 (mediators are imperfectly informed); value: assumption",
-    ),
-    ParameterSpec(
-        "mediator_leverage",
-        0.02,
-        "utility",
-        0.0,
-        1.0,
-        "Inducement a mediator adds to a party's value of its own proposals (carrots and sticks), times its capability share among the mediators and the party's trust in it (its utility of the mediator's position).",
-        "Kydd 2003; value: assumption",
-    ),
-    ParameterSpec(
-        "joint_drafting",
-        0.0,
-        "flag",
-        0.0,
-        1.0,
-        "1: the proposers draft one joint text (the capability-weighted mean of their drafts), as the co-chairs' troika did.",
-        "assumption (seed 001: co-chairs 'acted more as representatives of their states')",
-    ),
-    ParameterSpec(
-        "nash_proposals",
-        1.0,
-        "flag",
-        0.0,
-        1.0,
-        "1: besides its own draft, a mediator also tables the Nash bargaining point of the parties when it differs.",
-        "Nash 1950, 'The bargaining problem', Econometrica 18(2)",
-    ),
-    ParameterSpec(
-        "peacekeeping",
-        0.0,
-        "flag",
-        0.0,
-        1.0,
-        "1: a deal can include a planned peacekeeping force (the HLPG); raises the credibility of deferred terms.",
-        "assumption (seed 001: HLPG; OSCE Budapest 1994 readiness to provide peacekeepers)",
-    ),
-    ParameterSpec(
-        "conference_signing",
-        0.0,
-        "flag",
-        0.0,
-        1.0,
-        "1: an agreement is signed at a conference that convenes only by the organisation's decision rule (Minsk Conference); any voter worse off can block.",
-        "assumption (seed 001: the Minsk Conference, never convened)",
-    ),
-    ParameterSpec(
-        "conference_tolerance",
-        0.05,
-        "utility",
-        0.0,
-        1.0,
-        "At a signing conference, a voter of the organisation blocks convening only if the deal leaves it worse than the status quo by more than this.",
-        "assumption",
-    ),
-    ParameterSpec(
-        "concession_rate",
-        0.02,
-        "share per year",
-        0.0,
-        1.0,
-        "Share of the distance to the status quo by which each party's position moves per year (facts on the ground).",
-        "assumption",
-    ),
-    ParameterSpec(
-        "history_events",
-        1.0,
-        "flag",
-        0.0,
-        1.0,
-        "1: the scenario's dated war and statement events are applied as exogenous shocks; 0: wars arise from the hazard only.",
-        "assumption",
-    ),
+    _p("war_cost", 0.15, "utility", 0.0, 1.0,
+       "Expected cost of a war to each belligerent, subtracted from its expected war outcome (the war value).",
+       f"{_FEARON} (costs c_A, c_B); value: assumption"),
+    _p("war_cost_rate", 0.1, "utility per year", 0.0, 10.0,
+       "Cost of one more year of fighting, which a side weighs against what fighting on would gain it when a "
+       "ceasefire is offered.", f"{_FEARON}; value: assumption"),
+    _p("contest_exponent", 1.0, "1", 0.0, 10.0,
+       "Exponent m of the ratio contest function P(win) = S_a^m / (S_a^m + S_b^m) on the sides' capability stocks.",
+       "Hirshleifer 1989, 'Conflict and rent-seeking success functions', Public Choice 63; value: assumption"),
+    _p("war_gain", 0.5, "share per year", 0.0, 10.0,
+       "Share of the distance to its leader's position that the side prevailing in a year of fighting takes on "
+       "each issue contested by force.", "assumption"),
+    _p("stock_depreciation", 0.1, "share per year", 0.01, 1.0,
+       "Depreciation rate of the military capital stock accumulated from yearly spending (perpetual inventory: "
+       "S_t = (1 - d) S_{t-1} + m_t, started at its steady state m / d).",
+       "perpetual inventory method, OECD 2009, Measuring Capital (2nd ed.); value: assumption"),
+    _p("anticipation_years", 5.0, "years", 0.0, 50.0,
+       "Horizon over which a side projects the balance of capability stocks from current spending (the "
+       "anticipated shift of power).", f"{_POWELL}; value: assumption"),
+    _p("optimism_default", 0.05, "probability", -0.5, 0.5,
+       "How far a belligerent overestimates its probability of winning, when the scenario does not say "
+       "(private information about capability and resolve).",
+       f"Blainey 1973, The Causes of War; {_FEARON}; value: assumption"),
+    _p("information_rate", 0.5, "share per year", 0.0, 10.0,
+       "Share of a party's over-optimism a fully credible mediator corrects per year. A mediator is credible to "
+       "the side it favours when it warns that side, not to the other.", f"{_KYDD}; {_SAVUN}; value: assumption"),
+    # -- war onset: a discrete-time logit hazard per year ---------------------------------
+    _p("hazard_intercept", -4.0, "log-odds per year", -15.0, 5.0,
+       "Log-odds of fighting breaking out in a quiet year with every covariate at zero.", f"assumption{_UNCAL}"),
+    _p("hazard_gap", 8.0, "log-odds per utility", 0.0, 100.0,
+       "Weight of the bargaining gap: the largest amount by which a belligerent's war value exceeds its value "
+       "of the status quo (no deal it can get beats fighting).", f"{_FEARON}; value: assumption{_UNCAL}"),
+    _p("hazard_commitment", 8.0, "log-odds per utility", 0.0, 100.0,
+       "Weight of the commitment problem: the anticipated loss of a declining side's probability of winning "
+       "over the anticipation horizon times its stake in the war.", f"{_POWELL}; value: assumption{_UNCAL}"),
+    _p("hazard_recency", -0.5, "log-odds per log-year", -10.0, 10.0,
+       "Change in the log-odds of fighting per unit of log(1 + years since the last fighting): recent "
+       "fighting makes more fighting likely.",
+       f"Hegre 2004, 'The duration and termination of civil war', JPR 41(3); value: assumption{_UNCAL}"),
+    _p("hazard_ceasefire", -0.7, "log-odds", -10.0, 10.0,
+       "Change in the log-odds of fighting while a ceasefire agreement is in force.", f"{_FORTNA}; value: assumption{_UNCAL}"),
+    _p("hazard_process", -0.2, "log-odds", -10.0, 10.0,
+       "Change in the log-odds of fighting while a process (pre-negotiation, principles) agreement is in force.",
+       f"assumption{_UNCAL}"),
+    _p("hazard_settlement", -0.5, "log-odds", -10.0, 10.0,
+       "Change in the log-odds of fighting while a partial or comprehensive agreement is in force.",
+       f"{_FORTNA}; value: assumption{_UNCAL}"),
+    _p("hazard_peacekeeping", -1.0, "log-odds", -10.0, 10.0,
+       "Change in the log-odds of fighting while peacekeepers deployed with an agreement are in place.",
+       f"{_FORTNA} (peacekeeping); value: assumption"),
+    _p("hazard_monitoring", -1.0, "log-odds per unit", -10.0, 10.0,
+       "Change in the log-odds of fighting per unit of ceasefire monitoring capacity (0-1).",
+       f"{_FORTNA} (monitoring); value: assumption"),
+    _p("hazard_incidents", 0.05, "log-odds per incident", -10.0, 10.0,
+       "Change in the log-odds of fighting per ceasefire incident per year.", "assumption"),
+    _p("escalation_threshold", 0.0, "utility", -1.0, 1.0,
+       "A belligerent escalates (and blocks the monitoring mandate) when its war value exceeds its status quo "
+       "value by more than this.", f"{_FEARON}; value: assumption"),
+    # -- incidents and monitoring ---------------------------------------------------------
+    _p("incident_rate", 4.0, "per year", 0.0, 1e4,
+       "Ceasefire incidents per year on the line of contact with no tension and no monitoring.", "assumption"),
+    _p("incident_tension", 20.0, "per year per utility", 0.0, 1e4,
+       "Additional incidents per year per unit of the largest war incentive.", "assumption"),
+    _p("monitoring_effect", 0.5, "share", 0.0, 1.0,
+       "Share of incidents prevented by full monitoring capacity.", f"{_FORTNA}; value: assumption"),
+    _p("monitoring_default", 0.2, "share", 0.0, 1.0,
+       "Monitoring capacity of a format that does not say.", "assumption"),
+    _p("mandate_veto_loss", 0.25, "share per year", 0.0, 1.0,
+       "Share of monitoring capacity lost per year while the organisation fails to renew the mandate.", "assumption"),
+    _p("mandate_recovery", 0.1, "share per year", 0.0, 1.0,
+       "Monitoring capacity regained per year once the mandate is renewed, up to the format's own.", "assumption"),
+    # -- ceasefires ----------------------------------------------------------------------
+    _p("ceasefire_talks", 1.0, "per year", 0.0, 100.0,
+       "Rate at which a broker at a track's table tables a ceasefire while the sides fight.", f"assumption{_UNCAL}"),
+    _p("ceasefire_talks_direct", 0.3, "per year", 0.0, 100.0,
+       "Rate at which the parties table a ceasefire themselves (no broker) while they fight.", f"assumption{_UNCAL}"),
+    # -- ratification (two-level game) ---------------------------------------------------
+    _p("ratification_noise", 0.03, "utility", 1e-4, 1.0,
+       "Uncertainty about the pivot's reservation value: P(ratified) = logistic((u_pivot(deal) - r_pivot) / "
+       "noise). Small: a sharp win-set; large: ratification is a gamble.", f"{_PUTNAM} (uncertainty about win-sets); value: assumption"),
+    _p("audience_cost_default", 0.05, "utility", 0.0, 1.0,
+       "Utility a leader loses when a deal it signed fails ratification, when the scenario does not say.",
+       "Fearon 1994, 'Domestic political audiences and the escalation of international disputes', APSR 88(3); value: assumption"),
+    _p("removal_risk_default", 0.3, "probability", 0.0, 1.0,
+       "Probability a leader loses office when a deal it signed fails ratification, when the scenario does not say.",
+       f"{_PUTNAM}; value: assumption"),
+    _p("leak_effect", 0.05, "utility", 0.0, 1.0,
+       "Rise in the pivot's reservation value when a draft leaks before it is signed (hardliners mobilise).",
+       f"{_PUTNAM} (confidentiality); value: assumption"),
+    _p("acceptance_margin", 0.01, "utility", 0.0, 1.0,
+       "How much a text must beat a leader's reservation value (status quo or war) to be signed.", "assumption"),
+    # -- mediation -----------------------------------------------------------------------
+    _p("mediator_bias", 0.3, "share", 0.0, 1.0,
+       "Weight a mediator puts on its own utility (vs the worst-off party's gain) when drafting.",
+       f"{_KYDD}; value: assumption"),
+    _p("mediator_noise", 0.03, "utility", 0.0, 1.0,
+       "Error (sd) of a mediator's estimate of each party's reservation value.", f"{_KYDD}; value: assumption"),
+    _p("mediator_leverage", 0.02, "utility", 0.0, 1.0,
+       "Inducement (aid, guarantees) a mediator can add to a party's value of a text it sponsors, in proportion "
+       "to its share of the mediators' capability; it spends it only when the deal is worth the cost to itself.",
+       "Beardsley 2011, The Mediation Dilemma, Cornell UP (leverage); value: assumption"),
+    _p("leverage_cost", 1.0, "utility per utility", 0.0, 100.0,
+       "A mediator's own cost per unit of inducement it gives; it uses leverage only if its gain from the deal "
+       "over the status quo exceeds this cost.", "Beardsley 2011, The Mediation Dilemma; value: assumption"),
+    _p("proposal_interval", 1.0, "years", 0.0, 100.0,
+       "Years between the format's own drafts when no dated proposal is due (0: none).", "assumption"),
+    _p("process_duration", 3.0, "years", 0.1, 1000.0,
+       "Years a process agreement (a declaration, a commitment to talks) lasts before it must be renewed.",
+       "assumption"),
+    _p("joint_drafting", 0.0, "flag", 0.0, 1.0,
+       "1: the format's proposers draft one joint text (weighted by capability); 0: each drafts its own.", "assumption"),
+    _p("nash_proposals", 1.0, "flag", 0.0, 1.0,
+       "1: a mediator also tables the Nash bargaining point of the voting parties.",
+       "Nash 1950, 'The bargaining problem', Econometrica 18(2)"),
+    # -- agreements, deferral and enforcement --------------------------------------------
+    _p("deferred_credibility", 0.5, "probability", 0.0, 1.0,
+       "Probability a party believes deferred terms will be implemented (without peacekeepers).",
+       f"{_FEARON}; Walter 2002, Committing to Peace; value: assumption"),
+    _p("peacekeeping_credibility", 0.3, "probability", 0.0, 1.0,
+       "Added credibility of deferred terms when the deal brings the format's peacekeepers.",
+       f"Walter 2002, Committing to Peace; {_FORTNA}; value: assumption"),
+    _p("deferral_years", 5.0, "years", 0.0, 100.0,
+       "Years after signing at which deferred terms fall due when the proposal gives no date.", "assumption"),
+    _p("enforcement_peacekeeping", 0.5, "probability", 0.0, 1.0,
+       "Probability that peacekeepers deployed with a text hold a party to it against its will (a party "
+       "outvoted at the table, or one that would renege on deferred terms).",
+       f"Walter 2002, Committing to Peace; {_FORTNA}; value: assumption"),
+    _p("peacekeeping", 0.0, "flag", 0.0, 1.0,
+       "1: the format deploys peacekeepers with a deal that provides for them (the HLPG's planned force).", "assumption"),
+    _p("conference_signing", 0.0, "flag", 0.0, 1.0,
+       "1: a comprehensive text is signed only at a conference the organisation must agree to convene (the "
+       "Minsk Conference, by consensus).", "assumption"),
+    _p("conference_tolerance", 0.05, "utility", 0.0, 1.0,
+       "At a signing conference, a voter of the organisation blocks convening only if the deal leaves it worse "
+       "than the status quo by more than this.", "assumption"),
 )
+# fmt: on
 
 PARAMETERS: dict[str, ParameterSpec] = {p.name: p for p in _SPECS}
 """Every engine parameter by name."""
@@ -428,8 +232,7 @@ def unknown_parameters(names: list[str] | tuple[str, ...] | set[str]) -> list[st
 def with_parameter(scenario: Scenario, name: str, value: float, why: str) -> Scenario:
     """A copy of ``scenario`` with one engine parameter fixed, labelled as an assumption ``why``.
 
-    Used for counterfactuals, e.g. ``history_events = 0`` so that dated wars are not imposed when
-    formats are compared."""
+    Used for what-ifs and tests."""
     if name not in PARAMETERS:
         raise KeyError(f"parameters: expected a known parameter, found {name!r}")
     params = dict(scenario.parameters)

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 
 from accord.scenario.schema import Scenario
+from accord.simulation import events as ev
 from accord.simulation.engine import BatchResult, run_batch
+from accord.simulation.history import History
 
 __all__ = ["Replay", "replay"]
 
@@ -41,13 +43,14 @@ def _clean(x: Any) -> Any:
 
 @dataclass
 class Replay:
-    """A replay's ``events`` (one dict per happening, each with ``t`` and ``kind``), ``summary``,
+    """A replay's ``events`` (typed records, :mod:`accord.simulation.events`), ``summary``,
     ``trajectory`` (arrays per step) and the underlying one-draw :class:`BatchResult`."""
 
     scenario_name: str
     format: str
     seed: int
-    events: list[dict[str, Any]]
+    history: str
+    events: list[ev.Event]
     summary: dict[str, Any]
     trajectory: dict[str, Any]
     batch: BatchResult
@@ -58,8 +61,9 @@ class Replay:
                 "scenario": self.scenario_name,
                 "format": self.format,
                 "seed": self.seed,
+                "history": self.history,
                 "summary": self.summary,
-                "events": self.events,
+                "events": [e.to_dict() for e in self.events],
                 "trajectory": self.trajectory,
             }
         )
@@ -77,39 +81,44 @@ def replay(
     seed: int = 0,
     until: float | None = None,
     mediator: str | None = None,
+    history: History | str | None = None,
 ) -> Replay:
     """Replay ``scenario`` once under ``format`` (default: its first format, else ``minsk-group``).
 
     Parameters
     ----------
     seed: seeds inputs and process (see :func:`run_batch`); until: stop at this decimal year;
-    mediator: actor id of the mediator of a single-mediator format.
+    mediator: actor id of the mediator of a single-mediator format; history: what is imposed
+    (default ``imposed``: a replay of what happened).
     """
-    events: list[dict[str, Any]] = []
-
-    def log(t: float, kind: str, **details: Any) -> None:
-        events.append({"t": round(float(t), 6), "kind": kind, **details})
-
-    b = run_batch(scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, log=log)
+    records: list[ev.Event] = []
+    hist = History.parse(history)
+    b = run_batch(
+        scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, history=hist, log=records.append
+    )
     # a stable order: by time, then in the order they happened
-    events = [e for _, e in sorted(enumerate(events), key=lambda p: (p[1]["t"], p[0]))]
-    events = _clean(events)
+    records = [e for _, e in sorted(enumerate(records), key=lambda p: (p[1].t, p[0]))]
     return Replay(
         scenario_name=scenario.meta.name,
         format=b.format_ids[0],
         seed=seed,
-        events=events,
-        summary=_summary(b, events),
+        history=hist.label,
+        events=records,
+        summary=_summary(b, records),
         trajectory=_clean(
             {
                 "years": b.trajectory["years"],
                 "issues": list(b.issue_ids),
                 "actors": list(b.actor_ids),
+                "agreement_types": list(b.agreement_types),
                 "status_quo": b.trajectory["status_quo"],
-                "p_war": b.trajectory["p_war"],
+                "p_onset": b.trajectory["p_onset"],
+                "fighting": b.trajectory["fighting"],
                 "positions": b.trajectory["positions"],
                 "monitoring": b.trajectory["monitoring"],
-                "incidents": b.trajectory["incidents"],
+                "p_win_high": b.trajectory["p_win_high"],
+                "p_win_high_projected": b.trajectory["p_win_high_projected"],
+                "in_force": b.trajectory["in_force"],
                 "format": b.trajectory["format"],
             }
         ),
@@ -117,30 +126,36 @@ def replay(
     )
 
 
-def _summary(b: BatchResult, events: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(b: BatchResult, records: list[ev.Event]) -> dict[str, Any]:
     agreed = bool(b.agreement[0])
     blocked: dict[str, list[str]] = {}
-    for e in events:
-        if e["kind"] == "veto":
-            reasons = blocked.setdefault(e["actor"], [])
-            why = f"{e['proposal']}: {e['reason']} (issue {e['issue']})"
-            if why not in reasons:
-                reasons.append(why)
-        if e["kind"] == "mandate-blocked":
-            for a in e["blocked_by"]:
-                why = f"monitoring mandate: {e['reason']}"
+    for e in records:
+        if isinstance(e, ev.Veto):
+            why = f"{e.proposal}: {e.reason} (issue {e.issue})"
+            if why not in blocked.setdefault(e.actor, []):
+                blocked[e.actor].append(why)
+        if isinstance(e, ev.MandateBlocked):
+            for a in e.blocked_by:
+                why = "monitoring mandate: expects to gain from war"
                 if why not in blocked.setdefault(a, []):
                     blocked[a].append(why)
-    wars = []
-    for e in events:
-        if e["kind"] == "war":
-            end = next(
-                (c["t"] for c in events if c["kind"] == "ceasefire" and c.get("after") == "war" and c["t"] >= e["t"]),
-                None,
-            )
-            wars.append(
-                {"start": e["t"], "end": end, "winner": e["winner"], "p_war": e["p_war"], "scheduled": e["forced"]}
-            )
+    wars: list[dict[str, Any]] = []
+    for e in records:
+        if isinstance(e, ev.WarStarted):
+            wars.append({"start": e.t, "end": None, "how": None, "imposed": e.imposed, "flare": e.flare})
+        if isinstance(e, ev.WarEnded | ev.DatedEvent) and wars and wars[-1]["end"] is None:
+            if isinstance(e, ev.WarEnded):
+                wars[-1].update(end=e.t, how=e.how)
+            elif e.outcome_imposed and e.event in ("ceasefire", "war-end"):
+                wars[-1].update(end=e.t, how="imposed")
+    for w in wars:
+        if w["flare"]:
+            w.update(end=w["start"], how="flare-up")
+    agreements = [
+        {"t": e.t, "type": e.agreement, "proposal": e.proposal, "table": e.table}
+        for e in records
+        if isinstance(e, ev.AgreementSigned)
+    ]
     pid = int(b.agreement_proposal[0])
     out: dict[str, Any] = _clean(
         {
@@ -148,11 +163,14 @@ def _summary(b: BatchResult, events: list[dict[str, Any]]) -> dict[str, Any]:
             "year": float(b.agreement_year[0]) if agreed else None,
             "proposal": b.proposal_ids[pid] if pid >= 0 else None,
             "terms": {i: float(b.terms[0, k]) for k, i in enumerate(b.issue_ids)} if agreed else None,
+            "agreements": agreements,
+            "signed": {t: int(b.signed_count[0, k]) for k, t in enumerate(b.agreement_types)},
             "blocked_by": [{"actor": a, "reasons": r} for a, r in blocked.items()],
             "wars": wars,
+            "fighting_years": [float(y) for y, f in zip(b.years, b.fighting_by_year[0], strict=True) if f],
             "final_status_quo": {i: float(b.final_status_quo[0, k]) for k, i in enumerate(b.issue_ids)},
             "final_format": b.format_ids[int(b.final_format[0])],
-            "proposals_tabled": sum(1 for e in events if e["kind"] == "proposal"),
+            "proposals_tabled": sum(1 for e in records if isinstance(e, ev.ProposalTabled)),
             "leaders_removed": [b.actor_ids[a] for a in np.flatnonzero(b.removals[0])],
         }
     )
