@@ -41,6 +41,7 @@ __all__ = [
     "Answers",
     "answer",
     "ratification_probability",
+    "reversion_value",
 ]
 
 ACCEPT = 0
@@ -53,7 +54,7 @@ CONFERENCE_BLOCKED = 6
 NOT_BOUND = 7
 REASONS: dict[int, str] = {
     ACCEPT: "accepts",
-    WORSE_THAN_STATUS_QUO: "worse than the status quo",
+    WORSE_THAN_STATUS_QUO: "worse than no agreement (the status quo, with its risk of war)",
     WORSE_THAN_WAR: "worse than its expected value of war",
     RATIFICATION_RISK: "its domestic pivot would likely reject it (not worth the audience cost of signing)",
     RATIFICATION_FAILED: "signed, but its domestic pivot rejected it at ratification",
@@ -62,6 +63,20 @@ REASONS: dict[int, str] = {
     NOT_BOUND: "outvoted, and no one enforces the text against it",
 }
 """Why an actor did not sign (or sign successfully), by code."""
+
+
+def reversion_value(u_status_quo: np.ndarray, u_war: np.ndarray, p_war: np.ndarray) -> np.ndarray:
+    """Each actor's value of *no agreement* ``(D, A)``: keeping the status quo while it lasts,
+    with the chance ``p_war (D,)`` that war comes anyway over the horizon, or fighting itself if
+    that is better: ``max(u_war, (1 − q) u_sq + q u_war)``; ``u_sq`` for actors who cannot fight.
+
+    This is what makes a win-set grow "as no agreement gets costlier" (Putnam 1988): a side
+    content with the status quo accepts less once war becomes likelier or its war value falls
+    (a lost war, a balance shifting against it)."""
+    q = p_war[:, None]
+    with np.errstate(invalid="ignore"):
+        risky = np.maximum(u_war, (1.0 - q) * u_status_quo + q * u_war)
+    return np.asarray(np.where(np.isfinite(u_war), risky, u_status_quo))
 
 
 def ratification_probability(u_pivot: np.ndarray, r_pivot: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -93,6 +108,7 @@ class Answers:
 
 def answer(
     value: np.ndarray,
+    reservation: np.ndarray,
     u_status_quo: np.ndarray,
     u_war: np.ndarray,
     p_ratify: np.ndarray,
@@ -109,13 +125,14 @@ def answer(
     ----------
     value: ``(D, A)`` the leader's value of the text (deferred terms weighted by their
         credibility, plus any mediator inducement).
+    reservation: ``(D, A)`` the leader's value of no agreement (see
+        :func:`reversion_value`).
     u_status_quo, u_war: ``(D, A)`` the leader's value of the status quo and expected value of
-        war (``-inf`` for actors who cannot fight).
+        war (``-inf`` for actors who cannot fight); they name the reason for a refusal.
     p_ratify: ``(D, A)`` the chance the pivot ratifies (1 where no ratification is needed).
     audience_cost, removal_risk: ``(D, A)``; margin: ``(D,)``.
     u_ratify, u_remove: ``(D, A)`` uniforms from the process stream.
     """
-    reservation = np.maximum(u_status_quo, u_war)
     gain = value - reservation
     sign = p_ratify * gain - (1.0 - p_ratify) * audience_cost >= margin[:, None]
     ratified = u_ratify < p_ratify

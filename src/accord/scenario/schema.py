@@ -523,6 +523,8 @@ class Event(Strict):
     def fighting_effect(self) -> str | None:
         if self.fighting is not None:
             return self.fighting
+        if self.agreement == "ceasefire":
+            return "ends"
         return {"war": "starts", "ceasefire": "ends", "war-end": "ends", "clashes": "flare"}.get(self.kind)
 
 

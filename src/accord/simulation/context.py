@@ -191,7 +191,7 @@ def compile_context(
             if issue in a.positions:
                 nominal_pos[k, i] = a.positions[issue].nominal
                 nominal_sal[k, i] = a.salience[issue].nominal
-    sides = sides_from_positions(nominal_pos, nominal_sal, parties, combatants)
+    sides = sides_from_positions(nominal_pos, nominal_sal, parties, combatants, war_issues)
 
     def kmask(mask: np.ndarray) -> np.ndarray:
         return np.asarray(mask[kidx], dtype=bool)

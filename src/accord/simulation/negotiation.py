@@ -191,13 +191,15 @@ def table_text(
     lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo, hi, kind in _CHEAP)
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
-    rho = np.maximum(power.u_sq_piv, power.u_war_piv) + st.params["leak_effect"][:, None] * leaked_row
+    r_lead, r_piv = power.reservations()
+    rho = r_piv + st.params["leak_effect"][:, None] * leaked_row
     p_rat = np.where(
         needs[None, :], rat.ratification_probability(pvalue, rho, st.params["ratification_noise"][:, None]), 1.0
     )
     margin = np.zeros(D) if kind in _CHEAP else st.params["acceptance_margin"]
     ans = rat.answer(
         value,
+        r_lead,
         power.u_sq,
         power.u_war,
         p_rat,
@@ -364,10 +366,9 @@ def draft(
     u_piv = utility(pts, pts, st.piv, st.sal)
     noise = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
     err = st.params["mediator_noise"][:, None] * noise
-    r_hat = np.maximum(power.u_sq, power.u_war) + err
-    r_hat = np.where(np.isfinite(r_hat), r_hat, power.u_sq + err)
-    rp_hat = np.maximum(power.u_sq_piv, power.u_war_piv) + err
-    rp_hat = np.where(np.isfinite(rp_hat), rp_hat, power.u_sq_piv + err)
+    r_lead, r_piv = power.reservations()
+    r_hat = r_lead + err
+    rp_hat = r_piv + err
     rule = table.rule
     voters = rule.voters & seated
     parties_at = ctx.parties & seated
@@ -509,7 +510,7 @@ def negotiate(
         brokers = tuple(m for m in table.proposers if seated[m] and not ctx.parties[m])
         if brokers and table.negotiates("process"):
             none_in_force = ~st.book.any_in_force("process", "renewal")
-            mask = live & none_in_force & ~st.fighting
+            mask = live & none_in_force & ~st.fighting & draft_due
             if mask.any():
                 ever = st.book.signed[:, type_index("process")] + st.book.signed[:, type_index("renewal")] > 0
                 for renewal, where in ((True, mask & ever), (False, mask & ~ever)):
@@ -649,18 +650,11 @@ def ceasefire_talks(
         text = _text(pid, f"Ceasefire at {table.id}", "ceasefire", st.t, brokers, np.full((D, ctx.I), np.nan))
         # a ceasefire is valued against fighting on, not against the status quo: the war value
         # the answer compares with is the value of continuing for a year
+        r_cont = np.where(ctx.combatants[None, :], np.maximum(u_sq_now, u_cont), u_sq_now)
         quiet_power = Power(
-            power.p_high,
-            power.p_future,
-            power.p_believed,
-            u_sq_now,
-            u_cont,
-            power.stake,
-            power.u_sq_piv,
-            power.u_war_piv,
-            power.gap,
-            power.commitment,
-            power.incentive,
+            power.p_high, power.p_future, power.p_believed, u_sq_now, u_cont, power.stake,
+            power.u_sq_piv, power.u_war_piv, power.gap, power.commitment, power.incentive,
+            power.p_onset, r_cont, power.r_piv,
         )
         out = table_text(
             ctx,

@@ -57,19 +57,28 @@ class Sides:
 
 
 def sides_from_positions(
-    position: np.ndarray, salience: np.ndarray, parties: np.ndarray, combatants: np.ndarray
+    position: np.ndarray,
+    salience: np.ndarray,
+    parties: np.ndarray,
+    combatants: np.ndarray,
+    war_issues: np.ndarray | None = None,
 ) -> Sides | None:
-    """Sides from nominal ``position``, ``salience`` ``(A, I)`` (the same in every draw); None
-    when fewer than two parties hold positions or fewer than two actors can fight."""
-    weight = np.maximum(salience.sum(axis=1), 1e-12)
-    mean_pos = (position * salience).sum(axis=1) / weight
+    """Sides from nominal ``position``, ``salience`` ``(A, I)`` (the same in every draw): the
+    leaders are the parties lowest and highest on the issues contested by force
+    (``war_issues``, default all); None when fewer than two parties hold positions or fewer than
+    two actors can fight."""
+    cols = np.ones(position.shape[1], dtype=bool) if war_issues is None else war_issues
+    sal = salience[:, cols]
+    weight = np.maximum(sal.sum(axis=1), 1e-12)
+    mean_pos = (position[:, cols] * sal).sum(axis=1) / weight
     party_idx = np.flatnonzero(parties & (salience.sum(axis=1) > 0))
     if party_idx.size < 2 or combatants.sum() < 2:
         return None
     lo = int(party_idx[np.argmin(mean_pos[party_idx])])
-    hi = int(party_idx[np.argmax(mean_pos[party_idx])])
-    d_lo = np.abs(position - position[lo]).sum(axis=1)
-    d_hi = np.abs(position - position[hi]).sum(axis=1)
+    rest = party_idx[party_idx != lo]
+    hi = int(rest[np.argmax(mean_pos[rest])])
+    d_lo = np.abs(position[:, cols] - position[lo, cols]).sum(axis=1)
+    d_hi = np.abs(position[:, cols] - position[hi, cols]).sum(axis=1)
     high = combatants & (d_hi < d_lo)
     low = combatants & ~high
     high[hi], low[hi] = True, False

@@ -35,6 +35,7 @@ import numpy as np
 
 from accord.mechanisms.agreements import TYPES, AgreementBook
 from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
+from accord.mechanisms.ratification import reversion_value
 from accord.mechanisms.proposals import CompiledProposal
 from accord.mechanisms.utility import utility
 from accord.models.compromise import compromise_position
@@ -359,17 +360,10 @@ def incidents(ctx: Context, st: StepState, power: Power, streams: Streams, say: 
     return np.asarray(n)
 
 
-def war(
-    ctx: Context,
-    st: StepState,
-    power: Power,
-    n_incidents: np.ndarray,
-    rec: Record,
-    streams: Streams,
-    say: Narrator,
-    proposal_ids: dict[str, int],
-) -> StepState:
-    """Onset (hazard or history), breakdown, the front, victory, ceasefire talks, format switch."""
+def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> Power:
+    """The step's hazard of fighting (:mod:`accord.simulation.hazards`) and, from it, every
+    leader's and pivot's value of no agreement: the status quo while it lasts, with the chance that
+    war comes anyway within ``anticipation_years`` (:func:`~accord.mechanisms.ratification.reversion_value`)."""
     D = ctx.draws
     p, s = st.params, ctx.sides
     years_since = np.where(np.isnan(st.last_fighting), st.t - ctx.start, st.t - st.last_fighting)
@@ -385,6 +379,28 @@ def war(
         "incidents": n_incidents / ctx.dt,
     }
     p_on = hazards.onset_probability(covariates, p, ctx.dt) if s is not None else np.zeros(D)
+    power.p_onset = p_on
+    p_year = 1.0 - (1.0 - p_on) ** (1.0 / ctx.dt)
+    q = 1.0 - (1.0 - p_year) ** np.maximum(p["anticipation_years"], 0.0)
+    power.r_lead = reversion_value(power.u_sq, power.u_war, q)
+    power.r_piv = reversion_value(power.u_sq_piv, power.u_war_piv, q)
+    return power
+
+
+def war(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    n_incidents: np.ndarray,
+    rec: Record,
+    streams: Streams,
+    say: Narrator,
+    proposal_ids: dict[str, int],
+) -> StepState:
+    """Onset (hazard or history), breakdown, the front, victory, ceasefire talks, format switch."""
+    D = ctx.draws
+    p, s = st.params, ctx.sides
+    p_on = power.p_onset if power.p_onset is not None else np.zeros(D)
     quiet_at_start = ~st.fighting | st.forced_start
     p_on = np.where(st.forced_start | st.forced_flare, 1.0, np.where(quiet_at_start, p_on, 0.0))
     rec.p_onset[:, st.k] = p_on
@@ -442,6 +458,9 @@ def war(
             )
         if ended.any():
             _after_war(ctx, st, ended, say)
+    # an agreement cannot stay in force while the sides go on fighting (e.g. a dated text
+    # signed during a war that did not end it)
+    st.book.break_down(st.fighting)
     return st
 
 
@@ -621,6 +640,7 @@ class Process:
             st = organisation(ctx, st, power, say)
             st = information(ctx, st, say)
             n_inc = incidents(ctx, st, power, streams, say)
+            power = risk(ctx, st, power, n_inc)
             st = implement_due(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = negotiate(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = war(ctx, st, power, n_inc, rec, streams, say, self.proposal_ids)

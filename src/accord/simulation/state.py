@@ -78,7 +78,8 @@ class Power:
     p_believed: ``(D, A)`` each actor's belief that the high side wins (with its optimism);
     u_sq, u_war, stake: leaders' values of the status quo and of war, and their stake;
     u_sq_piv, u_war_piv: the same for the domestic pivots; gap: the bargaining gap ``(D,)``;
-    commitment: the commitment-problem term ``(D,)``."""
+    commitment: the commitment-problem term ``(D,)``; p_onset: ``P(fighting begins in the step)``
+    ``(D,)``; r_lead, r_piv: leaders' and pivots' values of no agreement ``(D, A)``."""
 
     p_high: np.ndarray
     p_future: np.ndarray
@@ -91,6 +92,14 @@ class Power:
     gap: np.ndarray
     commitment: np.ndarray
     incentive: np.ndarray
+    p_onset: np.ndarray | None = None
+    r_lead: np.ndarray | None = None
+    r_piv: np.ndarray | None = None
+
+    def reservations(self) -> tuple[np.ndarray, np.ndarray]:
+        """Leaders' and pivots' values of no agreement ``(D, A)`` (set by the risk phase)."""
+        assert self.r_lead is not None and self.r_piv is not None, "the risk phase runs before negotiation"
+        return self.r_lead, self.r_piv
 
 
 @dataclass
