@@ -241,11 +241,15 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
 def problems_of(errors: Sequence[Mapping[str, Any]]) -> list[str]:
     """Pydantic's errors, one line each, quoting at most a few characters of the input."""
     out = []
     for e in errors[:MAX_PROBLEMS]:
-        where = ".".join(str(p) for p in e.get("loc", ())) or "body"
+        where = ".".join(_clip(str(p)) for p in e.get("loc", ())) or "body"  # a key can be the long part
         found = f" (found {_short(e['input'])})" if "input" in e and e.get("type") != "missing" else ""
         out.append(f"{where}: {e.get('msg', 'not accepted')}{found}")
     if len(errors) > MAX_PROBLEMS:
