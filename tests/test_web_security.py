@@ -146,7 +146,13 @@ def _get_with_host(base: str, host: str) -> int:
 def test_all_interfaces_keep_the_host_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
     from live_server import free_port
 
-    app = _served_app_of_cli(monkeypatch, "--host", "0.0.0.0", "--port", str(free_port()), "--allow-host", "lab.local")
+    app = _served_app_of_cli(
+        monkeypatch,
+        *("--host", "0.0.0.0", "--port", str(free_port()), "--allow-host", "lab.local"),
+        *("--max-body-mib", "0.5", "--max-job-runs", "500", "--max-jobs", "3", "--max-workspaces", "7"),
+    )
+    lim = app.state.limits
+    assert (lim.max_body_bytes, lim.max_job_runs, lim.queue.max_jobs, lim.max_workspaces) == (1 << 19, 500, 3, 7)
     with live_server(app) as base:
         port = urlsplit(base).port
         for good in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"lab.local:{port}", "LOCALHOST"):
