@@ -2,14 +2,11 @@
 
 from accord.simulation.engine import BatchResult, EngineError, run_batch
 from accord.simulation.inputs import all_inputs, draw_inputs, uncertain_inputs
-from accord.simulation.parameters import PARAMETERS, ParameterSpec
 from accord.simulation.replay import Replay, replay
 
 __all__ = [
-    "PARAMETERS",
     "BatchResult",
     "EngineError",
-    "ParameterSpec",
     "Replay",
     "all_inputs",
     "draw_inputs",

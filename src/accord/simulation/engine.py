@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from accord.mechanisms.formats import format_chain, resolve_format
+from accord.scenario.parameters import unknown_parameters
 from accord.scenario.schema import Scenario
 from accord.simulation.inputs import draw_inputs
-from accord.simulation.parameters import unknown_parameters
 from accord.simulation.process import Log, Process
 from accord.simulation.results import BatchResult
 

@@ -41,10 +41,10 @@ from accord.mechanisms.formats import FormatSpec
 from accord.mechanisms.proposals import CompiledProposal, candidates, choose_draft, nash_choice, value_of
 from accord.mechanisms.utility import utility, weighted_distance
 from accord.models.compromise import compromise_position
+from accord.scenario.parameters import PARAMETERS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario, Series, date_to_year
 from accord.simulation import war
-from accord.simulation.parameters import PARAMETERS
 from accord.simulation.results import BatchResult
 
 __all__ = ["Log", "Process"]
