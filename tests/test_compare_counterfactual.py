@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from accord.cli.app import app
 from accord.scenario import load_scenario
+from accord.scenario.parameters import with_parameter
 from accord.simulation import run_batch
-from accord.simulation.parameters import with_parameter
 
 runner = CliRunner()
 

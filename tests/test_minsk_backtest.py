@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from accord.analysis.backtest import backtest, inputs_before
 from accord.cli.app import app
 from accord.scenario import load_scenario
+from accord.scenario.parameters import PARAMETERS
 from accord.scenario.schema import Scenario
 from accord.scenario.timeline import Timeline, load_timeline
 from accord.simulation import run_batch
-from accord.simulation.parameters import PARAMETERS
 
 runner = CliRunner()
 

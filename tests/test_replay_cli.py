@@ -84,7 +84,7 @@ def test_unknown_parameter_in_file_exits_2(tmp_path: Path, example_text: str) ->
 
 
 def test_parameters_lists_every_engine_parameter() -> None:
-    from accord.simulation import PARAMETERS
+    from accord.scenario.parameters import PARAMETERS
 
     r = runner.invoke(app, ["parameters"], env={"COLUMNS": "250"})
     assert r.exit_code == 0

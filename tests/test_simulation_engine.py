@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.scenario import load_scenario
+from accord.scenario.parameters import PARAMETERS
 from accord.simulation import EngineError, replay, run_batch, uncertain_inputs
-from accord.simulation.parameters import PARAMETERS
+from accord.scenario.parameters import PARAMETERS
 from engine_scenarios import QUIET, actor, proposal, scenario, veto_scenario
 
 FORMATS = ["minsk-group", "bilateral", "single-mediator", "inclusive", "majority"]

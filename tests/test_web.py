@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -17,14 +18,19 @@ from accord.web.app import create_app
 from report_fakes import fake_engine
 
 
+def local_client(app: FastAPI) -> TestClient:
+    """A client as the dashboard's own pages are: same Host and Origin."""
+    return TestClient(app, base_url="http://127.0.0.1", headers={"Origin": "http://127.0.0.1"})
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(engine=fake_engine()), base_url="http://127.0.0.1") as c:
+    with local_client(create_app(engine=fake_engine())) as c:
         yield c
 
 
 def _open(client: TestClient, case: str = "example") -> str:
-    r = client.get(f"/open?case={case}", follow_redirects=False)
+    r = client.post("/open", data={"case": case}, follow_redirects=False)
     assert r.status_code == 303
     return str(r.headers["location"]).rsplit("/", 1)[-1]
 
@@ -129,7 +135,7 @@ def test_bad_run_requests_are_refused(client: TestClient) -> None:
     assert client.post(f"/api/w/{wid}/run", json={"kind": "sweep", "draws": 0}).status_code == 422
     assert client.post(f"/api/w/{wid}/run", json={"kind": "exec", "draws": 1}).status_code == 422
     assert client.get("/w/doesnotexist").status_code == 404
-    assert client.get("/open?case=nope").status_code == 404
+    assert client.post("/open", data={"case": "nope"}).status_code == 404
     assert client.get(f"/w/{wid}/download/../../etc/passwd").status_code == 404
 
 
@@ -146,7 +152,7 @@ def test_serve_refuses_a_bad_scenario_file(tmp_path: Path) -> None:
 
 
 def test_real_engine_runs_an_edited_scenario() -> None:
-    with TestClient(create_app(), base_url="http://127.0.0.1") as c:
+    with local_client(create_app()) as c:
         wid = _open(c)
         edit = {"actor": "AZE", "field": "salience", "issue": "status", "value": 0.3}
         assert c.post(f"/api/w/{wid}/edit", json=edit).json()["ok"]
@@ -177,7 +183,7 @@ def test_scenario_text_is_escaped_in_the_dashboard(example_text: str, tmp_path: 
     f.write_text(evil)
     catalog = load_catalog([str(f)])
     assert {"example", "evil"} <= set(catalog)
-    with TestClient(create_app(catalog, engine=fake_engine()), base_url="http://127.0.0.1") as c:
+    with local_client(create_app(catalog, engine=fake_engine())) as c:
         assert "&lt;img src=x onerror=alert(2)&gt;" in c.get("/").text
         page = c.get(f"/w/{_open(c, 'evil')}").text
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -201,7 +207,7 @@ def test_a_sweep_can_be_cancelled(client: TestClient) -> None:
         raise AssertionError("not cancelled")
 
     eng = fake_engine()
-    with TestClient(create_app(engine=Engine(replay=eng.replay, sweeps=slow_sweeps)), base_url="http://127.0.0.1") as c:
+    with local_client(create_app(engine=Engine(replay=eng.replay, sweeps=slow_sweeps))) as c:
         wid = _open(c)
         job = c.post(f"/api/w/{wid}/run", json={"kind": "sweep", "draws": 10}).json()["job"]
         assert c.post(f"/api/jobs/{job['id']}/cancel").status_code == 200

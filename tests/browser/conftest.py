@@ -8,11 +8,9 @@ Selenium Manager is told to stay offline, so nothing is downloaded. Screenshots 
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers (
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser_harness import CHROMEDRIVER, CHROMIUM, require_browser  # noqa: E402
+
+from live_server import live_server  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +63,7 @@ def browser(tmp_path: Path, downloads: Path) -> Iterator[Any]:
         f"--user-data-dir={tmp_path / 'profile'}",
     ):
         opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, CSP reports among them
     opts.add_experimental_option(
         "prefs",
         {
@@ -80,36 +81,11 @@ def browser(tmp_path: Path, downloads: Path) -> Iterator[Any]:
         driver.quit()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def serve() -> Iterator[Any]:
     """``serve(app) -> base URL``: run an ASGI app with uvicorn on 127.0.0.1 in a thread."""
-    import uvicorn
-
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
-
-    def start(app: Any) -> str:
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with contextlib.ExitStack() as stack:
+        yield lambda app: stack.enter_context(live_server(app))
 
 
 @pytest.fixture

@@ -107,4 +107,7 @@ def test_dashboard_edit_run_and_download(
         assert "value: 0.25" in scenario_yaml and "dashboard-edit" in scenario_yaml
         sweep = z.read("example/sweep.csv").decode().splitlines()
         assert len(sweep) == 1 + 2 * 60
+    # the Content-Security-Policy blocked nothing the page needs (the charts' SVG styles among it)
+    refused = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert refused == []
     return None

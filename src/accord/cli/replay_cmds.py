@@ -11,7 +11,8 @@ from rich.table import Table
 from accord.analysis.storage import write_text_atomic
 from accord.cli.common import console, fail, load_or_exit
 from accord.scenario import date_to_year
-from accord.simulation import PARAMETERS, EngineError, Replay, replay
+from accord.scenario.parameters import PARAMETERS
+from accord.simulation import EngineError, Replay, replay
 
 
 def _describe(e: dict[str, Any]) -> str:

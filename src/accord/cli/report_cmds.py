@@ -10,8 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from accord.cli.common import console, fail, load_or_exit
+from accord.scenario.parameters import with_parameter
 from accord.simulation import EngineError
-from accord.simulation.parameters import with_parameter
 
 
 def report(

@@ -10,6 +10,8 @@ import typer
 
 from accord.cli.common import console, err_console, fail
 from accord.scenario import ScenarioError
+from accord.web.jobs import QueueLimits
+from accord.web.limits import Limits, MiB
 
 
 def _is_loopback(host: str) -> bool:
@@ -38,24 +40,52 @@ def serve(
         list[str] | None,
         typer.Option("--scenario", "-s", help="A scenario file to offer besides the built-in cases (repeatable)."),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name browsers may use for this server, e.g. its LAN address (repeatable); "
+            "loopback names and the --host address are always allowed.",
+        ),
+    ] = None,
+    max_body_mib: float = typer.Option(1.0, "--max-body-mib", min=0.001, help="Largest request body, in MiB."),
+    max_job_runs: int = typer.Option(
+        Limits.max_job_runs, "--max-job-runs", min=1, help="Most replays in one run (draws × formats)."
+    ),
+    max_jobs: int = typer.Option(
+        QueueLimits.max_jobs, "--max-jobs", min=1, help="Most runs waiting or running at once, in all workspaces."
+    ),
+    max_workspaces: int = typer.Option(Limits.max_workspaces, "--max-workspaces", min=1, help="Most open workspaces."),
 ) -> None:
-    """Run the local web dashboard: pick a case, edit actors, run replays and sweeps, download results."""
+    """Run the local web dashboard: pick a case, edit actors, run replays and sweeps, download results.
+
+    The limits are described in SECURITY.md."""
     import uvicorn
 
-    from accord.web.app import LOCAL_HOSTS, create_app, load_catalog
+    from accord.web.app import create_app, load_catalog
+    from accord.web.guard import allowed_hosts
 
     try:
         catalog = load_catalog(scenario or [])
     except ScenarioError as e:
         fail(str(e))
-    allowed = list(LOCAL_HOSTS)
     if not _is_loopback(host):
         err_console.print(
             f"warning: listening on {host}, reachable from other machines; the dashboard has no login.",
             markup=False,
         )
-        allowed = ["*"]
+    hosts = allowed_hosts(host, allow_host or [])
+    queue = QueueLimits(max_jobs=max_jobs, max_pending_runs=max(QueueLimits.max_pending_runs, max_jobs * max_job_runs))
+    limits = Limits(
+        max_body_bytes=int(max_body_mib * MiB), max_workspaces=max_workspaces, max_job_runs=max_job_runs, queue=queue
+    )
     _check_free(host, port)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"accord dashboard on http://{shown}:{port}/  (Ctrl+C to stop)", markup=False, highlight=False)
-    uvicorn.run(create_app(catalog, allowed_hosts=allowed), host=host, port=port, log_level="warning")
+    if not _is_loopback(host):
+        err_console.print(
+            f"answering to the Host names {', '.join(hosts)} (add others with --allow-host)", markup=False
+        )
+    app = create_app(catalog, allowed_hosts=hosts, limits=limits)
+    # proxy headers off: X-Forwarded-* from a local process must not change the scheme the Origin check sees
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

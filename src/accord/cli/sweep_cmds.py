@@ -28,8 +28,8 @@ from accord.analysis.executors import Backend, Executor, ExecutorError, make_exe
 from accord.analysis.sensitivity import DUMMY, SensitivityError, SensitivityReport, analyse_sensitivity
 from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep, summarize_results
 from accord.cli.common import console, err_console, fail, load_or_exit
+from accord.scenario.parameters import with_parameter
 from accord.simulation import EngineError
-from accord.simulation.parameters import with_parameter
 
 
 class RunsPerSecond(ProgressColumn):

@@ -3,11 +3,9 @@
 from accord.simulation.engine import BatchResult, EngineError, run_batch
 from accord.simulation.history import History, HistoryError
 from accord.simulation.inputs import all_inputs, draw_inputs, uncertain_inputs
-from accord.simulation.parameters import PARAMETERS, ParameterSpec
 from accord.simulation.replay import Replay, replay
 
 __all__ = [
-    "PARAMETERS",
     "BatchResult",
     "EngineError",
     "History",

@@ -15,7 +15,7 @@ from accord.simulation.context import compile_context
 from accord.simulation.events import Log
 from accord.simulation.history import History
 from accord.simulation.inputs import draw_inputs
-from accord.simulation.parameters import PARAMETERS, unknown_parameters
+from accord.scenario.parameters import PARAMETERS, unknown_parameters
 from accord.simulation.process import Process, compile_proposals
 from accord.simulation.results import BatchResult
 from accord.simulation.streams import Streams

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from accord.scenario.parameters import PARAMETERS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario
-from accord.simulation.parameters import PARAMETERS
 
 __all__ = ["FIELD_RANGES", "all_inputs", "draw_inputs", "field_range", "uncertain_inputs"]
 

@@ -44,7 +44,7 @@ from accord.simulation import events as ev
 from accord.simulation import hazards
 from accord.simulation.context import Context
 from accord.simulation.negotiation import Narrator, ceasefire_talks, implement_due, negotiate
-from accord.simulation.parameters import PARAMETERS
+from accord.scenario.parameters import PARAMETERS
 from accord.simulation.power import (
     advance_stock,
     projected_stock,

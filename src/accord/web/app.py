@@ -3,6 +3,8 @@
 Server-rendered pages (Jinja2) with one small local script; charts are the report's SVG
 figures drawn by the server. Nothing is loaded from the network, and nothing in a scenario is
 ever executed: scenarios are data, parsed by the safe loader and validated at every edit.
+Other web sites cannot drive it (:mod:`accord.web.guard`), and every kind of work it keeps or
+queues is bounded (:mod:`accord.web.limits`); SECURITY.md says why and how to raise the limits.
 """
 
 from __future__ import annotations
@@ -10,22 +12,23 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import secrets
 import threading
-import uuid
 import zipfile
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from accord import __version__
 from accord.reports import compute
@@ -37,10 +40,12 @@ from accord.scenario.loader import resolve, validate_data
 from accord.scenario.schema import Series
 from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
 from accord.web.editing import Edit, validate_edits
-from accord.web.jobs import Job, JobRunner, ProgressFn
+from accord.web.guard import LOOPBACK_NAMES, BodyProblems, Guard, form_field, json_body, problems_of
+from accord.web.jobs import Job, JobRefused, JobRunner, ProgressFn
+from accord.web.limits import Limits
+from accord.web.store import StoreFull, WorkspaceStore
 
-MAX_DRAWS = 20_000
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+LOCAL_HOSTS = LOOPBACK_NAMES
 
 
 # -- what runs the engine (replaceable in tests) ------------------------------------------
@@ -92,7 +97,16 @@ class Workspace:
     sweep_seed: int = 0
     sweep_draws: int = 0
     results_version: int = 0
+    edits_version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # what was drawn from the current edits and results, so a download or reload does not redraw it
+    rendered: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    render_lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def touched(self) -> bool:
+        """Edited or run: work a user would lose if the workspace were evicted."""
+        return bool(self.edits) or self.results_version > 0 or self.edits_version > 0
 
     def report_inputs(self) -> ReportInputs:
         return ReportInputs(
@@ -121,7 +135,7 @@ class RunBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["replay", "sweep"]
     formats: list[str] = Field(default_factory=list, max_length=20)
-    draws: int = Field(default=200, ge=1, le=MAX_DRAWS)
+    draws: int = Field(default=200, ge=1, le=10**9)  # the real bound is Limits.max_job_runs
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
 
 
@@ -179,20 +193,51 @@ def _replay_json(replay: ReplayLike) -> str:
     )
 
 
+R = TypeVar("R")
+
+
+async def case_field(request: Request) -> str:
+    """The case named by the index page's form (a module-level dependency: FastAPI resolves it by name)."""
+    return await form_field(request, "case")
+
+
+def cached(ws: Workspace, what: str, make: Callable[[Workspace], R]) -> R:
+    """``make(ws)``, drawn once per state of the workspace's edits and results.
+
+    One drawing at a time per workspace: parallel downloads wait for the first and reuse it."""
+    with ws.render_lock:
+        with ws.lock:
+            key = (ws.edits_version, ws.results_version)
+        hit = ws.rendered.get(what)
+        if hit is not None and hit[0] == key:
+            return hit[1]  # type: ignore[no-any-return]
+        value = make(ws)  # may already reflect a later edit: then the next call's key differs and redraws
+        ws.rendered[what] = (key, value)
+        return value
+
+
+def _problems(status: int, problems: list[str], headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"ok": False, "problems": problems}, status_code=status, headers=headers)
+
+
 def create_app(
     catalog: Mapping[str, Case] | None = None,
     *,
     engine: Engine | None = None,
     allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+    limits: Limits | None = None,
 ) -> FastAPI:
-    """The dashboard as an ASGI app. ``allowed_hosts`` guards against DNS rebinding."""
+    """The dashboard as an ASGI app. ``allowed_hosts`` guards against DNS rebinding (see
+    :func:`accord.web.guard.allowed_hosts`); ``limits`` bound what it accepts and keeps."""
     from importlib import resources
 
     cases = dict(catalog) if catalog is not None else load_catalog()
     eng = engine or Engine()
-    runner = JobRunner()
-    workspaces: dict[str, Workspace] = {}
-    lock = threading.Lock()
+    lim = limits or Limits()
+    runner = JobRunner(lim.queue)
+    workspaces: WorkspaceStore[Workspace] = WorkspaceStore(
+        lim.max_workspaces, touched=lambda ws: ws.touched, idle_s=lim.workspace_idle_s
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -207,7 +252,7 @@ def create_app(
         openapi_url=None,
         lifespan=lifespan,
     )
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(Guard, hosts=list(allowed_hosts), max_body_bytes=lim.max_body_bytes)
     web = resources.files("accord.web")
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
     # every scenario string is escaped: the templates end in .j2, which select_autoescape would miss
@@ -216,11 +261,29 @@ def create_app(
     )
     app.state.runner = runner
     app.state.workspaces = workspaces
+    app.state.limits = lim
+
+    @app.exception_handler(BodyProblems)
+    def bad_body(_: Request, err: BodyProblems) -> Response:
+        return _problems(err.status, err.problems)
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(_: Request, err: RequestValidationError) -> Response:
+        # FastAPI's own answer quotes the whole input back; this one quotes a few characters
+        return _problems(422, problems_of(list(err.errors())))
+
+    @app.exception_handler(JobRefused)
+    def refused_job(_: Request, err: JobRefused) -> Response:
+        return _problems(429, [str(err)], {"Retry-After": "10"})
+
+    @app.exception_handler(StoreFull)
+    def full_store(_: Request, err: StoreFull) -> Response:
+        return _problems(429, [str(err)], {"Retry-After": "60"})
 
     def ws_or_404(wid: str) -> Workspace:
         ws = workspaces.get(wid)
         if ws is None:
-            raise HTTPException(404, f"no workspace {wid!r} (the server may have restarted): open a case again")
+            raise HTTPException(404, f"no workspace {wid[:40]!r} (the server may have restarted): open a case again")
         return ws
 
     @app.get("/", response_class=HTMLResponse)
@@ -233,16 +296,14 @@ def create_app(
     def favicon() -> Response:
         return Response(status_code=204)  # none; saves the browser a 404
 
-    @app.get("/open")
-    def open_case(case: str) -> Response:
+    # a POST from the index page's form: a GET (an <img> on any site) must not create workspaces
+    @app.post("/open")
+    def open_case(case: Annotated[str, Depends(case_field)]) -> Response:
         c = cases.get(case)
         if c is None:
-            raise HTTPException(404, f"expected a known case ({', '.join(cases)}), found {case!r}")
-        ws = Workspace(id=uuid.uuid4().hex[:12], case=c, scenario=validate_data(c.located))
-        with lock:
-            workspaces[ws.id] = ws
-            while len(workspaces) > 200:
-                workspaces.pop(next(iter(workspaces)))
+            raise HTTPException(404, f"expected a known case ({', '.join(cases)}), found {case[:80]!r}")
+        ws = Workspace(id=secrets.token_urlsafe(12), case=c, scenario=validate_data(c.located))
+        workspaces.add(ws.id, ws)
         return RedirectResponse(f"/w/{ws.id}", status_code=303)
 
     @app.get("/w/{wid}", response_class=HTMLResponse)
@@ -258,12 +319,12 @@ def create_app(
                 "rows": _table_rows(s),
                 "formats": compute.available_formats(s),
                 "version": __version__,
-                "max_draws": MAX_DRAWS,
+                "max_draws": lim.max_job_runs,
             },
         )
 
     @app.post("/api/w/{wid}/edit")
-    def edit(wid: str, body: EditBody) -> Response:
+    def edit(wid: str, body: Annotated[EditBody, Depends(json_body(EditBody))]) -> Response:
         ws = ws_or_404(wid)
         e = Edit(body.actor, body.field, body.issue, body.value)
         with ws.lock:
@@ -273,6 +334,7 @@ def create_app(
             except ScenarioError as err:
                 return JSONResponse({"ok": False, "problems": [str(p) for p in err.problems]}, status_code=422)
             ws.edits, ws.scenario = candidate, scenario
+            ws.edits_version += 1
         return JSONResponse({"ok": True, "edits": len(ws.edits)})
 
     @app.post("/api/w/{wid}/reset")
@@ -281,17 +343,32 @@ def create_app(
         with ws.lock:
             ws.edits = {}
             ws.scenario = validate_data(ws.case.located)
+            ws.edits_version += 1
         return JSONResponse({"ok": True, "edits": 0})
 
     @app.post("/api/w/{wid}/run")
-    def run(wid: str, body: RunBody) -> Response:
+    def run(wid: str, body: Annotated[RunBody, Depends(json_body(RunBody))]) -> Response:
         ws = ws_or_404(wid)
         known = compute.available_formats(ws.scenario)
         bad = [f for f in body.formats if f not in known]
         if bad:
             return JSONResponse(
-                {"ok": False, "problems": [f"formats: expected one of {', '.join(known)}, found {bad[0]!r}"]},
+                {"ok": False, "problems": [f"formats: expected one of {', '.join(known)}, found {bad[0][:64]!r}"]},
                 status_code=422,
+            )
+        repeated = [(f, n) for f, n in Counter(body.formats).items() if n > 1]
+        if repeated:
+            f, n = repeated[0]
+            return _problems(422, [f"formats: expected each format once, found {f!r} {n} times"])
+        cost = 1 if body.kind == "replay" else body.draws * max(len(body.formats), 1)
+        if cost > lim.max_job_runs:
+            return _problems(
+                422,
+                [
+                    f"draws: this sweep asks for {body.draws} draws × {max(len(body.formats), 1)} formats = {cost} "
+                    f"replays; the dashboard runs at most {lim.max_job_runs} per run (fewer draws or formats, "
+                    "or raise accord serve --max-job-runs)"
+                ],
             )
         scenario = ws.scenario  # the edits accepted so far, frozen for this run
         formats: list[str | None] = list(body.formats) or [None]
@@ -325,27 +402,29 @@ def create_app(
                     ws.sweep_seed, ws.sweep_draws = body.seed, body.draws
                     ws.results_version += 1
 
-        job = runner.submit(body.kind, work, done)
+        job = runner.submit(body.kind, work, done, owner=ws.id, cost=cost)  # JobRefused → 429
         return JSONResponse({"ok": True, "job": job.public()})
 
     @app.get("/api/jobs/{jid}")
     def job_status(jid: str) -> Response:
         job = runner.get(jid)
         if job is None:
-            raise HTTPException(404, f"no job {jid!r}")
+            raise HTTPException(404, f"no job {jid[:40]!r} (the server may have restarted)")
         return JSONResponse(job.public())
 
     @app.post("/api/jobs/{jid}/cancel")
     def job_cancel(jid: str) -> Response:
         job = runner.get(jid)
         if job is None:
-            raise HTTPException(404, f"no job {jid!r}")
-        job.cancel.set()  # a sweep stops before its next chunk; a replay is too short to stop
+            raise HTTPException(404, f"no job {jid[:40]!r} (the server may have restarted)")
+        runner.cancel(job)
         return JSONResponse(job.public())
 
     @app.get("/api/w/{wid}/results")
     def results(wid: str) -> Response:
-        ws = ws_or_404(wid)
+        return JSONResponse(cached(ws_or_404(wid), "results", _results))
+
+    def _results(ws: Workspace) -> Any:
         with ws.lock:
             r = ws.report_inputs()
             version = ws.results_version
@@ -360,7 +439,7 @@ def create_app(
         if r.replay is not None:
             traj = read_trajectory(r.replay.trajectory, r.scenario)
             out["steps"] = 0 if traj is None else len(traj.years)
-        return JSONResponse(json.loads(json.dumps(out, default=_jsonable)))
+        return json.loads(json.dumps(out, default=_jsonable))
 
     def _files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
         with ws.lock:
@@ -375,23 +454,27 @@ def create_app(
         files["report.html"] = (render_html(r).encode(), "text/html")
         return files
 
+    def _zip(ws: Workspace) -> bytes:
+        files, stem = cached(ws, "files", _files), ws.scenario.meta.name
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for fname, (data, _) in files.items():
+                z.writestr(f"{stem}/{fname}", data)
+        return buf.getvalue()
+
     @app.get("/w/{wid}/download/{name}")
     def download(wid: str, name: str) -> Response:
         ws = ws_or_404(wid)
-        files = _files(ws)
         stem = ws.scenario.meta.name
         if name == "results.zip":
-            buf = io.BytesIO()
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-                for fname, (data, _) in files.items():
-                    z.writestr(f"{stem}/{fname}", data)
             return Response(
-                buf.getvalue(),
+                cached(ws, "zip", _zip),
                 media_type="application/zip",
                 headers={"Content-Disposition": f'attachment; filename="{stem}-results.zip"'},
             )
+        files = cached(ws, "files", _files)
         if name not in files:
-            raise HTTPException(404, f"expected one of results.zip, {', '.join(files)}, found {name!r}")
+            raise HTTPException(404, f"expected one of results.zip, {', '.join(files)}, found {name[:80]!r}")
         data, media = files[name]
         return Response(
             data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{stem}-{name}"'}

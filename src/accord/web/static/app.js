@@ -95,9 +95,25 @@
     $("run-status").textContent = `${kind}: ${state}`;
   }
 
+  // Polls until the job ends. A 404 means the server no longer knows the job (it restarted, or
+  // forgot the job long after it ended): polling stops and the page says so instead of spinning.
   async function poll(jobId) {
     for (;;) {
-      const res = await fetch(`/api/jobs/${jobId}`);
+      let res;
+      try {
+        res = await fetch(`/api/jobs/${jobId}`);
+      } catch (e) {
+        showProblems($("run-problems"), ["the dashboard cannot be reached (has the server stopped?); reload the page to try again"]);
+        return "lost";
+      }
+      if (res.status === 404) {
+        showProblems($("run-problems"), ["the server no longer knows this run (it may have restarted); its results are lost: reload the page and run again"]);
+        return "lost";
+      }
+      if (!res.ok) {
+        showProblems($("run-problems"), [`the server answered ${res.status} while this run was followed; reload the page to see where it stands`]);
+        return "lost";
+      }
       const job = await res.json();
       $("progress").max = job.total;
       $("progress").value = job.done;
@@ -116,6 +132,12 @@
   // -- results -------------------------------------------------------------------------
   async function loadResults() {
     const res = await fetch(`/api/w/${wid}/results`);
+    if (!res.ok) {
+      const why = res.status === 404 ? "the server no longer knows this workspace (it may have restarted): open the case again from the start page"
+        : `the server answered ${res.status} for the results`;
+      showProblems($("run-problems"), [why]);
+      return;
+    }
     const r = await res.json();
     const charts = $("charts");
     charts.replaceChildren();
