@@ -20,8 +20,14 @@ def _two_issue(parameters: dict[str, float] | None = None, pivot: float | None =
 
     def party(aid: str, x: float, y: float, sx: float, sy: float, **more: object) -> dict:
         return {
-            "id": aid, "name": aid, "kind": "state", "roles": ["party"], "capability": 100,
-            "positions": {"x": x, "y": y}, "salience": {"x": sx, "y": sy}, **more,
+            "id": aid,
+            "name": aid,
+            "kind": "state",
+            "roles": ["party"],
+            "capability": 100,
+            "positions": {"x": x, "y": y},
+            "salience": {"x": sx, "y": sy},
+            **more,
         }
 
     p1_extra: dict[str, object] = {"optimism": {"dist": "uniform", "low": 0.0, "high": 0.4, "assumption": "t"}}
@@ -36,12 +42,24 @@ def _two_issue(parameters: dict[str, float] | None = None, pivot: float | None =
         "actors": [
             party("P1", 80, 20, 1.0, 0.4, **p1_extra),
             party("P2", 0, 100, 0.4, 1.0),
-            {"id": "M", "name": "M", "kind": "state", "roles": ["mediator"], "positions": {"x": 60, "y": 60},
-             "salience": {"x": 1, "y": 1}},
+            {
+                "id": "M",
+                "name": "M",
+                "kind": "state",
+                "roles": ["mediator"],
+                "positions": {"x": 60, "y": 60},
+                "salience": {"x": 1, "y": 1},
+            },
         ],
         "proposals": [
-            {"id": f"deal{y}", "label": "deal", "sponsor": ["M"], "date": str(y), "kind": "package",
-             "terms": {"x": 60, "y": 60}}
+            {
+                "id": f"deal{y}",
+                "label": "deal",
+                "sponsor": ["M"],
+                "date": str(y),
+                "kind": "package",
+                "terms": {"x": 60, "y": 60},
+            }
             for y in (2001, 2003)
         ],
         "parameters": {**QUIET, "ratification_noise": 0.05, **(parameters or {})},
@@ -95,7 +113,8 @@ def test_a_majority_text_without_enforcement_leaves_the_outvoted_partys_war_risk
     assert np.array_equal(a.final_status_quo, b.final_status_quo)
     # with peacekeepers that enforce it, the text binds and the status quo moves
     enforced = scenario(
-        actors, proposals=[proposal("deal", "M1", 30, peacekeeping=True)],
+        actors,
+        proposals=[proposal("deal", "M1", 30, peacekeeping=True)],
         parameters={**params, "enforcement_peacekeeping": 1.0},
     )
     c = run_batch(enforced, format="majority", draws=D, seed=8)

@@ -46,9 +46,16 @@ def test_answers_weigh_the_chance_of_ratification_against_the_audience_cost() ->
 
     def ans(value: float, p: float, cost: float, u_rat: float = 0.0, u_rem: float = 0.0) -> rat.Answers:
         return rat.answer(
-            value * one, 0.5 * one, 0.5 * one, -np.inf * one, p * one,
-            audience_cost=cost * one, removal_risk=one, margin=np.array([0.0]),
-            u_ratify=u_rat * one, u_remove=u_rem * one,
+            value * one,
+            0.5 * one,
+            0.5 * one,
+            -np.inf * one,
+            p * one,
+            audience_cost=cost * one,
+            removal_risk=one,
+            margin=np.array([0.0]),
+            u_ratify=u_rat * one,
+            u_remove=u_rem * one,
         )
 
     assert ans(0.7, 1.0, 0.0).accept[0, 0]
@@ -70,13 +77,24 @@ def test_expected_distance_and_salience_weighted_utility() -> None:
     assert np.isclose(utility(x, x, pos, sal)[0, 0, 0], 1 - (3 * 50) / (4 * 100))
 
 
-def _text(point: list[float], deferred: list[bool], lo: list[float] | None = None, hi: list[float] | None = None) -> CompiledProposal:
+def _text(
+    point: list[float], deferred: list[bool], lo: list[float] | None = None, hi: list[float] | None = None
+) -> CompiledProposal:
     n = len(point)
     nan = np.full((1, n), np.nan)
     return CompiledProposal(
-        "p", "p", "phased", "partial", 2000.0, (0,), np.array([point]),
-        nan if lo is None else np.array([lo]), nan if hi is None else np.array([hi]),
-        np.array(deferred), np.nan, False,
+        "p",
+        "p",
+        "phased",
+        "partial",
+        2000.0,
+        (0,),
+        np.array([point]),
+        nan if lo is None else np.array([lo]),
+        nan if hi is None else np.array([hi]),
+        np.array(deferred),
+        np.nan,
+        False,
     )
 
 
@@ -87,7 +105,9 @@ def test_deferred_terms_are_valued_by_their_credibility() -> None:
     assert np.isclose(value_of(p, sq, pos, sal, np.array([0.5]))[0, 0], 0.75)
     assert np.array_equal(p.immediate(sq), np.array([[0.0, 100.0]]))
     principles = _text([30.0], [True], [20.0], [40.0])
-    assert np.isclose(value_of(principles, np.array([[100.0]]), np.zeros((1, 1, 1)), np.ones((1, 1, 1)), np.array([1.0]))[0, 0], 0.7)
+    assert np.isclose(
+        value_of(principles, np.array([[100.0]]), np.zeros((1, 1, 1)), np.ones((1, 1, 1)), np.array([1.0]))[0, 0], 0.7
+    )
 
 
 def test_candidates_include_partial_moves_one_issue_at_a_time() -> None:
@@ -114,8 +134,11 @@ def test_predicted_pass_uses_the_rule_object_and_the_pivots() -> None:
     u_lead = np.array([[[0.8, 0.8], [0.8, 0.8]]])
     u_piv = np.array([[[0.8, 0.8], [0.8, 0.3]]])
     kw = dict(
-        needs_ratification=np.array([True, True]), audience_cost=np.zeros((1, 2)), margin=np.array([0.0]),
-        noise=np.array([1e-4]), leverage=np.zeros((1, 2)),
+        needs_ratification=np.array([True, True]),
+        audience_cost=np.zeros((1, 2)),
+        margin=np.array([0.0]),
+        noise=np.array([1e-4]),
+        leverage=np.zeros((1, 2)),
     )
     r = np.full((1, 2), 0.5)
     voters = np.array([True, True])
@@ -166,7 +189,9 @@ def test_stocks_accumulate_and_the_contest_is_finite() -> None:
     assert np.isclose(s[0, 0], 100.0)  # the steady state of 10 a year at 10% depreciation
     far = projected_stock(np.array([[100.0]]), np.array([[20.0]]), d, np.array([50.0]))
     assert 190 < far[0, 0] < 200
-    sides = sides_from_positions(np.array([[0.0], [100.0]]), np.ones((2, 1)), np.array([True, True]), np.array([True, True]))
+    sides = sides_from_positions(
+        np.array([[0.0], [100.0]]), np.ones((2, 1)), np.array([True, True]), np.array([True, True])
+    )
     assert sides is not None and sides.lead_low == 0 and sides.lead_high == 1
     p = win_probability(np.array([[1e200, 1.0]]), sides, np.array([10.0]))
     assert np.isfinite(p).all() and p[0] < 1e-300

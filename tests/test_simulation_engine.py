@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from accord.scenario import load_scenario
 from accord.scenario.parameters import PARAMETERS
 from accord.simulation import EngineError, replay, run_batch, uncertain_inputs
-from accord.scenario.parameters import PARAMETERS
 from engine_scenarios import QUIET, actor, proposal, scenario, veto_scenario
 
 FORMATS = ["minsk-group", "bilateral", "single-mediator", "inclusive", "majority"]
@@ -119,8 +118,13 @@ def test_the_win_set_grows_when_no_agreement_gets_worse() -> None:
 
     def party(aid: str, cap: dict, x: float, y: float, sx: float, sy: float) -> dict:
         return {
-            "id": aid, "name": aid, "kind": "state", "roles": ["party"], "capability": cap,
-            "positions": {"x": x, "y": y}, "salience": {"x": sx, "y": sy},
+            "id": aid,
+            "name": aid,
+            "kind": "state",
+            "roles": ["party"],
+            "capability": cap,
+            "positions": {"x": x, "y": y},
+            "salience": {"x": sx, "y": sy},
         }
 
     data = {
@@ -132,12 +136,24 @@ def test_the_win_set_grows_when_no_agreement_gets_worse() -> None:
         "actors": [
             party("P1", {"series": {2000: 900, 2002: 900, 2003: 11}, "assumption": "t"}, 100, 0, 1.0, 0.2),
             party("P2", {"series": {2000: 100}, "assumption": "t"}, 0, 100, 0.2, 1.0),
-            {"id": "M", "name": "M", "kind": "state", "roles": ["mediator"], "positions": {"x": 60, "y": 60},
-             "salience": {"x": 1, "y": 1}},
+            {
+                "id": "M",
+                "name": "M",
+                "kind": "state",
+                "roles": ["mediator"],
+                "positions": {"x": 60, "y": 60},
+                "salience": {"x": 1, "y": 1},
+            },
         ],
         "proposals": [
-            {"id": f"deal{y}", "label": "deal", "sponsor": ["M"], "date": str(y), "kind": "package",
-             "terms": {"x": 60, "y": 60}}
+            {
+                "id": f"deal{y}",
+                "label": "deal",
+                "sponsor": ["M"],
+                "date": str(y),
+                "kind": "package",
+                "terms": {"x": 60, "y": 60},
+            }
             for y in (2001, 2004)
         ],
         "parameters": {**QUIET, "war_cost": 0.1, "stock_depreciation": 1.0},
@@ -454,5 +470,9 @@ def test_a_leader_who_signs_what_its_pivot_rejects_can_fall() -> None:
     assert abs(b.agreement.mean() - pi) < 0.07
     assert abs(b.removals[:, p1].mean() - (1 - pi)) < 0.07
     assert not (b.agreement & (b.removals[:, p1] > 0)).any()
-    r = next(replay(s, format="single-mediator", seed=k) for k in range(50) if run_batch(s, format="single-mediator", draws=1, seed=k).removals[0, p1])
+    r = next(
+        replay(s, format="single-mediator", seed=k)
+        for k in range(50)
+        if run_batch(s, format="single-mediator", draws=1, seed=k).removals[0, p1]
+    )
     assert r.summary["leaders_removed"] == ["P1"] and "leader-removed" in _kinds(r)

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from accord.scenario import Scenario
+from accord.scenario.parameters import PARAMETERS
 from accord.simulation import run_batch
 from accord.simulation.history import History
 from accord.simulation.inputs import all_inputs, field_range
-from accord.scenario.parameters import PARAMETERS
 
 __all__ = ["DOMESTIC_PARAMETERS", "Curve", "domestic_inputs", "grid_range", "largest_jump", "robustness_curves"]
 

@@ -123,4 +123,6 @@ class AgreementBook:
 
     def any_in_force(self, *kinds: str) -> np.ndarray:
         """``(D,)`` whether an agreement of any of ``kinds`` is in force."""
-        return np.asarray(self.in_force[:, [type_index(k) for k in kinds]].any(axis=1))
+        cols = [type_index(k) for k in kinds]
+        out: np.ndarray = self.in_force[:, cols].any(axis=1)
+        return out

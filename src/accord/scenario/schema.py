@@ -396,7 +396,8 @@ class Track(Strict):
     proposers: list[Role | Id] = Field(default_factory=list, description="who tables texts (a broker)")
     decision: DecisionRule | None = Field(default=None, description="default: every party at the table signs")
     agreements: list[AgreementType] = Field(
-        default_factory=lambda: ["ceasefire"], description="the agreement types this track negotiates"
+        default_factory=lambda: list[AgreementType](["ceasefire"]),
+        description="the agreement types this track negotiates",
     )
     when: Literal["always", "fighting", "quiet"] = Field(
         default="fighting", description="when it sits: while the sides fight, in quiet years, or always"

@@ -10,7 +10,6 @@ __all__ = [
     "EngineError",
     "History",
     "HistoryError",
-    "ParameterSpec",
     "Replay",
     "all_inputs",
     "draw_inputs",

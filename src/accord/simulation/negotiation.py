@@ -652,9 +652,20 @@ def ceasefire_talks(
         # the answer compares with is the value of continuing for a year
         r_cont = np.where(ctx.combatants[None, :], np.maximum(u_sq_now, u_cont), u_sq_now)
         quiet_power = Power(
-            power.p_high, power.p_future, power.p_believed, u_sq_now, u_cont, power.stake,
-            power.u_sq_piv, power.u_war_piv, power.gap, power.commitment, power.incentive,
-            power.p_onset, r_cont, power.r_piv,
+            power.p_high,
+            power.p_future,
+            power.p_believed,
+            u_sq_now,
+            u_cont,
+            power.stake,
+            power.u_sq_piv,
+            power.u_war_piv,
+            power.gap,
+            power.commitment,
+            power.incentive,
+            power.p_onset,
+            r_cont,
+            power.r_piv,
         )
         out = table_text(
             ctx,

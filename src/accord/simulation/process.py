@@ -35,16 +35,16 @@ import numpy as np
 
 from accord.mechanisms.agreements import TYPES, AgreementBook
 from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
-from accord.mechanisms.ratification import reversion_value
 from accord.mechanisms.proposals import CompiledProposal
+from accord.mechanisms.ratification import reversion_value
 from accord.mechanisms.utility import utility
 from accord.models.compromise import compromise_position
+from accord.scenario.parameters import PARAMETERS
 from accord.scenario.schema import Scenario, date_to_year
 from accord.simulation import events as ev
 from accord.simulation import hazards
 from accord.simulation.context import Context
 from accord.simulation.negotiation import Narrator, ceasefire_talks, implement_due, negotiate
-from accord.scenario.parameters import PARAMETERS
 from accord.simulation.power import (
     advance_stock,
     projected_stock,
