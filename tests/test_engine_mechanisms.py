@@ -4,6 +4,8 @@ random numbers."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from accord.scenario import Scenario, parse_scenario
@@ -76,7 +78,7 @@ def test_raising_the_cost_of_war_never_lowers_the_chance_of_agreement() -> None:
     for cost in np.linspace(0.0, 0.6, 7):
         b = run_batch(s, format="single-mediator", draws=D, seed=3, overrides={"parameters.war_cost": np.full(D, cost)})
         shares.append(b.agreement.mean())
-    assert all(b >= a for a, b in zip(shares, shares[1:], strict=False)), shares
+    assert all(b >= a for a, b in itertools.pairwise(shares)), shares
     assert shares[-1] > shares[0]
 
 
@@ -90,7 +92,7 @@ def test_a_pivot_more_hawkish_than_the_leader_lowers_the_chance_of_agreement() -
     for pivot in (50.0, 60.0, 70.0, 75.0, 80.0, 90.0):
         s = _pivot_scenario(pivot, ratification_noise=0.05)
         shares.append(run_batch(s, format="single-mediator", draws=D, seed=3).agreement.mean())
-    assert all(b <= a for a, b in zip(shares, shares[1:], strict=False)), shares
+    assert all(b <= a for a, b in itertools.pairwise(shares)), shares
     assert shares[-1] < shares[0]
 
 

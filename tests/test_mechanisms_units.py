@@ -30,7 +30,7 @@ def test_single_no_blocks_consensus_but_not_a_qualified_majority() -> None:
     many = np.ones((2, 5, 4), dtype=bool)
     many[1, 3, 0] = False
     assert Consensus(voters).passes(many).tolist() == [[True] * 5, [True, True, True, False, True]]
-    with pytest.raises(ValueError, match="decision.kind"):
+    with pytest.raises(ValueError, match=r"decision\.kind"):
         make_rule("plurality", voters)
 
 

@@ -48,7 +48,7 @@ def date_label(t: float, steps_per_year: int = 12) -> str:
     year = math.floor(t + 1e-9)
     if steps_per_year == 1 and abs(t - year) < 1e-6:
         return f"{year}"
-    month = min(12, int(round((t - year) * 12 + 1e-6)) + 1)
+    month = min(12, round((t - year) * 12 + 1e-6) + 1)
     return f"{year}-{month:02d}"
 
 

@@ -379,7 +379,7 @@ def draft(
         exists = exists & live
     else:
         lev = np.zeros((D, ctx.A))
-        for m, share in _mediator_shares(ctx, st, table, slot.sponsors).items():
+        for share in _mediator_shares(ctx, st, table, slot.sponsors).values():
             lev += (st.params["mediator_leverage"] * share)[:, None] * ctx.parties[None, :]
         p_pass = predicted_pass(
             u_lead,
