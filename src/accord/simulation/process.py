@@ -177,13 +177,19 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
         imposed = ctx.history.imposes(when)
         if imposed:
             fight = e.fighting_effect
-            if fight == "starts":
+            if fight in ("starts", "flare"):
+                # fighting begins at the event's date: what is in force then breaks down (an
+                # agreement a later event of the same step signs is not touched)
                 new = ~st.fighting
+                broke = st.book.break_down(new)
+                if say.on and broke[0].any():
+                    say(ev.Breakdown(_r(when), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="fighting"))
+            if fight == "starts":
                 st.forced_start |= new
                 st.fighting[:] = True
                 st.war_imposed[:] = True
             elif fight == "flare":
-                st.forced_flare |= ~st.fighting
+                st.forced_flare |= new
             elif fight == "ends":
                 st.fought_this_step |= st.fighting
                 st.fighting[:] = False
@@ -410,7 +416,7 @@ def war(
     st.fighting = st.fighting | drawn
     st.onset_this_step = onset
     if onset.any():
-        broke = st.book.break_down(onset)
+        broke = st.book.break_down(drawn)  # imposed onsets broke what was in force at their date
         rec.wars += onset
         rec.first_war = np.where(onset & np.isnan(rec.first_war), st.t, rec.first_war)
         if say.on and onset[0] and s is not None:
