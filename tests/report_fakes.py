@@ -1,5 +1,5 @@
-"""Stand-ins shaped like the engine's ``Replay`` and ``BatchResult`` (the simulation contract),
-so the report and dashboard rendering can be tested on known numbers."""
+"""Stand-ins shaped like the engine's ``BatchResult`` (the simulation contract), so the report
+and dashboard rendering can be tested on known numbers."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ from typing import Any
 import numpy as np
 
 from accord.scenario import Scenario, date_to_year
-
-
-@dataclass
-class FakeReplay:
-    events: list[dict[str, Any]]
-    summary: dict[str, Any]
-    trajectory: dict[str, Any]
+from accord.simulation import Replay, replay
 
 
 @dataclass
@@ -33,34 +27,9 @@ class FakeBatch:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def fake_replay(s: Scenario) -> FakeReplay:
-    start, end = int(date_to_year(s.meta.start)), int(date_to_year(s.meta.end))
-    years = np.arange(start, end + 1, dtype=float)
-    actors = [a for a in s.actors if a.positions]
-    pos = np.array(
-        [[[a.positions[i].nominal if i in a.positions else np.nan for i in s.issue_ids] for a in actors]] * len(years)
-    )
-    pos = pos + np.linspace(0, 5, len(years))[:, None, None]
-    events = [
-        {"t": float(e_y), "kind": k, "note": f"fake {k}"}
-        for e_y, k in [(years[1], "proposal"), (years[2], "veto"), (years[3], "escalation")]
-    ]
-    return FakeReplay(
-        events=events,
-        summary={
-            "agreement": False,
-            "year": None,
-            "proposal": None,
-            "blocked_by": [{"actor": "AZE", "reason": "status"}],
-            "wars": [],
-        },
-        trajectory={
-            "years": years,
-            "positions": pos,
-            "actor_ids": [a.id for a in actors],
-            "status_quo": np.full((len(years), len(s.issues)), 50.0),
-        },
-    )
+def fake_replay(s: Scenario) -> Replay:
+    """A real replay (the engine is fast on a small case); only the sweeps are stand-ins."""
+    return replay(s, seed=3)
 
 
 def fake_batch(s: Scenario, draws: int, seed: int, shift: float = 0.0) -> FakeBatch:
@@ -99,16 +68,13 @@ def fake_sweeps(
     return out
 
 
-def fake_engine() -> Any:
+def fake_engine(seen: list[Scenario] | None = None) -> Any:
+    """The dashboard's engine with stand-in sweeps; ``seen`` collects the scenarios replays ran on."""
     from accord.web.app import Engine
 
-    def replay(s: Scenario, *, format: str | None = None, seed: int = 0) -> FakeReplay:
-        r = fake_replay(s)
-        # the log shows the salience the run used, so a test can see an edit take effect
-        arm = s.actor("ARM")
-        r.events.append(
-            {"t": r.events[-1]["t"], "kind": "note", "salience.ARM.districts": arm.salience["districts"].nominal}
-        )
-        return r
+    def recording_replay(s: Scenario, *, format: str | None = None, seed: int = 0) -> Replay:
+        if seen is not None:
+            seen.append(s)
+        return replay(s, format=format, seed=seed)
 
-    return Engine(replay=replay, sweeps=fake_sweeps)
+    return Engine(replay=recording_replay, sweeps=fake_sweeps)

@@ -132,19 +132,21 @@ def test_batches_join_along_draws_and_chunk_plan() -> None:
         chunk_sizes(0, 100)
 
 
-def test_trajectory_reader_accepts_nested_positions() -> None:
-    s = load_scenario("example")
-    t = read_trajectory(
-        {
-            "years": [1994, 1995],
-            "positions": {"ARM": {"status": [95, 90]}, "AZE": {"status": [10, 12], "districts": [0, 5]}},
-        },
-        s,
-    )
-    assert t is not None and t.positions is not None
-    assert t.positions.shape == (2, len(t.actor_ids), 2)
-    arm = t.actor_ids.index("ARM")
-    assert t.positions[1, arm, 0] == 90 and np.isnan(t.positions[0, arm, 1])
+def test_trajectory_reader_gives_step_by_actor_by_issue(inputs: ReportInputs) -> None:
+    assert inputs.replay is not None
+    t = read_trajectory(inputs.replay)
+    s = inputs.scenario
+    assert t.positions.shape == (len(t.years), len(s.actors), len(s.issues)) and t.actor_ids == s.actor_ids
+    assert t.status_quo.shape == (len(t.years), len(s.issues)) and t.p_war.shape == t.years.shape
+
+
+def test_event_log_shows_the_sentences_the_cli_prints(inputs: ReportInputs) -> None:
+    from accord.simulation.events import describe
+
+    assert inputs.replay is not None
+    html = render_html(inputs)
+    for e in inputs.replay.events[:5]:
+        assert _esc(describe(e)) in html
 
 
 def test_figures_only_for_what_exists(inputs: ReportInputs) -> None:

@@ -92,9 +92,9 @@ def test_party_whose_war_value_rises_above_the_status_quo_escalates() -> None:
         parameters={"war_cost": 0.2, "war_gain": 1.0, "hazard_incentive": 0.5, "hazard_base": 0.0},
     )
     r = replay(s, format="bilateral")
-    esc = [e for e in r.events if e["kind"] == "escalation"]
-    assert esc and esc[0]["actor"] == "P1" and esc[0]["t"] == 2001.0
-    assert esc[0]["war_value"] > esc[0]["status_quo_value"]
+    esc = [e for e in r.events if e.kind == "escalation"]
+    assert esc and esc[0].actor == "P1" and esc[0].time == 2001.0
+    assert esc[0].war_value > esc[0].status_quo_value
     p_war = r.trajectory["p_war"]
     assert p_war[0] == 0.0 and p_war[1] > 0.0
     b = run_batch(s, format="bilateral", draws=200, seed=2)
@@ -116,7 +116,7 @@ def test_war_moves_the_status_quo_by_its_outcome_and_switches_format() -> None:
     assert war["start"] == 2000.0 and war["winner"] == "P1" and war["end"] > war["start"]
     assert r.summary["final_status_quo"] == {"x": 50.0}
     assert r.summary["final_format"] == "bilateral"
-    kinds = [e["kind"] for e in r.events]
+    kinds = [e.kind for e in r.events]
     assert kinds.index("war") < kinds.index("ceasefire") < kinds.index("format-switch")
 
 
@@ -146,12 +146,12 @@ def test_monitoring_mandate_blocked_under_consensus_not_under_majority() -> None
     ]
     s = scenario(actors, parameters={"war_cost": 0.1, "war_gain": 1.0})
     r = replay(s, format="minsk-group")
-    blocked = [e for e in r.events if e["kind"] == "mandate-blocked"]
-    assert blocked and blocked[0]["blocked_by"] == ["P1"]
+    blocked = [e for e in r.events if e.kind == "mandate-blocked"]
+    assert blocked and blocked[0].blocked_by == ("P1",)
     mon = r.trajectory["monitoring"]
     assert mon[-1] < mon[0] < 0.2 + 1e-9
     r = replay(s, format="majority")
-    assert not [e for e in r.events if e["kind"] == "mandate-blocked"]
+    assert not [e for e in r.events if e.kind == "mandate-blocked"]
     assert r.trajectory["monitoring"][-1] == pytest.approx(0.2)
 
 
@@ -169,7 +169,7 @@ def test_phased_deal_defers_an_issue_and_implements_it_later() -> None:
     assert r.summary["agreement"] and r.summary["year"] == 2001
     sq = r.trajectory["status_quo"]
     assert [row[0] for row in sq] == [100.0, 100.0, 100.0, 10.0, 10.0]
-    assert any(e["kind"] == "deferred-implemented" for e in r.events)
+    assert any(e.kind == "deferred-implemented" for e in r.events)
 
 
 def test_replay_equals_a_one_draw_batch() -> None:
@@ -237,7 +237,7 @@ def test_example_replays_under_every_format() -> None:
     s = load_scenario("example")
     for f in FORMATS:
         r = replay(s, format=f, seed=0)
-        kinds = {e["kind"] for e in r.events}
+        kinds = {e.kind for e in r.events}
         assert "start" in kinds and "proposal" in kinds, f
         assert r.summary["final_format"] in (f, "bilateral")
 
@@ -379,5 +379,5 @@ def test_a_leader_who_signs_beyond_the_winset_can_be_removed() -> None:
     )
     r = replay(s, format="single-mediator")
     assert not r.summary["agreement"] and r.summary["leaders_removed"] == ["P1"]
-    removed = [e for e in r.events if e["kind"] == "leader-removed"]
-    assert removed and removed[0]["actor"] == "P1" and removed[0]["t"] == 2001.0
+    removed = [e for e in r.events if e.kind == "leader-removed"]
+    assert removed and removed[0].actor == "P1" and removed[0].time == 2001.0

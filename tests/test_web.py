@@ -13,13 +13,17 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from accord.cli.app import app as cli
+from accord.scenario import Scenario
 from accord.web.app import create_app
 from report_fakes import fake_engine
+
+SEEN: list[Scenario] = []
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(engine=fake_engine()), base_url="http://127.0.0.1") as c:
+    SEEN.clear()
+    with TestClient(create_app(engine=fake_engine(SEEN)), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -105,7 +109,8 @@ def test_replay_and_sweep_run_in_background_and_results_download(client: TestCli
     assert _wait(client, job["id"])["state"] == "done"
     res = client.get(f"/api/w/{wid}/results").json()
     assert set(res["figures"]) == {"timeline", "positions"}
-    assert any('"salience.ARM.districts": 0.25' in e["details"] for e in res["events"])
+    assert SEEN[-1].actor("ARM").salience["districts"].nominal == 0.25  # the replay ran on the edited case
+    assert res["events"][0]["kind"] == "start" and res["events"][0]["text"].startswith("format inclusive")
     job = client.post(
         f"/api/w/{wid}/run", json={"kind": "sweep", "formats": ["minsk-group", "inclusive"], "draws": 40}
     ).json()["job"]

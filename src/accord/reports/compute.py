@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accord.reports.summaries import BatchLike, ReplayLike, Sensitivity, SensitivityRow
+from accord.reports.summaries import BatchLike, Sensitivity, SensitivityRow
 from accord.scenario import Scenario
 from accord.scenario.references import BUILTIN_FORMATS
+from accord.simulation import Replay
 from accord.simulation import replay as engine_replay
 from accord.simulation import run_batch as engine_run_batch
 
@@ -28,7 +29,7 @@ def available_formats(scenario: Scenario) -> list[str]:
     return own + [f for f in BUILTIN_FORMATS if f not in own]
 
 
-def run_replay(scenario: Scenario, *, format: str | None = None, seed: int = 0) -> ReplayLike:
+def run_replay(scenario: Scenario, *, format: str | None = None, seed: int = 0) -> Replay:
     """One replay (``accord.simulation.replay``)."""
     return engine_replay(scenario, format=format, seed=seed)
 

@@ -24,7 +24,6 @@ from accord.analysis.storage import write_text_atomic
 from accord.reports import figures
 from accord.reports.summaries import (
     BatchLike,
-    ReplayLike,
     Sensitivity,
     actor_issue_table,
     band,
@@ -32,6 +31,8 @@ from accord.reports.summaries import (
     rank_sensitivity,
 )
 from accord.scenario import Scenario, date_to_year, provenance, scenario_hash
+from accord.simulation import Replay
+from accord.simulation.events import describe
 
 
 @dataclass
@@ -58,65 +59,36 @@ class ReportInputs:
     origin: str
     seed: int = 0
     draws: int = 0
-    replay: ReplayLike | None = None
+    replay: Replay | None = None
     replay_format: str | None = None
     batches: dict[str, BatchLike] = field(default_factory=dict)
     sensitivity: list[Sensitivity] | None = None
     notes: list[str] = field(default_factory=list)
 
 
-# -- the replay's trajectory, read tolerantly -------------------------------------------
+# -- the replay's trajectory ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Trajectory:
     years: np.ndarray  # (T,)
-    positions: np.ndarray | None  # (T, A, I)
+    positions: np.ndarray  # (T, A, I)
     actor_ids: list[str]
-    status_quo: np.ndarray | None  # (T, I)
-    p_war: np.ndarray | None  # (T,)
+    status_quo: np.ndarray  # (T, I)
+    p_war: np.ndarray  # (T,)
 
 
-def _first(d: Mapping[str, Any], *keys: str) -> Any:
-    for k in keys:
-        if k in d and d[k] is not None:
-            return d[k]
-    return None
-
-
-def read_trajectory(traj: Mapping[str, Any], scenario: Scenario) -> Trajectory | None:
-    """The replay's trajectory as arrays; ``None`` when it has no years."""
-    years_raw = _first(traj, "years", "t", "year")
-    if years_raw is None:
-        return None
-    years = np.asarray(years_raw, dtype=float)
-    T, issue_ids = len(years), scenario.issue_ids
-    actor_ids = list(_first(traj, "actor_ids", "actors") or [a.id for a in scenario.actors if a.positions])
-    pos_raw = _first(traj, "positions", "position")
-    pos: np.ndarray | None = None
-    if isinstance(pos_raw, Mapping):  # {actor: {issue: [T]}} or {actor: [T, I]}
-        actor_ids = [a for a in actor_ids if a in pos_raw] + [a for a in pos_raw if a not in actor_ids]
-        pos = np.full((T, len(actor_ids), len(issue_ids)), np.nan)
-        for a, aid in enumerate(actor_ids):
-            v = pos_raw[aid]
-            if isinstance(v, Mapping):
-                for i, iid in enumerate(issue_ids):
-                    if iid in v:
-                        pos[:, a, i] = np.asarray(v[iid], dtype=float)
-            else:
-                pos[:, a, :] = np.asarray(v, dtype=float)
-    elif pos_raw is not None:
-        arr = np.asarray(pos_raw, dtype=float)
-        if arr.ndim == 3 and arr.shape[0] == T:
-            pos = arr
-    sq_raw = _first(traj, "status_quo", "sq")
-    sq: np.ndarray | None = None
-    if isinstance(sq_raw, Mapping):
-        sq = np.column_stack([np.asarray(sq_raw.get(i, np.full(T, np.nan)), dtype=float) for i in issue_ids])
-    elif sq_raw is not None:
-        sq = np.asarray(sq_raw, dtype=float).reshape(T, len(issue_ids))
-    pw = _first(traj, "p_war", "war_probability", "pwar")
-    return Trajectory(years, pos, actor_ids, sq, None if pw is None else np.asarray(pw, dtype=float))
+def read_trajectory(replay: Replay) -> Trajectory:
+    """The replay's trajectory (:attr:`accord.simulation.Replay.trajectory`) as arrays."""
+    traj = replay.trajectory
+    years = np.asarray(traj["years"], dtype=float)
+    return Trajectory(
+        years=years,
+        positions=np.asarray(traj["positions"], dtype=float).reshape(len(years), len(traj["actors"]), -1),
+        actor_ids=list(traj["actors"]),
+        status_quo=np.asarray(traj["status_quo"], dtype=float).reshape(len(years), -1),
+        p_war=np.asarray(traj["p_war"], dtype=float),
+    )
 
 
 # -- figures ------------------------------------------------------------------------------
@@ -134,16 +106,19 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
     start, end = date_to_year(s.meta.start), date_to_year(s.meta.end)
     if r.replay is not None:
         out["timeline"] = (
-            figures.timeline(r.replay.events, start, end),
+            figures.timeline([(e.time, e.kind) for e in r.replay.events], start, end),
             f"Every event the replay logged ({len(r.replay.events)}), by kind; format: {r.replay_format or 'default'}, seed {r.seed}.",
         )
-        traj = read_trajectory(r.replay.trajectory, s)
-        if traj is not None and traj.positions is not None:
+        traj = read_trajectory(r.replay)
+        # actors with a stance; the others (states that only vote) would be flat lines
+        stance = [k for k, a in enumerate(traj.actor_ids) if s.actor(a).positions]
+        if stance:
+            holds = np.array([[i in s.actor(traj.actor_ids[k]).positions for i in s.issue_ids] for k in stance])
             out["positions"] = (
                 figures.positions(
                     traj.years,
-                    traj.positions,
-                    _labels(s, traj.actor_ids, "actor"),
+                    np.where(holds[None], traj.positions[:, stance], np.nan),
+                    _labels(s, [traj.actor_ids[k] for k in stance], "actor"),
                     _labels(s, s.issue_ids, "issue"),
                     traj.status_quo,
                 ),
@@ -267,20 +242,6 @@ def _pretty(x: Any) -> str:
 _env.filters["pretty"] = _pretty
 
 
-def _event_text(e: Mapping[str, Any]) -> str:
-    rest = {k: v for k, v in e.items() if k not in ("t", "kind")}
-    parts = []
-    for k, v in rest.items():
-        if isinstance(v, float):
-            v = f"{v:.4g}"
-        elif isinstance(v, list | tuple):
-            v = ", ".join(str(x) for x in v)
-        elif isinstance(v, dict):
-            v = ", ".join(f"{kk}={vv:.4g}" if isinstance(vv, float) else f"{kk}={vv}" for kk, vv in v.items())
-        parts.append(f"{k}: {v}")
-    return "; ".join(parts)
-
-
 def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None = None) -> str:
     """The report as one HTML document with every figure inline (SVG) and no external resource."""
     s = r.scenario
@@ -303,10 +264,7 @@ def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None =
         cites=cites,
         assumption_uses=dict(prov.by_assumption),
         unsourced=prov.unsourced,
-        events=[
-            {"t": float(e.get("t", float("nan"))), "kind": e.get("kind", ""), "text": _event_text(e)}
-            for e in (r.replay.events if r.replay else [])
-        ],
+        events=[{"t": e.time, "kind": e.kind, "text": describe(e)} for e in (r.replay.events if r.replay else [])],
         summary=r.replay.summary if r.replay else None,
         escape=html.escape,
     )

@@ -16,19 +16,6 @@ from scipy import stats
 from accord.scenario import Scenario
 
 
-class ReplayLike(Protocol):
-    """One replay: its event log, its summary and its trajectory (see ``accord.simulation.replay``)."""
-
-    @property
-    def events(self) -> list[dict[str, Any]]: ...
-
-    @property
-    def summary(self) -> dict[str, Any]: ...
-
-    @property
-    def trajectory(self) -> Mapping[str, Any]: ...
-
-
 class BatchLike(Protocol):
     """A batch of replays over draws (see ``accord.simulation.run_batch``); only the fields read here."""
 

@@ -31,11 +31,13 @@ from accord import __version__
 from accord.reports import compute
 from accord.reports.figures import to_svg
 from accord.reports.report import ReportInputs, make_figures, read_trajectory, render_html
-from accord.reports.summaries import BatchLike, ReplayLike, actor_issue_table, compare_formats
+from accord.reports.summaries import BatchLike, actor_issue_table, compare_formats
 from accord.scenario import Scenario, ScenarioError, builtin_cases, dump_scenario
 from accord.scenario.loader import resolve, validate_data
 from accord.scenario.schema import Series
 from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
+from accord.simulation import Replay
+from accord.simulation.events import describe
 from accord.web.editing import Edit, validate_edits
 from accord.web.jobs import Job, JobRunner, ProgressFn
 
@@ -50,7 +52,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 class Engine:
     """The two calls the dashboard makes; by default the real engine through :mod:`accord.reports.compute`."""
 
-    replay: Callable[..., ReplayLike] = compute.run_replay
+    replay: Callable[..., Replay] = compute.run_replay
     sweeps: Callable[..., Mapping[str, BatchLike]] = compute.run_sweeps
 
 
@@ -85,7 +87,7 @@ class Workspace:
     case: Case
     scenario: Scenario
     edits: dict[tuple[str, str, str | None], Edit] = field(default_factory=dict)
-    replay: ReplayLike | None = None
+    replay: Replay | None = None
     replay_format: str | None = None
     replay_seed: int = 0
     batches: dict[str, BatchLike] = field(default_factory=dict)
@@ -137,11 +139,14 @@ def _table_rows(s: Scenario) -> list[dict[str, Any]]:
     return rows
 
 
-def _events(replay: ReplayLike) -> list[dict[str, Any]]:
+def _events(replay: Replay) -> list[dict[str, Any]]:
+    """The event log as the page shows it: time, kind, the sentence, and the record's fields."""
     out = []
     for e in replay.events:
-        details = {k: v for k, v in e.items() if k not in ("t", "kind")}
-        out.append({"t": e.get("t"), "kind": e.get("kind"), "details": json.dumps(details, default=_jsonable)})
+        details = {k: v for k, v in e.to_dict().items() if k not in ("t", "kind")}
+        out.append(
+            {"t": e.time, "kind": e.kind, "text": describe(e), "details": json.dumps(details, default=_jsonable)}
+        )
     return out
 
 
@@ -167,16 +172,6 @@ def sweep_frame(batches: Mapping[str, BatchLike]) -> pd.DataFrame:
         cols["vetoes"] = np.asarray(b.vetoes).sum(axis=(1, 2))
         frames.append(pd.DataFrame(cols))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _replay_json(replay: ReplayLike) -> str:
-    to_json = getattr(replay, "to_json", None)
-    if callable(to_json):
-        return str(to_json())
-    traj = {k: np.asarray(v).tolist() for k, v in replay.trajectory.items()}
-    return json.dumps(
-        {"events": replay.events, "summary": replay.summary, "trajectory": traj}, default=_jsonable, sort_keys=True
-    )
 
 
 def create_app(
@@ -358,8 +353,7 @@ def create_app(
             "formats": [row.__dict__ for row in compare_formats(r.batches)] if r.batches else [],
         }
         if r.replay is not None:
-            traj = read_trajectory(r.replay.trajectory, r.scenario)
-            out["steps"] = 0 if traj is None else len(traj.years)
+            out["steps"] = len(read_trajectory(r.replay).years)
         return JSONResponse(json.loads(json.dumps(out, default=_jsonable)))
 
     def _files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
@@ -369,7 +363,7 @@ def create_app(
             "scenario.yaml": (dump_scenario(r.scenario).encode(), "application/yaml"),
         }
         if r.replay is not None:
-            files["replay.json"] = (_replay_json(r.replay).encode(), "application/json")
+            files["replay.json"] = (r.replay.to_json().encode(), "application/json")
         if r.batches:
             files["sweep.csv"] = (sweep_frame(r.batches).to_csv(index=False).encode(), "text/csv")
         files["report.html"] = (render_html(r).encode(), "text/html")

@@ -161,7 +161,7 @@
     body.replaceChildren();
     for (const e of r.events) {
       const tr = document.createElement("tr");
-      for (const v of [e.t == null ? "" : Number(e.t).toFixed(2), e.kind, e.details]) {
+      for (const v of [e.t == null ? "" : Number(e.t).toFixed(2), e.kind, e.text]) {
         const td = document.createElement("td");
         td.textContent = v;
         tr.appendChild(td);
