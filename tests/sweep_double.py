@@ -90,6 +90,7 @@ def run_batch(
     batch_index: int = 0,
     until: float | None = None,
     overrides: dict[str, np.ndarray] | None = None,
+    history: object = "imposed",
 ) -> FakeBatch:
     if format not in FORMAT_EFFECT:
         raise KeyError(f"unknown format {format!r}")

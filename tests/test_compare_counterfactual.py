@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 from accord.cli.app import app
 from accord.scenario import load_scenario
 from accord.simulation import run_batch
-from accord.simulation.parameters import with_parameter
 
 runner = CliRunner()
 
@@ -42,7 +41,6 @@ def test_history_imposes_the_2020_war_counterfactual_does_not() -> None:
 
 
 def test_war_by_year_is_cumulative() -> None:
-    s = with_parameter(load_scenario("minsk-group"), "history_events", 0.0, "test")
-    b = run_batch(s, format="minsk-group", draws=30, seed=3)
+    b = run_batch(load_scenario("minsk-group"), format="minsk-group", draws=30, seed=3, history="counterfactual")
     assert (np.diff(b.war_by_year.astype(int), axis=1) >= 0).all()
     assert (b.war_by_year[:, -1] == (b.wars > 0)).all()

@@ -16,7 +16,7 @@ A, B, C = "actors.X.salience.a", "actors.X.salience.b", "actors.X.salience.c"
 INPUTS = {n: Quantity(dist="uniform", low=0.0, high=1.0) for n in (A, B, C)}
 
 
-def known_runner(scenario, *, format=None, draws, seed, batch_index=0, until=None, overrides=None):  # type: ignore[no-untyped-def]
+def known_runner(scenario, *, format=None, draws, seed, batch_index=0, until=None, overrides=None, history=None):  # type: ignore[no-untyped-def]
     """Agreement with probability a; war with probability 0.5·b; c does nothing; vetoes ~ 2(1-a)."""
     assert overrides is not None and set(overrides) == {A, B, C}, "every factor is overridden, the dummy never"
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index,)).spawn(2)[1])

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from accord.scenario import load_scenario
 from accord.simulation import EngineError, replay, run_batch, uncertain_inputs
+from accord.simulation.events import ScenarioEvent
 from accord.simulation.parameters import PARAMETERS
 from engine_scenarios import actor, proposal, scenario, veto_scenario
 
@@ -129,10 +130,11 @@ def test_scheduled_war_event_sets_the_status_quo() -> None:
     b = run_batch(s, format="bilateral", draws=3, seed=0)
     assert np.allclose(b.first_war_year, 2002 + 8 / 12) and (b.war_by_year[:, 2]).all()
     assert r.summary["final_status_quo"] == {"x": 20.0}
-    s2 = scenario(
-        [actor("P1", ["party"], 0), actor("P2", ["party"], 100)], events=events, parameters={"history_events": 0}
-    )
-    assert replay(s2, format="bilateral").summary["wars"] == []
+    counterfactual = replay(s, format="bilateral", history="counterfactual")
+    assert counterfactual.summary["wars"] == [] and counterfactual.summary["final_status_quo"] == {"x": 100.0}
+    # from a date: imposed before it (the 2002 war happens), the model's own after it
+    assert replay(s, format="bilateral", history="from 2003").summary["wars"] == r.summary["wars"]
+    assert replay(s, format="bilateral", history="from 2002-06").summary["wars"] == []
 
 
 def test_monitoring_mandate_blocked_under_consensus_not_under_majority() -> None:
@@ -264,6 +266,37 @@ def test_dated_events_switch_format_change_parameters_and_remove_mediators() -> 
         scenario(actors, events=breakup, proposals=[proposal("late", "M1", 50, date="2002")]), format="minsk-group"
     )
     assert r.summary["proposals_tabled"] == 0
+
+
+def test_counterfactual_keeps_the_context_and_drops_the_outcomes() -> None:
+    # the table in accord.simulation.history: effects, leaks, closures and breakups apply in a
+    # counterfactual; wars, status quos, format switches and resignations do not
+    actors = [
+        actor("P1", ["party"], 0, domestic={"win_set": 40}),
+        actor("P2", ["party"], 100),
+        actor("M1", ["co-chair"], 50),
+    ]
+    events = [
+        {"id": "talks", "date": "2001", "kind": "format-change", "label": "direct talks", "switch_format": "bilateral"},
+        {"id": "quits", "date": "2001", "kind": "resignation", "label": "P1 resigns", "actors": ["P1"]},
+        {"id": "line", "date": "2002", "kind": "ceasefire", "label": "new line", "status_quo": {"x": 60}},
+        {"id": "calm", "date": "2003", "kind": "statement", "label": "calm", "effects": {"hazard_base": 0.0}},
+        {"id": "split", "date": "2003", "kind": "mediator-breakup", "label": "troika ends", "actors": ["M1"]},
+    ]
+    s = scenario(actors, events=events, parameters={"hazard_base": 0.0, "proposal_interval": 0.0})
+    imposed = replay(s, format="minsk-group")
+    cf = replay(s, format="minsk-group", history="counterfactual")
+    assert imposed.trajectory["format"][1:] == ["bilateral"] * 4 and set(cf.trajectory["format"]) == {"minsk-group"}
+    assert imposed.summary["final_status_quo"] == {"x": 60.0} and cf.summary["final_status_quo"] == {"x": 100.0}
+    logged = {e.id: e.imposed for e in cf.events if isinstance(e, ScenarioEvent)}
+    assert logged == dict.fromkeys(("talks", "quits", "line", "calm", "split"), False)
+    assert all(e.imposed for e in imposed.events if isinstance(e, ScenarioEvent))
+    # context: the breakup takes M1 off the table in both
+    late = proposal("late", "M1", 50, date="2004")
+    for h in ("imposed", "counterfactual"):
+        assert replay(scenario(actors, events=events, proposals=[late]), history=h).summary["proposals_tabled"] == 0
+    with pytest.raises(EngineError, match="history: expected imposed, counterfactual or 'from YEAR'"):
+        replay(s, history="sometimes")
 
 
 @settings(max_examples=15, deadline=None)

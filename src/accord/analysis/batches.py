@@ -22,6 +22,7 @@ import pandas as pd
 
 from accord.scenario import Quantity, Scenario
 from accord.simulation import run_batch, uncertain_inputs
+from accord.simulation.history import HistoryLike
 
 
 class BatchLike(Protocol):
@@ -58,6 +59,7 @@ class BatchRunner(Protocol):
         batch_index: int = 0,
         until: float | None = None,
         overrides: dict[str, np.ndarray] | None = None,
+        history: HistoryLike = "imposed",
     ) -> BatchLike: ...
 
 
@@ -70,10 +72,18 @@ def engine_run_batch(
     batch_index: int = 0,
     until: float | None = None,
     overrides: dict[str, np.ndarray] | None = None,
+    history: HistoryLike = "imposed",
 ) -> BatchLike:
     """The production runner: :func:`accord.simulation.run_batch`."""
     return run_batch(
-        scenario, format=format, draws=draws, seed=seed, batch_index=batch_index, until=until, overrides=overrides
+        scenario,
+        format=format,
+        draws=draws,
+        seed=seed,
+        batch_index=batch_index,
+        until=until,
+        overrides=overrides,
+        history=history,
     )
 
 
@@ -105,12 +115,19 @@ class ChunkTask:
     until: float | None
     chunk: Chunk
     runner: BatchRunner = engine_run_batch
+    history: HistoryLike = "imposed"
 
     def run(self) -> BatchLike:
         """The engine batch for this chunk: ``run_batch(seed=seed, batch_index=chunk.index)``."""
         c = self.chunk
         return self.runner(
-            self.scenario, format=self.format, draws=c.draws, seed=self.seed, batch_index=c.index, until=self.until
+            self.scenario,
+            format=self.format,
+            draws=c.draws,
+            seed=self.seed,
+            batch_index=c.index,
+            until=self.until,
+            history=self.history,
         )
 
 

@@ -31,6 +31,7 @@ from scipy import stats
 from accord.analysis.batches import BatchRunner, ChunkTask, engine_run_batch, plan_chunks
 from accord.analysis.executors import Executor, LocalExecutor
 from accord.scenario import Scenario
+from accord.simulation.history import HistoryLike
 
 
 @dataclass
@@ -219,6 +220,7 @@ def compare_formats(
     executor: Executor | None = None,
     runner: BatchRunner = engine_run_batch,
     progress: Any = None,
+    history: HistoryLike = "counterfactual",
 ) -> Comparison:
     """Run every format on the same draws and compare each with the first (the baseline).
 
@@ -238,7 +240,7 @@ def compare_formats(
     if not 0 < confidence < 1:
         raise ValueError(f"expected a confidence level between 0 and 1, found {confidence}")
     plan = plan_chunks(runs, chunk_size)
-    tasks = [ChunkTask(scenario, f, int(seed), until, c, runner) for f in formats for c in plan]
+    tasks = [ChunkTask(scenario, f, int(seed), until, c, runner, history) for f in formats for c in plan]
     got: dict[tuple[str | None, int], ChunkSummary] = {}
     ex = executor if executor is not None else LocalExecutor(1)
     done, total = 0, runs * len(formats)

@@ -30,6 +30,7 @@ from accord.analysis.batches import BatchRunner, engine_run_batch, engine_uncert
 from accord.analysis.discovery import BinnedRates, Box, binned_rates, prim_box
 from accord.analysis.executors import Executor, LocalExecutor
 from accord.scenario import Quantity, Scenario
+from accord.simulation.history import HistoryLike
 from accord.simulation.inputs import field_range
 
 Method = Literal["morris", "sobol"]
@@ -73,6 +74,7 @@ class SensTask:
     names: tuple[str, ...]
     replicates: int
     runner: BatchRunner = engine_run_batch
+    history: HistoryLike = "counterfactual"
 
 
 def sensitivity_chunk(task: SensTask) -> np.ndarray:
@@ -87,6 +89,7 @@ def sensitivity_chunk(task: SensTask) -> np.ndarray:
         batch_index=task.index,
         until=task.until,
         overrides=overrides,
+        history=task.history,
     )
     agree = np.asarray(res.agreement, dtype=float).reshape(m, r).mean(axis=1)
     war = (np.asarray(res.wars) > 0).astype(float).reshape(m, r).mean(axis=1)
@@ -180,6 +183,7 @@ def analyse_sensitivity(
     runner: BatchRunner = engine_run_batch,
     inputs: dict[str, Quantity] | None = None,
     progress: Any = None,
+    history: HistoryLike = "counterfactual",
 ) -> SensitivityReport:
     """Rank the scenario's uncertain inputs by their effect on agreement, war and vetoes.
 
@@ -229,7 +233,9 @@ def analyse_sensitivity(
 
     rows_per = max(1, chunk_draws // replicates)
     tasks = [
-        SensTask(scenario, format, int(seed), until, k, engine_X[s : s + rows_per], tuple(names), replicates, runner)
+        SensTask(
+            scenario, format, int(seed), until, k, engine_X[s : s + rows_per], tuple(names), replicates, runner, history
+        )
         for k, s in enumerate(range(0, X.shape[0], rows_per))
     ]
     Y = np.empty((X.shape[0], len(OUTCOMES)))

@@ -8,14 +8,14 @@ import typer
 from rich.table import Table
 
 from accord.analysis.storage import write_text_atomic
-from accord.cli.common import console, fail, load_or_exit
+from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, resolve_history
 from accord.scenario import date_to_year
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
 from accord.simulation.events import Incidents, Step, describe
 
 
 def _print(r: Replay, quiet_incidents: bool = True) -> None:
-    steps = Table(title=f"{r.scenario_name}: {r.format}, seed {r.seed} — by step")
+    steps = Table(title=f"{r.scenario_name}: {r.format}, seed {r.seed}, history: {r.history} — by step")
     steps.add_column("year", justify="right")
     steps.add_column("format")
     issues = r.trajectory["issues"]
@@ -83,16 +83,21 @@ def replay_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the full event log as JSON instead of tables"),
     output: str | None = typer.Option(None, "--output", "-o", help="also write the JSON event log to this file"),
     incidents: bool = typer.Option(False, "--incidents", help="list every step's ceasefire incidents in the timeline"),
+    history: str | None = typer.Option(
+        None, "--history", metavar="imposed|counterfactual", help=history_help("imposed")
+    ),
+    from_year: str | None = typer.Option(None, "--from", metavar="YEAR", help=FROM_HELP),
 ) -> None:
     """Replay a scenario once: a timeline of proposals, answers, vetoes, escalation and war, and a summary."""
     s = load_or_exit(case_or_path)
+    hist = resolve_history(history, from_year, "imposed")
     if seed < 0:
         fail(f"--seed: expected a non-negative integer, found {seed}")
     first = date_to_year(s.meta.start)
     if until is not None and until <= first:
         fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
     try:
-        r = replay(s, format=format, seed=seed, until=until, mediator=mediator)
+        r = replay(s, format=format, seed=seed, until=until, mediator=mediator, history=hist)
     except EngineError as e:
         fail(f"{case_or_path}: {e}")
     text = r.to_json()

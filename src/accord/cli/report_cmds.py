@@ -11,7 +11,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from accord.cli.common import console, fail, load_or_exit
 from accord.simulation import EngineError
-from accord.simulation.parameters import with_parameter
 
 
 def report(
@@ -118,22 +117,26 @@ def _report(
 
             notes = []
             swept = scenario
+            mode = "imposed" if history else "counterfactual"
             if not history:
-                # the replay follows the record; the sweeps ask what each format would have done
-                swept = with_parameter(
-                    scenario, "history_events", 0.0, "counterfactual sweeps: dated wars are not imposed"
-                )
                 notes.append(
                     "Sweeps, format comparison and sensitivity are counterfactual: the scenario's dated wars and "
-                    "statements are not imposed (history_events = 0), so wars arise from each format's own "
+                    "statements are not imposed, so wars arise from each format's own "
                     "dynamics. The replay above follows the record. Use --history to impose them."
                 )
-            batches = compute.run_sweeps(swept, formats=chosen, draws=draws, seed=seed, chunk=chunk, progress=progress)
+            batches = compute.run_sweeps(
+                swept, formats=chosen, draws=draws, seed=seed, chunk=chunk, progress=progress, history=mode
+            )
             sensitivity = None
             if sensitivity_samples >= 2:
                 bar.add_task("sensitivity (Morris)", total=None)
                 ranked, why = compute.run_sensitivity(
-                    swept, format=chosen[0], seed=seed, samples=sensitivity_samples, replicates=replicates
+                    swept,
+                    format=chosen[0],
+                    seed=seed,
+                    samples=sensitivity_samples,
+                    replicates=replicates,
+                    history=mode,
                 )
                 if why is None:
                     sensitivity = ranked

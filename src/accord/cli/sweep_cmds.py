@@ -29,7 +29,6 @@ from accord.analysis.sensitivity import DUMMY, SensitivityError, SensitivityRepo
 from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep, summarize_results
 from accord.cli.common import console, err_console, fail, load_or_exit
 from accord.simulation import EngineError
-from accord.simulation.parameters import with_parameter
 
 
 class RunsPerSecond(ProgressColumn):
@@ -185,12 +184,6 @@ def compare(
 ) -> None:
     """Compare formats on common random numbers: paired differences with confidence intervals."""
     scenario = load_or_exit(case_or_path)
-    if not history:
-        # A comparison asks what each format would have done; imposing the dated wars would make
-        # P(war) identical by construction (history_events, see `accord parameters`).
-        scenario = with_parameter(
-            scenario, "history_events", 0.0, "counterfactual comparison: dated wars are not imposed"
-        )
     names = _split(formats, "--formats")
     year_list: list[float] | None = None
     if years is not None:
@@ -211,6 +204,7 @@ def compare(
                     confidence=confidence,
                     executor=ex,
                     progress=update,
+                    history="imposed" if history else "counterfactual",
                 )
         except ValueError as e:
             fail(f"{case_or_path}: {e}")

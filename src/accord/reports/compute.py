@@ -18,6 +18,7 @@ from accord.scenario.references import BUILTIN_FORMATS
 from accord.simulation import Replay
 from accord.simulation import replay as engine_replay
 from accord.simulation import run_batch as engine_run_batch
+from accord.simulation.history import HistoryLike
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, what)``: called after each unit of work."""
@@ -102,6 +103,7 @@ def run_sweeps(
     chunk: int = 100,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    history: HistoryLike = "counterfactual",
 ) -> dict[str, Batch]:
     """``draws`` replays per format on one seed (common random numbers), in chunks.
 
@@ -116,7 +118,7 @@ def run_sweeps(
         for k, size in enumerate(sizes):
             if cancelled is not None and cancelled():
                 raise InterruptedError("cancelled")
-            parts.append(run_batch(scenario, format=fmt, draws=size, seed=seed, batch_index=k))
+            parts.append(run_batch(scenario, format=fmt, draws=size, seed=seed, batch_index=k, history=history))
             done += 1
             if progress is not None:
                 progress(done, total, f"{fmt or 'default'}: {sum(sizes[: k + 1])}/{draws} draws")
@@ -132,6 +134,7 @@ def run_sensitivity(
     samples: int = 10,
     replicates: int = 8,
     outcomes: Sequence[str] = ("agreement", "war"),
+    history: HistoryLike = "counterfactual",
 ) -> tuple[list[Sensitivity], str | None]:
     """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows.
 
@@ -140,7 +143,13 @@ def run_sensitivity(
 
     try:
         rep = analyse_sensitivity(
-            scenario, format=format, method="morris", samples=samples, replicates=replicates, seed=seed
+            scenario,
+            format=format,
+            method="morris",
+            samples=samples,
+            replicates=replicates,
+            seed=seed,
+            history=history,
         )
     except SensitivityError as e:
         return [], str(e)

@@ -11,6 +11,7 @@ import numpy as np
 
 from accord.mechanisms.formats import format_chain, resolve_format
 from accord.scenario.schema import Scenario
+from accord.simulation.history import History, HistoryLike
 from accord.simulation.inputs import draw_inputs
 from accord.simulation.parameters import unknown_parameters
 from accord.simulation.process import Log, Process
@@ -44,6 +45,7 @@ def run_batch(
     until: float | None = None,
     overrides: dict[str, np.ndarray] | None = None,
     mediator: str | None = None,
+    history: HistoryLike = "imposed",
     log: Log | None = None,
 ) -> BatchResult:
     """Run ``draws`` replays of ``scenario`` in one vectorized pass.
@@ -58,7 +60,11 @@ def run_batch(
     until: stop at this decimal year (default: the scenario's end).
     overrides: named inputs per draw, shape ``(draws,)`` (see :mod:`accord.simulation.inputs`).
     mediator: actor id of the mediator of a single-mediator format.
-    log: called as ``log(t, kind, **details)`` for every happening in draw 0 (the replay's events).
+    history: ``imposed`` (default: the scenario's dated wars, statements, resignations and format
+        changes happen as dated), ``counterfactual`` (only their context applies) or a
+        :class:`~accord.simulation.history.History` such as ``History.from_year(1997)``; the rule is
+        the table in :mod:`accord.simulation.history`.
+    log: called with every record of draw 0's event log (:mod:`accord.simulation.events`).
 
     Memory grows with ``D``: drafting holds about ``D · K · A_t · I`` floats (``K ≈ 11·(A_t + 1)``
     candidate outcomes, ``A_t`` actors at the table), so split very large sweeps into batches
@@ -66,10 +72,14 @@ def run_batch(
 
     Raises
     ------
-    EngineError: unknown parameter, effect, format or mediator.
+    EngineError: unknown parameter, effect, format or mediator, or a bad ``history``.
     """
     if draws < 1:
         raise EngineError(f"draws: expected at least 1, found {draws}")
+    try:
+        hist = History.parse(history)
+    except ValueError as e:
+        raise EngineError(str(e)) from None
     _check(scenario)
     fmt0 = format or (scenario.formats[0].id if scenario.formats else "minsk-group")
     try:
@@ -86,7 +96,7 @@ def run_batch(
     except (KeyError, ValueError) as e:
         raise EngineError(str(e.args[0]) if e.args else str(e)) from e
 
-    process = Process(scenario, specs, chain, values, rng, draws, until, log)
+    process = Process(scenario, specs, chain, values, rng, draws, until, log, hist)
     result = process.run()
     result.inputs = drawn
     return result

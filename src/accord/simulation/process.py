@@ -3,9 +3,10 @@
 Each step (one year, half-year, quarter or month as the scenario says) runs the phases below, each
 a method vectorized over draws (Python loops run over steps, formats and proposals only):
 
-1. :meth:`Process._events` - dated events apply: effects on named parameters or monitoring, a new
-   status quo (statements, wars when ``history_events`` is 1), resignations (the successor's
-   win-set shrinks), leaks, office closures, format changes, a co-chair breakup.
+1. :meth:`Process._events` - dated events apply: effects on named parameters or monitoring, leaks,
+   office closures, a co-chair breakup; and, where the run's :class:`History` imposes them, a new
+   status quo (statements, wars), resignations (the successor's win-set shrinks) and format
+   changes (the rule: :mod:`accord.simulation.history`).
 2. :meth:`Process._power` - capabilities (e.g. yearly SIPRI series) give each side's win
    probability; each belligerent's war value is its expected utility of the war lottery minus
    its cost (Fearon 1995, 'Rationalist explanations for war', Int. Organization 49(3)).
@@ -45,6 +46,7 @@ from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario, Series, date_to_year
 from accord.simulation import events as ev
 from accord.simulation import war
+from accord.simulation.history import IMPOSED, History
 from accord.simulation.parameters import PARAMETERS
 from accord.simulation.results import BatchResult
 
@@ -204,7 +206,8 @@ class Process:
     ----------
     scenario: the scenario; specs, chain: the resolved formats and their ids (``chain[0]`` first);
     values: every input per draw (:func:`accord.simulation.inputs.draw_inputs`);
-    rng: the process stream; draws: ``D``; until: stop year or None; log: narrates draw 0.
+    rng: the process stream; draws: ``D``; until: stop year or None; log: narrates draw 0;
+    history: which dated outcomes are imposed (:mod:`accord.simulation.history`).
     """
 
     def __init__(
@@ -217,8 +220,10 @@ class Process:
         draws: int,
         until: float | None,
         log: Log | None,
+        history: History = IMPOSED,
     ) -> None:
         self.scenario, self.specs, self.chain, self.values, self.rng = scenario, specs, chain, values, rng
+        self.history = history
         self.emit: Log = log if log is not None else _silent
         D = self.D = draws
         actors = scenario.actors
@@ -400,26 +405,28 @@ class Process:
                     self.monitor_level = np.clip(v, 0.0, 1.0).copy()
                 else:
                     cur[name] = v
-            history = cur["history_events"] > 0.5
+            # outcome parts only where the history is imposed (the table in accord.simulation.history)
+            imposed = self.history.imposes(when)
             new_sq = np.full((D, I), np.nan)
             for issue in e.status_quo:
                 new_sq[:, self.issue_ids.index(issue)] = values[f"events.{e.id}.status_quo.{issue}"]
-            if e.kind == "war":
-                shocks.forced_war |= history
+            if imposed and e.kind == "war":
+                shocks.forced_war[:] = True
                 shocks.forced_time = when if shocks.forced_time is None else min(when, shocks.forced_time)
-                shocks.forced_sq = np.where(history[:, None] & ~np.isnan(new_sq), new_sq, shocks.forced_sq)
-            elif e.status_quo:
-                self.sq = np.where(history[:, None] & ~np.isnan(new_sq), new_sq, self.sq)
-            if e.kind == "resignation":
+                shocks.forced_sq = np.where(~np.isnan(new_sq), new_sq, shocks.forced_sq)
+            elif imposed and e.status_quo:
+                self.sq = np.where(~np.isnan(new_sq), new_sq, self.sq)
+            if imposed and e.kind == "resignation":
                 self.winset_factor[:, idx] *= cur["successor_winset"][:, None]
+            if imposed and e.switch_format is not None:
+                self.fmt[:] = self.chain.index(e.switch_format)
+            # context parts always
             if e.kind == "leak":
                 shocks.leaked_actors[idx if idx else np.flatnonzero(self.parties)] = True
             if e.kind == "office-closure" and "monitoring" not in e.effects:
                 self.monitor_level = self.monitor_level * (1.0 - cur["mandate_veto_loss"])
             if e.kind == "mediator-breakup":
                 self.excluded[idx] = True
-            if e.switch_format is not None:
-                self.fmt[:] = self.chain.index(e.switch_format)
             self.emit(
                 ev.ScenarioEvent(
                     when,
@@ -429,7 +436,7 @@ class Process:
                     actors=tuple(e.actors),
                     status_quo={i: _r(values[f"events.{e.id}.status_quo.{i}"][0]) for i in e.status_quo},
                     switch_format=e.switch_format,
-                    imposed=bool(history[0]),
+                    imposed=imposed,
                 )
             )
         return shocks

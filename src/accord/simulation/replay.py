@@ -17,7 +17,8 @@ import numpy as np
 
 from accord.scenario.schema import Scenario
 from accord.simulation import events as ev
-from accord.simulation.engine import BatchResult, run_batch
+from accord.simulation.engine import BatchResult, EngineError, run_batch
+from accord.simulation.history import History, HistoryLike
 
 __all__ = ["Replay", "replay"]
 
@@ -48,6 +49,7 @@ class Replay:
     scenario_name: str
     format: str
     seed: int
+    history: History
     events: list[ev.Event]
     summary: dict[str, Any]
     trajectory: dict[str, Any]
@@ -59,6 +61,7 @@ class Replay:
                 "scenario": self.scenario_name,
                 "format": self.format,
                 "seed": self.seed,
+                "history": str(self.history),
                 "summary": self.summary,
                 "events": [e.to_dict() for e in self.events],
                 "trajectory": self.trajectory,
@@ -78,22 +81,32 @@ def replay(
     seed: int = 0,
     until: float | None = None,
     mediator: str | None = None,
+    history: HistoryLike = "imposed",
 ) -> Replay:
     """Replay ``scenario`` once under ``format`` (default: its first format, else ``minsk-group``).
 
     Parameters
     ----------
     seed: seeds inputs and process (see :func:`run_batch`); until: stop at this decimal year;
-    mediator: actor id of the mediator of a single-mediator format.
+    mediator: actor id of the mediator of a single-mediator format; history: ``imposed``
+    (default: a replay of what happened), ``counterfactual`` or ``from YEAR``
+    (:mod:`accord.simulation.history`).
     """
+    try:
+        hist = History.parse(history)
+    except ValueError as e:
+        raise EngineError(str(e)) from None
     logged: list[ev.Event] = []
-    b = run_batch(scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, log=logged.append)
+    b = run_batch(
+        scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, history=hist, log=logged.append
+    )
     # a stable order: by time, then in the order they happened
     events = [e for _, e in sorted(enumerate(logged), key=lambda p: (p[1].time, p[0]))]
     return Replay(
         scenario_name=scenario.meta.name,
         format=b.format_ids[0],
         seed=seed,
+        history=hist,
         events=events,
         summary=_summary(b, events),
         trajectory=_clean(
