@@ -16,6 +16,7 @@ from accord.simulation.inputs import draw_inputs
 from accord.simulation.parameters import unknown_parameters
 from accord.simulation.process import Log, Process
 from accord.simulation.results import BatchResult
+from accord.simulation.streams import process_stream
 
 __all__ = ["BatchResult", "EngineError", "run_batch"]
 
@@ -54,9 +55,10 @@ def run_batch(
     ----------
     format: the starting format (default: the scenario's first ``formats`` entry, else
         ``minsk-group``).
-    draws: number of draws ``D``; seed, batch_index: randomness is
-        ``SeedSequence(seed, spawn_key=(batch_index,))``, whose child 0 draws the uncertain inputs
-        and child 1 the process (common random numbers across formats).
+    draws: number of draws ``D``; seed, batch_index: each uncertain input draws from its own
+        stream ``SeedSequence(seed, spawn_key=(batch_index, 0, stable_int(name)))`` and the process
+        from ``SeedSequence(seed, spawn_key=(batch_index, 1))`` (:mod:`accord.simulation.streams`):
+        common random numbers across formats and across edits of other inputs.
     until: stop at this decimal year (default: the scenario's end).
     overrides: named inputs per draw, shape ``(draws,)`` (see :mod:`accord.simulation.inputs`).
     mediator: actor id of the mediator of a single-mediator format.
@@ -87,12 +89,9 @@ def run_batch(
         specs = [resolve_format(scenario, f, mediator=mediator) for f in chain]
     except ValueError as e:
         raise EngineError(str(e)) from e
-    ss = np.random.SeedSequence(seed, spawn_key=(batch_index,))
-    child_inputs, child_process = ss.spawn(2)
-    rng_in = np.random.default_rng(child_inputs)
-    rng = np.random.default_rng(child_process)
+    rng = process_stream(seed, batch_index)
     try:
-        values, drawn = draw_inputs(scenario, rng_in, draws, overrides)
+        values, drawn = draw_inputs(scenario, draws, seed=seed, batch_index=batch_index, overrides=overrides)
     except (KeyError, ValueError) as e:
         raise EngineError(str(e.args[0]) if e.args else str(e)) from e
 

@@ -2,8 +2,9 @@
 
 A replay and a sweep share the same kernel, so a single replay never disagrees with the draw a
 sweep makes from the same seed (``replay(s, seed=n)`` equals ``run_batch(s, draws=1, seed=n)``).
-Note that uncertain inputs are *drawn* (child 0 of the seed), as in a sweep; for the nominal
-values, give a scenario without distributions.
+Note that uncertain inputs are *drawn* (each from its own stream of the seed, see
+:mod:`accord.simulation.streams`), as in a sweep; for the nominal values, give a scenario without
+distributions.
 """
 
 from __future__ import annotations
