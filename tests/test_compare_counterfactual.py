@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 from typer.testing import CliRunner
@@ -14,7 +15,7 @@ from accord.simulation import run_batch
 runner = CliRunner()
 
 
-def _p_war_last_year(args: list[str]) -> float:
+def _p_war_last_year(args: list[str]) -> tuple[str, float]:
     r = runner.invoke(
         app,
         [
@@ -32,12 +33,25 @@ def _p_war_last_year(args: list[str]) -> float:
     )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])
-    return float(data["formats"][0]["p_war_by_year"]["2021"]["mean"])
+    return data["history"], float(data["formats"][0]["p_war_by_year"]["2021"]["mean"])
 
 
 def test_history_imposes_the_2020_war_counterfactual_does_not() -> None:
-    assert _p_war_last_year(["--history"]) == 1.0  # the dated 2020 war is imposed in every run
-    assert _p_war_last_year([]) < 1.0  # wars now come from each format's own dynamics
+    # the dated 2020 war is imposed in every run
+    assert _p_war_last_year(["--history", "imposed"]) == ("imposed", 1.0)
+    history, p = _p_war_last_year([])  # the default: wars come from each format's own dynamics
+    assert history == "counterfactual" and p < 1.0
+    # from a year: the history before it is imposed (here the 1992 war), the model's after it
+    assert _p_war_last_year(["--from", "1993"]) == ("from 1993", 1.0)
+
+
+def test_compare_says_its_history_in_help_and_output() -> None:
+    help_text = re.sub(r"[│╭╮╰╯─\s]+", " ", runner.invoke(app, ["compare", "--help"]).output)
+    assert "default here: counterfactual" in help_text
+    r = runner.invoke(
+        app, ["compare", "example", "--formats", "minsk-group,inclusive", "--runs", "20", "--history", "imposed"]
+    )
+    assert r.exit_code == 0 and "history: history imposed" in " ".join(r.output.split())
 
 
 def test_war_by_year_is_cumulative() -> None:

@@ -54,3 +54,17 @@ def test_stable_int_is_the_same_in_every_process() -> None:
     }
     assert outs == {str(stable_int(ARM_STATUS))}
     assert stable_int("a") != stable_int("b") and 0 <= stable_int("a") < 2**64
+
+
+def test_a_sweep_of_an_edited_case_keeps_every_other_input_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from accord.analysis.sweep import load_results, run_sweep
+
+    base, edited = _fix_arm_status_salience(0.5)
+    run_sweep(base, tmp_path / "base", runs=30, chunk_size=12, seed=2)
+    run_sweep(edited, tmp_path / "edited", runs=30, chunk_size=12, seed=2)
+    a, b = load_results(tmp_path / "base"), load_results(tmp_path / "edited")
+    in_a = {c for c in a.columns if c.startswith("in.")}
+    in_b = {c for c in b.columns if c.startswith("in.")}
+    assert in_a - in_b == {f"in.{ARM_STATUS}"} and in_b < in_a and len(in_b) > 100
+    for c in sorted(in_b):
+        assert np.array_equal(a[c].to_numpy(), b[c].to_numpy()), c

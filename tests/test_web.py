@@ -1,4 +1,4 @@
-"""The dashboard's HTTP API, with a stand-in engine: edits validated like files, runs, results, downloads."""
+"""The dashboard's HTTP API: edits validated like files, runs, results, downloads."""
 
 from __future__ import annotations
 
@@ -14,10 +14,21 @@ from typer.testing import CliRunner
 
 from accord.cli.app import app as cli
 from accord.scenario import Scenario
-from accord.web.app import create_app
-from report_fakes import fake_engine
+from accord.simulation import Replay, replay
+from accord.web.app import Engine, create_app
 
 SEEN: list[Scenario] = []
+
+
+def fake_engine(seen: list[Scenario] | None = None) -> Engine:
+    """The real engine, with replays that record the scenario they ran on."""
+
+    def recording_replay(s: Scenario, **kw: object) -> Replay:
+        if seen is not None:
+            seen.append(s)
+        return replay(s, **kw)  # type: ignore[arg-type]
+
+    return Engine(replay=recording_replay)
 
 
 @pytest.fixture
@@ -115,15 +126,17 @@ def test_replay_and_sweep_run_in_background_and_results_download(client: TestCli
         f"/api/w/{wid}/run", json={"kind": "sweep", "formats": ["minsk-group", "inclusive"], "draws": 40}
     ).json()["job"]
     done = _wait(client, job["id"])
-    assert done["state"] == "done" and done["done"] == done["total"] == 2
+    assert done["state"] == "done" and done["done"] == done["total"] == 80
     res = client.get(f"/api/w/{wid}/results").json()
     assert {"probabilities", "formats", "vetoes"} <= set(res["figures"]) and res["version"] == 2
     assert [f["format"] for f in res["formats"]] == ["minsk-group", "inclusive"]
+    assert res["comparison"]["history"] == "counterfactual" and res["comparison"]["runs"] == 40
     z = zipfile.ZipFile(io.BytesIO(client.get(f"/w/{wid}/download/results.zip").content))
     names = set(z.namelist())
     assert names == {"example/scenario.yaml", "example/replay.json", "example/sweep.csv", "example/report.html"}
     csv = z.read("example/sweep.csv").decode()
-    assert csv.splitlines()[0].startswith("format,draw,in.") and len(csv.splitlines()) == 81
+    # the edit fixed the example's only uncertain input, so nothing is drawn: no in.* column
+    assert csv.splitlines()[0].startswith("format,draw,agreement,") and len(csv.splitlines()) == 81
     assert "<svg" in z.read("example/report.html").decode()
 
 
@@ -191,22 +204,16 @@ def test_scenario_text_is_escaped_in_the_dashboard(example_text: str, tmp_path: 
 
 def test_a_sweep_can_be_cancelled(client: TestClient) -> None:
     import threading
-
-    from accord.web.app import Engine
+    from collections.abc import Callable
 
     gate = threading.Event()
 
-    def slow_sweeps(
-        s: object, *, formats: list[str | None], draws: int, seed: int, progress: object, cancelled: object
-    ) -> dict[str, object]:
-        assert callable(cancelled)
+    def slow_sweeps(s: Scenario, formats: list[str | None], *, progress: Callable[..., None], **kw: object) -> dict:  # type: ignore[type-arg]
         gate.wait(10)
-        if cancelled():
-            raise InterruptedError("cancelled")
+        progress(0, 1, "the run service reports progress before each chunk")
         raise AssertionError("not cancelled")
 
-    eng = fake_engine()
-    with TestClient(create_app(engine=Engine(replay=eng.replay, sweeps=slow_sweeps)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(engine=Engine(sweeps=slow_sweeps)), base_url="http://127.0.0.1") as c:
         wid = _open(c)
         job = c.post(f"/api/w/{wid}/run", json={"kind": "sweep", "draws": 10}).json()["job"]
         assert c.post(f"/api/jobs/{job['id']}/cancel").status_code == 200

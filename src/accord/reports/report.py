@@ -20,18 +20,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from matplotlib.figure import Figure
 
 from accord import __version__
+from accord.analysis.compare import Comparison, summarize_formats
+from accord.analysis.runs import DEFAULT_CHUNK_SIZE
 from accord.analysis.storage import write_text_atomic
 from accord.reports import figures
-from accord.reports.summaries import (
-    BatchLike,
-    Sensitivity,
-    actor_issue_table,
-    band,
-    compare_formats,
-    rank_sensitivity,
-)
+from accord.reports.summaries import Sensitivity, actor_issue_table, band, rank_sensitivity
 from accord.scenario import Scenario, date_to_year, provenance, scenario_hash
-from accord.simulation import Replay
+from accord.simulation import BatchResult, History, Replay
 from accord.simulation.events import describe
 
 
@@ -48,9 +43,10 @@ class ReportInputs:
     replay, replay_format:
         One replay and the format it ran under (``None``: the scenario's default).
     batches:
-        Sweep results by format label; the first is the reference for bands, vetoes and sensitivity.
-    seed, draws:
-        Of the sweeps (and the replay's seed).
+        Sweep results by format id, all on the same draws; the first is the reference for bands,
+        vetoes and sensitivity, and the baseline of the comparison.
+    seed, draws, history, chunk_size:
+        How the sweeps were run (the seed is also the replay's).
     notes:
         Lines shown at the top, e.g. what could not be computed and why.
     """
@@ -61,9 +57,53 @@ class ReportInputs:
     draws: int = 0
     replay: Replay | None = None
     replay_format: str | None = None
-    batches: dict[str, BatchLike] = field(default_factory=dict)
+    batches: dict[str, BatchResult] = field(default_factory=dict)
+    history: str = "counterfactual"
+    chunk_size: int = DEFAULT_CHUNK_SIZE
     sensitivity: list[Sensitivity] | None = None
     notes: list[str] = field(default_factory=list)
+
+    def comparison(self) -> Comparison | None:
+        """The format comparison of the sweeps: the numbers ``accord compare`` gives for them."""
+        if not self.batches:
+            return None
+        return summarize_formats(
+            self.batches,
+            scenario=self.scenario.meta.name,
+            seed=self.seed,
+            history=self.history,
+            chunk_size=self.chunk_size,
+        )
+
+
+def format_rows(c: Comparison) -> list[dict[str, Any]]:
+    """One row per format at the horizon (the comparison's last year), for the report's and the
+    dashboard's tables: shares with their Wilson intervals, paired differences from the baseline."""
+    last = c.years[-1]
+    diffs = {d.format: d for d in c.differences}
+    rows = []
+    for f in c.formats:
+        d = diffs.get(f.format)
+        rows.append(
+            {
+                "format": f.format,
+                "draws": f.draws,
+                "year": last,
+                "p_agreement": f.p_agreement[last].mean,
+                "p_agreement_ci": (f.p_agreement[last].low, f.p_agreement[last].high),
+                "p_war": f.p_war[last].mean,
+                "p_war_ci": (f.p_war[last].low, f.p_war[last].high),
+                "d_agreement": None if d is None else _triple(d.p_agreement[last]),
+                "d_war": None if d is None else _triple(d.p_war[last]),
+                "median_agreement_year": f.median_agreement_year,
+                "mean_vetoes": f.vetoes_per_replay,
+            }
+        )
+    return rows
+
+
+def _triple(e: Any) -> tuple[float, float, float]:
+    return (e.mean, e.low, e.high)
 
 
 # -- the replay's trajectory ------------------------------------------------------------
@@ -133,33 +173,37 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
             ba = band(np.asarray(b.agreement_by_year, dtype=bool))
             series[f"P(agreement by year) — {name}"] = (ba.mean, ba.low, ba.high)
         bw = band(np.asarray(ref.war_by_year, dtype=bool))
-        series[f"P(war in year) — {ref_name}"] = (bw.mean, bw.low, bw.high)
+        series[f"P(war by year) — {ref_name}"] = (bw.mean, bw.low, bw.high)
         out["probabilities"] = (
             figures.probability_bands(
                 years, series, f"P(agreement) and P(war) per year ({ref.agreement.shape[0]} draws)"
             ),
-            "Share of draws with an agreement reached by each year, and with war in each year; bands: 95% Wilson "
-            "intervals of the Monte Carlo estimate. Every format uses the same drawn inputs (common random numbers).",
+            "Share of draws with an agreement reached by each year, and with a war begun by each year; bands: "
+            "95% Wilson intervals of the Monte Carlo estimate. Every format uses the same drawn inputs (common "
+            f"random numbers); history: {History.parse(r.history).describe()}.",
         )
-        rows = compare_formats(r.batches)
-        names = [row.format for row in rows]
+        cmp = r.comparison()
+        assert cmp is not None
+        rows = format_rows(cmp)
+        names = [row["format"] for row in rows]
         out["formats"] = (
             figures.format_comparison(
                 names,
                 {
-                    "P(agreement by the end)": (
-                        np.array([row.p_agreement for row in rows]),
-                        np.array([row.p_agreement_ci[0] for row in rows]),
-                        np.array([row.p_agreement_ci[1] for row in rows]),
+                    f"P(agreement by {cmp.years[-1]:g})": (
+                        np.array([row["p_agreement"] for row in rows]),
+                        np.array([row["p_agreement_ci"][0] for row in rows]),
+                        np.array([row["p_agreement_ci"][1] for row in rows]),
                     ),
-                    "P(war)": (
-                        np.array([row.p_war for row in rows]),
-                        np.array([row.p_war_ci[0] for row in rows]),
-                        np.array([row.p_war_ci[1] for row in rows]),
+                    f"P(war by {cmp.years[-1]:g})": (
+                        np.array([row["p_war"] for row in rows]),
+                        np.array([row["p_war_ci"][0] for row in rows]),
+                        np.array([row["p_war_ci"][1] for row in rows]),
                     ),
                 },
             ),
-            "Outcome probabilities per format on the same draws; error bars: 95% Wilson intervals.",
+            "Outcome probabilities per format on the same draws; error bars: 95% Wilson intervals; "
+            f"history: {r.history}.",
         )
         vet = np.asarray(ref.vetoes, dtype=float).mean(axis=0)
         vetoing = np.flatnonzero(vet.sum(axis=1) > 0)
@@ -257,7 +301,8 @@ def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None =
         generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         scenario_hash=scenario_hash(s)[:16],
         figs={k: {"svg": figures.to_svg(f), "caption": cap} for k, (f, cap) in figs.items()},
-        formats=compare_formats(r.batches) if r.batches else [],
+        formats=format_rows(cmp) if (cmp := r.comparison()) is not None else [],
+        sweep_history=History.parse(r.history).describe() if r.batches else None,
         sensitivity=_sensitivity(r),
         table=actor_issue_table(s),
         sources=seeds_quoted,

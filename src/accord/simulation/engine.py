@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.formats import format_chain, resolve_format
+from accord.mechanisms.formats import default_format, format_chain, resolve_format
 from accord.scenario.schema import Scenario
 from accord.simulation.history import History, HistoryLike
 from accord.simulation.inputs import draw_inputs
@@ -18,7 +18,7 @@ from accord.simulation.process import Log, Process
 from accord.simulation.results import BatchResult
 from accord.simulation.streams import process_stream
 
-__all__ = ["BatchResult", "EngineError", "run_batch"]
+__all__ = ["BatchResult", "EngineError", "check_run", "run_batch"]
 
 
 class EngineError(ValueError):
@@ -34,6 +34,21 @@ def _check(scenario: Scenario) -> None:
         problems += [f"events.{e.id}.effects: {m} (or 'monitoring')" for m in unknown_parameters(names)]
     if problems:
         raise EngineError("; ".join(problems))
+
+
+def check_run(scenario: Scenario, format: str | None = None, mediator: str | None = None) -> str:
+    """Check that ``scenario`` can run under ``format`` (default: :func:`default_format`); return its id.
+
+    Raises EngineError naming the field (unknown parameter, effect, format or mediator), without
+    running anything: what the layers above call before they write a manifest or start workers."""
+    _check(scenario)
+    fmt0 = format or default_format(scenario)
+    try:
+        for f in format_chain(scenario, fmt0):
+            resolve_format(scenario, f, mediator=mediator)
+    except ValueError as e:
+        raise EngineError(str(e)) from e
+    return fmt0
 
 
 def run_batch(
@@ -83,7 +98,7 @@ def run_batch(
     except ValueError as e:
         raise EngineError(str(e)) from None
     _check(scenario)
-    fmt0 = format or (scenario.formats[0].id if scenario.formats else "minsk-group")
+    fmt0 = format or default_format(scenario)
     try:
         chain = format_chain(scenario, fmt0)
         specs = [resolve_format(scenario, f, mediator=mediator) for f in chain]

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-State = Literal["queued", "running", "done", "failed", "cancelled"]
+from accord.analysis.progress import Progress
 
-ProgressFn = Callable[[int, int, str], None]
+State = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
 @dataclass
@@ -50,7 +50,7 @@ class JobRunner:
         self._lock = threading.Lock()
         self._keep = keep
 
-    def submit(self, kind: str, work: Callable[[Job, ProgressFn], Any], on_done: Callable[[Job], None]) -> Job:
+    def submit(self, kind: str, work: Callable[[Job, Progress], Any], on_done: Callable[[Job], None]) -> Job:
         job = Job(id=uuid.uuid4().hex[:12], kind=kind)
         with self._lock:
             self._jobs[job.id] = job

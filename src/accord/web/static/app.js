@@ -77,6 +77,7 @@
     const body = { kind: kind, formats: chosenFormats(), draws: parseInt($("draws").value, 10), seed: parseInt($("seed").value, 10) };
     if (Number.isNaN(body.draws)) body.draws = 200;
     if (Number.isNaN(body.seed)) body.seed = 0;
+    if ($("history").value) body.history = $("history").value;
     const { data } = await post(`/api/w/${wid}/run`, body);
     showProblems($("run-problems"), data.ok ? [] : data.problems);
     if (!data.ok) return;
@@ -157,6 +158,9 @@
       fbody.appendChild(tr);
     }
     ft.hidden = r.formats.length === 0;
+    $("format-caption").textContent = r.comparison
+      ? `${r.comparison.runs} draws per format, seed ${r.comparison.seed}, history: ${r.comparison.history}; shares by ${r.formats[0].year}`
+      : "";
     const body = document.querySelector("#event-log tbody");
     body.replaceChildren();
     for (const e of r.events) {
