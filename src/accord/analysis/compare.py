@@ -46,6 +46,7 @@ __all__ = [
     "Estimate",
     "FormatOutcome",
     "PairedDifference",
+    "check_comparison",
     "compare_formats",
     "mean_ci",
     "proportion_ci",
@@ -180,12 +181,7 @@ def compare_formats(
     top_vetoers: how many actors to list per format.
     progress: ``progress(draws done, draws total, what)`` over all formats.
     """
-    if len(formats) < 2:
-        raise ValueError("formats: expected at least two formats to compare, e.g. minsk-group,inclusive")
-    if len(set(formats)) != len(formats):
-        raise ValueError(f"formats: expected each format once, found {', '.join(formats)}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence: expected a level between 0 and 1, found {confidence}")
+    check_comparison(formats, confidence)
     batches = run_formats(
         scenario,
         formats,
@@ -209,6 +205,16 @@ def compare_formats(
         confidence=confidence,
         top_vetoers=top_vetoers,
     )
+
+
+def check_comparison(formats: Sequence[str], confidence: float) -> None:
+    """Raise ValueError unless ``formats`` names at least two formats, each once, and 0 < ``confidence`` < 1."""
+    if len(formats) < 2:
+        raise ValueError("formats: expected at least two formats to compare, e.g. minsk-group,inclusive")
+    if len(set(formats)) != len(formats):
+        raise ValueError(f"formats: expected each format once, found {', '.join(formats)}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence: expected a level between 0 and 1, found {confidence}")
 
 
 def _vetoes(b: BatchResult, top: int) -> list[dict[str, Any]]:

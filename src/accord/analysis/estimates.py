@@ -64,7 +64,10 @@ def wilson_interval(successes: np.ndarray, n: int, confidence: float = 0.95) -> 
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(k, n, alpha=1.0 - confidence, method="wilson")
-    return np.clip(np.asarray(low, dtype=float), 0.0, 1.0), np.clip(np.asarray(high, dtype=float), 0.0, 1.0)
+    # the interval ends exactly at 0 for no successes and at 1 for all (statsmodels leaves ~1e-17)
+    low = np.where(k <= 0, 0.0, np.clip(np.asarray(low, dtype=float), 0.0, 1.0))
+    high = np.where(k >= n, 1.0, np.clip(np.asarray(high, dtype=float), 0.0, 1.0))
+    return low, high
 
 
 def proportion_ci(x: np.ndarray, confidence: float) -> Estimate:
