@@ -183,7 +183,7 @@ def execute(
     for task, result in ex.map_unordered(fn, tasks):
         done += task.chunk.draws
         if progress is not None:
-            progress(done, total, f"{task.format}: chunk {task.chunk.index + 1}")
+            progress(done, total, task.format)
         yield task, result
 
 

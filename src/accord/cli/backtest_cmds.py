@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from accord.analysis.backtest import BacktestResult, backtest
 from accord.analysis.storage import write_text_atomic
 from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, progress_bar, resolve_history
 from accord.scenario import ScenarioError
 from accord.scenario.timeline import has_timeline, load_timeline
 from accord.simulation import EngineError, History
+
+if TYPE_CHECKING:
+    from accord.analysis.backtest import BacktestResult
 
 _PIPE_WIDTH = 160
 
@@ -96,6 +98,8 @@ def backtest_cmd(
 ) -> None:
     """Replay CASE from the inputs fixed before each event of its timeline and compare the model
     (P(agreement) per proposal, war onset per year, format in use) with what happened."""
+    from accord.analysis.backtest import backtest
+
     scenario = load_or_exit(case)
     hist = resolve_history(history, from_year, "imposed")
     source = str(timeline) if timeline is not None else case

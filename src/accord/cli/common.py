@@ -119,6 +119,6 @@ def progress_bar(label: str, unit: str = "runs") -> Iterator[Progress]:
         task_id = bar.add_task(label, total=None)
 
         def update(done: int, total: int, what: str) -> None:
-            bar.update(task_id, completed=done, total=total, description=f"{label}: {what}" if what else label)
+            bar.update(task_id, completed=done, total=total, description=f"{label} · {what}" if what else label)
 
         yield update
