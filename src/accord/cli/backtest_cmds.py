@@ -112,7 +112,7 @@ def backtest_cmd(
     if tl.case != scenario.meta.name:
         fail(f"{source}: case: expected {scenario.meta.name!r}, found {tl.case!r}")
     try:
-        with progress_bar(f"backtest {scenario.meta.name}", unit="comparisons") as progress:
+        with progress_bar(f"backtest {scenario.meta.name}", unit="") as progress:
             result = backtest(scenario, tl, runs=runs, seed=seed, history=hist, progress=progress)
     except EngineError as e:
         fail(f"{case}: {e}")

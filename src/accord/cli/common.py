@@ -105,7 +105,8 @@ def progress_bar(label: str, unit: str = "runs") -> Iterator[Progress]:
     class Speed(ProgressColumn):
         def render(self, task: Task) -> Text:
             speed = task.speed
-            return Text(f"– {unit}/s" if speed is None else f"{speed:,.1f} {unit}/s", style="progress.data.speed")
+            per = f" {unit}/s" if unit else "/s"
+            return Text(f"–{per}" if speed is None else f"{speed:,.1f}{per}", style="progress.data.speed")
 
     with Bar(
         TextColumn("[bold]{task.description}"),
