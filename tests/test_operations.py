@@ -119,3 +119,11 @@ def test_ctrl_c_ends_a_sweep_with_130_and_says_how_to_resume(tmp_path: Path, wor
         from accord.analysis.sweep import load_results
 
         assert len(load_results(out)) == 6000
+
+
+def test_analysis_errors_name_parameters_and_the_command_line_names_flags() -> None:
+    from accord.cli.common import as_flags
+
+    msg = "x: a sweep is already stored here; pass `resume=True` to continue it, or choose another `out`"
+    assert as_flags(msg) == "x: a sweep is already stored here; pass --resume to continue it, or choose another --out"
+    assert as_flags("use `chunk_size=5`") == "use --chunk-size 5"

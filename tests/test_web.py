@@ -146,6 +146,8 @@ def test_bad_run_requests_are_refused(client: TestClient) -> None:
     assert r.status_code == 422 and "expected one of" in r.json()["problems"][0]
     assert client.post(f"/api/w/{wid}/run", json={"kind": "sweep", "draws": 0}).status_code == 422
     assert client.post(f"/api/w/{wid}/run", json={"kind": "exec", "draws": 1}).status_code == 422
+    r = client.post(f"/api/w/{wid}/run", json={"kind": "sweep", "history": "sometimes"})
+    assert r.status_code == 422 and "history: expected imposed, counterfactual" in r.json()["problems"][0]
     assert client.get("/w/doesnotexist").status_code == 404
     assert client.get("/open?case=nope").status_code == 404
     assert client.get(f"/w/{wid}/download/../../etc/passwd").status_code == 404

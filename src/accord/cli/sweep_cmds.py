@@ -65,7 +65,7 @@ def sweep(
     format: str | None = typer.Option(None, "--format", help="Mediation format id (default: the scenario's own)."),
     seed: int = _SEED,
     out: Path | None = typer.Option(  # noqa: B008
-        None, "--out", help="Output folder (default: runs/NAME-FORMAT-sSEED-nRUNS)."
+        None, "--out", help="Output folder (default: runs/NAME-FORMAT-sSEED-nRUNS, plus -counterfactual or -fromYEAR)."
     ),
     backend: str = _BACKEND,
     address: str | None = _ADDRESS,
@@ -83,7 +83,11 @@ def sweep(
 
     scenario = load_or_exit(case_or_path)
     hist = resolve_history(history, from_year, "imposed")
-    folder = out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}"
+    # the default folder names what sets the numbers; a history other than the default too
+    tag = "" if hist.mode == "imposed" else "-" + str(hist).replace(" ", "")
+    folder = (
+        out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}{tag}"
+    )
     with _executor(backend, address, workers) as ex:
         try:
             with progress_bar(f"sweep {scenario.meta.name}") as update:
