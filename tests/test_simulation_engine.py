@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from accord.scenario import load_scenario
 from accord.scenario.parameters import PARAMETERS
 from accord.simulation import EngineError, replay, run_batch, uncertain_inputs
+from accord.simulation.events import ScenarioEvent
 from engine_scenarios import actor, proposal, scenario, veto_scenario
 
 FORMATS = ["minsk-group", "bilateral", "single-mediator", "inclusive", "majority"]
@@ -92,9 +93,9 @@ def test_party_whose_war_value_rises_above_the_status_quo_escalates() -> None:
         parameters={"war_cost": 0.2, "war_gain": 1.0, "hazard_incentive": 0.5, "hazard_base": 0.0},
     )
     r = replay(s, format="bilateral")
-    esc = [e for e in r.events if e["kind"] == "escalation"]
-    assert esc and esc[0]["actor"] == "P1" and esc[0]["t"] == 2001.0
-    assert esc[0]["war_value"] > esc[0]["status_quo_value"]
+    esc = [e for e in r.events if e.kind == "escalation"]
+    assert esc and esc[0].actor == "P1" and esc[0].time == 2001.0
+    assert esc[0].war_value > esc[0].status_quo_value
     p_war = r.trajectory["p_war"]
     assert p_war[0] == 0.0 and p_war[1] > 0.0
     b = run_batch(s, format="bilateral", draws=200, seed=2)
@@ -116,7 +117,7 @@ def test_war_moves_the_status_quo_by_its_outcome_and_switches_format() -> None:
     assert war["start"] == 2000.0 and war["winner"] == "P1" and war["end"] > war["start"]
     assert r.summary["final_status_quo"] == {"x": 50.0}
     assert r.summary["final_format"] == "bilateral"
-    kinds = [e["kind"] for e in r.events]
+    kinds = [e.kind for e in r.events]
     assert kinds.index("war") < kinds.index("ceasefire") < kinds.index("format-switch")
 
 
@@ -129,10 +130,11 @@ def test_scheduled_war_event_sets_the_status_quo() -> None:
     b = run_batch(s, format="bilateral", draws=3, seed=0)
     assert np.allclose(b.first_war_year, 2002 + 8 / 12) and (b.war_by_year[:, 2]).all()
     assert r.summary["final_status_quo"] == {"x": 20.0}
-    s2 = scenario(
-        [actor("P1", ["party"], 0), actor("P2", ["party"], 100)], events=events, parameters={"history_events": 0}
-    )
-    assert replay(s2, format="bilateral").summary["wars"] == []
+    counterfactual = replay(s, format="bilateral", history="counterfactual")
+    assert counterfactual.summary["wars"] == [] and counterfactual.summary["final_status_quo"] == {"x": 100.0}
+    # from a date: imposed before it (the 2002 war happens), the model's own after it
+    assert replay(s, format="bilateral", history="from 2003").summary["wars"] == r.summary["wars"]
+    assert replay(s, format="bilateral", history="from 2002-06").summary["wars"] == []
 
 
 def test_monitoring_mandate_blocked_under_consensus_not_under_majority() -> None:
@@ -146,12 +148,12 @@ def test_monitoring_mandate_blocked_under_consensus_not_under_majority() -> None
     ]
     s = scenario(actors, parameters={"war_cost": 0.1, "war_gain": 1.0})
     r = replay(s, format="minsk-group")
-    blocked = [e for e in r.events if e["kind"] == "mandate-blocked"]
-    assert blocked and blocked[0]["blocked_by"] == ["P1"]
+    blocked = [e for e in r.events if e.kind == "mandate-blocked"]
+    assert blocked and blocked[0].blocked_by == ("P1",)
     mon = r.trajectory["monitoring"]
     assert mon[-1] < mon[0] < 0.2 + 1e-9
     r = replay(s, format="majority")
-    assert not [e for e in r.events if e["kind"] == "mandate-blocked"]
+    assert not [e for e in r.events if e.kind == "mandate-blocked"]
     assert r.trajectory["monitoring"][-1] == pytest.approx(0.2)
 
 
@@ -169,7 +171,7 @@ def test_phased_deal_defers_an_issue_and_implements_it_later() -> None:
     assert r.summary["agreement"] and r.summary["year"] == 2001
     sq = r.trajectory["status_quo"]
     assert [row[0] for row in sq] == [100.0, 100.0, 100.0, 10.0, 10.0]
-    assert any(e["kind"] == "deferred-implemented" for e in r.events)
+    assert any(e.kind == "deferred-implemented" for e in r.events)
 
 
 def test_replay_equals_a_one_draw_batch() -> None:
@@ -237,7 +239,7 @@ def test_example_replays_under_every_format() -> None:
     s = load_scenario("example")
     for f in FORMATS:
         r = replay(s, format=f, seed=0)
-        kinds = {e["kind"] for e in r.events}
+        kinds = {e.kind for e in r.events}
         assert "start" in kinds and "proposal" in kinds, f
         assert r.summary["final_format"] in (f, "bilateral")
 
@@ -264,6 +266,37 @@ def test_dated_events_switch_format_change_parameters_and_remove_mediators() -> 
         scenario(actors, events=breakup, proposals=[proposal("late", "M1", 50, date="2002")]), format="minsk-group"
     )
     assert r.summary["proposals_tabled"] == 0
+
+
+def test_counterfactual_keeps_the_context_and_drops_the_outcomes() -> None:
+    # the table in accord.simulation.history: effects, leaks, closures and breakups apply in a
+    # counterfactual; wars, status quos, format switches and resignations do not
+    actors = [
+        actor("P1", ["party"], 0, domestic={"win_set": 40}),
+        actor("P2", ["party"], 100),
+        actor("M1", ["co-chair"], 50),
+    ]
+    events = [
+        {"id": "talks", "date": "2001", "kind": "format-change", "label": "direct talks", "switch_format": "bilateral"},
+        {"id": "quits", "date": "2001", "kind": "resignation", "label": "P1 resigns", "actors": ["P1"]},
+        {"id": "line", "date": "2002", "kind": "ceasefire", "label": "new line", "status_quo": {"x": 60}},
+        {"id": "calm", "date": "2003", "kind": "statement", "label": "calm", "effects": {"hazard_base": 0.0}},
+        {"id": "split", "date": "2003", "kind": "mediator-breakup", "label": "troika ends", "actors": ["M1"]},
+    ]
+    s = scenario(actors, events=events, parameters={"hazard_base": 0.0, "proposal_interval": 0.0})
+    imposed = replay(s, format="minsk-group")
+    cf = replay(s, format="minsk-group", history="counterfactual")
+    assert imposed.trajectory["format"][1:] == ["bilateral"] * 4 and set(cf.trajectory["format"]) == {"minsk-group"}
+    assert imposed.summary["final_status_quo"] == {"x": 60.0} and cf.summary["final_status_quo"] == {"x": 100.0}
+    logged = {e.id: e.imposed for e in cf.events if isinstance(e, ScenarioEvent)}
+    assert logged == dict.fromkeys(("talks", "quits", "line", "calm", "split"), False)
+    assert all(e.imposed for e in imposed.events if isinstance(e, ScenarioEvent))
+    # context: the breakup takes M1 off the table in both
+    late = proposal("late", "M1", 50, date="2004")
+    for h in ("imposed", "counterfactual"):
+        assert replay(scenario(actors, events=events, proposals=[late]), history=h).summary["proposals_tabled"] == 0
+    with pytest.raises(EngineError, match="history: expected imposed, counterfactual or 'from YEAR'"):
+        replay(s, history="sometimes")
 
 
 @settings(max_examples=15, deadline=None)
@@ -379,5 +412,5 @@ def test_a_leader_who_signs_beyond_the_winset_can_be_removed() -> None:
     )
     r = replay(s, format="single-mediator")
     assert not r.summary["agreement"] and r.summary["leaders_removed"] == ["P1"]
-    removed = [e for e in r.events if e["kind"] == "leader-removed"]
-    assert removed and removed[0]["actor"] == "P1" and removed[0]["t"] == 2001.0
+    removed = [e for e in r.events if e.kind == "leader-removed"]
+    assert removed and removed[0].actor == "P1" and removed[0].time == 2001.0

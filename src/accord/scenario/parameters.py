@@ -23,9 +23,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from accord.scenario.quantity import Quantity
-from accord.scenario.schema import Scenario
-
 __all__ = ["PARAMETERS", "ParameterSpec", "defaults", "unknown_parameters"]
 
 
@@ -393,15 +390,6 @@ _SPECS: tuple[ParameterSpec, ...] = (
         "Share of the distance to the status quo by which each party's position moves per year (facts on the ground).",
         "assumption",
     ),
-    ParameterSpec(
-        "history_events",
-        1.0,
-        "flag",
-        0.0,
-        1.0,
-        "1: the scenario's dated war and statement events are applied as exogenous shocks; 0: wars arise from the hazard only.",
-        "assumption",
-    ),
 )
 
 PARAMETERS: dict[str, ParameterSpec] = {p.name: p for p in _SPECS}
@@ -423,15 +411,3 @@ def unknown_parameters(names: list[str] | tuple[str, ...] | set[str]) -> list[st
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         out.append(f"expected a known engine parameter, found {n!r}{hint}")
     return out
-
-
-def with_parameter(scenario: Scenario, name: str, value: float, why: str) -> Scenario:
-    """A copy of ``scenario`` with one engine parameter fixed, labelled as an assumption ``why``.
-
-    Used for counterfactuals, e.g. ``history_events = 0`` so that dated wars are not imposed when
-    formats are compared."""
-    if name not in PARAMETERS:
-        raise KeyError(f"parameters: expected a known parameter, found {name!r}")
-    params = dict(scenario.parameters)
-    params[name] = Quantity(value=value, assumption=why)
-    return scenario.model_copy(update={"parameters": params})

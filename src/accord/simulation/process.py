@@ -3,9 +3,10 @@
 Each step (one year, half-year, quarter or month as the scenario says) runs the phases below, each
 a method vectorized over draws (Python loops run over steps, formats and proposals only):
 
-1. :meth:`Process._events` - dated events apply: effects on named parameters or monitoring, a new
-   status quo (statements, wars when ``history_events`` is 1), resignations (the successor's
-   win-set shrinks), leaks, office closures, format changes, a co-chair breakup.
+1. :meth:`Process._events` - dated events apply: effects on named parameters or monitoring, leaks,
+   office closures, a co-chair breakup; and, where the run's :class:`History` imposes them, a new
+   status quo (statements, wars), resignations (the successor's win-set shrinks) and format
+   changes (the rule: :mod:`accord.simulation.history`).
 2. :meth:`Process._power` - capabilities (e.g. yearly SIPRI series) give each side's win
    probability; each belligerent's war value is its expected utility of the war lottery minus
    its cost (Fearon 1995, 'Rationalist explanations for war', Int. Organization 49(3)).
@@ -44,19 +45,22 @@ from accord.models.compromise import compromise_position
 from accord.scenario.parameters import PARAMETERS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario, Series, date_to_year
+from accord.simulation import events as ev
 from accord.simulation import war
+from accord.simulation.history import IMPOSED, History
 from accord.simulation.results import BatchResult
 
 __all__ = ["Log", "Process"]
 
-Log = Callable[..., None]
+Log = Callable[[ev.Event], None]
+"""Called with every record of draw 0's event log (:mod:`accord.simulation.events`)."""
 
 
 def _r(x: Any) -> float:
     return round(float(x), 6)
 
 
-def _silent(*_a: Any, **_k: Any) -> None:
+def _silent(_event: ev.Event) -> None:
     return None
 
 
@@ -202,7 +206,8 @@ class Process:
     ----------
     scenario: the scenario; specs, chain: the resolved formats and their ids (``chain[0]`` first);
     values: every input per draw (:func:`accord.simulation.inputs.draw_inputs`);
-    rng: the process stream; draws: ``D``; until: stop year or None; log: narrates draw 0.
+    rng: the process stream; draws: ``D``; until: stop year or None; log: narrates draw 0;
+    history: which dated outcomes are imposed (:mod:`accord.simulation.history`).
     """
 
     def __init__(
@@ -215,8 +220,10 @@ class Process:
         draws: int,
         until: float | None,
         log: Log | None,
+        history: History = IMPOSED,
     ) -> None:
         self.scenario, self.specs, self.chain, self.values, self.rng = scenario, specs, chain, values, rng
+        self.history = history
         self.emit: Log = log if log is not None else _silent
         D = self.D = draws
         actors = scenario.actors
@@ -368,7 +375,7 @@ class Process:
     def run(self) -> BatchResult:
         """Run every step and return the batch's outcomes."""
         spec0 = self.specs[0]
-        self.emit(self.years[0], "start", format=spec0.id, format_label=spec0.label, status_quo=self._sq_dict())
+        self.emit(ev.Start(self.years[0], format=spec0.id, format_label=spec0.label, status_quo=self._sq_dict()))
         for k in range(self.T):
             t = float(self.years[k])
             shocks = self._events(k)
@@ -387,46 +394,50 @@ class Process:
         D, I, A = self.D, self.I, self.A  # noqa: E741
         shocks = _Shocks(np.zeros(D, dtype=bool), np.full((D, I), np.nan), np.zeros(A, dtype=bool))
         cur, values = self.cur, self.values
-        for ev in self.events:
-            when = date_to_year(ev.date)
+        for e in self.events:
+            when = date_to_year(e.date)
             if not self._in_step(when, k):
                 continue
-            idx = [self.actor_ids.index(a) for a in ev.actors]
-            for name in ev.effects:
-                v = values[f"events.{ev.id}.effects.{name}"]
+            idx = [self.actor_ids.index(a) for a in e.actors]
+            for name in e.effects:
+                v = values[f"events.{e.id}.effects.{name}"]
                 if name == "monitoring":
                     self.monitor_level = np.clip(v, 0.0, 1.0).copy()
                 else:
                     cur[name] = v
-            history = cur["history_events"] > 0.5
+            # outcome parts only where the history is imposed (the table in accord.simulation.history)
+            imposed = self.history.imposes(when)
             new_sq = np.full((D, I), np.nan)
-            for issue in ev.status_quo:
-                new_sq[:, self.issue_ids.index(issue)] = values[f"events.{ev.id}.status_quo.{issue}"]
-            if ev.kind == "war":
-                shocks.forced_war |= history
+            for issue in e.status_quo:
+                new_sq[:, self.issue_ids.index(issue)] = values[f"events.{e.id}.status_quo.{issue}"]
+            if imposed and e.kind == "war":
+                shocks.forced_war[:] = True
                 shocks.forced_time = when if shocks.forced_time is None else min(when, shocks.forced_time)
-                shocks.forced_sq = np.where(history[:, None] & ~np.isnan(new_sq), new_sq, shocks.forced_sq)
-            elif ev.status_quo:
-                self.sq = np.where(history[:, None] & ~np.isnan(new_sq), new_sq, self.sq)
-            if ev.kind == "resignation":
+                shocks.forced_sq = np.where(~np.isnan(new_sq), new_sq, shocks.forced_sq)
+            elif imposed and e.status_quo:
+                self.sq = np.where(~np.isnan(new_sq), new_sq, self.sq)
+            if imposed and e.kind == "resignation":
                 self.winset_factor[:, idx] *= cur["successor_winset"][:, None]
-            if ev.kind == "leak":
+            if imposed and e.switch_format is not None:
+                self.fmt[:] = self.chain.index(e.switch_format)
+            # context parts always
+            if e.kind == "leak":
                 shocks.leaked_actors[idx if idx else np.flatnonzero(self.parties)] = True
-            if ev.kind == "office-closure" and "monitoring" not in ev.effects:
+            if e.kind == "office-closure" and "monitoring" not in e.effects:
                 self.monitor_level = self.monitor_level * (1.0 - cur["mandate_veto_loss"])
-            if ev.kind == "mediator-breakup":
+            if e.kind == "mediator-breakup":
                 self.excluded[idx] = True
-            if ev.switch_format is not None:
-                self.fmt[:] = self.chain.index(ev.switch_format)
             self.emit(
-                when,
-                "event",
-                id=ev.id,
-                event=ev.kind,
-                label=ev.label,
-                actors=list(ev.actors),
-                status_quo={i: _r(values[f"events.{ev.id}.status_quo.{i}"][0]) for i in ev.status_quo},
-                switch_format=ev.switch_format,
+                ev.ScenarioEvent(
+                    when,
+                    id=e.id,
+                    event=e.kind,
+                    label=e.label,
+                    actors=tuple(e.actors),
+                    status_quo={i: _r(values[f"events.{e.id}.status_quo.{i}"][0]) for i in e.status_quo},
+                    switch_format=e.switch_format,
+                    imposed=imposed,
+                )
             )
         return shocks
 
@@ -456,20 +467,17 @@ class Process:
         escalating = incentive[0] > cur["escalation_threshold"][0]
         for a in np.flatnonzero(escalating & ~self.escalating_prev):
             self.emit(
-                t,
-                "escalation",
-                actor=self.actor_ids[a],
-                war_value=_r(u_war[0, a]),
-                status_quo_value=_r(u_sq[0, a]),
-                p_win=_r(p_side[0, a]),
+                ev.Escalation(
+                    t,
+                    actor=self.actor_ids[a],
+                    war_value=_r(u_war[0, a]),
+                    status_quo_value=_r(u_sq[0, a]),
+                    p_win=_r(p_side[0, a]),
+                )
             )
         for a in np.flatnonzero(~escalating & self.escalating_prev):
             self.emit(
-                t,
-                "de-escalation",
-                actor=self.actor_ids[a],
-                war_value=_r(u_war[0, a]),
-                status_quo_value=_r(u_sq[0, a]),
+                ev.DeEscalation(t, actor=self.actor_ids[a], war_value=_r(u_war[0, a]), status_quo_value=_r(u_sq[0, a]))
             )
         self.escalating_prev = escalating
         return _Power(cap, u_sq, p_hi, p_side, u_war, incentive, tension, shift)
@@ -491,12 +499,13 @@ class Process:
             self.monitor_level = np.where(infmt, np.where(passed, up, down), level)
             if infmt[0] and not passed[0]:
                 self.emit(
-                    t,
-                    "mandate-blocked",
-                    format=spec.id,
-                    blocked_by=[self.actor_ids[a] for a in np.flatnonzero(~yes[0] & spec.org_voters)],
-                    reason="expects to gain from war; blocks the monitoring mandate",
-                    monitoring=_r(self.monitor_level[0]),
+                    ev.MandateBlocked(
+                        t,
+                        format=spec.id,
+                        blocked_by=tuple(self.actor_ids[a] for a in np.flatnonzero(~yes[0] & spec.org_voters)),
+                        reason="expects to gain from war; blocks the monitoring mandate",
+                        monitoring=_r(self.monitor_level[0]),
+                    )
                 )
         for fi in range(len(self.specs)):
             no_org = (self.fmt == fi) & (self.specs[fi].org_kind is None)
@@ -513,11 +522,9 @@ class Process:
         incidents = self.rng.poisson(np.maximum(lam, 0.0) * self.dt)
         if incidents[0] > 0:
             self.emit(
-                t,
-                "incidents",
-                count=int(incidents[0]),
-                monitoring=_r(self.monitor_level[0]),
-                tension=_r(power.tension[0]),
+                ev.Incidents(
+                    t, count=int(incidents[0]), monitoring=_r(self.monitor_level[0]), tension=_r(power.tension[0])
+                )
             )
         return np.asarray(incidents)
 
@@ -687,32 +694,35 @@ class Process:
     ) -> None:
         ids, iss = self.actor_ids, self.issue_ids
         self.emit(
-            tt,
-            "proposal",
-            id=pid,
-            label=prop.label,
-            proposal_kind=prop.kind,
-            format=spec.id,
-            sponsors=[ids[s] for s in prop.sponsors],
-            terms={iss[i]: _r(deal[0, i]) for i in range(self.I)},
-            range={iss[i]: [_r(lo[0, i]), _r(hi[0, i])] for i in range(self.I) if hi[0, i] > lo[0, i]},
-            deferred=[iss[i] for i in np.flatnonzero(prop.deferred)],
-            leaked=bool(leaked[0]),
-            leaked_to=[ids[a] for a in np.flatnonzero(leaked_row[0])] if leaked_row[0].any() else [],
-            answers={
-                ids[a]: {
-                    "value": _r(value[0, a]),
-                    "status_quo": _r(power.u_sq[0, a]),
-                    "war": None if not np.isfinite(power.u_war[0, a]) else _r(power.u_war[0, a]),
-                    "distance": _r(dist[0, a]),
-                    "win_set": None if not np.isfinite(ws[0, a]) else _r(ws[0, a]),
-                    "accept": bool(ans.accept[0, a]),
-                    "reason": dec.REASONS[int(ans.reason[0, a])],
-                }
-                for a in np.flatnonzero(voters)
-            },
-            utilities={ids[a]: _r(value[0, a]) for a in range(self.A) if self.sal[0, a].sum() > 0 and not voters[a]},
-            passed=bool(passed[0]),
+            ev.ProposalTabled(
+                tt,
+                id=pid,
+                label=prop.label,
+                proposal_kind=prop.kind,
+                format=spec.id,
+                sponsors=tuple(ids[s] for s in prop.sponsors),
+                terms={iss[i]: _r(deal[0, i]) for i in range(self.I)},
+                range={iss[i]: (_r(lo[0, i]), _r(hi[0, i])) for i in range(self.I) if hi[0, i] > lo[0, i]},
+                deferred=tuple(iss[i] for i in np.flatnonzero(prop.deferred)),
+                leaked=bool(leaked[0]),
+                leaked_to=tuple(ids[a] for a in np.flatnonzero(leaked_row[0])),
+                answers={
+                    ids[a]: ev.Answer(
+                        value=_r(value[0, a]),
+                        status_quo=_r(power.u_sq[0, a]),
+                        war=None if not np.isfinite(power.u_war[0, a]) else _r(power.u_war[0, a]),
+                        distance=_r(dist[0, a]),
+                        win_set=None if not np.isfinite(ws[0, a]) else _r(ws[0, a]),
+                        accept=bool(ans.accept[0, a]),
+                        reason=dec.REASONS[int(ans.reason[0, a])],
+                    )
+                    for a in np.flatnonzero(voters)
+                },
+                utilities={
+                    ids[a]: _r(value[0, a]) for a in range(self.A) if self.sal[0, a].sum() > 0 and not voters[a]
+                },
+                passed=bool(passed[0]),
+            )
         )
 
     def _narrate_outcome(
@@ -732,17 +742,18 @@ class Process:
         ids, iss = self.actor_ids, self.issue_ids
         for a in np.flatnonzero(all_veto[0]):
             why = dec.REASONS[int(ans.reason[0, a])] if veto[0, a] else "blocks convening the signing conference"
-            self.emit(tt, "veto", proposal=pid, actor=ids[a], reason=why, issue=iss[int(worst[0, a])])
+            self.emit(ev.Veto(tt, proposal=pid, actor=ids[a], reason=why, issue=iss[int(worst[0, a])]))
         for a in np.flatnonzero(removed[0]):
-            self.emit(tt, "leader-removed", actor=ids[a], proposal=pid, reason=dec.REASONS[dec.LEADER_REMOVED])
+            self.emit(ev.LeaderRemoved(tt, actor=ids[a], proposal=pid, reason=dec.REASONS[dec.LEADER_REMOVED]))
         if newly[0]:
             self.emit(
-                tt,
-                "agreement",
-                proposal=pid,
-                format=spec.id,
-                terms={iss[i]: _r(deal[0, i]) for i in range(self.I)},
-                deferred=[iss[i] for i in np.flatnonzero(prop.deferred)],
+                ev.Agreement(
+                    tt,
+                    proposal=pid,
+                    format=spec.id,
+                    terms={iss[i]: _r(deal[0, i]) for i in range(self.I)},
+                    deferred=tuple(iss[i] for i in np.flatnonzero(prop.deferred)),
+                )
             )
 
     # 6. deferred terms fall due
@@ -752,12 +763,8 @@ class Process:
             return
         self.sq = np.where(falls & self.pend_ok, self.pend_val, self.sq)
         for i in map(int, np.flatnonzero(falls[0])):
-            self.emit(
-                t,
-                "deferred-implemented" if self.pend_ok[0, i] else "deferred-reneged",
-                issue=self.issue_ids[i],
-                value=_r(self.pend_val[0, i]),
-            )
+            record = ev.DeferredImplemented if self.pend_ok[0, i] else ev.DeferredReneged
+            self.emit(record(t, issue=self.issue_ids[i], value=_r(self.pend_val[0, i])))
         self.pend_time = np.where(falls, np.nan, self.pend_time)
 
     # 7. war onset
@@ -807,18 +814,19 @@ class Process:
             winner = ids[s.lead_high] if hi_wins[0] else ids[s.lead_low]
             end = float(onset[0]) + float(cur["war_duration"][0])
             self.emit(
-                float(onset[0]),
-                "war",
-                p_war=_r(p_war[0]),
-                forced=bool(shocks.forced_war[0]),
-                winner=winner,
-                p_win_high_side=_r(power.p_hi[0]),
-                side_high=[ids[a] for a in np.flatnonzero(s.high)],
-                side_low=[ids[a] for a in np.flatnonzero(s.low)],
+                ev.War(
+                    float(onset[0]),
+                    p_war=_r(p_war[0]),
+                    forced=bool(shocks.forced_war[0]),
+                    winner=winner,
+                    p_win_high_side=_r(power.p_hi[0]),
+                    side_high=tuple(ids[a] for a in np.flatnonzero(s.high)),
+                    side_low=tuple(ids[a] for a in np.flatnonzero(s.low)),
+                )
             )
-            self.emit(end, "ceasefire", after="war", winner=winner, status_quo=self._sq_dict())
+            self.emit(ev.Ceasefire(end, after="war", winner=winner, status_quo=self._sq_dict()))
             if self.fmt[0] != before[0]:
-                self.emit(end, "format-switch", to=self.specs[int(self.fmt[0])].id, reason="after war")
+                self.emit(ev.FormatSwitch(end, to=self.specs[int(self.fmt[0])].id, reason="after war"))
         return np.asarray(p_war)
 
     def _adapt(self) -> None:
@@ -837,13 +845,14 @@ class Process:
         self.traj_format.append(self.specs[int(self.fmt[0])].id)
         s, ids = self.sides, self.actor_ids
         self.emit(
-            t,
-            "step",
-            p_war=_r(p_war[0]),
-            p_win={ids[s.lead_high]: _r(power.p_hi[0]), ids[s.lead_low]: _r(1 - power.p_hi[0])} if s else {},
-            status_quo=self._sq_dict(),
-            monitoring=_r(self.monitor_level[0]),
-            format=self.traj_format[-1],
+            ev.Step(
+                t,
+                p_war=_r(p_war[0]),
+                p_win={ids[s.lead_high]: _r(power.p_hi[0]), ids[s.lead_low]: _r(1 - power.p_hi[0])} if s else {},
+                status_quo=self._sq_dict(),
+                monitoring=_r(self.monitor_level[0]),
+                format=self.traj_format[-1],
+            )
         )
 
     def _result(self) -> BatchResult:

@@ -2,8 +2,9 @@
 
 A replay and a sweep share the same kernel, so a single replay never disagrees with the draw a
 sweep makes from the same seed (``replay(s, seed=n)`` equals ``run_batch(s, draws=1, seed=n)``).
-Note that uncertain inputs are *drawn* (child 0 of the seed), as in a sweep; for the nominal
-values, give a scenario without distributions.
+Note that uncertain inputs are *drawn* (each from its own stream of the seed, see
+:mod:`accord.simulation.streams`), as in a sweep; for the nominal values, give a scenario without
+distributions.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from accord.scenario.schema import Scenario
-from accord.simulation.engine import BatchResult, run_batch
+from accord.simulation import events as ev
+from accord.simulation.engine import BatchResult, EngineError, run_batch
+from accord.simulation.history import History, HistoryLike
 
 __all__ = ["Replay", "replay"]
 
@@ -41,13 +44,14 @@ def _clean(x: Any) -> Any:
 
 @dataclass
 class Replay:
-    """A replay's ``events`` (one dict per happening, each with ``t`` and ``kind``), ``summary``,
-    ``trajectory`` (arrays per step) and the underlying one-draw :class:`BatchResult`."""
+    """A replay's ``events`` (typed records of :mod:`accord.simulation.events`, in time order),
+    ``summary``, ``trajectory`` (arrays per step) and the underlying one-draw :class:`BatchResult`."""
 
     scenario_name: str
     format: str
     seed: int
-    events: list[dict[str, Any]]
+    history: History
+    events: list[ev.Event]
     summary: dict[str, Any]
     trajectory: dict[str, Any]
     batch: BatchResult
@@ -58,8 +62,9 @@ class Replay:
                 "scenario": self.scenario_name,
                 "format": self.format,
                 "seed": self.seed,
+                "history": str(self.history),
                 "summary": self.summary,
-                "events": self.events,
+                "events": [e.to_dict() for e in self.events],
                 "trajectory": self.trajectory,
             }
         )
@@ -77,27 +82,32 @@ def replay(
     seed: int = 0,
     until: float | None = None,
     mediator: str | None = None,
+    history: HistoryLike = "imposed",
 ) -> Replay:
     """Replay ``scenario`` once under ``format`` (default: its first format, else ``minsk-group``).
 
     Parameters
     ----------
     seed: seeds inputs and process (see :func:`run_batch`); until: stop at this decimal year;
-    mediator: actor id of the mediator of a single-mediator format.
+    mediator: actor id of the mediator of a single-mediator format; history: ``imposed``
+    (default: a replay of what happened), ``counterfactual`` or ``from YEAR``
+    (:mod:`accord.simulation.history`).
     """
-    events: list[dict[str, Any]] = []
-
-    def log(t: float, kind: str, **details: Any) -> None:
-        events.append({"t": round(float(t), 6), "kind": kind, **details})
-
-    b = run_batch(scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, log=log)
+    try:
+        hist = History.parse(history)
+    except ValueError as e:
+        raise EngineError(str(e)) from None
+    logged: list[ev.Event] = []
+    b = run_batch(
+        scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, history=hist, log=logged.append
+    )
     # a stable order: by time, then in the order they happened
-    events = [e for _, e in sorted(enumerate(events), key=lambda p: (p[1]["t"], p[0]))]
-    events = _clean(events)
+    events = [e for _, e in sorted(enumerate(logged), key=lambda p: (p[1].time, p[0]))]
     return Replay(
         scenario_name=scenario.meta.name,
         format=b.format_ids[0],
         seed=seed,
+        history=hist,
         events=events,
         summary=_summary(b, events),
         trajectory=_clean(
@@ -117,30 +127,28 @@ def replay(
     )
 
 
-def _summary(b: BatchResult, events: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(b: BatchResult, events: list[ev.Event]) -> dict[str, Any]:
     agreed = bool(b.agreement[0])
     blocked: dict[str, list[str]] = {}
     for e in events:
-        if e["kind"] == "veto":
-            reasons = blocked.setdefault(e["actor"], [])
-            why = f"{e['proposal']}: {e['reason']} (issue {e['issue']})"
+        if isinstance(e, ev.Veto):
+            reasons = blocked.setdefault(e.actor, [])
+            why = f"{e.proposal}: {e.reason} (issue {e.issue})"
             if why not in reasons:
                 reasons.append(why)
-        if e["kind"] == "mandate-blocked":
-            for a in e["blocked_by"]:
-                why = f"monitoring mandate: {e['reason']}"
+        if isinstance(e, ev.MandateBlocked):
+            for a in e.blocked_by:
+                why = f"monitoring mandate: {e.reason}"
                 if why not in blocked.setdefault(a, []):
                     blocked[a].append(why)
     wars = []
     for e in events:
-        if e["kind"] == "war":
+        if isinstance(e, ev.War):
             end = next(
-                (c["t"] for c in events if c["kind"] == "ceasefire" and c.get("after") == "war" and c["t"] >= e["t"]),
+                (c.time for c in events if isinstance(c, ev.Ceasefire) and c.after == "war" and c.time >= e.time),
                 None,
             )
-            wars.append(
-                {"start": e["t"], "end": end, "winner": e["winner"], "p_war": e["p_war"], "scheduled": e["forced"]}
-            )
+            wars.append({"start": e.time, "end": end, "winner": e.winner, "p_war": e.p_war, "scheduled": e.forced})
     pid = int(b.agreement_proposal[0])
     out: dict[str, Any] = _clean(
         {
@@ -152,7 +160,7 @@ def _summary(b: BatchResult, events: list[dict[str, Any]]) -> dict[str, Any]:
             "wars": wars,
             "final_status_quo": {i: float(b.final_status_quo[0, k]) for k, i in enumerate(b.issue_ids)},
             "final_format": b.format_ids[int(b.final_format[0])],
-            "proposals_tabled": sum(1 for e in events if e["kind"] == "proposal"),
+            "proposals_tabled": sum(1 for e in events if isinstance(e, ev.ProposalTabled)),
             "leaders_removed": [b.actor_ids[a] for a in np.flatnonzero(b.removals[0])],
         }
     )
