@@ -43,13 +43,16 @@ Columns (also written to ``docs/panel.md`` by ``accord panel docs``):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from accord.analysis.panel_capability import (
     ANTICIPATION_YEARS,
@@ -67,6 +70,7 @@ from accord.analysis.panel_sources import (
     read_pax,
     read_ucdp,
 )
+from accord.analysis.storage import frame_to_table, sha256_file, write_parquet_atomic
 
 __all__ = [
     "AGREEMENT_TYPES",
@@ -79,6 +83,8 @@ __all__ = [
     "PanelInputError",
     "build_panel",
     "columns_markdown",
+    "read_panel",
+    "write_panel",
 ]
 
 PAX_START, PAX_END = 1990, 2020
@@ -98,37 +104,109 @@ def _columns() -> tuple[Column, ...]:
     c = Column
     cols = [
         c("conflict_id", "int", "UCDP", "UCDP conflict id"),
-        c("year", "int", "UCDP", "calendar year; every year from the conflict's first UCDP year to the last year of the UCDP data"),
+        c(
+            "year",
+            "int",
+            "UCDP",
+            "calendar year; every year from the conflict's first UCDP year to the last year of the UCDP data",
+        ),
         c("location", "str", "UCDP", "UCDP location (of the last year with fighting so far)"),
-        c("side_a", "str", "UCDP", "UCDP side A (the government in intrastate conflicts), of the last year with fighting so far"),
+        c(
+            "side_a",
+            "str",
+            "UCDP",
+            "UCDP side A (the government in intrastate conflicts), of the last year with fighting so far",
+        ),
         c("side_b", "str", "UCDP", "UCDP side B, of the last year with fighting so far"),
         c("region", "str", "UCDP", "UCDP region code(s)"),
-        c("type_of_conflict", "int", "UCDP", "1 extrasystemic, 2 interstate, 3 intrastate, 4 internationalized intrastate (last year with fighting so far)"),
+        c(
+            "type_of_conflict",
+            "int",
+            "UCDP",
+            "1 extrasystemic, 2 interstate, 3 intrastate, 4 internationalized intrastate (last year with fighting so far)",
+        ),
         c("incompatibility", "int", "UCDP", "1 territory, 2 government, 3 both (last year with fighting so far)"),
         c("territorial", "bool", "UCDP", "incompatibility is territory (1) or both (3)"),
         c("interstate", "bool", "UCDP", "type_of_conflict is 2 (interstate)"),
         c("fighting", "bool", "UCDP", "the conflict has a UCDP row this year (25+ battle-related deaths)"),
         c("intensity", "int", "UCDP", "0 no fighting, 1 minor (25-999 deaths), 2 war (1,000+); UCDP intensity_level"),
-        c("first_year", "bool", "UCDP", "the conflict's first year in UCDP (its onset; left out of every hazard's risk set)"),
+        c(
+            "first_year",
+            "bool",
+            "UCDP",
+            "the conflict's first year in UCDP (its onset; left out of every hazard's risk set)",
+        ),
         c("onset", "bool", "UCDP", "same as first_year: the year the conflict starts"),
-        c("recurrence", "bool", "UCDP", "fighting this year after at least one year without (a new episode that is not the first)"),
+        c(
+            "recurrence",
+            "bool",
+            "UCDP",
+            "fighting this year after at least one year without (a new episode that is not the first)",
+        ),
         c("new_episode", "bool", "UCDP", "onset or recurrence"),
-        c("episode", "int", "UCDP", "episode number: 1 from onset, +1 at each recurrence; quiet years keep the last episode's number"),
+        c(
+            "episode",
+            "int",
+            "UCDP",
+            "episode number: 1 from onset, +1 at each recurrence; quiet years keep the last episode's number",
+        ),
         c("fighting_last_year", "bool", "UCDP", "fighting in the previous year (False in the first year)"),
-        c("years_since_fighting", "Int64", "UCDP", "year minus the last earlier year with fighting (1 after a year of fighting); <NA> in the first year"),
-        c("external_support_a", "bool", "UCDP", "side A has secondary warring states (gwno_a_2nd), last year with fighting so far"),
-        c("external_support_b", "bool", "UCDP", "side B has secondary warring states (gwno_b_2nd), last year with fighting so far"),
-        c("pax_observed", "bool", "PA-X", f"{PAX_START} <= year <= {PAX_END}: PA-X covers the year; agreement columns are <NA> outside"),
-        c("agreements_signed", "Int64", "PA-X", "agreements of the conflict (PA-X UcdpCon) signed this year, any stage (Oth included)"),
+        c(
+            "years_since_fighting",
+            "Int64",
+            "UCDP",
+            "year minus the last earlier year with fighting (1 after a year of fighting); <NA> in the first year",
+        ),
+        c(
+            "external_support_a",
+            "bool",
+            "UCDP",
+            "side A has secondary warring states (gwno_a_2nd), last year with fighting so far",
+        ),
+        c(
+            "external_support_b",
+            "bool",
+            "UCDP",
+            "side B has secondary warring states (gwno_b_2nd), last year with fighting so far",
+        ),
+        c(
+            "pax_observed",
+            "bool",
+            "PA-X",
+            f"{PAX_START} <= year <= {PAX_END}: PA-X covers the year; agreement columns are <NA> outside",
+        ),
+        c(
+            "agreements_signed",
+            "Int64",
+            "PA-X",
+            "agreements of the conflict (PA-X UcdpCon) signed this year, any stage (Oth included)",
+        ),
     ]
     for t, code in zip(AGREEMENT_TYPES, PAX_STAGES, strict=True):
         cols.append(c(f"signed_{t}", "Int64", "PA-X", f"{t} agreements signed this year (PA-X Stage = {code})"))
     cols += [
-        c("signed_peacekeeping", "Int64", "PA-X", f"agreements signed this year providing for an international mission/force ({PEACEKEEPING_CODE} = 1)"),
-        c("signed_third_party", "Int64", "PA-X", f"agreements signed this year with a third party ({' or '.join(THIRD_PARTY_CODES)})"),
+        c(
+            "signed_peacekeeping",
+            "Int64",
+            "PA-X",
+            f"agreements signed this year providing for an international mission/force ({PEACEKEEPING_CODE} = 1)",
+        ),
+        c(
+            "signed_third_party",
+            "Int64",
+            "PA-X",
+            f"agreements signed this year with a third party ({' or '.join(THIRD_PARTY_CODES)})",
+        ),
     ]
     for t in AGREEMENT_TYPES:
-        cols.append(c(f"in_force_{t}", "boolean", "PA-X+UCDP", f"a {t} agreement is in force (signed in an earlier year, no fighting since the year after its signature until last year)"))
+        cols.append(
+            c(
+                f"in_force_{t}",
+                "boolean",
+                "PA-X+UCDP",
+                f"a {t} agreement is in force (signed in an earlier year, no fighting since the year after its signature until last year)",
+            )
+        )
     cols += [
         c("in_force_any", "boolean", "PA-X+UCDP", "any agreement (any stage) is in force"),
         c("peacekeeping_in_force", "boolean", "PA-X+UCDP", f"an agreement in force provides for an international mission/force ({PEACEKEEPING_CODE})"),
@@ -253,9 +331,11 @@ class JoinReport:
 
 @dataclass(frozen=True)
 class Panel:
+    """The panel, how it was joined, and the files it came from (name and sha256 of each)."""
+
     frame: pd.DataFrame
     report: JoinReport
-    sources: dict[str, str]
+    sources: dict[str, dict[str, str]]
 
 
 @dataclass
@@ -268,7 +348,7 @@ class _Agreement:
 
 def _conflict_rows(cid: int, g: pd.DataFrame, last: int, pax: dict[int, list[_Agreement]]) -> list[dict[str, Any]]:
     """Every year of one conflict, first to ``last``."""
-    active = {int(y): r for y, r in zip(g["year"], g.itertuples(index=False), strict=True)}
+    active: dict[int, Any] = {int(y): r for y, r in zip(g["year"], g.itertuples(index=False), strict=True)}
     first = min(active)
     signed_by_year: dict[int, list[_Agreement]] = {}
     for a in pax.get(cid, []):
@@ -404,6 +484,7 @@ def build_panel(ucdp: Path, nmc: Path, pax: Path) -> Panel:
     report.pax_conflicts_matched = int(agreements["conflict_id"].nunique())
     report.pax_conflict_years_with_agreement = int(agreements[["conflict_id", "year"]].drop_duplicates().shape[0])
     by_conflict: dict[int, list[_Agreement]] = {}
+    r: Any
     for r in agreements.itertuples(index=False):
         by_conflict.setdefault(int(r.conflict_id), []).append(
             _Agreement(int(r.year), str(r.stage), bool(r.peacekeeping), bool(r.third_party))
@@ -411,7 +492,7 @@ def build_panel(ucdp: Path, nmc: Path, pax: Path) -> Panel:
 
     rows: list[dict[str, Any]] = []
     for cid, g in u.frame.groupby("conflict_id", sort=True):
-        rows += _conflict_rows(int(cid), g, last, by_conflict)
+        rows += _conflict_rows(int(cast(int, cid)), g, last, by_conflict)
     frame = pd.DataFrame(rows)
 
     n = read_nmc(Path(nmc))
@@ -435,8 +516,47 @@ def build_panel(ucdp: Path, nmc: Path, pax: Path) -> Panel:
     report.conflict_years_side_b_no_state = int((nmc_rows & frame["states_b"].eq("")).sum())
     report.conflict_years_cap_observed = int(frame["cap_observed"].sum())
     report.conflicts_cap_observed = int(frame.loc[frame["cap_observed"], "conflict_id"].nunique())
-    sources = {"ucdp": str(ucdp), "nmc": str(nmc), "pax": str(pax)}
+    sources = {
+        k: {"file": Path(v).name, "sha256": sha256_file(Path(v))}
+        for k, v in (("ucdp", ucdp), ("nmc", nmc), ("pax", pax))
+    }
     return Panel(frame, report, sources)
+
+
+_META_KEY = b"accord.panel"
+
+
+def write_panel(panel: Panel, path: Path) -> None:
+    """The panel as Parquet (atomically), with its join report and sources in the file's metadata."""
+    table = frame_to_table(panel.frame)
+    meta = dict(table.schema.metadata or {})
+    meta[_META_KEY] = json.dumps({"report": panel.report.to_dict(), "sources": panel.sources}).encode()
+    write_parquet_atomic(Path(path), table.replace_schema_metadata(meta))
+
+
+def read_panel(path: Path) -> Panel:
+    """A panel written by :func:`write_panel` (``accord panel build``); checks its columns."""
+    path = Path(path)
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as e:
+        raise PanelInputError(
+            f"{path}: expected a Parquet panel from `accord panel build`, found one that cannot be read ({e})"
+        ) from None
+    names = [c.name for c in COLUMNS]
+    if table.column_names != names:
+        absent = [c for c in names if c not in table.column_names]
+        raise PanelInputError(
+            f"{path}: expected the columns of `accord panel build`, missing {absent or 'none'} "
+            f"(or in another order); rebuild the panel"
+        )
+    raw = (table.schema.metadata or {}).get(_META_KEY)
+    meta = json.loads(raw) if raw else {"report": {}, "sources": {}}
+    report = JoinReport()
+    for k, v in meta["report"].items():
+        if hasattr(report, k):
+            setattr(report, k, v)
+    return Panel(_typed(table.to_pandas()), report, meta["sources"])
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,8 @@ class StateCapability:
         stock: dict[tuple[int, int], float] = {}
         flow: dict[tuple[int, int], float] = {}
         interpolated = 0
-        for ccode, g in nmc.groupby("ccode", sort=True):
+        for key, g in nmc.groupby("ccode", sort=True):
+            ccode = int(cast(int, key))
             years = g["year"].to_numpy(dtype=int)
             # a new spell wherever the state leaves and re-enters the system
             spell = np.concatenate([[0], np.cumsum(np.diff(years) != 1)])
@@ -78,8 +80,8 @@ class StateCapability:
                         k = np.nan  # trailing gap; a leading gap just waits for the first value
                         continue
                     k = mt / depreciation if np.isnan(k) else (1.0 - depreciation) * k + mt
-                    stock[(int(ccode), int(y))] = float(k)
-                    flow[(int(ccode), int(y))] = float(mt)
+                    stock[(ccode, int(y))] = float(k)
+                    flow[(ccode, int(y))] = float(mt)
         cinc = {
             (int(c), int(y)): float(v)
             for c, y, v in zip(nmc["ccode"], nmc["year"], nmc["cinc"], strict=True)
@@ -113,8 +115,15 @@ class SideCapability:
     cinc: float
 
 
-def side_capability(cap: StateCapability, states: tuple[int, ...], year: int, *, count: bool = False,
-                    depreciation: float = DEPRECIATION, horizon: int = ANTICIPATION_YEARS) -> SideCapability:  # fmt: skip
+def side_capability(
+    cap: StateCapability,
+    states: tuple[int, ...],
+    year: int,
+    *,
+    count: bool = False,
+    depreciation: float = DEPRECIATION,
+    horizon: int = ANTICIPATION_YEARS,
+) -> SideCapability:
     """The summed stock (this and last year), projected stock and CINC of ``states`` in ``year``
     (same states in both years, so a change is a change in capability, not in who is on the side)."""
     nan = SideCapability(np.nan, np.nan, np.nan, np.nan)

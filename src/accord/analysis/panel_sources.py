@@ -61,8 +61,10 @@ class PanelInputError(ValueError):
 def _require(frame: pd.DataFrame, path: Path, columns: list[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise PanelInputError(f"{path}: expected columns {', '.join(missing)}, found none of that name (header: "
-                              f"{', '.join(map(str, frame.columns[:12]))}{', …' if len(frame.columns) > 12 else ''})")
+        raise PanelInputError(
+            f"{path}: expected columns {', '.join(missing)}, found none of that name (header: "
+            f"{', '.join(map(str, frame.columns[:12]))}{', …' if len(frame.columns) > 12 else ''})"
+        )
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -129,9 +131,7 @@ def read_ucdp(path: Path) -> UcdpRows:
         bad = ~f[c].isin(ok)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise PanelInputError(
-                f"{path}:{i + 2}: {c}: expected one of {sorted(ok)}, found {raw[c].iloc[i]!r}"
-            )
+            raise PanelInputError(f"{path}:{i + 2}: {c}: expected one of {sorted(ok)}, found {raw[c].iloc[i]!r}")
     for c in ("location", "side_a", "side_b", "region"):
         f[c] = raw[c].str.strip()
     prim_a, sec_a = _code_lists(raw, path, "gwno_a"), _code_lists(raw, path, "gwno_a_2nd")
@@ -224,8 +224,9 @@ def read_pax(path: Path) -> PaxAgreements:
         flags[c] = v.eq("1")
     named_third = raw["ThrdPart"].str.contains(r"[A-Za-z]", regex=True)  # "/" or blanks name nobody
     conflict = _ints(raw, path, "UcdpCon", allow_empty=True)
-    loc = pd.concat([_ints(raw, path, "Loc1GWNO", allow_empty=True), _ints(raw, path, "Loc2GWNO", allow_empty=True)],
-                    axis=1)  # fmt: skip
+    loc = pd.concat(
+        [_ints(raw, path, "Loc1GWNO", allow_empty=True), _ints(raw, path, "Loc2GWNO", allow_empty=True)], axis=1
+    )
     withheld = (
         conflict.eq(WITHHELD_UCDP_CONFLICT).fillna(False)
         | raw["Con"].str.contains(_WITHHELD_NAMES)

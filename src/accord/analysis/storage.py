@@ -9,6 +9,7 @@ itself is ``fsync``-ed so that the rename survives a power cut. Temporary names 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -89,3 +90,12 @@ def remove_leftovers(folder: Path) -> int:
                     p.unlink()
                     n += 1
     return n
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, hex (to record which data or table a result came from)."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
