@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import statsmodels
 import statsmodels.api as sm
+from threadpoolctl import threadpool_limits
 
 from accord.analysis.panel import PAX_END, PAX_START
 from accord.models.hazards import HAZARDS, SPEC_VERSION, STATE, covariates
@@ -62,7 +63,8 @@ def _lag_positive(frame: pd.DataFrame, column: str) -> pd.Series:
 @dataclass(frozen=True)
 class HazardSample:
     """One hazard's risk set: design matrix (intercept first), events, conflicts, and the
-    persistence forecast (last year's state of the outcome)."""
+    persistence forecast (last year's state of the outcome); ``state``: the rows' raw state
+    (:data:`accord.models.hazards.STATE`), what :func:`accord.models.hazards.predict` reads."""
 
     name: str
     X: pd.DataFrame
@@ -71,6 +73,7 @@ class HazardSample:
     persistence: np.ndarray
     years_since_fighting: np.ndarray
     year: np.ndarray
+    state: dict[str, np.ndarray]
 
 
 def _risk_rows(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -120,12 +123,14 @@ def hazard_sample(frame: pd.DataFrame, name: str) -> HazardSample:
         persistence.loc[rows].to_numpy(dtype=float),
         sub["years_since_fighting"].astype("float64").to_numpy(),
         sub["year"].to_numpy(dtype=int),
+        state,
     )
 
 
 def fit_hazard(X: pd.DataFrame, y: np.ndarray) -> Any:
     """The binomial GLM (logit link) of ``y`` on ``X`` (which holds the intercept), by statsmodels."""
-    with warnings.catch_warnings():
+    # one BLAS thread: these least-squares steps are small, and threads only contend for the cores
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore", category=RuntimeWarning)  # exp overflow on separated folds
         return sm.GLM(y, X, family=sm.families.Binomial()).fit()
 

@@ -28,6 +28,7 @@ conflict models).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +66,9 @@ def cross_validate(sample: HazardSample, folds: int | None = None) -> OutOfFold:
     k = 0
     for train, test in splitter.split(X, sample.y, groups=sample.groups):
         res = fit_hazard(sample.X.iloc[train], sample.y[train])
-        p[test] = np.asarray(res.predict(X[test]))
+        with np.errstate(over="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=RuntimeWarning)  # exp overflow: p is 0 or 1 there
+            p[test] = np.asarray(res.predict(X[test]))
         base[test] = sample.y[train].mean()
         k += 1
     return OutOfFold(sample, p, base, k)
@@ -156,19 +159,8 @@ def evaluate(
     outcomes: dict[str, Any] = {}
     folds_used = 0
     for name in names:
-        if progress:
-            progress(name)
-        sample = hazard_sample(frame, name)
-        oof = cross_validate(sample, folds)
-        folds_used = max(folds_used, oof.folds)
-        result = score(oof, bootstrap=bootstrap, seed=seed)
-        recent = sample.years_since_fighting <= RECENT_YEARS
-        result["recent"] = {
-            "rows": f"years_since_fighting <= {RECENT_YEARS}",
-            **score(oof, bootstrap=bootstrap, seed=seed, rows=recent),
-        }
-        result["folds"] = oof.folds
-        outcomes[name] = result
+        outcomes[name] = _evaluate_one(frame, name, folds, bootstrap, seed, progress)
+        folds_used = max(folds_used, outcomes[name]["folds"])
     return {
         "cv": "leave-one-conflict-out" if folds is None else f"grouped {folds}-fold by conflict",
         "folds": folds_used,
@@ -179,3 +171,26 @@ def evaluate(
         },
         "outcomes": outcomes,
     }
+
+
+def _evaluate_one(
+    frame: pd.DataFrame,
+    name: str,
+    folds: int | None,
+    bootstrap: int,
+    seed: int,
+    progress: Callable[[str], None] | None,
+) -> dict[str, Any]:
+    """Cross-validate and score one hazard, on all its risk set and on the recent rows."""
+    if progress:
+        progress(name)
+    sample = hazard_sample(frame, name)
+    oof = cross_validate(sample, folds)
+    result = score(oof, bootstrap=bootstrap, seed=seed)
+    recent = sample.years_since_fighting <= RECENT_YEARS
+    result["recent"] = {
+        "rows": f"years_since_fighting <= {RECENT_YEARS}",
+        **score(oof, bootstrap=bootstrap, seed=seed, rows=recent),
+    }
+    result["folds"] = oof.folds
+    return result

@@ -237,7 +237,7 @@ def evaluate_cmd(
     if report is not None:
         write_evaluation(result, report)
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     t = Table(
         title=f"Out-of-sample skill ({result['cv']}, {result['folds']} folds; 95% intervals, conflicts resampled)"
