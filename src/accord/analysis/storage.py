@@ -13,6 +13,7 @@ process's umask (``-rw-r--r--`` under the usual umask 022), a replaced file keep
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import stat
@@ -122,3 +123,12 @@ def remove_leftovers(folder: Path) -> int:
                     p.unlink()
                     n += 1
     return n
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, hex (to record which data or table a result came from)."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

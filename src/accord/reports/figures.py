@@ -245,3 +245,26 @@ def sensitivity_ranking(
     ax.grid(axis="x", color="#eeeeee")
     ax.set_title(text(f"Sensitivity ranking: {what}"))
     return fig
+
+
+def reliability_diagram(bins: Sequence[Mapping[str, float]], title: str) -> Figure:
+    """Observed event rate against mean predicted probability, one point per bin (size ~ rows),
+    with the diagonal of perfect calibration (Murphy 1973)."""
+    fig = _new(4.2, 4.0)
+    ax = _axes(fig)
+    p = np.array([b["p_mean"] for b in bins], dtype=float)
+    o = np.array([b["observed"] for b in bins], dtype=float)
+    n = np.array([b["n"] for b in bins], dtype=float)
+    top = float(max(np.nanmax(p, initial=0.0), np.nanmax(o, initial=0.0), 0.05)) * 1.05
+    ax.plot([0, top], [0, top], color="#999999", linewidth=1, linestyle="--", label="perfectly calibrated")
+    size = 20 + 180 * n / max(float(n.max(initial=1.0)), 1.0)
+    ax.plot(p, o, color=PALETTE[0], linewidth=1, zorder=2)
+    ax.scatter(p, o, s=size, color=PALETTE[0], edgecolor="white", linewidth=0.6, zorder=3, label="bins (size ~ rows)")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel("mean predicted probability (out of fold)")
+    ax.set_ylabel("observed rate")
+    ax.grid(color="#eeeeee", zorder=0)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_title(text(title), fontsize=10)
+    return fig
