@@ -40,7 +40,7 @@ from eum_reference import reference_eum  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 MODELS = ("compromise", "median", "eum", "eum-scholz", "nash")
-# the EUM rows: the printed equations (default options) and Scholz's code (the SCHOLZ_CODE preset)
+# the EUM rows: the printed equations (AS_PRINTED) and Scholz's code (SCHOLZ_CODE, EUMModel's default)
 EUM_OPTIONS: dict[str, EUMOptions] = {"eum": AS_PRINTED, "eum-scholz": SCHOLZ_CODE}
 
 

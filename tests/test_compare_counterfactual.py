@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 from typer.testing import CliRunner
 
 from accord.cli.app import app
 from accord.scenario import load_scenario
-from accord.scenario.parameters import with_parameter
 from accord.simulation import run_batch
 
 runner = CliRunner()
 
 
-def _p_war_last_year(args: list[str]) -> float:
+def _p_war_last_year(args: list[str]) -> tuple[str, float]:
     r = runner.invoke(
         app,
         [
@@ -33,16 +33,28 @@ def _p_war_last_year(args: list[str]) -> float:
     )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])
-    return float(data["formats"][0]["p_war_by_year"]["2021"]["mean"])
+    return data["history"], float(data["formats"][0]["p_war_by_year"]["2021"]["mean"])
 
 
 def test_history_imposes_the_2020_war_counterfactual_does_not() -> None:
-    assert _p_war_last_year(["--history"]) == 1.0  # the dated 2020 war is imposed in every run
-    assert _p_war_last_year([]) < 1.0  # wars now come from each format's own dynamics
+    # the dated 2020 war is imposed in every run
+    assert _p_war_last_year(["--history", "imposed"]) == ("imposed", 1.0)
+    history, p = _p_war_last_year([])  # the default: wars come from each format's own dynamics
+    assert history == "counterfactual" and p < 1.0
+    # from a year: the history before it is imposed (here the 1992 war), the model's after it
+    assert _p_war_last_year(["--from", "1993"]) == ("from 1993", 1.0)
+
+
+def test_compare_says_its_history_in_help_and_output() -> None:
+    help_text = re.sub(r"[│╭╮╰╯─\s]+", " ", runner.invoke(app, ["compare", "--help"]).output)
+    assert "default here: counterfactual" in help_text
+    r = runner.invoke(
+        app, ["compare", "example", "--formats", "minsk-group,inclusive", "--runs", "20", "--history", "imposed"]
+    )
+    assert r.exit_code == 0 and "history: history imposed" in " ".join(r.output.split())
 
 
 def test_war_by_year_is_cumulative() -> None:
-    s = with_parameter(load_scenario("minsk-group"), "history_events", 0.0, "test")
-    b = run_batch(s, format="minsk-group", draws=30, seed=3)
+    b = run_batch(load_scenario("minsk-group"), format="minsk-group", draws=30, seed=3, history="counterfactual")
     assert (np.diff(b.war_by_year.astype(int), axis=1) >= 0).all()
     assert (b.war_by_year[:, -1] == (b.wars > 0)).all()

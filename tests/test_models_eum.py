@@ -161,3 +161,10 @@ def test_bad_options_are_refused() -> None:
         SCHOLZ_CODE.with_(exclude_pair=True)
     with pytest.raises(ValueError, match="EUM option voter_risk"):
         EUMOptions(voter_risk="yes")  # type: ignore[arg-type]
+
+
+def test_the_python_default_is_the_command_line_default() -> None:
+    # accord forecast --model eum uses scholz-code unless --preset says otherwise; so does EUMModel()
+    from accord.models.eum import DEFAULT_PRESET, PRESETS, SCHOLZ_CODE
+
+    assert DEFAULT_PRESET == "scholz-code" and EUMModel().eum_options == PRESETS[DEFAULT_PRESET] == SCHOLZ_CODE

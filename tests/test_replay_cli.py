@@ -111,3 +111,17 @@ def test_a_format_defined_in_yaml_replays_from_the_command_line(tmp_path: Path, 
     # with no --format the scenario's first format is used
     r = runner.invoke(app, ["replay", str(path), "--json"])
     assert json.loads(r.stdout)["format"] == "contact-group"
+
+
+def test_replay_from_a_year_imposes_the_history_before_it_only() -> None:
+    def wars(*args: str) -> list[dict[str, object]]:
+        r = runner.invoke(app, ["replay", "minsk-group", "--json", *args])
+        assert r.exit_code == 0, r.output
+        log = json.loads(r.stdout)
+        return [w for w in log["summary"]["wars"] if w["scheduled"]]
+
+    imposed = wars()
+    assert [int(float(str(w["start"]))) for w in imposed] == [1992, 2020]
+    # from 1997 the first war's outcome (the 1994 line) stands; the 2020 war is the model's to decide
+    assert [int(float(str(w["start"]))) for w in wars("--from", "1997")] == [1992]
+    assert wars("--history", "counterfactual") == []

@@ -9,11 +9,23 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from accord.reports.compute import Batch, chunk_sizes
-from accord.reports.report import ReportInputs, make_figures, read_trajectory, render_html, write_report
-from accord.reports.summaries import compare_formats, rank_sensitivity, wilson_interval
-from accord.scenario import load_scenario, parse_scenario
-from report_fakes import fake_batch, fake_replay
+from accord.analysis.estimates import wilson_interval
+from accord.analysis.runs import run_formats
+from accord.reports.report import (
+    ReportInputs,
+    format_rows,
+    make_figures,
+    read_trajectory,
+    render_html,
+    write_report,
+)
+from accord.reports.summaries import rank_sensitivity
+from accord.scenario import Scenario, load_scenario, parse_scenario
+from accord.simulation import replay
+
+
+def _batches(s: Scenario, runs: int = 120, seed: int = 3) -> dict:  # type: ignore[type-arg]
+    return run_formats(s, ["minsk-group", "majority"], runs=runs, seed=seed, history="counterfactual")
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +36,9 @@ def inputs() -> ReportInputs:
         "example (built-in)",
         seed=3,
         draws=120,
-        replay=fake_replay(s),
+        replay=replay(s, seed=3),
         replay_format="minsk-group",
-        batches={"minsk-group": fake_batch(s, 120, 3), "inclusive": fake_batch(s, 120, 3, shift=0.3)},
+        batches=_batches(s),
     )
 
 
@@ -37,7 +49,7 @@ def test_report_is_self_contained_and_has_every_section(inputs: ReportInputs) ->
     assert not re.search(r"""<(link|img|iframe|object|embed)\b""", html, re.I)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
     assert not re.search(r"url\(\s*['\"]?https?:", html, re.I)
-    for key in ("timeline", "positions", "probabilities", "formats", "vetoes", "sensitivity-agreement"):
+    for key in ("timeline", "positions", "probabilities", "formats", "vetoes", "sensitivity-war"):
         m = re.search(rf'<figure id="fig-{key}".*?</figure>', html, re.S)
         assert m, key
         assert m.group(0).count("<path") > 10, f"{key} looks empty"
@@ -47,7 +59,8 @@ def test_report_is_self_contained_and_has_every_section(inputs: ReportInputs) ->
             assert _esc(src.quote) in html
     for text in s.assumptions.values():
         assert _esc(text) in html
-    assert "inclusive" in html and "minsk-group" in html
+    assert "majority" in html and "minsk-group" in html
+    assert "counterfactual" in html[html.index('id="sweep-history"') :][:400]
 
 
 def _esc(t: str) -> str:
@@ -62,7 +75,7 @@ def test_scenario_text_is_escaped_not_executed(example_text: str) -> None:
     )
     evil = evil.replace("label: The surrounding districts", "label: '<img src=x onerror=alert(1)> $a$'")
     s = parse_scenario(evil, "evil.yaml")
-    html = render_html(ReportInputs(s, "evil.yaml", replay=fake_replay(s), batches={"x": fake_batch(s, 30, 1)}))
+    html = render_html(ReportInputs(s, "evil.yaml", replay=replay(s), batches=_batches(s, 30, 1)))
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; US$ m $x$" in html
 
@@ -96,7 +109,7 @@ def test_report_without_results_still_lists_inputs_and_sources() -> None:
     assert "<figure" not in html
 
 
-def test_wilson_interval_matches_scipy() -> None:
+def test_the_one_wilson_interval_matches_scipy() -> None:
     for k, n in [(0, 10), (3, 10), (10, 10), (57, 200)]:
         lo, hi = wilson_interval(np.array(k), n)
         ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
@@ -104,12 +117,15 @@ def test_wilson_interval_matches_scipy() -> None:
 
 
 def test_format_comparison_counts(inputs: ReportInputs) -> None:
-    rows = compare_formats(inputs.batches)
+    cmp = inputs.comparison()
+    assert cmp is not None and cmp.history == "counterfactual"
+    rows = format_rows(cmp)
     b = inputs.batches["minsk-group"]
-    assert rows[0].format == "minsk-group" and rows[0].draws == 120
-    assert rows[0].p_agreement == pytest.approx(np.mean(b.agreement))
-    assert rows[0].p_agreement_ci[0] <= rows[0].p_agreement <= rows[0].p_agreement_ci[1]
-    assert rows[1].p_agreement > rows[0].p_agreement  # the fake shifts "inclusive" up
+    assert rows[0]["format"] == "minsk-group" and rows[0]["draws"] == 120 and rows[0]["year"] == b.years[-1]
+    assert rows[0]["p_agreement"] == pytest.approx(np.mean(b.agreement))
+    assert rows[0]["p_war"] == pytest.approx(np.mean(b.wars > 0))
+    lo, hi = rows[0]["p_war_ci"]
+    assert lo <= rows[0]["p_war"] <= hi
 
 
 def test_sensitivity_ranks_the_input_that_drives_the_outcome_first() -> None:
@@ -121,30 +137,21 @@ def test_sensitivity_ranks_the_input_that_drives_the_outcome_first() -> None:
     assert sens.rows[0].score > 0.6 and abs(sens.rows[1].score) < 0.2
 
 
-def test_batches_join_along_draws_and_chunk_plan() -> None:
-    s = load_scenario("example")
-    a, b = fake_batch(s, 30, 1), fake_batch(s, 20, 2)
-    j = Batch.join([a, b])
-    assert j.draws == 50 and j.vetoes.shape[0] == 50 and j.agreement_by_year.shape == (50, len(a.years))
-    assert np.array_equal(j.inputs["parameters.noise"][30:], b.inputs["parameters.noise"])
-    assert chunk_sizes(250, 100) == [100, 100, 50] and chunk_sizes(100, 100) == [100]
-    with pytest.raises(ValueError):
-        chunk_sizes(0, 100)
+def test_trajectory_reader_gives_step_by_actor_by_issue(inputs: ReportInputs) -> None:
+    assert inputs.replay is not None
+    t = read_trajectory(inputs.replay)
+    s = inputs.scenario
+    assert t.positions.shape == (len(t.years), len(s.actors), len(s.issues)) and t.actor_ids == s.actor_ids
+    assert t.status_quo.shape == (len(t.years), len(s.issues)) and t.p_war.shape == t.years.shape
 
 
-def test_trajectory_reader_accepts_nested_positions() -> None:
-    s = load_scenario("example")
-    t = read_trajectory(
-        {
-            "years": [1994, 1995],
-            "positions": {"ARM": {"status": [95, 90]}, "AZE": {"status": [10, 12], "districts": [0, 5]}},
-        },
-        s,
-    )
-    assert t is not None and t.positions is not None
-    assert t.positions.shape == (2, len(t.actor_ids), 2)
-    arm = t.actor_ids.index("ARM")
-    assert t.positions[1, arm, 0] == 90 and np.isnan(t.positions[0, arm, 1])
+def test_event_log_shows_the_sentences_the_cli_prints(inputs: ReportInputs) -> None:
+    from accord.simulation.events import describe
+
+    assert inputs.replay is not None
+    html = render_html(inputs)
+    for e in inputs.replay.events[:5]:
+        assert _esc(describe(e)) in html
 
 
 def test_figures_only_for_what_exists(inputs: ReportInputs) -> None:
@@ -153,10 +160,12 @@ def test_figures_only_for_what_exists(inputs: ReportInputs) -> None:
 
 
 def test_paired_differences_against_the_first_format(inputs: ReportInputs) -> None:
-    rows = compare_formats(inputs.batches)
-    assert rows[0].d_agreement is None
-    d = rows[1].d_agreement
-    a, b = inputs.batches["inclusive"].agreement, inputs.batches["minsk-group"].agreement
+    cmp = inputs.comparison()
+    assert cmp is not None
+    rows = format_rows(cmp)
+    assert rows[0]["d_agreement"] is None
+    d = rows[1]["d_war"]
+    a, b = inputs.batches["majority"].wars > 0, inputs.batches["minsk-group"].wars > 0
     assert d is not None and d[0] == pytest.approx(np.mean(a.astype(float) - b.astype(float)))
     assert d[1] < d[0] < d[2]
     assert "Δ P(agreement) vs minsk-group" in render_html(inputs)

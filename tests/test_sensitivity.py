@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,20 +10,42 @@ import pytest
 from accord.analysis.discovery import binned_rates, prim_box
 from accord.analysis.sensitivity import DUMMY, SensitivityError, analyse_sensitivity, factor_for
 from accord.scenario import Quantity, load_scenario
+from accord.simulation import BatchResult
 
 A, B, C = "actors.X.salience.a", "actors.X.salience.b", "actors.X.salience.c"
 INPUTS = {n: Quantity(dist="uniform", low=0.0, high=1.0) for n in (A, B, C)}
 
 
-def known_runner(scenario, *, format=None, draws, seed, batch_index=0, until=None, overrides=None):  # type: ignore[no-untyped-def]
+def known_runner(scenario, *, draws, seed, batch_index=0, overrides=None, **_):  # type: ignore[no-untyped-def]
     """Agreement with probability a; war with probability 0.5·b; c does nothing; vetoes ~ 2(1-a)."""
     assert overrides is not None and set(overrides) == {A, B, C}, "every factor is overridden, the dummy never"
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index,)).spawn(2)[1])
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index, 1)))
     a, b = overrides[A], overrides[B]
-    return SimpleNamespace(
-        agreement=rng.random(draws) < a,
-        wars=(rng.random(draws) < 0.5 * b).astype(int),
-        vetoes=rng.poisson(2 * (1 - a))[:, None, None] * np.ones((1, 2, 2), dtype=int),
+    agreement = rng.random(draws) < a
+    wars = (rng.random(draws) < 0.5 * b).astype(np.int64)
+    vetoes = rng.poisson(2 * (1 - a))[:, None, None] * np.ones((1, 2, 2), dtype=np.int64)
+    nan, years = np.full((draws, 2), np.nan), np.array([2000.0])
+    return BatchResult(
+        years=years,
+        actor_ids=("X", "Y"),
+        issue_ids=("a", "b"),
+        proposal_ids=(),
+        format_ids=("minsk-group",),
+        inputs=dict(overrides),
+        agreement=agreement,
+        agreement_year=np.where(agreement, 2000.0, np.nan),
+        agreement_proposal=np.full(draws, -1),
+        terms=nan,
+        wars=wars,
+        first_war_year=np.where(wars > 0, 2000.0, np.nan),
+        agreement_by_year=agreement[:, None],
+        war_by_year=(wars > 0)[:, None],
+        vetoes=vetoes,
+        final_status_quo=nan,
+        final_format=np.zeros(draws, dtype=np.int64),
+        p_war_by_year=np.zeros((draws, 1)),
+        status_quo_by_year=np.zeros((draws, 1, 2)),
+        removals=np.zeros((draws, 2), dtype=np.int64),
     )
 
 
@@ -80,3 +101,16 @@ def test_prim_finds_a_planted_box() -> None:
     assert box.density > 0.95 and box.coverage > 0.8
     rates = binned_rates(X, y, ["x0", "x1", "x2"])
     assert rates[-1].name == "x1" and rates[-1].spread < 0.1
+
+
+def test_counterfactual_sensitivity_ranks_inputs_for_war_on_minsk_group() -> None:
+    # with the dated wars imposed P(war) is 1 in every design point and nothing can be ranked for
+    # war; the default counterfactual leaves war to the model
+    s = load_scenario("minsk-group")
+    rep = analyse_sensitivity(s, samples=2, replicates=2, seed=0)
+    assert rep.history == "counterfactual" and rep.format == "minsk-group"
+    assert 0 < rep.base_rates["war"] < 1
+    ranked = [r for r in rep.ranking["war"] if r.name != DUMMY]
+    assert ranked and ranked[0].index > 0 and not any("war: the same in every design point" in n for n in rep.notes)
+    imposed = analyse_sensitivity(s, samples=2, replicates=2, seed=0, history="imposed")
+    assert imposed.base_rates["war"] == 1.0 and imposed.ranking["war"] == []

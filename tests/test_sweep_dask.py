@@ -15,19 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import sweep_double
 from accord.analysis.executors import DaskExecutor, ExecutorError, LocalExecutor
 from accord.analysis.sweep import load_results, run_sweep
 from accord.scenario import load_scenario
 
-TESTS = Path(__file__).resolve().parent
-
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    # workers import the stand-in engine by name, as they import accord from the same environment
-    env["PYTHONPATH"] = os.pathsep.join([str(TESTS), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return env
+    # workers import accord from the same environment
+    return dict(os.environ)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +102,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def test_dask_cluster_gives_the_same_results_as_local(cluster: Path, tmp_path: Path) -> None:
     example = load_scenario("example")
-    kw = {"runs": 300, "chunk_size": 40, "seed": 11, "runner": sweep_double.run_batch}
+    kw = {"runs": 300, "chunk_size": 40, "seed": 11}
     address = json.loads(cluster.read_text())["address"]
     assert address.startswith("tcp://127.0.0.1:")
     with DaskExecutor(address) as ex:

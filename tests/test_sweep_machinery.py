@@ -1,4 +1,4 @@
-"""The sweep machinery: chunk plan, atomic chunk files, resume, executors (with a stand-in engine)."""
+"""The sweep machinery: chunk plan, atomic chunk files, resume, executors (on the small example case)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sweep_double
-from accord.analysis.batches import plan_chunks
 from accord.analysis.executors import ExecutorError, LocalExecutor, make_executor
-from accord.analysis.sweep import CHUNKS, MANIFEST, RESULTS, SweepError, chunk_path, load_results, run_sweep
+from accord.analysis.runs import plan_chunks, run_formats
+from accord.analysis.sweep import (
+    CHUNKS,
+    MANIFEST,
+    RESULTS,
+    SweepError,
+    chunk_path,
+    load_batch,
+    load_results,
+    run_sweep,
+)
 from accord.scenario import load_scenario
+from accord.simulation import BatchResult, run_batch
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +34,7 @@ def sweep(example, out: Path, **kw):  # type: ignore[no-untyped-def]
     kw.setdefault("runs", 230)
     kw.setdefault("chunk_size", 50)
     kw.setdefault("seed", 7)
-    return run_sweep(example, out, runner=sweep_double.run_batch, **kw)
+    return run_sweep(example, out, **kw)
 
 
 def test_plan_chunks_covers_every_run_once() -> None:
@@ -34,7 +43,7 @@ def test_plan_chunks_covers_every_run_once() -> None:
     ids = np.concatenate([c.run_ids for c in plan])
     assert np.array_equal(ids, np.arange(230))
     assert len(plan_chunks(3, 50)) == 1
-    with pytest.raises(ValueError, match="at least 1 run"):
+    with pytest.raises(ValueError, match="runs: expected at least 1 run"):
         plan_chunks(0, 5)
     with pytest.raises(ValueError, match="chunk size"):
         plan_chunks(5, 0)
@@ -51,21 +60,27 @@ def test_sweep_writes_one_row_per_replay_and_a_manifest(example, tmp_path: Path)
     m = json.loads((tmp_path / "s" / MANIFEST).read_text())
     assert m["status"] == "complete" and m["runs"] == 230 and m["seed"] == 7 and m["chunk_size"] == 50
     assert m["chunks"] == 5 and len(m["scenario_hash"]) == 64 and "numpy" in m["versions"]
+    assert m["history"] == "imposed" and m["mediator"] is None and m["format_ids"][0] == "minsk-group"
     assert not (tmp_path / "s" / CHUNKS).exists(), "chunk files are removed once results.parquet is complete"
     assert outcome.chunks_computed == 5 and outcome.chunks_reused == 0
 
 
-def test_results_equal_direct_engine_calls(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_results_equal_direct_engine_calls_and_the_run_service(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sweep(example, tmp_path / "s")
     df = load_results(tmp_path / "s")
     direct = pd.concat(
-        [
-            sweep_double.run_batch(example, draws=c.draws, seed=7, batch_index=c.index).to_frame()
-            for c in plan_chunks(230, 50)
-        ],
+        [run_batch(example, draws=c.draws, seed=7, batch_index=c.index).to_frame() for c in plan_chunks(230, 50)],
         ignore_index=True,
     )
     pd.testing.assert_frame_equal(df.drop(columns="run"), direct)
+    # the run service plans the same chunks: the same numbers in memory
+    (batch,) = run_formats(example, [None], runs=230, seed=7, history="imposed", chunk_size=50).values()
+    pd.testing.assert_frame_equal(df.drop(columns="run"), batch.to_frame())
+    # and the table reads back into the same batch
+    back = load_batch(tmp_path / "s")
+    for name in ("agreement", "wars", "vetoes", "status_quo_by_year", "agreement_proposal", "final_format"):
+        assert np.array_equal(getattr(back, name), getattr(batch, name), equal_nan=True), name
+    assert back.proposal_ids == batch.proposal_ids and back.format_ids == batch.format_ids
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -84,10 +99,10 @@ class _Crash(RuntimeError):
 def _crashing_runner(after: int):  # type: ignore[no-untyped-def]
     """Fails at chunk ``after`` (chunks run in order inline), like a process dying mid-sweep."""
 
-    def runner(*args, **kw):  # type: ignore[no-untyped-def]
+    def runner(*args, **kw) -> BatchResult:  # type: ignore[no-untyped-def]
         if kw["batch_index"] >= after:
             raise _Crash("simulated failure")
-        return sweep_double.run_batch(*args, **kw)
+        return run_batch(*args, **kw)
 
     return runner
 
@@ -98,7 +113,7 @@ def test_resume_after_failure_recomputes_only_missing_chunks(example, tmp_path: 
         run_sweep(example, out, runs=230, chunk_size=50, seed=7, runner=_crashing_runner(3))
     assert len(list((out / CHUNKS).glob("chunk-*.parquet"))) == 3
     assert not (out / RESULTS).exists()
-    with pytest.raises(SweepError, match="--resume"):
+    with pytest.raises(SweepError, match="pass `resume=True` to continue it, or choose another `out`"):
         sweep(example, out)
     outcome = sweep(example, out, resume=True)
     assert outcome.chunks_reused == 3 and outcome.chunks_computed == 2
@@ -132,6 +147,8 @@ def test_resume_refuses_a_different_sweep(example, tmp_path: Path) -> None:  # t
         sweep(example, out, runs=231, resume=True)
     with pytest.raises(SweepError, match="chunk_size"):
         sweep(example, out, chunk_size=10, resume=True)
+    with pytest.raises(SweepError, match=r"history: stored 'imposed', asked 'counterfactual'"):
+        sweep(example, out, history="counterfactual", resume=True)
     # without --chunk-size, a resume takes the stored one
     assert sweep(example, out, chunk_size=None, resume=True).chunk_size == 50
 
@@ -159,6 +176,6 @@ def test_executor_errors_are_clear() -> None:
 
 def test_progress_reports_rows(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     seen: list[tuple[int, int]] = []
-    sweep(example, tmp_path / "s", progress=lambda done, total: seen.append((done, total)))
+    sweep(example, tmp_path / "s", progress=lambda done, total, what: seen.append((done, total)))
     assert seen[0] == (0, 230) and seen[-1] == (230, 230)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)

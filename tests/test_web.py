@@ -1,4 +1,4 @@
-"""The dashboard's HTTP API, with a stand-in engine: edits validated like files, runs, results, downloads."""
+"""The dashboard's HTTP API: edits validated like files, runs, results, downloads."""
 
 from __future__ import annotations
 
@@ -14,8 +14,22 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from accord.cli.app import app as cli
-from accord.web.app import create_app
-from report_fakes import fake_engine
+from accord.scenario import Scenario
+from accord.simulation import Replay, replay
+from accord.web.app import Engine, create_app
+
+SEEN: list[Scenario] = []
+
+
+def fake_engine(seen: list[Scenario] | None = None) -> Engine:
+    """The real engine, with replays that record the scenario they ran on."""
+
+    def recording_replay(s: Scenario, **kw: object) -> Replay:
+        if seen is not None:
+            seen.append(s)
+        return replay(s, **kw)  # type: ignore[arg-type]
+
+    return Engine(replay=recording_replay)
 
 
 def local_client(app: FastAPI) -> TestClient:
@@ -25,7 +39,8 @@ def local_client(app: FastAPI) -> TestClient:
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with local_client(create_app(engine=fake_engine())) as c:
+    SEEN.clear()
+    with local_client(create_app(engine=fake_engine(SEEN))) as c:
         yield c
 
 
@@ -111,20 +126,23 @@ def test_replay_and_sweep_run_in_background_and_results_download(client: TestCli
     assert _wait(client, job["id"])["state"] == "done"
     res = client.get(f"/api/w/{wid}/results").json()
     assert set(res["figures"]) == {"timeline", "positions"}
-    assert any('"salience.ARM.districts": 0.25' in e["details"] for e in res["events"])
+    assert SEEN[-1].actor("ARM").salience["districts"].nominal == 0.25  # the replay ran on the edited case
+    assert res["events"][0]["kind"] == "start" and res["events"][0]["text"].startswith("format inclusive")
     job = client.post(
         f"/api/w/{wid}/run", json={"kind": "sweep", "formats": ["minsk-group", "inclusive"], "draws": 40}
     ).json()["job"]
     done = _wait(client, job["id"])
-    assert done["state"] == "done" and done["done"] == done["total"] == 2
+    assert done["state"] == "done" and done["done"] == done["total"] == 80
     res = client.get(f"/api/w/{wid}/results").json()
     assert {"probabilities", "formats", "vetoes"} <= set(res["figures"]) and res["version"] == 2
     assert [f["format"] for f in res["formats"]] == ["minsk-group", "inclusive"]
+    assert res["comparison"]["history"] == "counterfactual" and res["comparison"]["runs"] == 40
     z = zipfile.ZipFile(io.BytesIO(client.get(f"/w/{wid}/download/results.zip").content))
     names = set(z.namelist())
     assert names == {"example/scenario.yaml", "example/replay.json", "example/sweep.csv", "example/report.html"}
     csv = z.read("example/sweep.csv").decode()
-    assert csv.splitlines()[0].startswith("format,draw,in.") and len(csv.splitlines()) == 81
+    # the edit fixed the example's only uncertain input, so nothing is drawn: no in.* column
+    assert csv.splitlines()[0].startswith("format,draw,agreement,") and len(csv.splitlines()) == 81
     assert "<svg" in z.read("example/report.html").decode()
 
 
@@ -134,6 +152,8 @@ def test_bad_run_requests_are_refused(client: TestClient) -> None:
     assert r.status_code == 422 and "expected one of" in r.json()["problems"][0]
     assert client.post(f"/api/w/{wid}/run", json={"kind": "sweep", "draws": 0}).status_code == 422
     assert client.post(f"/api/w/{wid}/run", json={"kind": "exec", "draws": 1}).status_code == 422
+    r = client.post(f"/api/w/{wid}/run", json={"kind": "sweep", "history": "sometimes"})
+    assert r.status_code == 422 and "history: expected imposed, counterfactual" in r.json()["problems"][0]
     assert client.get("/w/doesnotexist").status_code == 404
     assert client.post("/open", data={"case": "nope"}).status_code == 404
     assert client.get(f"/w/{wid}/download/../../etc/passwd").status_code == 404
@@ -192,22 +212,16 @@ def test_scenario_text_is_escaped_in_the_dashboard(example_text: str, tmp_path: 
 
 def test_a_sweep_can_be_cancelled(client: TestClient) -> None:
     import threading
-
-    from accord.web.app import Engine
+    from collections.abc import Callable
 
     gate = threading.Event()
 
-    def slow_sweeps(
-        s: object, *, formats: list[str | None], draws: int, seed: int, progress: object, cancelled: object
-    ) -> dict[str, object]:
-        assert callable(cancelled)
+    def slow_sweeps(s: Scenario, formats: list[str | None], *, progress: Callable[..., None], **kw: object) -> dict:  # type: ignore[type-arg]
         gate.wait(10)
-        if cancelled():
-            raise InterruptedError("cancelled")
+        progress(0, 1, "the run service reports progress before each chunk")
         raise AssertionError("not cancelled")
 
-    eng = fake_engine()
-    with local_client(create_app(engine=Engine(replay=eng.replay, sweeps=slow_sweeps))) as c:
+    with local_client(create_app(engine=Engine(sweeps=slow_sweeps))) as c:
         wid = _open(c)
         job = c.post(f"/api/w/{wid}/run", json={"kind": "sweep", "draws": 10}).json()["job"]
         assert c.post(f"/api/jobs/{job['id']}/cancel").status_code == 200

@@ -20,12 +20,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from accord.analysis.runs import run_formats
 from accord.cli.app import app as cli
 from accord.web.app import Engine, create_app
 from accord.web.jobs import QueueLimits
 from accord.web.limits import Limits
 from live_server import ipv6_loopback, live_server
-from report_fakes import fake_engine, fake_sweeps
 
 EVIL = "http://evil.example"
 
@@ -33,7 +33,7 @@ EVIL = "http://evil.example"
 @contextmanager
 def dashboard(engine: Engine | None = None, **kw: Any) -> Iterator[tuple[httpx.Client, Any]]:
     """A real server, and a client that is the dashboard's own page (same Host and Origin)."""
-    app = create_app(engine=engine or fake_engine(), **kw)
+    app = create_app(engine=engine or Engine(), **kw)
     with live_server(app) as base, httpx.Client(base_url=base, headers={"Origin": base}, timeout=30) as c:
         yield c, app
 
@@ -59,13 +59,13 @@ class GatedEngine:
 
     def __init__(self) -> None:
         self.gate = threading.Event()
-        base = fake_engine()
+        base = Engine()
         self.engine = Engine(replay=base.replay, sweeps=self.sweeps)
 
-    def sweeps(self, s: Any, **kw: Any) -> Any:
+    def sweeps(self, s: Any, *args: Any, **kw: Any) -> Any:
         if not self.gate.wait(30):
             raise AssertionError("the test never opened the gate")
-        return fake_sweeps(s, **kw)
+        return run_formats(s, *args, **kw)
 
 
 # -- CSRF via GET ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers (report_fakes)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser_harness import CHROMEDRIVER, CHROMIUM, require_browser  # noqa: E402

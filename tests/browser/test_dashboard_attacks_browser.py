@@ -13,10 +13,10 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from test_dashboard_browser import wait_for
 
+from accord.analysis.runs import run_formats
 from accord.web.app import Engine, create_app
 from accord.web.jobs import QueueLimits
 from accord.web.limits import Limits
-from report_fakes import fake_engine, fake_sweeps
 
 Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Any, Any], Awaitable[None]]
@@ -73,7 +73,7 @@ def attacker_site(target: str, wid: str) -> Starlette:
 def test_another_site_cannot_open_edit_or_run(browser: Any, serve: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    dash = create_app(engine=fake_engine())
+    dash = create_app(engine=Engine())
     rec = Recorder(dash)
     base = serve(rec)
     browser.get(base + "/")
@@ -98,11 +98,11 @@ def test_the_page_stops_polling_a_run_the_server_forgot(browser: Any, serve: Any
     from selenium.webdriver.common.by import By
 
     gate = threading.Event()
-    base_engine = fake_engine()
+    base_engine = Engine()
 
-    def gated_sweeps(s: Any, **kw: Any) -> Any:
+    def gated_sweeps(s: Any, *args: Any, **kw: Any) -> Any:
         gate.wait(30)
-        return fake_sweeps(s, **kw)
+        return run_formats(s, *args, **kw)
 
     # an ended job is forgotten at once, as after a restart of the server
     dash = create_app(

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from browser_harness import full_page_screenshot
 
-from accord.reports.report import ReportInputs, write_report
+from accord.reports.report import write_report
 from accord.scenario import load_scenario
 
 
@@ -43,21 +43,17 @@ def check_report_in_browser(browser: Any, html: Path, shot: Path, expected: set[
 
 
 def test_report_renders_offline_with_plots(browser: Any, tmp_path: Path, artifacts: Path) -> None:
-    from accord.reports import compute
+    from accord.reports.compute import case_report_inputs
 
     s = load_scenario("example")
-    formats: list[str | None] = ["minsk-group", "inclusive", "majority"]
-    sens, why = compute.run_sensitivity(s, format="minsk-group", seed=0, samples=2, replicates=2)
-    r = ReportInputs(
+    r = case_report_inputs(
         s,
-        "example (built-in)",
+        origin="example (built-in)",
+        formats=["minsk-group", "inclusive", "majority"],
+        runs=60,
         seed=0,
-        draws=60,
-        replay=compute.run_replay(s, format="minsk-group", seed=0),
-        replay_format="minsk-group",
-        batches=dict(compute.run_sweeps(s, formats=formats, draws=60, seed=0)),
-        sensitivity=sens or None,
-        notes=[] if why is None else [why],
+        sensitivity_samples=2,
+        replicates=2,
     )
     out = tmp_path / "report.html"
     write_report(r, out)

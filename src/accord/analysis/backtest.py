@@ -3,8 +3,10 @@ next to what happened.
 
 For every scored entry of the timeline (:mod:`accord.scenario.timeline`) the case is cut at
 the entry's date — only events *before* it stay in the inputs, only proposals tabled before it
-(plus the one being judged) — and replayed from the case's start with :func:`run_batch`
-over ``runs`` draws of the uncertain inputs. Three kinds of comparison:
+(plus the one being judged) — and replayed from the case's start by the run service
+(:func:`accord.analysis.runs.run_formats`) over ``runs`` draws of the uncertain inputs, with the
+history imposed by default (the events before the cut-off happen as dated). Four kinds of
+comparison:
 
 ``proposal``
     P(the parties accept this proposal) within the step of its date and the next one.
@@ -36,9 +38,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from accord.analysis.progress import Progress
+from accord.analysis.runs import run_formats
+from accord.mechanisms.formats import default_format
 from accord.scenario.schema import Scenario, date_to_year
 from accord.scenario.timeline import Timeline, TimelineEntry
-from accord.simulation import run_batch
+from accord.simulation import BatchResult, History, HistoryLike
 
 Kind = Literal["proposal", "settlement", "war", "format"]
 
@@ -99,6 +104,7 @@ class BacktestResult:
     case: str
     runs: int
     seed: int
+    history: str
     rows: list[Row]
     scores: dict[str, Score]
     parameters: list[tuple[str, str, str]] = field(default_factory=list)
@@ -109,6 +115,7 @@ class BacktestResult:
             "case": self.case,
             "runs": self.runs,
             "seed": self.seed,
+            "history": self.history,
             "rows": [asdict(r) for r in self.rows],
             "scores": {k: {**asdict(v), "skill": _finite(v.skill)} for k, v in self.scores.items()},
             "parameters": [list(p) for p in self.parameters],
@@ -163,7 +170,7 @@ def _parameters(scenario: Scenario) -> list[tuple[str, str, str]]:
     return out
 
 
-Progress = Callable[[str], None]
+Batch = Callable[[Scenario, float, str], BatchResult]
 
 
 def backtest(
@@ -172,6 +179,7 @@ def backtest(
     *,
     runs: int = 200,
     seed: int = 0,
+    history: HistoryLike = "imposed",
     progress: Progress | None = None,
 ) -> BacktestResult:
     """Compare the model with the timeline, entry by entry (see the module docstring).
@@ -182,16 +190,29 @@ def backtest(
     timeline: the case's historical record.
     runs: draws of the uncertain inputs per comparison.
     seed: the seed of every run (the same inputs are drawn for every cut-off).
-    progress: called with a short label before each run.
+    history: ``imposed`` (default: the events before each cut-off happen as dated),
+        ``counterfactual`` or ``from YEAR``.
+    progress: ``progress(comparisons done, comparisons total, what)``.
     """
     if runs < 1:
         raise ValueError(f"runs: expected at least 1, found {runs}")
-    tick: Progress = progress or (lambda _label: None)
+    hist = History.parse(history)
     rows: list[Row] = []
+    lo_year, hi_year = timeline.scored_years
+    end_year = math.floor(date_to_year(scenario.meta.end))
+    war_groups = _same_inputs(scenario, list(range(lo_year, min(hi_year, end_year) + 1)))
+    total = sum(len(timeline.of(k)) for k in ("proposal", "settlement", "format")) + len(war_groups)
+    done = 0
+    if progress is not None:
+        progress(done, total, "starting")
 
-    def batch(s: Scenario, until: float, label: str) -> Any:
-        tick(label)
-        return run_batch(s, draws=runs, seed=seed, until=until)
+    def batch(s: Scenario, until: float, label: str) -> BatchResult:
+        nonlocal done
+        (b,) = run_formats(s, [None], runs=runs, seed=seed, history=hist, until=until).values()
+        done += 1
+        if progress is not None:
+            progress(done, total, label)
+        return b
 
     # proposals
     for e in timeline.of("proposal"):
@@ -215,13 +236,11 @@ def backtest(
         rows.append(_row("settlement", e.date, e.event, history, model, p_any, int(e.accepted)))
 
     # war onsets, year by year
-    lo_year, hi_year = timeline.scored_years
     onsets = timeline.war_years()
     labels = {int(e.year): e.event for e in timeline.of("war")}
-    end_year = math.floor(date_to_year(scenario.meta.end))
     # consecutive years whose inputs are the same share one run (the engine is causal: a step
     # does not depend on how far the run goes), which gives the same numbers as a run per year
-    for group in _same_inputs(scenario, list(range(lo_year, min(hi_year, end_year) + 1))):
+    for group in war_groups:
         s = inputs_before(scenario, float(group[0]))
         b = batch(s, float(group[-1] + 1), f"war {group[0]}–{group[-1]}")
         for y in group:
@@ -235,7 +254,7 @@ def backtest(
 
     # formats
     for e in timeline.of("format"):
-        rows.append(_format_row(scenario, e, batch))
+        rows.append(_format_row(scenario, e, batch, hist))
 
     war_rows = [r for r in rows if r.kind == "war"]
     base = float(np.mean([r.outcome for r in war_rows])) if war_rows else 0.0
@@ -247,7 +266,7 @@ def backtest(
         "format": _score([r for r in rows if r.kind == "format"]),
         "overall": _score(rows),
     }
-    return BacktestResult(scenario.meta.name, runs, seed, rows, scores, _parameters(scenario))
+    return BacktestResult(scenario.meta.name, runs, seed, str(hist), rows, scores, _parameters(scenario))
 
 
 def _same_inputs(scenario: Scenario, years: list[int]) -> list[list[int]]:
@@ -269,7 +288,7 @@ def _same_inputs(scenario: Scenario, years: list[int]) -> list[list[int]]:
     return groups
 
 
-def _proposal_row(scenario: Scenario, e: TimelineEntry, batch: Callable[[Scenario, float, str], Any]) -> Row:
+def _proposal_row(scenario: Scenario, e: TimelineEntry, batch: Batch) -> Row:
     assert e.proposal is not None and e.accepted is not None
     prop = next(p for p in scenario.proposals if p.id == e.proposal)
     when = date_to_year(prop.date)
@@ -286,7 +305,7 @@ def _proposal_row(scenario: Scenario, e: TimelineEntry, batch: Callable[[Scenari
     return _row("proposal", prop.date, f"{prop.label} ({prop.id})", history, model, p_acc, int(e.accepted), note)
 
 
-def _format_row(scenario: Scenario, e: TimelineEntry, batch: Callable[[Scenario, float, str], Any]) -> Row:
+def _format_row(scenario: Scenario, e: TimelineEntry, batch: Batch, history: History) -> Row:
     assert e.format is not None
     when = e.year
     s = inputs_before(scenario, when)
@@ -296,8 +315,9 @@ def _format_row(scenario: Scenario, e: TimelineEntry, batch: Callable[[Scenario,
     values, counts = np.unique(fmts, return_counts=True)
     top = values[int(np.argmax(counts))]
     model = f"{top} ({counts.max() / b.draws:.0%} of runs)"
-    switches = [ev for ev in s.events if ev.switch_format is not None]
-    in_use = switches[-1].switch_format if switches else (s.formats[0].id if s.formats else "minsk-group")
+    # only switches the history imposes change the format (accord.simulation.history)
+    switches = [ev for ev in s.events if ev.switch_format is not None and history.imposes(date_to_year(ev.date))]
+    in_use = switches[-1].switch_format if switches else default_format(s)
     note = "fixed by the inputs (an earlier event set the format)" if in_use == e.format and switches else ""
     if not switches and in_use == e.format:
         note = (

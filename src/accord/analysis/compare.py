@@ -1,121 +1,57 @@
 """Paired comparison of mediation formats on the same drawn inputs (common random numbers).
 
-Every format is run on the same chunk plan with the same seed. The engine draws the uncertain
-inputs of batch ``k`` from child 0 of ``SeedSequence(seed, spawn_key=(k,))`` whatever the format,
-so draw ``i`` under format A and draw ``i`` under format B share their inputs: the difference
-``x_B,i − x_A,i`` isolates the effect of the format, and its variance is far smaller than that
-of two independent sweeps (Law, *Simulation Modeling and Analysis*, 5th ed., 2015, §11.2 on
-common random numbers). The comparison checks this: for every input the two formats share, the
-drawn values must be identical chunk by chunk (compared by digest), and it says so.
+Every format is run by the run service (:func:`accord.analysis.runs.run_formats`) on the same
+chunk plan with the same seed, and every uncertain input draws from its own stream whatever the
+format (:mod:`accord.simulation.streams`), so draw ``i`` under format A and draw ``i`` under
+format B share their inputs: the difference ``x_B,i − x_A,i`` isolates the effect of the format,
+and its variance is far smaller than that of two independent sweeps (Law, *Simulation Modeling
+and Analysis*, 5th ed., 2015, §11.2 on common random numbers). The comparison checks this: for
+every input the two formats share, the drawn values must be identical, and it says so.
+
+A comparison is counterfactual by default (``history="counterfactual"``): it asks what each
+format would have done, so the scenario's dated wars, statements and format changes are not
+imposed (otherwise every format has the historical wars by construction; see
+:mod:`accord.simulation.history`).
 
 For each format against the baseline (the first listed) it reports, with normal-approximation
 confidence intervals on the paired differences (mean ± z·sd/√n; each format's own shares get
-Wilson score intervals):
+Wilson score intervals, :mod:`accord.analysis.estimates`):
 
 - P(agreement by year y) and P(war by year y) for the chosen years;
 - expected terms per issue, given agreement, and their paired difference over the draws where
   both formats reach an agreement;
 - who vetoes most, how often, and on which issue.
+
+:func:`summarize_formats` computes the same from batches already run (the report and the
+dashboard), so every view of a comparison shows the same numbers.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
-from accord.analysis.batches import BatchRunner, ChunkTask, engine_run_batch, plan_chunks
-from accord.analysis.executors import Executor, LocalExecutor
+from accord.analysis.estimates import Estimate, mean_ci, proportion_ci
+from accord.analysis.executors import Executor
+from accord.analysis.progress import Progress
+from accord.analysis.runs import DEFAULT_CHUNK_SIZE, Runner, run_formats
 from accord.scenario import Scenario
+from accord.simulation import BatchResult, History, HistoryLike, run_batch
 
-
-@dataclass
-class ChunkSummary:
-    """What a comparison keeps of one chunk: per-draw outcomes, veto counts, input digests."""
-
-    years: np.ndarray
-    actor_ids: tuple[str, ...]
-    issue_ids: tuple[str, ...]
-    agreement_by_year: np.ndarray  # (D, Y) bool
-    war_by_year: np.ndarray  # (D, Y) bool
-    terms: np.ndarray  # (D, I)
-    veto_total: np.ndarray  # (A, I) vetoes summed over draws
-    veto_replays: np.ndarray  # (A,) replays in which the actor vetoed at least once
-    input_digests: dict[str, str]
-
-
-def _digest(a: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(a, dtype=np.float64).tobytes()).hexdigest()
-
-
-def compare_chunk(task: ChunkTask) -> ChunkSummary:
-    """Run one chunk of one format and reduce it (vetoes are summed here to keep transfers small)."""
-    r = task.run()
-    vetoes = np.asarray(r.vetoes)
-    return ChunkSummary(
-        years=np.asarray(r.years, dtype=float),
-        actor_ids=tuple(r.actor_ids),
-        issue_ids=tuple(r.issue_ids),
-        agreement_by_year=np.asarray(r.agreement_by_year, dtype=bool),
-        war_by_year=np.asarray(r.war_by_year, dtype=bool),
-        terms=np.asarray(r.terms, dtype=float),
-        veto_total=vetoes.sum(axis=0),
-        veto_replays=(vetoes.sum(axis=2) > 0).sum(axis=0),
-        input_digests={k: _digest(np.asarray(v)) for k, v in r.inputs.items()},
-    )
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A mean with a confidence interval and the number of observations behind it."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    @property
-    def excludes_zero(self) -> bool:
-        return self.n > 1 and (self.low > 0 or self.high < 0)
-
-    def to_dict(self) -> dict[str, float | int | None]:
-        def clean(x: float) -> float | None:
-            return None if math.isnan(x) else float(x)
-
-        return {"mean": clean(self.mean), "low": clean(self.low), "high": clean(self.high), "n": self.n}
-
-
-def mean_ci(x: np.ndarray, confidence: float) -> Estimate:
-    """Normal-approximation interval for the mean of ``x`` (NaN bounds below two observations)."""
-    x = np.asarray(x, dtype=float)
-    n = int(x.size)
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    m = float(x.mean())
-    if n < 2:
-        return Estimate(m, math.nan, math.nan, n)
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    half = z * float(x.std(ddof=1)) / math.sqrt(n)
-    return Estimate(m, m - half, m + half, n)
-
-
-def proportion_ci(x: np.ndarray, confidence: float) -> Estimate:
-    """Wilson score interval for a share of 0/1 outcomes (stays within [0, 1], sound near 0 and 1).
-
-    Wilson, "Probable inference, the law of succession, and statistical inference", JASA 22, 1927."""
-    x = np.asarray(x, dtype=float)
-    n = int(x.size)
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    p = float(x.mean())
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), n)
+__all__ = [
+    "Comparison",
+    "Estimate",
+    "FormatOutcome",
+    "PairedDifference",
+    "check_comparison",
+    "compare_formats",
+    "mean_ci",
+    "proportion_ci",
+    "summarize_formats",
+]
 
 
 @dataclass
@@ -123,10 +59,13 @@ class FormatOutcome:
     """One format's results over all draws."""
 
     format: str
+    draws: int
     p_agreement: dict[float, Estimate]
     p_war: dict[float, Estimate]
     terms: dict[str, Estimate]  # given agreement
     vetoes: list[dict[str, Any]]  # actors ranked by vetoes
+    median_agreement_year: float | None  # over the draws that reach an agreement
+    vetoes_per_replay: float
 
 
 @dataclass
@@ -144,9 +83,12 @@ class PairedDifference:
 
 @dataclass
 class Comparison:
+    """Per-format outcomes and paired differences against the first format (the baseline)."""
+
     scenario: str
     runs: int
     seed: int
+    history: str
     chunk_size: int
     confidence: float
     years: list[float]
@@ -162,16 +104,20 @@ class Comparison:
             "scenario": self.scenario,
             "runs": self.runs,
             "seed": self.seed,
+            "history": self.history,
             "chunk_size": self.chunk_size,
             "confidence": self.confidence,
             "years": self.years,
             "formats": [
                 {
                     "format": f.format,
+                    "draws": f.draws,
                     "p_agreement_by_year": est(f.p_agreement),
                     "p_war_by_year": est(f.p_war),
                     "terms_given_agreement": est(f.terms),
                     "vetoes": f.vetoes,
+                    "median_agreement_year": f.median_agreement_year,
+                    "vetoes_per_replay": f.vetoes_per_replay,
                 }
                 for f in self.formats
             ],
@@ -200,130 +146,181 @@ def _year_columns(years: np.ndarray, wanted: list[float] | None) -> tuple[list[f
     for y in wanted:
         i = int(np.searchsorted(years, y, side="right")) - 1
         if i < 0:
-            raise ValueError(f"expected years from {years[0]:g} on, found {y:g}")
+            raise ValueError(f"years: expected years from {years[0]:g} on, found {y:g}")
         cols.append(i)
     return [float(y) for y in wanted], cols
 
 
 def compare_formats(
     scenario: Scenario,
-    formats: list[str],
+    formats: Sequence[str],
     *,
     runs: int,
     seed: int = 0,
-    chunk_size: int = 1000,
+    history: HistoryLike = "counterfactual",
+    mediator: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
     until: float | None = None,
     years: list[float] | None = None,
     confidence: float = 0.95,
     top_vetoers: int = 5,
     executor: Executor | None = None,
-    runner: BatchRunner = engine_run_batch,
-    progress: Any = None,
+    progress: Progress | None = None,
+    runner: Runner = run_batch,
 ) -> Comparison:
     """Run every format on the same draws and compare each with the first (the baseline).
 
     Parameters
     ----------
     formats: format ids, baseline first; at least two, no repeats.
-    runs, seed, chunk_size, until: as for a sweep; shared by all formats (common random numbers).
+    runs, seed, chunk_size, until, mediator: as for :func:`accord.analysis.runs.run_formats`;
+        shared by all formats (common random numbers).
+    history: ``counterfactual`` (default), ``imposed`` or ``from YEAR``.
     years: years for P(agreement by year) and P(war by year); default four spread over the horizon.
     confidence: level of the intervals (normal approximation on paired differences).
     top_vetoers: how many actors to list per format.
-    progress: called as ``progress(rows_done, rows_total)`` over all formats.
+    progress: ``progress(draws done, draws total, what)`` over all formats.
     """
+    check_comparison(formats, confidence)
+    batches = run_formats(
+        scenario,
+        formats,
+        runs=runs,
+        seed=seed,
+        history=history,
+        mediator=mediator,
+        chunk_size=chunk_size,
+        until=until,
+        executor=executor,
+        progress=progress,
+        runner=runner,
+    )
+    return summarize_formats(
+        batches,
+        scenario=scenario.meta.name,
+        seed=seed,
+        history=history,
+        chunk_size=chunk_size,
+        years=years,
+        confidence=confidence,
+        top_vetoers=top_vetoers,
+    )
+
+
+def check_comparison(formats: Sequence[str], confidence: float) -> None:
+    """Raise ValueError unless ``formats`` names at least two formats, each once, and 0 < ``confidence`` < 1."""
     if len(formats) < 2:
-        raise ValueError("expected at least two formats to compare, e.g. minsk-group,inclusive")
+        raise ValueError("formats: expected at least two formats to compare, e.g. minsk-group,inclusive")
     if len(set(formats)) != len(formats):
-        raise ValueError(f"expected each format once, found {', '.join(formats)}")
+        raise ValueError(f"formats: expected each format once, found {', '.join(formats)}")
     if not 0 < confidence < 1:
-        raise ValueError(f"expected a confidence level between 0 and 1, found {confidence}")
-    plan = plan_chunks(runs, chunk_size)
-    tasks = [ChunkTask(scenario, f, int(seed), until, c, runner) for f in formats for c in plan]
-    got: dict[tuple[str | None, int], ChunkSummary] = {}
-    ex = executor if executor is not None else LocalExecutor(1)
-    done, total = 0, runs * len(formats)
-    if progress is not None:
-        progress(done, total)
-    for task, summary in ex.map_unordered(compare_chunk, tasks):
-        got[(task.format, task.chunk.index)] = summary
-        done += task.chunk.draws
-        if progress is not None:
-            progress(done, total)
+        raise ValueError(f"confidence: expected a level between 0 and 1, found {confidence}")
 
-    def stack(f: str, attr: str) -> np.ndarray:
-        return np.concatenate([getattr(got[(f, c.index)], attr) for c in plan], axis=0)
 
-    first = got[(formats[0], 0)]
-    years_arr, actor_ids, issue_ids = first.years, first.actor_ids, first.issue_ids
-    report_years, cols = _year_columns(years_arr, years)
-    per: dict[str, dict[str, np.ndarray]] = {}
+def _vetoes(b: BatchResult, top: int) -> list[dict[str, Any]]:
+    total = b.vetoes.sum(axis=0)  # (A, I)
+    replays = (b.vetoes.sum(axis=2) > 0).sum(axis=0)  # (A,)
+    out = []
+    for a in np.argsort(-total.sum(axis=1), kind="stable")[:top]:
+        total_a = float(total[a].sum())
+        if total_a <= 0:
+            continue
+        i = int(np.argmax(total[a]))
+        out.append(
+            {
+                "actor": b.actor_ids[a],
+                "vetoes_per_replay": total_a / b.draws,
+                "share_of_replays": float(replays[a]) / b.draws,
+                "main_issue": b.issue_ids[i],
+                "main_issue_share": float(total[a, i]) / total_a,
+            }
+        )
+    return out
+
+
+def summarize_formats(
+    batches: Mapping[str, BatchResult],
+    *,
+    scenario: str,
+    seed: int,
+    history: HistoryLike,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    years: list[float] | None = None,
+    confidence: float = 0.95,
+    top_vetoers: int = 5,
+) -> Comparison:
+    """The comparison of batches already run on common random numbers (the first is the baseline).
+
+    ``scenario``, ``seed``, ``history`` and ``chunk_size`` describe how they were run (they are
+    reported, not used); with one format there are no differences."""
+    if not batches:
+        raise ValueError("batches: expected at least one format's batch")
+    names = list(batches)
+    base_b = batches[names[0]]
+    runs = base_b.draws
+    for f in names[1:]:
+        if batches[f].draws != runs or not np.array_equal(batches[f].years, base_b.years):
+            raise ValueError(f"batches[{f!r}]: expected the draws and years of {names[0]!r}")
+    report_years, cols = _year_columns(base_b.years, years)
     outcomes: list[FormatOutcome] = []
-    for f in formats:
-        agree = stack(f, "agreement_by_year")[:, cols]
-        war = stack(f, "war_by_year")[:, cols]
-        terms = stack(f, "terms")
-        veto_total = sum((got[(f, c.index)].veto_total for c in plan), start=np.zeros((len(actor_ids), len(issue_ids))))
-        veto_replays = sum((got[(f, c.index)].veto_replays for c in plan), start=np.zeros(len(actor_ids)))
-        per[f] = {"agree": agree, "war": war, "terms": terms}
-        ranked = np.argsort(-veto_total.sum(axis=1), kind="stable")[:top_vetoers]
-        vetoes = []
-        for a in ranked:
-            total_a = float(veto_total[a].sum())
-            if total_a <= 0:
-                continue
-            i = int(np.argmax(veto_total[a]))
-            vetoes.append(
-                {
-                    "actor": actor_ids[a],
-                    "vetoes_per_replay": total_a / runs,
-                    "share_of_replays": float(veto_replays[a]) / runs,
-                    "main_issue": issue_ids[i],
-                    "main_issue_share": float(veto_total[a, i]) / total_a,
-                }
-            )
+    for f in names:
+        b = batches[f]
+        agree, war = b.agreement_by_year[:, cols], b.war_by_year[:, cols]
+        reached = b.agreement_year[~np.isnan(b.agreement_year)]
         outcomes.append(
             FormatOutcome(
                 f,
+                b.draws,
                 {y: proportion_ci(agree[:, j], confidence) for j, y in enumerate(report_years)},
                 {y: proportion_ci(war[:, j], confidence) for j, y in enumerate(report_years)},
-                {iss: mean_ci(terms[~np.isnan(terms[:, i]), i], confidence) for i, iss in enumerate(issue_ids)},
-                vetoes,
+                {iss: mean_ci(b.terms[~np.isnan(b.terms[:, i]), i], confidence) for i, iss in enumerate(b.issue_ids)},
+                _vetoes(b, top_vetoers),
+                float(np.median(reached)) if reached.size else None,
+                float(b.vetoes.sum(axis=(1, 2)).mean()),
             )
         )
 
-    base = formats[0]
     diffs: list[PairedDifference] = []
     notes: list[str] = []
-    for f in formats[1:]:
-        a, b = per[base], per[f]
-        both = ~np.isnan(a["terms"]) & ~np.isnan(b["terms"])
-        common = set(first.input_digests) & set(got[(f, 0)].input_digests)
-        identical = all(
-            got[(base, c.index)].input_digests[k] == got[(f, c.index)].input_digests[k] for c in plan for k in common
-        )
+    for f in names[1:]:
+        a, b = base_b, batches[f]
+        common = sorted(set(a.inputs) & set(b.inputs))
+        identical = all(np.array_equal(a.inputs[k], b.inputs[k]) for k in common)
         if not identical:
             notes.append(
-                f"{f} and {base} drew different values for inputs they share: the differences are not paired "
+                f"{f} and {names[0]} drew different values for inputs they share: the differences are not paired "
                 "on identical inputs (the engine's draws depend on the format)"
             )
+        both = ~np.isnan(a.terms) & ~np.isnan(b.terms)
         diffs.append(
             PairedDifference(
                 f,
-                base,
+                names[0],
                 {
-                    y: mean_ci(b["agree"][:, j].astype(float) - a["agree"][:, j], confidence)
-                    for j, y in enumerate(report_years)
+                    y: mean_ci(b.agreement_by_year[:, c].astype(float) - a.agreement_by_year[:, c], confidence)
+                    for y, c in zip(report_years, cols, strict=True)
                 },
                 {
-                    y: mean_ci(b["war"][:, j].astype(float) - a["war"][:, j], confidence)
-                    for j, y in enumerate(report_years)
+                    y: mean_ci(b.war_by_year[:, c].astype(float) - a.war_by_year[:, c], confidence)
+                    for y, c in zip(report_years, cols, strict=True)
                 },
                 {
-                    iss: mean_ci(b["terms"][both[:, i], i] - a["terms"][both[:, i], i], confidence)
-                    for i, iss in enumerate(issue_ids)
+                    iss: mean_ci(b.terms[both[:, i], i] - a.terms[both[:, i], i], confidence)
+                    for i, iss in enumerate(a.issue_ids)
                 },
                 len(common),
                 identical,
             )
         )
-    return Comparison(scenario.meta.name, runs, int(seed), chunk_size, confidence, report_years, outcomes, diffs, notes)
+    return Comparison(
+        scenario,
+        runs,
+        int(seed),
+        str(History.parse(history)),
+        chunk_size,
+        confidence,
+        report_years,
+        outcomes,
+        diffs,
+        notes,
+    )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import abc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from types import TracebackType
@@ -47,6 +48,10 @@ class Executor(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook, a no-op where there are no workers
         """Release workers (a no-op where there are none)."""
 
+    def abort(self) -> None:
+        """Stop at once (an interrupt): work in flight is dropped, workers are released."""
+        self.close()
+
     @property
     def max_in_flight(self) -> int:
         # two per worker keeps every worker busy while the caller writes a finished chunk
@@ -74,7 +79,9 @@ class LocalExecutor(Executor):
         process (no pickling, no start-up cost).
 
     Worker processes are started with the ``spawn`` method: the parent may be running a
-    progress-bar thread, and forking a threaded process is unsafe.
+    progress-bar thread, and forking a threaded process is unsafe. Workers ignore SIGINT: a
+    Ctrl-C reaches the parent, which stops the sweep (:meth:`abort`) and says how to resume,
+    instead of every worker printing its own traceback.
     """
 
     def __init__(self, workers: int | None = None) -> None:
@@ -86,7 +93,11 @@ class LocalExecutor(Executor):
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_sigint,
+            )
         return self._pool
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
@@ -119,11 +130,26 @@ class LocalExecutor(Executor):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def abort(self) -> None:
+        if self._pool is not None:
+            # the chunks in flight are lost anyway; do not wait for them to finish
+            processes = list(getattr(self._pool, "_processes", {}).values())
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            for p in processes:
+                p.terminate()
+            for p in processes:
+                p.join(timeout=5)
+            self._pool = None
+
     def describe(self) -> str:
         return f"local ({self.workers} {'process' if self.workers == 1 else 'processes'})"
 
 
 _END: Any = object()
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class DaskExecutor(Executor):

@@ -6,9 +6,13 @@ field allows). SALib draws a design over these factors — Morris trajectories b
 (Morris 1991, *Technometrics* 33(2); μ* of Campolongo, Cariboni & Saltelli 2007, *Environmental
 Modelling & Software* 22), or Saltelli's sampling for Sobol indices (Saltelli et al. 2010,
 *Computer Physics Communications* 181) — and every design point is replayed ``replicates``
-times through ``run_batch(..., overrides=...)``, the remaining randomness being the process's
-own. The outcomes per design point are the shares of its replicates that reach an agreement by
-the horizon, that see a war, and the mean number of vetoes.
+times through the run service (:class:`accord.analysis.runs.RunTask` with ``overrides``), the
+remaining randomness being the process's own. The outcomes per design point are the shares of
+its replicates that reach an agreement by the horizon, that see a war, and the mean number of
+vetoes.
+
+Sensitivity is counterfactual by default (``history="counterfactual"``): with the dated wars
+imposed, P(war) is 1 in every design point and no input can be ranked for war.
 
 Because the process is random, an elementary effect or a Sobol index carries noise. The design
 therefore includes a *dummy* factor that the engine never sees (Khorashadi Zadeh et al. 2017,
@@ -20,16 +24,20 @@ Scenario discovery (:mod:`accord.analysis.discovery`) runs on the same design po
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from accord.analysis.batches import BatchRunner, engine_run_batch, engine_uncertain_inputs
 from accord.analysis.discovery import BinnedRates, Box, binned_rates, prim_box
-from accord.analysis.executors import Executor, LocalExecutor
+from accord.analysis.executors import Executor
+from accord.analysis.progress import Progress
+from accord.analysis.runs import Chunk, Runner, RunTask, execute
+from accord.mechanisms.formats import default_format
 from accord.scenario import Quantity, Scenario
+from accord.simulation import History, HistoryLike, check_run, run_batch, uncertain_inputs
 from accord.simulation.inputs import field_range
 
 Method = Literal["morris", "sobol"]
@@ -62,35 +70,15 @@ def factor_for(name: str, q: Quantity) -> Factor | None:
     return Factor(name, lo, hi)
 
 
-@dataclass(frozen=True)
-class SensTask:
-    scenario: Scenario
-    format: str | None
-    seed: int
-    until: float | None
-    index: int
-    rows: np.ndarray  # (m, k) design points, engine factors only
-    names: tuple[str, ...]
-    replicates: int
-    runner: BatchRunner = engine_run_batch
-
-
-def sensitivity_chunk(task: SensTask) -> np.ndarray:
-    """Replay ``m`` design points ``replicates`` times each; returns ``(m, 3)``: P(agreement), P(war), mean vetoes."""
-    m, r = task.rows.shape[0], task.replicates
-    overrides = {name: np.repeat(task.rows[:, j], r) for j, name in enumerate(task.names)}
-    res = task.runner(
-        task.scenario,
-        format=task.format,
-        draws=m * r,
-        seed=task.seed,
-        batch_index=task.index,
-        until=task.until,
-        overrides=overrides,
-    )
-    agree = np.asarray(res.agreement, dtype=float).reshape(m, r).mean(axis=1)
-    war = (np.asarray(res.wars) > 0).astype(float).reshape(m, r).mean(axis=1)
-    vetoes = np.asarray(res.vetoes).reshape(m * r, -1).sum(axis=1).astype(float).reshape(m, r).mean(axis=1)
+def design_outcomes(task: RunTask, replicates: int) -> np.ndarray:
+    """Replay one chunk of design points (each repeated ``replicates`` times, consecutive draws);
+    returns ``(m, 3)``: P(agreement), P(war), mean vetoes per point."""
+    res = task.run()
+    r = replicates
+    m = res.draws // r
+    agree = res.agreement.astype(float).reshape(m, r).mean(axis=1)
+    war = (res.wars > 0).astype(float).reshape(m, r).mean(axis=1)
+    vetoes = res.vetoes.reshape(m * r, -1).sum(axis=1).astype(float).reshape(m, r).mean(axis=1)
     return np.stack([agree, war, vetoes], axis=1)
 
 
@@ -110,7 +98,8 @@ class Ranked:
 @dataclass
 class SensitivityReport:
     scenario: str
-    format: str | None
+    format: str
+    history: str
     method: Method
     factors: list[Factor]
     design_points: int
@@ -134,6 +123,7 @@ class SensitivityReport:
         return {
             "scenario": self.scenario,
             "format": self.format,
+            "history": self.history,
             "method": self.method,
             "index": self.index_name,
             "design_points": self.design_points,
@@ -174,12 +164,14 @@ def analyse_sensitivity(
     samples: int | None = None,
     replicates: int = 8,
     seed: int = 0,
+    history: HistoryLike = "counterfactual",
+    mediator: str | None = None,
     until: float | None = None,
     chunk_draws: int = 1000,
     executor: Executor | None = None,
-    runner: BatchRunner = engine_run_batch,
+    runner: Runner = run_batch,
     inputs: dict[str, Quantity] | None = None,
-    progress: Any = None,
+    progress: Progress | None = None,
 ) -> SensitivityReport:
     """Rank the scenario's uncertain inputs by their effect on agreement, war and vetoes.
 
@@ -189,8 +181,10 @@ def analyse_sensitivity(
         ``sobol`` (variance shares; ``samples`` = SALib's base N, default 64, a power of 2).
     replicates: replays per design point (averaging out the process randomness).
     seed: seeds both the SALib design and the replays.
+    history: ``counterfactual`` (default), ``imposed`` or ``from YEAR``.
     chunk_draws: about how many draws per engine batch.
     inputs: the uncertain inputs (default: the engine's ``uncertain_inputs``).
+    progress: ``progress(replays done, replays total, what)``.
     """
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -198,8 +192,12 @@ def analyse_sensitivity(
     from SALib.sample import sobol as sobol_sample
 
     if replicates < 1:
-        raise SensitivityError(f"expected at least 1 replicate, found {replicates}")
-    found = inputs if inputs is not None else engine_uncertain_inputs(scenario)
+        raise SensitivityError(f"replicates: expected at least 1, found {replicates}")
+    hist = History.parse(history)
+    fmt = format or default_format(scenario)
+    if runner is run_batch:
+        check_run(scenario, fmt, mediator)
+    found = inputs if inputs is not None else uncertain_inputs(scenario)
     factors = [f for f in (factor_for(n, q) for n, q in found.items()) if f is not None]
     if not factors:
         raise SensitivityError(
@@ -215,34 +213,37 @@ def analyse_sensitivity(
     if method == "morris":
         n = samples if samples is not None else 10
         if n < 2:
-            raise SensitivityError(f"expected at least 2 Morris trajectories, found {n}")
+            raise SensitivityError(f"samples: expected at least 2 Morris trajectories, found {n}")
         X = morris_sample.sample(problem, N=n, num_levels=4, seed=seed)
     elif method == "sobol":
         n = samples if samples is not None else 64
         if n < 2 or n & (n - 1):
-            raise SensitivityError(f"expected a power of 2 for Sobol samples, found {n}")
+            raise SensitivityError(f"samples: expected a power of 2 for Sobol, found {n}")
         X = sobol_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
     else:
-        raise SensitivityError(f"expected method morris or sobol, found {method!r}")
+        raise SensitivityError(f"method: expected morris or sobol, found {method!r}")
     X = np.asarray(X, dtype=float)
     engine_X = X[:, :-1]  # the dummy is never sent to the engine
 
+    # chunk k holds design points s .. s+m-1, each replayed `replicates` times as consecutive draws
     rows_per = max(1, chunk_draws // replicates)
-    tasks = [
-        SensTask(scenario, format, int(seed), until, k, engine_X[s : s + rows_per], tuple(names), replicates, runner)
-        for k, s in enumerate(range(0, X.shape[0], rows_per))
-    ]
+    tasks = []
+    for k, s in enumerate(range(0, X.shape[0], rows_per)):
+        points = engine_X[s : s + rows_per]
+        m = points.shape[0]
+        overrides = {name: np.repeat(points[:, j], replicates) for j, name in enumerate(names)}
+        chunk = Chunk(k, s * replicates, m * replicates)
+        tasks.append(RunTask(scenario, fmt, int(seed), chunk, hist, mediator, until, overrides, runner))
     Y = np.empty((X.shape[0], len(OUTCOMES)))
-    ex = executor if executor is not None else LocalExecutor(1)
-    done, total = 0, X.shape[0] * replicates
-    if progress is not None:
-        progress(done, total)
-    for task, out in ex.map_unordered(sensitivity_chunk, tasks):
-        start = task.index * rows_per
+    for task, out in execute(
+        tasks,
+        total=X.shape[0] * replicates,
+        fn=functools.partial(design_outcomes, replicates=replicates),
+        executor=executor,
+        progress=progress,
+    ):
+        start = task.chunk.start // replicates
         Y[start : start + out.shape[0]] = out
-        done += out.shape[0] * replicates
-        if progress is not None:
-            progress(done, total)
 
     ranking: dict[str, list[Ranked]] = {}
     noise: dict[str, float] = {}
@@ -295,7 +296,8 @@ def analyse_sensitivity(
         bins[outcome] = binned_rates(engine_X, y, names)
     return SensitivityReport(
         scenario=scenario.meta.name,
-        format=format,
+        format=fmt,
+        history=str(hist),
         method=method,
         factors=factors,
         design_points=int(X.shape[0]),

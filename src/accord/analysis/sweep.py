@@ -1,14 +1,18 @@
 """Monte Carlo sweeps: many replays over a scenario's uncertain inputs, written so nothing is lost.
 
-A sweep of ``runs`` replays is cut into chunks (:func:`accord.analysis.batches.plan_chunks`);
-each chunk is one vectorized ``run_batch`` call, and its rows (``BatchResult.to_frame()`` plus
-a global ``run`` id) are written to ``chunks/chunk-KKKKKK.parquet`` atomically as soon as it
-completes. ``manifest.json`` records what identifies the sweep — scenario hash, format, seed,
-number of runs, chunk size, horizon — and the versions that produced it.
+A sweep of ``runs`` replays is planned by the run service (:func:`accord.analysis.runs.plan_tasks`:
+the same chunks, seeds and engine calls as :func:`~accord.analysis.runs.run_formats`, so a sweep
+and ``run_formats`` give the same numbers for the same seed and chunk size); each chunk is one
+vectorized ``run_batch`` call, and its rows (``BatchResult.to_frame()`` plus a global ``run`` id)
+are written to ``chunks/chunk-KKKKKK.parquet`` atomically as soon as it completes.
+``manifest.json`` records what identifies the sweep — scenario hash, format, seed, number of
+runs, chunk size, horizon, history, mediator — and the versions that produced it.
+
+A sweep imposes the scenario's history by default (``history="imposed"``, as a replay does).
 
 Resuming (``resume=True``) checks the manifest, keeps every complete chunk file and computes
 only the missing ones. Because a chunk depends only on (scenario, format, seed, chunk index,
-chunk size), the final ``results.parquet`` — the chunks concatenated in order and checked to
+chunk size, history), the final ``results.parquet`` — the chunks concatenated in order and checked to
 hold exactly run ids ``0 .. runs-1`` once each — is the same whether the sweep ran in one go,
 was killed and resumed any number of times, or ran on another backend.
 
@@ -30,7 +34,6 @@ import platform
 import re
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,8 +44,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accord import __version__
-from accord.analysis.batches import BatchRunner, Chunk, ChunkTask, engine_run_batch, plan_chunks
-from accord.analysis.executors import Executor, LocalExecutor
+from accord.analysis.executors import Executor
+from accord.analysis.progress import Progress
+from accord.analysis.runs import DEFAULT_CHUNK_SIZE, Chunk, Runner, RunTask, execute, plan_chunks, plan_tasks
 from accord.analysis.storage import (
     atomic_file,
     frame_to_table,
@@ -52,29 +56,28 @@ from accord.analysis.storage import (
     write_parquet_atomic,
 )
 from accord.scenario import Scenario, dump_scenario, scenario_hash
+from accord.simulation import BatchResult, History, HistoryLike, check_run, run_batch
 
 MANIFEST = "manifest.json"
 RESULTS = "results.parquet"
 CHUNKS = "chunks"
 SCENARIO_COPY = "scenario.yaml"
-DEFAULT_CHUNK_SIZE = 1000
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: history and mediator are part of a sweep's identity
 
 _CHUNK_RE = re.compile(r"^chunk-(\d{6,})\.parquet$")
 #: fields of the manifest that must match for a resume
-IDENTITY = ("scenario_hash", "format", "seed", "runs", "chunk_size", "until")
+IDENTITY = ("scenario_hash", "format", "seed", "runs", "chunk_size", "until", "history", "mediator")
 
 
 class SweepError(ValueError):
-    """A sweep cannot start or resume as asked (the message says why and what to do)."""
+    """A sweep cannot start or resume as asked (the message says why and what to do, naming the
+    function's parameters, e.g. ``resume=True``; the command line names its flags instead)."""
 
 
-def run_chunk(task: ChunkTask) -> pa.Table:
+def run_chunk(task: RunTask) -> pa.Table:
     """Compute one chunk: the engine's per-draw frame with the global ``run`` id in front."""
     c = task.chunk
     frame = task.run().to_frame().reset_index(drop=True)
-    if len(frame) != c.draws:
-        raise RuntimeError(f"run_batch returned {len(frame)} rows for a batch of {c.draws} draws")
     if "run" in frame.columns:
         raise RuntimeError("run_batch's frame already has a 'run' column; the sweep adds its own run ids")
     frame.insert(0, "run", c.run_ids)
@@ -127,7 +130,15 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     except (OSError, json.JSONDecodeError) as e:
         raise SweepError(f"{path}: expected a sweep manifest (JSON), could not read it: {e}") from None
     if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION:
-        raise SweepError(f"{path}: expected a sweep manifest of version {MANIFEST_VERSION}, found something else")
+        found = data.get("manifest_version") if isinstance(data, dict) else None
+        raise SweepError(
+            f"{path}: expected a sweep manifest of version {MANIFEST_VERSION}, found "
+            + (
+                f"version {found} (written by an older accord: run the sweep again in a new `out`)"
+                if found
+                else "something else"
+            )
+        )
     return data
 
 
@@ -167,13 +178,15 @@ def run_sweep(
     runs: int,
     format: str | None = None,
     seed: int = 0,
+    history: HistoryLike = "imposed",
+    mediator: str | None = None,
     chunk_size: int | None = None,
     until: float | None = None,
     resume: bool = False,
     executor: Executor | None = None,
-    runner: BatchRunner = engine_run_batch,
+    runner: Runner = run_batch,
     source: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SweepOutcome:
     """Run (or resume) a sweep of ``runs`` replays into the folder ``out``.
 
@@ -184,13 +197,15 @@ def run_sweep(
     runs: number of replays (draws of the uncertain inputs).
     format: mediation format id (``None``: the engine's default for the scenario).
     seed: root seed; with ``chunk_size`` it fixes every number of the results.
+    history: ``imposed`` (default, as a replay), ``counterfactual`` or ``from YEAR``.
+    mediator: actor id of a single-mediator format's mediator.
     chunk_size: draws per engine batch (default 1000, or the manifest's on resume).
     until: optional horizon (decimal year) passed to the engine.
     resume: continue a sweep in ``out``; its manifest must match these arguments.
     executor: where chunks run (default: inline in this process).
     runner: the engine's ``run_batch`` (replaceable for tests).
     source: how the user named the scenario (recorded in the manifest).
-    progress: called as ``progress(rows_done, runs)`` at the start and after each chunk.
+    progress: ``progress(rows done, runs, what)`` at the start and after each chunk.
 
     Raises
     ------
@@ -199,6 +214,7 @@ def run_sweep(
     started = time.perf_counter()
     out = Path(out)
     manifest_path = out / MANIFEST
+    hist = History.parse(history)
     wanted = {
         "scenario_hash": scenario_hash(scenario),
         "format": format,
@@ -206,11 +222,13 @@ def run_sweep(
         "runs": int(runs),
         "chunk_size": None if chunk_size is None else int(chunk_size),
         "until": until,
+        "history": str(hist),
+        "mediator": mediator,
     }
     if manifest_path.exists():
         if not resume:
             raise SweepError(
-                f"{out}: a sweep is already stored here; add --resume to continue it, or choose another --out"
+                f"{out}: a sweep is already stored here; pass `resume=True` to continue it, or choose another `out`"
             )
         manifest = _read_manifest(manifest_path)
         if wanted["chunk_size"] is None:
@@ -221,16 +239,27 @@ def run_sweep(
             raise SweepError(
                 f"{manifest_path}: cannot resume, the sweep stored here differs from the one asked for ("
                 + "; ".join(diff)
-                + "). Use the same scenario and options, or another --out."
+                + "). Use the same scenario and options, or another `out`."
             )
     else:
         if out.exists() and (not out.is_dir() or any(p for p in out.iterdir())):
             raise SweepError(f"{out}: expected a new or empty folder for the sweep, found existing files")
         if wanted["chunk_size"] is None:
             wanted["chunk_size"] = DEFAULT_CHUNK_SIZE
-        # one replay before anything is written: an unknown format or a scenario the engine
-        # cannot run fails here, not after a manifest that a corrected rerun would have to match
-        runner(scenario, format=format, draws=1, seed=int(seed), batch_index=0, until=until)
+        # checked before anything is written: an unknown format or a scenario the engine cannot
+        # run fails here, not after a manifest that a corrected rerun would have to match
+        if runner is run_batch:
+            check_run(scenario, format, mediator)
+        probe = runner(
+            scenario,
+            format=format,
+            draws=1,
+            seed=int(seed),
+            batch_index=0,
+            until=until,
+            mediator=mediator,
+            history=hist,
+        )
         manifest = {
             "manifest_version": MANIFEST_VERSION,
             **wanted,
@@ -239,6 +268,9 @@ def run_sweep(
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "status": "running",
             "versions": versions(),
+            # the order of the labels in agreement_proposal and final_format (BatchResult.from_frame)
+            "proposal_ids": list(probe.proposal_ids),
+            "format_ids": list(probe.format_ids),
         }
     size = int(wanted["chunk_size"] or DEFAULT_CHUNK_SIZE)
     plan = plan_chunks(runs, size)  # raises ValueError on runs < 1 or size < 1
@@ -247,7 +279,7 @@ def run_sweep(
 
     if manifest.get("status") == "complete" and (out / RESULTS).exists():
         if progress is not None:
-            progress(runs, runs)
+            progress(runs, runs, "complete")
         return SweepOutcome(out, runs, size, len(plan), len(plan), 0, time.perf_counter() - started, manifest)
 
     write_json_atomic(manifest_path, manifest)
@@ -256,16 +288,22 @@ def run_sweep(
     reused = len(done)
     todo = [c for c in plan if c.index not in done]
     rows_done = sum(c.draws for c in plan if c.index in done)
-    if progress is not None:
-        progress(rows_done, runs)
-
-    ex = executor if executor is not None else LocalExecutor(1)
-    tasks = [ChunkTask(scenario, format, int(seed), until, c, runner) for c in todo]
-    for task, table in ex.map_unordered(run_chunk, tasks):
+    tasks = plan_tasks(
+        scenario,
+        [format],
+        runs=runs,
+        seed=int(seed),
+        history=hist,
+        mediator=mediator,
+        chunk_size=size,
+        until=until,
+        runner=runner,
+    )
+    todo_tasks = [t for t in tasks if t.chunk.index not in done]
+    for task, table in execute(
+        todo_tasks, total=runs, fn=run_chunk, executor=executor, progress=progress, done=rows_done
+    ):
         write_parquet_atomic(chunk_path(out, task.chunk.index), table)
-        rows_done += task.chunk.draws
-        if progress is not None:
-            progress(rows_done, runs)
 
     digest = _assemble(out, plan)
     manifest.update(status="complete", rows=runs, results=RESULTS, results_sha256=digest, versions=versions())
@@ -366,9 +404,22 @@ def load_results(out: Path | str) -> pd.DataFrame:
     out = Path(out)
     manifest = _read_manifest(out / MANIFEST)
     if manifest.get("status") != "complete":
-        raise SweepError(f"{out}: the sweep is not complete; run it again with --resume")
+        raise SweepError(f"{out}: the sweep is not complete; run it again with `resume=True`")
     frame = pd.read_parquet(out / RESULTS)
     n = int(manifest["runs"])
     if len(frame) != n or not np.array_equal(frame["run"].to_numpy(), np.arange(n)):
         raise SweepError(f"{out / RESULTS}: expected exactly {n} rows with run ids 0..{n - 1}")
     return frame
+
+
+def load_batch(out: Path | str) -> BatchResult:
+    """The results of a complete sweep as one :class:`~accord.simulation.BatchResult` (draw ``i`` = run ``i``)."""
+    out = Path(out)
+    manifest = _read_manifest(out / MANIFEST)
+    frame = load_results(out)
+    try:
+        return BatchResult.from_frame(
+            frame, proposal_ids=manifest.get("proposal_ids"), format_ids=manifest.get("format_ids")
+        )
+    except ValueError as e:
+        raise SweepError(f"{out / RESULTS}: {e}") from None

@@ -9,6 +9,7 @@ from accord.cli import (
     backtest_cmds,
     forecast_cmds,
     import_cmds,
+    panel_cmds,
     replay_cmds,
     report_cmds,
     scenario_cmds,
@@ -51,6 +52,7 @@ app.command("backtest")(backtest_cmds.backtest_cmd)
 app.command("report")(report_cmds.report)
 app.command("serve")(serve_cmds.serve)
 sweep_cmds.register(app)
+panel_cmds.register(app)
 
 
 def main() -> None:

@@ -5,26 +5,30 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from accord.analysis.backtest import BacktestResult, backtest
 from accord.analysis.storage import write_text_atomic
-from accord.cli.common import console, err_console, fail, load_or_exit
+from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, progress_bar, resolve_history
 from accord.scenario import ScenarioError
 from accord.scenario.timeline import has_timeline, load_timeline
-from accord.simulation import EngineError
+from accord.simulation import EngineError, History
+
+if TYPE_CHECKING:
+    from accord.analysis.backtest import BacktestResult
 
 _PIPE_WIDTH = 160
 
 
 def _print(result: BacktestResult, out: Console) -> None:
-    table = Table(title=f"Backtest of {result.case}: history vs model ({result.runs} runs per row, seed {result.seed})")
+    table = Table(
+        title=f"Backtest of {result.case}: history vs model ({result.runs} runs per row, seed {result.seed}; "
+        f"{History.parse(result.history).describe()})"
+    )
     table.add_column("date", no_wrap=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("event", overflow="fold", ratio=2)
@@ -87,10 +91,17 @@ def backtest_cmd(
         Path | None, typer.Option("--timeline", help="A timeline file (default: the case's own).")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the result as JSON to this file.")] = None,
+    history: Annotated[
+        str | None, typer.Option("--history", metavar="imposed|counterfactual", help=history_help("imposed"))
+    ] = None,
+    from_year: Annotated[str | None, typer.Option("--from", metavar="YEAR", help=FROM_HELP)] = None,
 ) -> None:
     """Replay CASE from the inputs fixed before each event of its timeline and compare the model
     (P(agreement) per proposal, war onset per year, format in use) with what happened."""
+    from accord.analysis.backtest import backtest
+
     scenario = load_or_exit(case)
+    hist = resolve_history(history, from_year, "imposed")
     source = str(timeline) if timeline is not None else case
     if timeline is None and not has_timeline(case):
         fail(f"{case}: expected a built-in case with a timeline or --timeline FILE, found no timeline for it")
@@ -100,22 +111,11 @@ def backtest_cmd(
         fail(str(e))
     if tl.case != scenario.meta.name:
         fail(f"{source}: case: expected {scenario.meta.name!r}, found {tl.case!r}")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("backtest", total=None)
-
-        def tick(label: str) -> None:
-            bar.update(task, description=f"backtest: {label}", advance=1)
-
-        try:
-            result = backtest(scenario, tl, runs=runs, seed=seed, progress=tick)
-        except EngineError as e:
-            fail(f"{case}: {e}")
+    try:
+        with progress_bar(f"backtest {scenario.meta.name}", unit="") as progress:
+            result = backtest(scenario, tl, runs=runs, seed=seed, history=hist, progress=progress)
+    except EngineError as e:
+        fail(f"{case}: {e}")
     _print(result, console if console.is_terminal else Console(width=_PIPE_WIDTH))
     if out is not None:
         write_text_atomic(out, json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n")

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from accord.cli.common import console, fail, load_or_exit
 from accord.models import MODELS, EUMOptions, Forecast, get_model
-from accord.models.eum import PRESETS
+from accord.models.eum import DEFAULT_PRESET, PRESETS
 from accord.scenario.arrays import stance_arrays
 from accord.scenario.importers import Scale, native_scale
 from accord.scenario.schema import Scenario
@@ -101,7 +101,7 @@ def forecast(
     if model == "eum":
         kwargs = {"rounds": rounds, **opts}
         # the replicated specification is the default: it is the one checked against published numbers
-        kwargs["options"] = PRESETS[preset if preset is not None else "scholz-code"]
+        kwargs["options"] = PRESETS[preset if preset is not None else DEFAULT_PRESET]
     elif model == "nash":
         if utility not in ("quadratic", "linear"):
             fail(f"--utility: expected quadratic or linear, found {utility!r}")

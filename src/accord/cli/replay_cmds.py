@@ -3,71 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
 
 from accord.analysis.storage import write_text_atomic
-from accord.cli.common import console, fail, load_or_exit
+from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, resolve_history
 from accord.scenario import date_to_year
-from accord.scenario.parameters import PARAMETERS
-from accord.simulation import EngineError, Replay, replay
-
-
-def _describe(e: dict[str, Any]) -> str:
-    k = e["kind"]
-    if k == "start":
-        sq = ", ".join(f"{i} {v:.1f}" for i, v in e["status_quo"].items())
-        return f"format {e['format']} ({e['format_label']}); status quo {sq}"
-    if k == "event":
-        extra = f" → format {e['switch_format']}" if e.get("switch_format") else ""
-        return f"{e['event']}: {e['label']}{extra}"
-    if k == "proposal":
-        terms = ", ".join(f"{i} {v:.1f}" for i, v in e["terms"].items())
-        deferred = f"; deferred: {', '.join(e['deferred'])}" if e["deferred"] else ""
-        answers = ", ".join(
-            f"{a} {'yes' if x['accept'] else 'no'} ({x['value']:.2f} vs sq {x['status_quo']:.2f}"
-            + (f", war {x['war']:.2f}" if x["war"] is not None else "")
-            + ")"
-            for a, x in e["answers"].items()
-        )
-        leak = " [leaked]" if e["leaked"] else ""
-        verdict = "PASSED" if e["passed"] else "rejected"
-        return (
-            f"{e['id']} ({e['proposal_kind']}) by {'/'.join(e['sponsors'])}: {terms}{deferred}{leak} — "
-            f"{answers} — {verdict}"
-        )
-    if k == "veto":
-        return f"{e['actor']} vetoes {e['proposal']}: {e['reason']} (issue {e['issue']})"
-    if k == "leader-removed":
-        return f"{e['actor']}: {e['reason']}"
-    if k == "agreement":
-        terms = ", ".join(f"{i} {v:.1f}" for i, v in e["terms"].items())
-        return f"AGREEMENT on {e['proposal']} ({e['format']}): {terms}"
-    if k == "escalation":
-        return f"{e['actor']} escalates: war value {e['war_value']:.3f} > status quo {e['status_quo_value']:.3f} (P(win) {e['p_win']:.2f})"
-    if k == "de-escalation":
-        return f"{e['actor']} no longer expects to gain from war"
-    if k == "mandate-blocked":
-        return f"monitoring mandate blocked by {', '.join(e['blocked_by'])}; capacity {e['monitoring']:.2f}"
-    if k == "incidents":
-        return f"{e['count']} ceasefire incidents (monitoring {e['monitoring']:.2f})"
-    if k == "war":
-        how = "scheduled" if e["forced"] else f"P(war) {e['p_war']:.2f}"
-        return f"WAR ({how}); winner {e['winner']}"
-    if k == "ceasefire":
-        sq = ", ".join(f"{i} {v:.1f}" for i, v in e["status_quo"].items())
-        return f"ceasefire after war; status quo {sq}"
-    if k == "format-switch":
-        return f"format switches to {e['to']} ({e['reason']})"
-    if k.startswith("deferred-"):
-        return f"deferred term on {e['issue']}: {k.split('-', 1)[1]} ({e['value']:g})"
-    return ", ".join(f"{a}={b}" for a, b in e.items() if a not in ("t", "kind"))
+from accord.simulation import PARAMETERS, EngineError, Replay, replay
+from accord.simulation.events import Incidents, Step, describe
 
 
 def _print(r: Replay, quiet_incidents: bool = True) -> None:
-    steps = Table(title=f"{r.scenario_name}: {r.format}, seed {r.seed} — by step")
+    steps = Table(title=f"{r.scenario_name}: {r.format}, seed {r.seed}, history: {r.history} — by step")
     steps.add_column("year", justify="right")
     steps.add_column("format")
     issues = r.trajectory["issues"]
@@ -92,9 +40,9 @@ def _print(r: Replay, quiet_incidents: bool = True) -> None:
     table.add_column("kind")
     table.add_column("what", overflow="fold")
     for e in r.events:
-        if e["kind"] in ("step",) or (quiet_incidents and e["kind"] == "incidents"):
+        if isinstance(e, Step) or (quiet_incidents and isinstance(e, Incidents)):
             continue
-        table.add_row(f"{e['t']:.2f}", e["kind"], _describe(e))
+        table.add_row(f"{e.time:.2f}", e.kind, describe(e))
     console.print(table)
     s = r.summary
     if s["agreement"]:
@@ -135,16 +83,21 @@ def replay_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the full event log as JSON instead of tables"),
     output: str | None = typer.Option(None, "--output", "-o", help="also write the JSON event log to this file"),
     incidents: bool = typer.Option(False, "--incidents", help="list every step's ceasefire incidents in the timeline"),
+    history: str | None = typer.Option(
+        None, "--history", metavar="imposed|counterfactual", help=history_help("imposed")
+    ),
+    from_year: str | None = typer.Option(None, "--from", metavar="YEAR", help=FROM_HELP),
 ) -> None:
     """Replay a scenario once: a timeline of proposals, answers, vetoes, escalation and war, and a summary."""
     s = load_or_exit(case_or_path)
+    hist = resolve_history(history, from_year, "imposed")
     if seed < 0:
         fail(f"--seed: expected a non-negative integer, found {seed}")
     first = date_to_year(s.meta.start)
     if until is not None and until <= first:
         fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
     try:
-        r = replay(s, format=format, seed=seed, until=until, mediator=mediator)
+        r = replay(s, format=format, seed=seed, until=until, mediator=mediator, history=hist)
     except EngineError as e:
         fail(f"{case_or_path}: {e}")
     text = r.to_json()

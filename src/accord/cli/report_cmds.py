@@ -7,10 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from accord.cli.common import console, fail, load_or_exit
-from accord.scenario.parameters import with_parameter
+from accord.cli.common import (
+    FROM_HELP,
+    as_flags,
+    console,
+    err_console,
+    fail,
+    history_help,
+    load_or_exit,
+    progress_bar,
+    resolve_history,
+)
 from accord.simulation import EngineError
 
 
@@ -34,11 +42,13 @@ def report(
             help="Formats to compare (repeatable); default: all the scenario can use. The first is replayed.",
         ),
     ] = None,
-    draws: Annotated[
-        int, typer.Option("--draws", min=1, max=1_000_000, help="Draws per format for the bands (a case only).")
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, max=1_000_000, help="Draws per format for the sweeps (a case only).")
     ] = 200,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the replay and the sweeps.")] = 0,
-    chunk: Annotated[int, typer.Option("--chunk", min=1, help="Draws per engine call.")] = 100,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="Draws per engine batch (as accord compare; default 1000).")
+    ] = 1000,
     sensitivity_samples: Annotated[
         int,
         typer.Option(
@@ -50,110 +60,66 @@ def report(
     ] = 4,
     replicates: Annotated[int, typer.Option("--replicates", min=1, help="Replays per sensitivity design point.")] = 4,
     history: Annotated[
-        bool,
+        str | None,
         typer.Option(
-            "--history/--counterfactual",
-            help="Sweeps, comparison and sensitivity (a case only): --counterfactual (default) does not impose the "
-            "dated wars, so formats can differ in war and peace; --history imposes them as the replay does.",
+            "--history",
+            metavar="imposed|counterfactual",
+            help="Of the sweeps, the comparison and the sensitivity ranking (a case only; the replay follows the "
+            "record). " + history_help("counterfactual"),
         ),
-    ] = False,
+    ] = None,
+    from_year: Annotated[str | None, typer.Option("--from", metavar="YEAR", help=FROM_HELP)] = None,
 ) -> None:
     """Write one HTML file (opens offline) with the replay, bands, format comparison, vetoes, sensitivity and sources."""
-    try:
-        _report(case_or_rundir, out, figures_dir, formats, draws, seed, chunk, sensitivity_samples, replicates, history)
-    except EngineError as e:
-        fail(f"{case_or_rundir}: {e}")
-
-
-def _report(
-    case_or_rundir: str,
-    out: str,
-    figures_dir: str | None,
-    formats: list[str] | None,
-    draws: int,
-    seed: int,
-    chunk: int,
-    sensitivity_samples: int,
-    replicates: int,
-    history: bool = False,
-) -> None:
-    from accord.reports import compute
-    from accord.reports.report import ReportInputs, write_report
+    from accord.mechanisms.formats import available_formats
+    from accord.reports.report import write_report
 
     started = time.perf_counter()
-    formats = formats or []
     out_path = Path(out)
     fig_path = Path(figures_dir) if figures_dir else None
     if Path(case_or_rundir).is_dir():
         from accord.reports.rundir import RunDirError, read_run_dir
 
+        if formats:
+            fail("--format: a run directory's formats are fixed by its sweep; leave --format out")
+        if history is not None or from_year is not None:
+            fail("--history/--from: a run directory's history is fixed by its sweep; leave them out")
         try:
             inputs = read_run_dir(Path(case_or_rundir))
         except RunDirError as e:
             fail(str(e))
-        if formats:
-            fail("--format: a run directory's formats are fixed by its sweep; leave --format out")
     else:
+        from accord.reports.compute import case_report_inputs
+
         scenario = load_or_exit(case_or_rundir)
-        known = compute.available_formats(scenario)
-        for f in formats:
+        hist = resolve_history(history, from_year, "counterfactual")
+        known = available_formats(scenario)
+        for f in formats or []:
             if f not in known:
                 fail(f"--format: expected one of {', '.join(known)}, found {f!r}")
-        chosen: list[str | None] = list(formats or known)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"replay under {chosen[0] or 'default'}", total=1)
-            replay = compute.run_replay(scenario, format=chosen[0], seed=seed)
-            bar.update(task, completed=1)
-            sweep_task = bar.add_task("sweeps", total=len(chosen) * len(compute.chunk_sizes(draws, chunk)))
-
-            def progress(done: int, total: int, what: str) -> None:
-                bar.update(sweep_task, completed=done, total=total, description=what)
-
-            notes = []
-            swept = scenario
-            if not history:
-                # the replay follows the record; the sweeps ask what each format would have done
-                swept = with_parameter(
-                    scenario, "history_events", 0.0, "counterfactual sweeps: dated wars are not imposed"
+        try:
+            with progress_bar(f"report {scenario.meta.name}") as progress:
+                inputs = case_report_inputs(
+                    scenario,
+                    origin=case_or_rundir,
+                    formats=formats or [],
+                    runs=runs,
+                    seed=seed,
+                    history=hist,
+                    chunk_size=chunk_size,
+                    sensitivity_samples=sensitivity_samples,
+                    replicates=replicates,
+                    progress=progress,
                 )
-                notes.append(
-                    "Sweeps, format comparison and sensitivity are counterfactual: the scenario's dated wars and "
-                    "statements are not imposed (history_events = 0), so wars arise from each format's own "
-                    "dynamics. The replay above follows the record. Use --history to impose them."
-                )
-            batches = compute.run_sweeps(swept, formats=chosen, draws=draws, seed=seed, chunk=chunk, progress=progress)
-            sensitivity = None
-            if sensitivity_samples >= 2:
-                bar.add_task("sensitivity (Morris)", total=None)
-                ranked, why = compute.run_sensitivity(
-                    swept, format=chosen[0], seed=seed, samples=sensitivity_samples, replicates=replicates
-                )
-                if why is None:
-                    sensitivity = ranked
-                else:
-                    notes.append(f"Sensitivity: {why}")
-        inputs = ReportInputs(
-            scenario=scenario,
-            origin=case_or_rundir,
-            seed=seed,
-            draws=draws,
-            replay=replay,
-            replay_format=chosen[0],
-            batches=dict(batches),
-            sensitivity=sensitivity,
-            notes=notes,
-        )
+        except ValueError as e:  # EngineError included
+            fail(f"{case_or_rundir}: {as_flags(str(e))}")
+        err_console.print(f"history of the sweeps: {hist.describe()}", highlight=False)
     try:
         written = write_report(inputs, out_path, fig_path)
     except OSError as e:
         fail(f"--out/--figures: cannot write {e.filename or out_path}: {e.strerror or e}")
+    except EngineError as e:
+        fail(f"{case_or_rundir}: {e}")
     console.print(
         f"wrote {out_path} ({out_path.stat().st_size // 1024} KiB)"
         + (f" and {len(written) - 1} figure files in {fig_path}" if fig_path else "")

@@ -4,62 +4,36 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
-from accord.analysis.compare import Comparison, Estimate, compare_formats
-from accord.analysis.executors import Backend, Executor, ExecutorError, make_executor
-from accord.analysis.sensitivity import DUMMY, SensitivityError, SensitivityReport, analyse_sensitivity
-from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep, summarize_results
-from accord.cli.common import console, err_console, fail, load_or_exit
-from accord.scenario.parameters import with_parameter
+from accord.cli.common import (
+    FROM_HELP,
+    as_flags,
+    console,
+    err_console,
+    fail,
+    history_help,
+    load_or_exit,
+    progress_bar,
+    resolve_history,
+)
 from accord.simulation import EngineError
 
-
-class RunsPerSecond(ProgressColumn):
-    """Replays per second over the recent window."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.speed
-        return Text("– runs/s" if speed is None else f"{speed:,.0f} runs/s", style="progress.data.speed")
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RunsPerSecond(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-    ) as bar:
-        task_id = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task_id, completed=done, total=total)
-
-        yield update
+if TYPE_CHECKING:
+    from accord.analysis.compare import Comparison, Estimate
+    from accord.analysis.executors import Executor
+    from accord.analysis.sensitivity import SensitivityReport
+    from accord.analysis.sweep import SweepOutcome
 
 
 def _executor(backend: str, address: str | None, workers: int | None) -> Executor:
+    from accord.analysis.executors import Backend, ExecutorError, make_executor
+
     if backend not in ("local", "dask"):
         fail(f"--backend: expected local or dask, found {backend!r}")
     b: Backend = "dask" if backend == "dask" else "local"
@@ -75,6 +49,14 @@ _ADDRESS = typer.Option(
 )
 _WORKERS = typer.Option(None, "--workers", min=1, help="Processes (local) or LocalCluster workers; default: CPUs.")
 _SEED = typer.Option(0, "--seed", min=0, help="Root seed: same seed, same numbers.")
+_FROM = typer.Option(None, "--from", metavar="YEAR", help=FROM_HELP)
+_MEDIATOR = typer.Option(
+    None, "--mediator", help="Actor id of a single-mediator format's mediator (default: the least biased)."
+)
+
+
+def _history_option(default: str) -> Any:
+    return typer.Option(None, "--history", metavar="imposed|counterfactual", help=history_help(default))
 
 
 def sweep(
@@ -83,7 +65,7 @@ def sweep(
     format: str | None = typer.Option(None, "--format", help="Mediation format id (default: the scenario's own)."),
     seed: int = _SEED,
     out: Path | None = typer.Option(  # noqa: B008
-        None, "--out", help="Output folder (default: runs/NAME-FORMAT-sSEED-nRUNS)."
+        None, "--out", help="Output folder (default: runs/NAME-FORMAT-sSEED-nRUNS, plus -counterfactual or -fromYEAR)."
     ),
     backend: str = _BACKEND,
     address: str | None = _ADDRESS,
@@ -92,19 +74,31 @@ def sweep(
     chunk_size: int | None = typer.Option(
         None, "--chunk-size", min=1, help="Replays per batch (default 1000; part of the sweep's identity)."
     ),
+    history: str | None = _history_option("imposed"),
+    from_year: str | None = _FROM,
+    mediator: str | None = _MEDIATOR,
 ) -> None:
     """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay."""
+    from accord.analysis.sweep import SweepError, run_sweep
+
     scenario = load_or_exit(case_or_path)
-    folder = out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}"
+    hist = resolve_history(history, from_year, "imposed")
+    # the default folder names what sets the numbers; a history other than the default too
+    tag = "" if hist.mode == "imposed" else "-" + str(hist).replace(" ", "")
+    folder = (
+        out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}{tag}"
+    )
     with _executor(backend, address, workers) as ex:
         try:
-            with _progress(f"sweep {scenario.meta.name}") as update:
+            with progress_bar(f"sweep {scenario.meta.name}") as update:
                 outcome = run_sweep(
                     scenario,
                     folder,
                     runs=runs,
                     format=format,
                     seed=seed,
+                    history=hist,
+                    mediator=mediator,
                     chunk_size=chunk_size,
                     resume=resume,
                     executor=ex,
@@ -112,17 +106,24 @@ def sweep(
                     progress=update,
                 )
         except SweepError as e:
-            fail(str(e))
+            fail(as_flags(str(e)))
         except EngineError as e:
             fail(f"{case_or_path}: {e}")
         except KeyboardInterrupt:
-            # finished chunks are on disk already; say how to pick up from there
-            fail(f"interrupted; the finished chunks are saved in {folder}: add --resume to continue", code=130)
+            ex.abort()  # running chunks are lost; the finished ones are on disk already
+            again = ["accord", "sweep", case_or_path, "--runs", str(runs), "--out", str(folder), "--seed", str(seed)]
+            again += ["--format", format] if format else []
+            again += ["--chunk-size", str(chunk_size)] if chunk_size else []
+            again += ["--from", from_year] if from_year else ["--history", hist.mode]
+            again += ["--mediator", mediator] if mediator else []
+            fail(f"interrupted; resume with: {shlex.join([*again, '--resume'])}", code=130)
         where = ex.describe()
     _print_sweep(outcome, where)
 
 
 def _print_sweep(o: SweepOutcome, where: str) -> None:
+    from accord.analysis.sweep import summarize_results
+
     summary = summarize_results(o.out)
     t = Table(title=f"Sweep: {o.runs:,} replays → {o.results_path}", show_header=False)
     t.add_column("what")
@@ -131,6 +132,7 @@ def _print_sweep(o: SweepOutcome, where: str) -> None:
         "chunks",
         f"{o.chunks_total} × up to {o.chunk_size:,} replays ({o.chunks_computed} computed, {o.chunks_reused} kept)",
     )
+    t.add_row("history", str(o.manifest.get("history")))
     t.add_row("ran on", where)
     if o.chunks_computed:
         t.add_row("time", f"{o.seconds:.1f} s ({o.runs_per_second:,.0f} runs/s)")
@@ -175,22 +177,15 @@ def compare(
     address: str | None = _ADDRESS,
     workers: int | None = _WORKERS,
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
-    history: bool = typer.Option(
-        False,
-        "--history/--counterfactual",
-        help="--counterfactual (default): dated wars and statements are not imposed, so each format's own "
-        "dynamics decide war and peace; --history: apply them as in a replay (then every format has the "
-        "historical wars).",
-    ),
+    history: str | None = _history_option("counterfactual"),
+    from_year: str | None = _FROM,
+    mediator: str | None = _MEDIATOR,
 ) -> None:
     """Compare formats on common random numbers: paired differences with confidence intervals."""
+    from accord.analysis.compare import compare_formats
+
     scenario = load_or_exit(case_or_path)
-    if not history:
-        # A comparison asks what each format would have done; imposing the dated wars would make
-        # P(war) identical by construction (history_events, see `accord parameters`).
-        scenario = with_parameter(
-            scenario, "history_events", 0.0, "counterfactual comparison: dated wars are not imposed"
-        )
+    hist = resolve_history(history, from_year, "counterfactual")
     names = _split(formats, "--formats")
     year_list: list[float] | None = None
     if years is not None:
@@ -200,22 +195,22 @@ def compare(
             fail(f"--years: expected numbers such as 2000,2010, found {years!r}")
     with _executor(backend, address, workers) as ex:
         try:
-            with _progress(f"compare {len(names)} formats") as update:
+            with progress_bar(f"compare {len(names)} formats") as update:
                 cmp = compare_formats(
                     scenario,
                     names,
                     runs=runs,
                     seed=seed,
+                    history=hist,
+                    mediator=mediator,
                     chunk_size=chunk_size,
                     years=year_list,
                     confidence=confidence,
                     executor=ex,
                     progress=update,
                 )
-        except ValueError as e:
-            fail(f"{case_or_path}: {e}")
-        except EngineError as e:
-            fail(f"{case_or_path}: {e}")
+        except ValueError as e:  # EngineError included
+            fail(f"{case_or_path}: {as_flags(str(e))}")
     if as_json:
         typer.echo(json.dumps(cmp.to_dict(), indent=2))
         return
@@ -223,7 +218,14 @@ def compare(
 
 
 def _print_comparison(c: Comparison) -> None:
+    from accord.simulation import History
+
     pct = f"{c.confidence:.0%}"
+    console.print(
+        f"[bold]{c.scenario}[/bold]: {c.runs:,} replays per format, seed {c.seed}, chunk size {c.chunk_size}; "
+        f"history: {History.parse(c.history).describe()}",
+        highlight=False,
+    )
     t = Table(title=f"{c.scenario}: outcomes per format ({c.runs:,} replays each, {pct} CI)")
     for col in ("format", "by year", "P(agreement)", "P(war)"):
         t.add_column(col, justify="left" if col == "format" else "right")
@@ -305,14 +307,20 @@ def sensitivity(
     address: str | None = _ADDRESS,
     workers: int | None = _WORKERS,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    history: str | None = _history_option("counterfactual"),
+    from_year: str | None = _FROM,
+    mediator: str | None = _MEDIATOR,
 ) -> None:
     """Global sensitivity of agreement, war and vetoes to each uncertain input, and scenario discovery."""
+    from accord.analysis.sensitivity import SensitivityError, analyse_sensitivity
+
     scenario = load_or_exit(case_or_path)
+    hist = resolve_history(history, from_year, "counterfactual")
     if method not in ("morris", "sobol"):
         fail(f"--method: expected morris or sobol, found {method!r}")
     with _executor(backend, address, workers) as ex:
         try:
-            with _progress(f"sensitivity ({method})") as update:
+            with progress_bar(f"sensitivity ({method})") as update:
                 rep = analyse_sensitivity(
                     scenario,
                     format=format,
@@ -320,11 +328,13 @@ def sensitivity(
                     samples=samples,
                     replicates=replicates,
                     seed=seed,
+                    history=hist,
+                    mediator=mediator,
                     executor=ex,
                     progress=update,
                 )
         except SensitivityError as e:
-            fail(f"{case_or_path}: {e}")
+            fail(f"{case_or_path}: {as_flags(str(e))}")
         except EngineError as e:
             fail(f"{case_or_path}: {e}")
     if as_json:
@@ -334,8 +344,15 @@ def sensitivity(
 
 
 def _print_sensitivity(r: SensitivityReport, top: int) -> None:
+    from accord.analysis.sensitivity import DUMMY
+    from accord.simulation import History
+
     console.print(
-        f"[bold]{r.scenario}[/bold]: {len(r.factors)} uncertain inputs, {r.method} design of "
+        f"[bold]{r.scenario}[/bold] under {r.format}; history: {History.parse(r.history).describe()}",
+        highlight=False,
+    )
+    console.print(
+        f"{len(r.factors)} uncertain inputs, {r.method} design of "
         f"{r.design_points} points × {r.replicates} replicates; base rates: P(agreement) "
         f"{r.base_rates['agreement']:.3f}, P(war) {r.base_rates['war']:.3f}, vetoes/replay {r.base_rates['vetoes']:.2f}",
         highlight=False,

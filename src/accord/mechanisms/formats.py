@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from accord.scenario.quantity import Quantity
+from accord.scenario.references import BUILTIN_FORMATS
 from accord.scenario.schema import DecisionRule, Format, Scenario, Track, date_to_year
 
 __all__ = [
@@ -32,7 +33,9 @@ __all__ = [
     "FormatError",
     "FormatSpec",
     "TrackSpec",
+    "available_formats",
     "builtin_format",
+    "default_format",
     "default_mediator",
     "format_chain",
     "resolve_format",
@@ -114,12 +117,24 @@ _BUILTIN_DATA: dict[str, Format] = {
     ),
 }
 
-BUILTIN_FORMATS: tuple[str, ...] = tuple(_BUILTIN_DATA)
+if tuple(_BUILTIN_DATA) != BUILTIN_FORMATS:  # the names live in the scenario layer, the specs here
+    raise RuntimeError(f"built-in formats: specs for {tuple(_BUILTIN_DATA)}, names {BUILTIN_FORMATS}")
 
 
 def builtin_format(name: str) -> Format:
     """The spec of a built-in format."""
     return _BUILTIN_DATA[name]
+
+
+def default_format(scenario: Scenario) -> str:
+    """The format a run starts in when none is named: the scenario's first ``formats`` entry, else ``minsk-group``."""
+    return scenario.formats[0].id if scenario.formats else "minsk-group"
+
+
+def available_formats(scenario: Scenario) -> list[str]:
+    """Formats a run of ``scenario`` may name: the scenario's own, then the built-in ones."""
+    own = [f.id for f in scenario.formats]
+    return own + [f for f in BUILTIN_FORMATS if f not in own]
 
 
 def _merged(scenario: Scenario, name: str, seen: tuple[str, ...] = ()) -> Format:

@@ -260,6 +260,10 @@ SCHOLZ_CODE = EUMOptions(
 #: Named option sets, by the names the CLI takes (``accord forecast --preset NAME``).
 PRESETS: dict[str, EUMOptions] = {"as-printed": AS_PRINTED, "scholz-code": SCHOLZ_CODE}
 
+#: the preset of ``EUMModel()`` and of ``accord forecast --model eum``: the specification that
+#: reproduces Scholz et al.'s Table 2 (7 of 8 rounds)
+DEFAULT_PRESET = "scholz-code"
+
 
 @dataclass(frozen=True)
 class EUMResult:
@@ -687,8 +691,9 @@ class EUMModel(Model):
     Parameters
     ----------
     rounds: rounds of challenges and offers (default 8, as Scholz et al.'s Table 2).
-    options: :class:`EUMOptions` (default :data:`AS_PRINTED`; :data:`SCHOLZ_CODE` for Scholz et al.'s
-        code, which reproduces their Table 2 in 7 of 8 rounds), and/or its fields as keywords
+    options: :class:`EUMOptions` (default :data:`SCHOLZ_CODE`, the :data:`DEFAULT_PRESET` that
+        ``accord forecast`` uses: Scholz et al.'s code, which reproduces their Table 2 in 7 of 8
+        rounds; :data:`AS_PRINTED` for the equations as printed), and/or its fields as keywords
         (applied on top of ``options``).
     low, high: the scale that distances are measured on (default: the range of initial positions).
 
@@ -715,7 +720,7 @@ class EUMModel(Model):
                 f"eum: unknown option(s) {', '.join(sorted(unknown))}; expected {', '.join(EUMOptions.names())}"
             )
         self.rounds = rounds
-        self.eum_options = (options or EUMOptions()).with_(**option_fields)
+        self.eum_options = (options or PRESETS[DEFAULT_PRESET]).with_(**option_fields)
         self.low, self.high = low, high
 
     @property

@@ -1,126 +1,25 @@
-"""Run what a report or the dashboard shows: one replay and small sweeps per format.
+"""Run what a report shows: one replay, sweeps per format and a sensitivity ranking.
 
-The engine (``accord.simulation``) is called through the simulation contract; sweeps are cut
-into chunks (``batch_index`` 0, 1, ...) so progress can be reported, and the chunks are joined
-along the draws axis. The same seed gives the same drawn inputs under every format.
+Everything runs through the run service (:func:`accord.analysis.runs.run_formats`), so a report's
+sweeps give the same numbers as ``accord compare`` and ``accord.compare`` for the same case,
+formats, draws, seed, history and chunk size. The replay follows the record (history imposed);
+the sweeps, the comparison and the sensitivity ranking are counterfactual by default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-import numpy as np
-
-from accord.reports.summaries import BatchLike, ReplayLike, Sensitivity, SensitivityRow
+from accord.analysis.executors import Executor
+from accord.analysis.progress import Progress
+from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
+from accord.mechanisms.formats import available_formats, default_format
+from accord.reports.report import ReportInputs
+from accord.reports.summaries import Sensitivity, SensitivityRow
 from accord.scenario import Scenario
-from accord.scenario.references import BUILTIN_FORMATS
-from accord.simulation import replay as engine_replay
-from accord.simulation import run_batch as engine_run_batch
+from accord.simulation import History, HistoryLike, replay
 
-Progress = Callable[[int, int, str], None]
-"""``progress(done, total, what)``: called after each unit of work."""
-
-
-def available_formats(scenario: Scenario) -> list[str]:
-    """Formats a run may name: the scenario's own, then the built-in ones."""
-    own = [f.id for f in scenario.formats]
-    return own + [f for f in BUILTIN_FORMATS if f not in own]
-
-
-def run_replay(scenario: Scenario, *, format: str | None = None, seed: int = 0) -> ReplayLike:
-    """One replay (``accord.simulation.replay``)."""
-    return engine_replay(scenario, format=format, seed=seed)
-
-
-@dataclass
-class Batch:
-    """Chunks of one sweep joined along the draws axis (the fields the reports read)."""
-
-    years: np.ndarray
-    actor_ids: list[str]
-    issue_ids: list[str]
-    inputs: dict[str, np.ndarray]
-    agreement: np.ndarray
-    agreement_year: np.ndarray
-    wars: np.ndarray
-    agreement_by_year: np.ndarray
-    war_by_year: np.ndarray
-    vetoes: np.ndarray
-    terms: np.ndarray
-    first_war_year: np.ndarray
-
-    @classmethod
-    def join(cls, parts: Sequence[BatchLike]) -> Batch:
-        if not parts:
-            raise ValueError("expected at least one batch to join, found none")
-        first = parts[0]
-
-        def cat(name: str) -> np.ndarray:
-            return np.concatenate([np.asarray(getattr(p, name)) for p in parts], axis=0)
-
-        def maybe(name: str, shape_of: str) -> np.ndarray:
-            if all(hasattr(p, name) for p in parts):
-                return cat(name)
-            return np.full(cat(shape_of).shape[0], np.nan)
-
-        return cls(
-            years=np.asarray(first.years, dtype=float),
-            actor_ids=[str(a) for a in first.actor_ids],
-            issue_ids=[str(i) for i in first.issue_ids],
-            inputs={k: np.concatenate([np.asarray(p.inputs[k]) for p in parts]) for k in first.inputs},
-            agreement=cat("agreement").astype(bool),
-            agreement_year=maybe("agreement_year", "agreement").astype(float),
-            wars=cat("wars"),
-            agreement_by_year=cat("agreement_by_year").astype(bool),
-            war_by_year=cat("war_by_year").astype(bool),
-            vetoes=cat("vetoes"),
-            terms=cat("terms") if all(hasattr(p, "terms") for p in parts) else np.full((0,), np.nan),
-            first_war_year=maybe("first_war_year", "agreement").astype(float),
-        )
-
-    @property
-    def draws(self) -> int:
-        return int(self.agreement.shape[0])
-
-
-def chunk_sizes(draws: int, chunk: int) -> list[int]:
-    """``draws`` cut into chunks of at most ``chunk``: 250, 100 -> [100, 100, 50]."""
-    if draws < 1:
-        raise ValueError(f"expected at least 1 draw, found {draws}")
-    n, rest = divmod(draws, chunk)
-    return [chunk] * n + ([rest] if rest else [])
-
-
-def run_sweeps(
-    scenario: Scenario,
-    *,
-    formats: Sequence[str | None],
-    draws: int,
-    seed: int,
-    chunk: int = 100,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> dict[str, Batch]:
-    """``draws`` replays per format on one seed (common random numbers), in chunks.
-
-    Chunk ``k`` is ``run_batch(..., seed=seed, batch_index=k)`` whatever the format, so every
-    format sees the same drawn inputs. Returns batches by format label (``default`` for None)."""
-    run_batch: Callable[..., BatchLike] = engine_run_batch
-    sizes = chunk_sizes(draws, chunk)
-    total, done = len(sizes) * len(formats), 0
-    out: dict[str, Batch] = {}
-    for fmt in formats:
-        parts = []
-        for k, size in enumerate(sizes):
-            if cancelled is not None and cancelled():
-                raise InterruptedError("cancelled")
-            parts.append(run_batch(scenario, format=fmt, draws=size, seed=seed, batch_index=k))
-            done += 1
-            if progress is not None:
-                progress(done, total, f"{fmt or 'default'}: {sum(sizes[: k + 1])}/{draws} draws")
-        out[fmt or "default"] = Batch.join(parts)
-    return out
+__all__ = ["case_report_inputs", "run_sensitivity"]
 
 
 def run_sensitivity(
@@ -130,7 +29,9 @@ def run_sensitivity(
     seed: int = 0,
     samples: int = 10,
     replicates: int = 8,
+    history: HistoryLike = "counterfactual",
     outcomes: Sequence[str] = ("agreement", "war"),
+    progress: Progress | None = None,
 ) -> tuple[list[Sensitivity], str | None]:
     """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows.
 
@@ -139,7 +40,14 @@ def run_sensitivity(
 
     try:
         rep = analyse_sensitivity(
-            scenario, format=format, method="morris", samples=samples, replicates=replicates, seed=seed
+            scenario,
+            format=format,
+            method="morris",
+            samples=samples,
+            replicates=replicates,
+            seed=seed,
+            history=history,
+            progress=progress,
         )
     except SensitivityError as e:
         return [], str(e)
@@ -156,3 +64,91 @@ def run_sensitivity(
             )
         )
     return out, None
+
+
+def case_report_inputs(
+    scenario: Scenario,
+    *,
+    origin: str,
+    formats: Sequence[str] = (),
+    runs: int = 200,
+    seed: int = 0,
+    history: HistoryLike = "counterfactual",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    sensitivity_samples: int = 4,
+    replicates: int = 4,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> ReportInputs:
+    """Everything a report of a case shows, computed now.
+
+    Parameters
+    ----------
+    formats: the formats to sweep and compare, the first replayed (default: all the scenario can use).
+    runs: draws per format; seed: of the replay, the sweeps and the sensitivity design.
+    history: of the sweeps, the comparison and the sensitivity ranking (default counterfactual);
+        the replay always follows the record.
+    sensitivity_samples: Morris trajectories (fewer than 2: rank by rank correlation over the
+        sweep's draws instead); replicates: replays per design point.
+    progress: ``progress(done, total, what)`` for each stage (replay, sweeps, sensitivity).
+    """
+    hist = History.parse(history)
+    chosen = list(formats) or available_formats(scenario)
+    first = chosen[0] or default_format(scenario)
+    if progress is not None:
+        progress(0, 1, f"replay under {first}")
+    rep = replay(scenario, format=first, seed=seed)
+    if progress is not None:
+        progress(1, 1, f"replay under {first}")
+
+    def sweeps(done: int, total: int, what: str) -> None:
+        if progress is not None:
+            progress(done, total, f"sweeps ({hist}): {what}")
+
+    batches = run_formats(
+        scenario,
+        chosen,
+        runs=runs,
+        seed=seed,
+        history=hist,
+        chunk_size=chunk_size,
+        executor=executor,
+        progress=sweeps,
+    )
+    notes = [
+        f"The replay follows the record (history imposed). The sweeps, the format comparison and the sensitivity "
+        f"ranking: {hist.describe()}."
+    ]
+    sensitivity = None
+    if sensitivity_samples >= 2:
+
+        def morris(done: int, total: int, what: str) -> None:
+            if progress is not None:
+                progress(done, total, f"sensitivity (Morris): {what}")
+
+        ranked, why = run_sensitivity(
+            scenario,
+            format=first,
+            seed=seed,
+            samples=sensitivity_samples,
+            replicates=replicates,
+            history=hist,
+            progress=morris,
+        )
+        if why is None:
+            sensitivity = ranked
+        else:
+            notes.append(f"Sensitivity: {why}")
+    return ReportInputs(
+        scenario=scenario,
+        origin=origin,
+        seed=seed,
+        draws=runs,
+        replay=rep,
+        replay_format=first,
+        batches=batches,
+        history=str(hist),
+        chunk_size=chunk_size,
+        sensitivity=sensitivity,
+        notes=notes,
+    )

@@ -42,15 +42,14 @@ PALETTE = (
 EVENT_COLOURS: dict[str, str] = {
     "war": "#b2182b",
     "escalation": "#ef8a62",
-    "war-end": "#67001f",
     "ceasefire": "#4393c3",
     "proposal": "#1b7837",
     "agreement": "#00441b",
     "veto": "#762a83",
-    "rejection": "#762a83",
-    "resignation": "#e08214",
-    "leak": "#b35806",
+    "leader-removed": "#e08214",
 }
+"""Colours of the event kinds a reader looks for first (:mod:`accord.simulation.events`); others
+take the palette."""
 
 
 def text(s: object) -> str:
@@ -91,13 +90,13 @@ def save(fig: Figure, directory: Path, stem: str) -> list[Path]:
     return paths
 
 
-def timeline(events: Sequence[Mapping[str, Any]], start: float, end: float) -> Figure:
-    """Events of a replay on a time axis, one row per kind of event."""
-    kinds = sorted({str(e.get("kind", "other")) for e in events}) or ["(no events)"]
+def timeline(events: Sequence[tuple[float, str]], start: float, end: float) -> Figure:
+    """Events of a replay, given as ``(time, kind)``, on a time axis, one row per kind of event."""
+    kinds = sorted({kind for _, kind in events}) or ["(no events)"]
     fig = _new(9, 0.5 + 0.38 * len(kinds) + 0.6)
     ax = _axes(fig)
     for row, kind in enumerate(kinds):
-        ts = [float(e["t"]) for e in events if str(e.get("kind", "other")) == kind]
+        ts = [float(t) for t, k in events if k == kind]
         colour = EVENT_COLOURS.get(kind, PALETTE[row % len(PALETTE)])
         ax.scatter(ts, [row] * len(ts), s=46, color=colour, edgecolor="white", linewidth=0.6, zorder=3)
     ax.set_yticks(range(len(kinds)), [text(k) for k in kinds])
@@ -245,4 +244,27 @@ def sensitivity_ranking(
     ax.set_xlabel(text(score_label))
     ax.grid(axis="x", color="#eeeeee")
     ax.set_title(text(f"Sensitivity ranking: {what}"))
+    return fig
+
+
+def reliability_diagram(bins: Sequence[Mapping[str, float]], title: str) -> Figure:
+    """Observed event rate against mean predicted probability, one point per bin (size ~ rows),
+    with the diagonal of perfect calibration (Murphy 1973)."""
+    fig = _new(4.2, 4.0)
+    ax = _axes(fig)
+    p = np.array([b["p_mean"] for b in bins], dtype=float)
+    o = np.array([b["observed"] for b in bins], dtype=float)
+    n = np.array([b["n"] for b in bins], dtype=float)
+    top = float(max(np.nanmax(p, initial=0.0), np.nanmax(o, initial=0.0), 0.05)) * 1.05
+    ax.plot([0, top], [0, top], color="#999999", linewidth=1, linestyle="--", label="perfectly calibrated")
+    size = 20 + 180 * n / max(float(n.max(initial=1.0)), 1.0)
+    ax.plot(p, o, color=PALETTE[0], linewidth=1, zorder=2)
+    ax.scatter(p, o, s=size, color=PALETTE[0], edgecolor="white", linewidth=0.6, zorder=3, label="bins (size ~ rows)")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel("mean predicted probability (out of fold)")
+    ax.set_ylabel("observed rate")
+    ax.grid(color="#eeeeee", zorder=0)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_title(text(title), fontsize=10)
     return fig

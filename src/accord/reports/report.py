@@ -20,18 +20,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from matplotlib.figure import Figure
 
 from accord import __version__
+from accord.analysis.compare import Comparison, summarize_formats
+from accord.analysis.runs import DEFAULT_CHUNK_SIZE
 from accord.analysis.storage import write_text_atomic
 from accord.reports import figures
-from accord.reports.summaries import (
-    BatchLike,
-    ReplayLike,
-    Sensitivity,
-    actor_issue_table,
-    band,
-    compare_formats,
-    rank_sensitivity,
-)
+from accord.reports.summaries import Sensitivity, actor_issue_table, band, rank_sensitivity
 from accord.scenario import Scenario, date_to_year, provenance, scenario_hash
+from accord.simulation import BatchResult, History, Replay
+from accord.simulation.events import describe
 
 
 @dataclass
@@ -47,9 +43,10 @@ class ReportInputs:
     replay, replay_format:
         One replay and the format it ran under (``None``: the scenario's default).
     batches:
-        Sweep results by format label; the first is the reference for bands, vetoes and sensitivity.
-    seed, draws:
-        Of the sweeps (and the replay's seed).
+        Sweep results by format id, all on the same draws; the first is the reference for bands,
+        vetoes and sensitivity, and the baseline of the comparison.
+    seed, draws, history, chunk_size:
+        How the sweeps were run (the seed is also the replay's).
     notes:
         Lines shown at the top, e.g. what could not be computed and why.
     """
@@ -58,65 +55,80 @@ class ReportInputs:
     origin: str
     seed: int = 0
     draws: int = 0
-    replay: ReplayLike | None = None
+    replay: Replay | None = None
     replay_format: str | None = None
-    batches: dict[str, BatchLike] = field(default_factory=dict)
+    batches: dict[str, BatchResult] = field(default_factory=dict)
+    history: str = "counterfactual"
+    chunk_size: int = DEFAULT_CHUNK_SIZE
     sensitivity: list[Sensitivity] | None = None
     notes: list[str] = field(default_factory=list)
 
+    def comparison(self) -> Comparison | None:
+        """The format comparison of the sweeps: the numbers ``accord compare`` gives for them."""
+        if not self.batches:
+            return None
+        return summarize_formats(
+            self.batches,
+            scenario=self.scenario.meta.name,
+            seed=self.seed,
+            history=self.history,
+            chunk_size=self.chunk_size,
+        )
 
-# -- the replay's trajectory, read tolerantly -------------------------------------------
+
+def format_rows(c: Comparison) -> list[dict[str, Any]]:
+    """One row per format at the horizon (the comparison's last year), for the report's and the
+    dashboard's tables: shares with their Wilson intervals, paired differences from the baseline."""
+    last = c.years[-1]
+    diffs = {d.format: d for d in c.differences}
+    rows = []
+    for f in c.formats:
+        d = diffs.get(f.format)
+        rows.append(
+            {
+                "format": f.format,
+                "draws": f.draws,
+                "year": last,
+                "p_agreement": f.p_agreement[last].mean,
+                "p_agreement_ci": (f.p_agreement[last].low, f.p_agreement[last].high),
+                "p_war": f.p_war[last].mean,
+                "p_war_ci": (f.p_war[last].low, f.p_war[last].high),
+                "d_agreement": None if d is None else _triple(d.p_agreement[last]),
+                "d_war": None if d is None else _triple(d.p_war[last]),
+                "median_agreement_year": f.median_agreement_year,
+                "mean_vetoes": f.vetoes_per_replay,
+            }
+        )
+    return rows
+
+
+def _triple(e: Any) -> tuple[float, float, float]:
+    return (e.mean, e.low, e.high)
+
+
+# -- the replay's trajectory ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Trajectory:
     years: np.ndarray  # (T,)
-    positions: np.ndarray | None  # (T, A, I)
+    positions: np.ndarray  # (T, A, I)
     actor_ids: list[str]
-    status_quo: np.ndarray | None  # (T, I)
-    p_war: np.ndarray | None  # (T,)
+    status_quo: np.ndarray  # (T, I)
+    p_war: np.ndarray  # (T,)
 
 
-def _first(d: Mapping[str, Any], *keys: str) -> Any:
-    for k in keys:
-        if k in d and d[k] is not None:
-            return d[k]
-    return None
-
-
-def read_trajectory(traj: Mapping[str, Any], scenario: Scenario) -> Trajectory | None:
-    """The replay's trajectory as arrays; ``None`` when it has no years."""
-    years_raw = _first(traj, "years", "t", "year")
-    if years_raw is None:
-        return None
-    years = np.asarray(years_raw, dtype=float)
-    T, issue_ids = len(years), scenario.issue_ids
-    actor_ids = list(_first(traj, "actor_ids", "actors") or [a.id for a in scenario.actors if a.positions])
-    pos_raw = _first(traj, "positions", "position")
-    pos: np.ndarray | None = None
-    if isinstance(pos_raw, Mapping):  # {actor: {issue: [T]}} or {actor: [T, I]}
-        actor_ids = [a for a in actor_ids if a in pos_raw] + [a for a in pos_raw if a not in actor_ids]
-        pos = np.full((T, len(actor_ids), len(issue_ids)), np.nan)
-        for a, aid in enumerate(actor_ids):
-            v = pos_raw[aid]
-            if isinstance(v, Mapping):
-                for i, iid in enumerate(issue_ids):
-                    if iid in v:
-                        pos[:, a, i] = np.asarray(v[iid], dtype=float)
-            else:
-                pos[:, a, :] = np.asarray(v, dtype=float)
-    elif pos_raw is not None:
-        arr = np.asarray(pos_raw, dtype=float)
-        if arr.ndim == 3 and arr.shape[0] == T:
-            pos = arr
-    sq_raw = _first(traj, "status_quo", "sq")
-    sq: np.ndarray | None = None
-    if isinstance(sq_raw, Mapping):
-        sq = np.column_stack([np.asarray(sq_raw.get(i, np.full(T, np.nan)), dtype=float) for i in issue_ids])
-    elif sq_raw is not None:
-        sq = np.asarray(sq_raw, dtype=float).reshape(T, len(issue_ids))
-    pw = _first(traj, "p_war", "war_probability", "pwar")
-    return Trajectory(years, pos, actor_ids, sq, None if pw is None else np.asarray(pw, dtype=float))
+def read_trajectory(replay: Replay) -> Trajectory:
+    """The replay's trajectory (:attr:`accord.simulation.Replay.trajectory`) as arrays."""
+    traj = replay.trajectory
+    years = np.asarray(traj["years"], dtype=float)
+    return Trajectory(
+        years=years,
+        positions=np.asarray(traj["positions"], dtype=float).reshape(len(years), len(traj["actors"]), -1),
+        actor_ids=list(traj["actors"]),
+        status_quo=np.asarray(traj["status_quo"], dtype=float).reshape(len(years), -1),
+        p_war=np.asarray(traj["p_war"], dtype=float),
+    )
 
 
 # -- figures ------------------------------------------------------------------------------
@@ -134,16 +146,19 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
     start, end = date_to_year(s.meta.start), date_to_year(s.meta.end)
     if r.replay is not None:
         out["timeline"] = (
-            figures.timeline(r.replay.events, start, end),
+            figures.timeline([(e.time, e.kind) for e in r.replay.events], start, end),
             f"Every event the replay logged ({len(r.replay.events)}), by kind; format: {r.replay_format or 'default'}, seed {r.seed}.",
         )
-        traj = read_trajectory(r.replay.trajectory, s)
-        if traj is not None and traj.positions is not None:
+        traj = read_trajectory(r.replay)
+        # actors with a stance; the others (states that only vote) would be flat lines
+        stance = [k for k, a in enumerate(traj.actor_ids) if s.actor(a).positions]
+        if stance:
+            holds = np.array([[i in s.actor(traj.actor_ids[k]).positions for i in s.issue_ids] for k in stance])
             out["positions"] = (
                 figures.positions(
                     traj.years,
-                    traj.positions,
-                    _labels(s, traj.actor_ids, "actor"),
+                    np.where(holds[None], traj.positions[:, stance], np.nan),
+                    _labels(s, [traj.actor_ids[k] for k in stance], "actor"),
                     _labels(s, s.issue_ids, "issue"),
                     traj.status_quo,
                 ),
@@ -158,33 +173,37 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
             ba = band(np.asarray(b.agreement_by_year, dtype=bool))
             series[f"P(agreement by year) — {name}"] = (ba.mean, ba.low, ba.high)
         bw = band(np.asarray(ref.war_by_year, dtype=bool))
-        series[f"P(war in year) — {ref_name}"] = (bw.mean, bw.low, bw.high)
+        series[f"P(war by year) — {ref_name}"] = (bw.mean, bw.low, bw.high)
         out["probabilities"] = (
             figures.probability_bands(
                 years, series, f"P(agreement) and P(war) per year ({ref.agreement.shape[0]} draws)"
             ),
-            "Share of draws with an agreement reached by each year, and with war in each year; bands: 95% Wilson "
-            "intervals of the Monte Carlo estimate. Every format uses the same drawn inputs (common random numbers).",
+            "Share of draws with an agreement reached by each year, and with a war begun by each year; bands: "
+            "95% Wilson intervals of the Monte Carlo estimate. Every format uses the same drawn inputs (common "
+            f"random numbers); history: {History.parse(r.history).describe()}.",
         )
-        rows = compare_formats(r.batches)
-        names = [row.format for row in rows]
+        cmp = r.comparison()
+        assert cmp is not None
+        rows = format_rows(cmp)
+        names = [row["format"] for row in rows]
         out["formats"] = (
             figures.format_comparison(
                 names,
                 {
-                    "P(agreement by the end)": (
-                        np.array([row.p_agreement for row in rows]),
-                        np.array([row.p_agreement_ci[0] for row in rows]),
-                        np.array([row.p_agreement_ci[1] for row in rows]),
+                    f"P(agreement by {cmp.years[-1]:g})": (
+                        np.array([row["p_agreement"] for row in rows]),
+                        np.array([row["p_agreement_ci"][0] for row in rows]),
+                        np.array([row["p_agreement_ci"][1] for row in rows]),
                     ),
-                    "P(war)": (
-                        np.array([row.p_war for row in rows]),
-                        np.array([row.p_war_ci[0] for row in rows]),
-                        np.array([row.p_war_ci[1] for row in rows]),
+                    f"P(war by {cmp.years[-1]:g})": (
+                        np.array([row["p_war"] for row in rows]),
+                        np.array([row["p_war_ci"][0] for row in rows]),
+                        np.array([row["p_war_ci"][1] for row in rows]),
                     ),
                 },
             ),
-            "Outcome probabilities per format on the same draws; error bars: 95% Wilson intervals.",
+            "Outcome probabilities per format on the same draws; error bars: 95% Wilson intervals; "
+            f"history: {r.history}.",
         )
         vet = np.asarray(ref.vetoes, dtype=float).mean(axis=0)
         vetoing = np.flatnonzero(vet.sum(axis=1) > 0)
@@ -267,20 +286,6 @@ def _pretty(x: Any) -> str:
 _env.filters["pretty"] = _pretty
 
 
-def _event_text(e: Mapping[str, Any]) -> str:
-    rest = {k: v for k, v in e.items() if k not in ("t", "kind")}
-    parts = []
-    for k, v in rest.items():
-        if isinstance(v, float):
-            v = f"{v:.4g}"
-        elif isinstance(v, list | tuple):
-            v = ", ".join(str(x) for x in v)
-        elif isinstance(v, dict):
-            v = ", ".join(f"{kk}={vv:.4g}" if isinstance(vv, float) else f"{kk}={vv}" for kk, vv in v.items())
-        parts.append(f"{k}: {v}")
-    return "; ".join(parts)
-
-
 def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None = None) -> str:
     """The report as one HTML document with every figure inline (SVG) and no external resource."""
     s = r.scenario
@@ -296,17 +301,15 @@ def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None =
         generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         scenario_hash=scenario_hash(s)[:16],
         figs={k: {"svg": figures.to_svg(f), "caption": cap} for k, (f, cap) in figs.items()},
-        formats=compare_formats(r.batches) if r.batches else [],
+        formats=format_rows(cmp) if (cmp := r.comparison()) is not None else [],
+        sweep_history=History.parse(r.history).describe() if r.batches else None,
         sensitivity=_sensitivity(r),
         table=actor_issue_table(s),
         sources=seeds_quoted,
         cites=cites,
         assumption_uses=dict(prov.by_assumption),
         unsourced=prov.unsourced,
-        events=[
-            {"t": float(e.get("t", float("nan"))), "kind": e.get("kind", ""), "text": _event_text(e)}
-            for e in (r.replay.events if r.replay else [])
-        ],
+        events=[{"t": e.time, "kind": e.kind, "text": describe(e)} for e in (r.replay.events if r.replay else [])],
         summary=r.replay.summary if r.replay else None,
         escape=html.escape,
     )

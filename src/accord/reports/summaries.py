@@ -1,78 +1,20 @@
-"""What a report shows, computed from replays and sweeps (the engine's ``Replay`` and ``BatchResult``).
+"""What a report shows beyond the comparison itself, computed from the engine's ``BatchResult``:
+bands per year, a rank-correlation screening, and the actors × issues input table.
 
-The report layer reads results through the small protocols below, so it works the same on
-results computed now and on results read back from a run directory.
+The format comparison is :func:`accord.analysis.compare.summarize_formats`, the same numbers
+``accord compare`` prints; intervals for shares are :func:`accord.analysis.estimates.wilson_interval`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from accord.analysis.estimates import wilson_interval
 from accord.scenario import Scenario
-
-
-class ReplayLike(Protocol):
-    """One replay: its event log, its summary and its trajectory (see ``accord.simulation.replay``)."""
-
-    @property
-    def events(self) -> list[dict[str, Any]]: ...
-
-    @property
-    def summary(self) -> dict[str, Any]: ...
-
-    @property
-    def trajectory(self) -> Mapping[str, Any]: ...
-
-
-class BatchLike(Protocol):
-    """A batch of replays over draws (see ``accord.simulation.run_batch``); only the fields read here."""
-
-    @property
-    def years(self) -> np.ndarray: ...
-
-    @property
-    def actor_ids(self) -> Sequence[str]: ...
-
-    @property
-    def issue_ids(self) -> Sequence[str]: ...
-
-    @property
-    def inputs(self) -> Mapping[str, np.ndarray]: ...
-
-    @property
-    def agreement(self) -> np.ndarray: ...
-
-    @property
-    def wars(self) -> np.ndarray: ...
-
-    @property
-    def agreement_by_year(self) -> np.ndarray: ...
-
-    @property
-    def war_by_year(self) -> np.ndarray: ...
-
-    @property
-    def vetoes(self) -> np.ndarray: ...
-
-
-def wilson_interval(successes: np.ndarray, n: int, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a binomial proportion (Wilson 1927, *JASA* 22:209), vectorized.
-
-    Better than the normal approximation near 0 and 1, where mediation outcomes often lie."""
-    k = np.asarray(successes, dtype=float)
-    if n <= 0:
-        nan = np.full_like(k, np.nan)
-        return nan, nan
-    p = k / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -91,64 +33,6 @@ def band(flags: np.ndarray) -> Band:
     low, high = wilson_interval(k, n)
     mean = k / n if n else np.full(k.shape, np.nan)
     return Band(np.asarray(mean, dtype=float), low, high)
-
-
-@dataclass(frozen=True)
-class FormatRow:
-    """One row of the format comparison."""
-
-    format: str
-    draws: int
-    p_agreement: float
-    p_agreement_ci: tuple[float, float]
-    p_war: float
-    p_war_ci: tuple[float, float]
-    median_agreement_year: float | None
-    mean_vetoes: float
-    # paired with the first format on the same draws (common random numbers): mean and 95% CI
-    d_agreement: tuple[float, float, float] | None = None
-    d_war: tuple[float, float, float] | None = None
-
-
-def _paired(x: np.ndarray, base: np.ndarray) -> tuple[float, float, float] | None:
-    from accord.analysis.compare import mean_ci
-
-    if x.shape != base.shape or x.size < 2:
-        return None
-    e = mean_ci(x.astype(float) - base.astype(float), 0.95)
-    return (e.mean, e.low, e.high)
-
-
-def compare_formats(batches: Mapping[str, BatchLike]) -> list[FormatRow]:
-    """P(agreement) and P(war) by the end, per format, with 95% Wilson intervals, and the paired
-    difference from the first format (same draws, so the difference is estimated draw by draw)."""
-    rows = []
-    base = next(iter(batches.values()), None)
-    for k, (name, b) in enumerate(batches.items()):
-        n = int(b.agreement.shape[0])
-        k_agree = int(np.sum(b.agreement))
-        k_war = int(np.sum(np.asarray(b.wars) > 0))
-        lo_a, hi_a = wilson_interval(np.array(k_agree), n)
-        lo_w, hi_w = wilson_interval(np.array(k_war), n)
-        years = np.asarray(getattr(b, "agreement_year", np.full(n, np.nan)), dtype=float)
-        reached = years[~np.isnan(years)]
-        rows.append(
-            FormatRow(
-                format=name,
-                draws=n,
-                p_agreement=k_agree / n if n else float("nan"),
-                p_agreement_ci=(float(lo_a), float(hi_a)),
-                p_war=k_war / n if n else float("nan"),
-                p_war_ci=(float(lo_w), float(hi_w)),
-                median_agreement_year=float(np.median(reached)) if reached.size else None,
-                mean_vetoes=float(np.asarray(b.vetoes).sum(axis=(1, 2)).mean()) if n else float("nan"),
-                d_agreement=None
-                if k == 0 or base is None
-                else _paired(np.asarray(b.agreement), np.asarray(base.agreement)),
-                d_war=None if k == 0 or base is None else _paired(np.asarray(b.wars) > 0, np.asarray(base.wars) > 0),
-            )
-        )
-    return rows
 
 
 @dataclass(frozen=True)
@@ -184,6 +68,8 @@ def rank_sensitivity(inputs: Mapping[str, np.ndarray], outcome: np.ndarray, outc
             xv = np.asarray(x, dtype=float)
             if xv.shape != y.shape or np.ptp(xv) == 0:
                 continue
+            from scipy import stats
+
             res = stats.spearmanr(xv, y)
             rho = float(res.statistic)
             if np.isnan(rho):

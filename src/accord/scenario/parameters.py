@@ -23,9 +23,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from accord.scenario.quantity import Quantity
-from accord.scenario.schema import Scenario
-
 __all__ = ["PARAMETERS", "ParameterSpec", "defaults", "unknown_parameters"]
 
 
@@ -227,14 +224,3 @@ def unknown_parameters(names: list[str] | tuple[str, ...] | set[str]) -> list[st
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         out.append(f"expected a known engine parameter, found {n!r}{hint}")
     return out
-
-
-def with_parameter(scenario: Scenario, name: str, value: float, why: str) -> Scenario:
-    """A copy of ``scenario`` with one engine parameter fixed, labelled as an assumption ``why``.
-
-    Used for what-ifs and tests."""
-    if name not in PARAMETERS:
-        raise KeyError(f"parameters: expected a known parameter, found {name!r}")
-    params = dict(scenario.parameters)
-    params[name] = Quantity(value=value, assumption=why)
-    return scenario.model_copy(update={"parameters": params})

@@ -12,8 +12,9 @@ from accord.scenario.errors import PathPart
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Role, Scenario, Series, date_to_year
 
-BUILTIN_FORMATS = ("minsk-group", "bilateral", "single-mediator", "inclusive", "majority")
-"""Formats every scenario may name without defining them (see accord.mechanisms)."""
+BUILTIN_FORMATS: tuple[str, ...] = ("minsk-group", "bilateral", "single-mediator", "inclusive", "majority")
+"""Formats every scenario may name without defining them; their specs are in
+:mod:`accord.mechanisms.formats` (which checks that it defines exactly these)."""
 
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 

@@ -1,17 +1,23 @@
 """Simulation: the replay loop, events and war, vectorized over draws (see the simulation contract)."""
 
-from accord.simulation.engine import BatchResult, EngineError, run_batch
-from accord.simulation.history import History, HistoryError
+from accord.scenario.parameters import PARAMETERS, ParameterSpec
+from accord.simulation.engine import BatchResult, EngineError, check_run, run_batch
+from accord.simulation.history import COUNTERFACTUAL, IMPOSED, History, HistoryLike
 from accord.simulation.inputs import all_inputs, draw_inputs, uncertain_inputs
 from accord.simulation.replay import Replay, replay
 
 __all__ = [
+    "COUNTERFACTUAL",
+    "IMPOSED",
+    "PARAMETERS",
     "BatchResult",
     "EngineError",
     "History",
-    "HistoryError",
+    "HistoryLike",
+    "ParameterSpec",
     "Replay",
     "all_inputs",
+    "check_run",
     "draw_inputs",
     "replay",
     "run_batch",

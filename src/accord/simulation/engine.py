@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.formats import format_chain, resolve_format, resolve_tracks
+from accord.mechanisms.formats import default_format, format_chain, resolve_format, resolve_tracks
 from accord.scenario.parameters import PARAMETERS, unknown_parameters
 from accord.scenario.schema import Scenario
+from accord.simulation.history import History, HistoryLike
+from accord.simulation.inputs import draw_inputs
 from accord.simulation.context import compile_context
 from accord.simulation.events import Log
-from accord.simulation.history import History
-from accord.simulation.inputs import draw_inputs
 from accord.simulation.process import Process, compile_proposals
 from accord.simulation.results import BatchResult
 from accord.simulation.streams import Streams
 
-__all__ = ["BatchResult", "EngineError", "run_batch"]
+__all__ = ["BatchResult", "EngineError", "check_run", "run_batch"]
 
 
 class EngineError(ValueError):
@@ -38,6 +38,22 @@ def _check(scenario: Scenario) -> None:
         raise EngineError("; ".join(problems))
 
 
+def check_run(scenario: Scenario, format: str | None = None, mediator: str | None = None) -> str:
+    """Check that ``scenario`` can run under ``format`` (default: :func:`default_format`); return its id.
+
+    Raises EngineError naming the field (unknown parameter, effect, format or mediator), without
+    running anything: what the layers above call before they write a manifest or start workers."""
+    _check(scenario)
+    fmt0 = format or default_format(scenario)
+    try:
+        for f in format_chain(scenario, fmt0):
+            resolve_format(scenario, f, mediator=mediator)
+        resolve_tracks(scenario)
+    except ValueError as e:
+        raise EngineError(str(e)) from e
+    return fmt0
+
+
 def run_batch(
     scenario: Scenario,
     *,
@@ -48,7 +64,7 @@ def run_batch(
     until: float | None = None,
     overrides: dict[str, np.ndarray] | None = None,
     mediator: str | None = None,
-    history: History | str | None = None,
+    history: HistoryLike = "imposed",
     log: Log | None = None,
 ) -> BatchResult:
     """Run ``draws`` replays of ``scenario`` in one vectorized pass.
@@ -57,56 +73,50 @@ def run_batch(
     ----------
     format: the starting format (default: the scenario's first ``formats`` entry, else
         ``minsk-group``).
-    draws: number of draws ``D``; seed, batch_index: randomness is
-        ``SeedSequence(seed, spawn_key=(batch_index,))``, whose child 0 draws the uncertain inputs
-        and child 1 the process (common random numbers across formats).
+    draws: number of draws ``D``; seed, batch_index: each uncertain input draws from its own
+        stream ``SeedSequence(seed, spawn_key=(batch_index, 0, stable_int(name)))`` and the process
+        from one stream per use of randomness, ``SeedSequence(seed, spawn_key=(batch_index, 1,
+        stable_int(use), step))`` (:mod:`accord.simulation.streams`): common random numbers across
+        formats and across edits of other inputs.
     until: stop at this decimal year (default: the scenario's end).
     overrides: named inputs per draw, shape ``(draws,)`` (see :mod:`accord.simulation.inputs`).
     mediator: actor id of the mediator of a single-mediator format.
-    history: what the run takes from history (:class:`~accord.simulation.history.History`, or
-        ``"imposed"`` (default), ``"counterfactual"``, or a year to start a counterfactual).
-    log: called with a typed record (:mod:`accord.simulation.events`) for every happening in draw
-        0 (the replay's events).
+    history: ``imposed`` (default: the scenario's dated wars, statements, resignations and format
+        changes happen as dated), ``counterfactual`` (only their context applies) or a
+        :class:`~accord.simulation.history.History` such as ``History.from_year(1997)``; the rule is
+        the table in :mod:`accord.simulation.history`.
+    log: called with every record of draw 0's event log (:mod:`accord.simulation.events`).
 
     Memory grows with ``D``: drafting holds about ``D · K · A · I`` floats (``K ≈ 11·(A_t + 1) +
-    10·I`` candidate texts, ``A`` kernel actors), so split very large sweeps into batches
-    (``batch_index`` keeps their random streams independent).
+    10·I`` candidate texts, ``A`` kernel actors, ``A_t`` at the table), so split very large sweeps
+    into batches (``batch_index`` keeps their random streams independent).
 
     Raises
     ------
-    EngineError: unknown parameter, effect, format or mediator.
+    EngineError: unknown parameter, effect, format or mediator, or a bad ``history``.
     """
     if draws < 1:
         raise EngineError(f"draws: expected at least 1, found {draws}")
-    _check(scenario)
-    fmt0 = format or (scenario.formats[0].id if scenario.formats else "minsk-group")
     try:
         hist = History.parse(history)
+    except ValueError as e:
+        raise EngineError(str(e)) from None
+    _check(scenario)
+    fmt0 = format or default_format(scenario)
+    try:
         chain = format_chain(scenario, fmt0)
         specs = [resolve_format(scenario, f, mediator=mediator) for f in chain]
         tracks = resolve_tracks(scenario)
     except ValueError as e:
         raise EngineError(str(e)) from e
-    ss = np.random.SeedSequence(seed, spawn_key=(batch_index,))
-    child_inputs, child_process = ss.spawn(2)
-    rng_in = np.random.default_rng(child_inputs)
     try:
-        values, drawn = draw_inputs(scenario, rng_in, draws, overrides)
+        values, drawn = draw_inputs(scenario, draws, seed=seed, batch_index=batch_index, overrides=overrides)
     except (KeyError, ValueError) as e:
         raise EngineError(str(e.args[0]) if e.args else str(e)) from e
+
     mon_default = values.get("parameters.monitoring_default", np.full(draws, PARAMETERS["monitoring_default"].default))
-    ctx = compile_context(
-        scenario,
-        specs,
-        chain,
-        tracks,
-        compile_proposals(scenario, values, draws),
-        values,
-        draws,
-        until,
-        hist,
-        mon_default,
-    )
-    result = Process(ctx, Streams(child_process), log).run()
+    proposals = compile_proposals(scenario, values, draws)
+    ctx = compile_context(scenario, specs, chain, tracks, proposals, values, draws, until, hist, mon_default)
+    result = Process(ctx, Streams(seed, batch_index), log).run()
     result.inputs = drawn
     return result

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "EVENT_TYPES",
+    "KINDS",
     "AgreementSigned",
     "Breakdown",
     "DatedEvent",
@@ -38,6 +39,7 @@ __all__ = [
     "WarEnded",
     "WarStarted",
     "date_label",
+    "describe",
 ]
 
 
@@ -67,6 +69,11 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         return {"kind": self.kind, **d}
+
+    @property
+    def time(self) -> float:
+        """The decimal year of the record (``t``)."""
+        return self.t
 
     @property
     def involved(self) -> list[str]:
@@ -405,3 +412,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
     )
 }
 """Every record type by its ``kind``."""
+
+KINDS: tuple[str, ...] = tuple(EVENT_TYPES)
+
+
+def describe(event: Event) -> str:
+    """The one-line sentence the command line, the report, the dashboard and the API show."""
+    return event.sentence()

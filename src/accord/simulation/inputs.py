@@ -16,6 +16,7 @@ import numpy as np
 from accord.scenario.parameters import PARAMETERS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario
+from accord.simulation.streams import input_stream
 
 __all__ = ["FIELD_RANGES", "all_inputs", "draw_inputs", "field_range", "uncertain_inputs"]
 
@@ -104,15 +105,19 @@ def field_range(name: str) -> tuple[float, float]:
 
 def draw_inputs(
     scenario: Scenario,
-    rng: np.random.Generator,
     draws: int,
+    *,
+    seed: int,
+    batch_index: int = 0,
     overrides: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Draw every input for ``draws`` draws.
+    """Draw every input for ``draws`` draws of batch ``batch_index``.
 
-    Uncertain numbers are sampled in the stable order of :func:`all_inputs` (so the same seed
-    gives the same inputs whatever the format); certain ones take their value. ``overrides``
-    set any named input (or any ``parameters.NAME`` of the engine) per draw, shape ``(draws,)``.
+    Each uncertain number is sampled from its own stream, keyed by its name
+    (:func:`accord.simulation.streams.input_stream`), so the same seed gives the same value of an
+    input whatever the format and whatever else the scenario holds or an override fixes; certain
+    ones take their value. ``overrides`` set any named input (or any ``parameters.NAME`` of the
+    engine) per draw, shape ``(draws,)``; an overridden input is not drawn.
 
     Returns ``(values, drawn)``: every input by name, and the uncertain or overridden ones
     (what :class:`BatchResult.inputs` reports).
@@ -120,9 +125,10 @@ def draw_inputs(
     known = all_inputs(scenario)
     values: dict[str, np.ndarray] = {}
     drawn: dict[str, np.ndarray] = {}
+    fixed = overrides or {}
     for name, q in known.items():
-        if q.is_uncertain:
-            values[name] = q.sample(rng, draws, clip=field_range(name))
+        if q.is_uncertain and name not in fixed:
+            values[name] = q.sample(input_stream(seed, batch_index, name), draws, clip=field_range(name))
             drawn[name] = values[name]
         else:
             values[name] = np.full(draws, q.nominal)

@@ -2,8 +2,9 @@
 
 A replay and a sweep share the same kernel, so a single replay never disagrees with the draw a
 sweep makes from the same seed (``replay(s, seed=n)`` equals ``run_batch(s, draws=1, seed=n)``).
-Note that uncertain inputs are *drawn* (child 0 of the seed), as in a sweep; for the nominal
-values, give a scenario without distributions.
+Note that uncertain inputs are *drawn* (each from its own stream of the seed, see
+:mod:`accord.simulation.streams`), as in a sweep; for the nominal values, give a scenario without
+distributions.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import numpy as np
 
 from accord.scenario.schema import Scenario
 from accord.simulation import events as ev
-from accord.simulation.engine import BatchResult, run_batch
-from accord.simulation.history import History
+from accord.simulation.engine import BatchResult, EngineError, run_batch
+from accord.simulation.history import History, HistoryLike
 
 __all__ = ["Replay", "replay"]
 
@@ -43,13 +44,13 @@ def _clean(x: Any) -> Any:
 
 @dataclass
 class Replay:
-    """A replay's ``events`` (typed records, :mod:`accord.simulation.events`), ``summary``,
-    ``trajectory`` (arrays per step) and the underlying one-draw :class:`BatchResult`."""
+    """A replay's ``events`` (typed records of :mod:`accord.simulation.events`, in time order),
+    ``summary``, ``trajectory`` (arrays per step) and the underlying one-draw :class:`BatchResult`."""
 
     scenario_name: str
     format: str
     seed: int
-    history: str
+    history: History
     events: list[ev.Event]
     summary: dict[str, Any]
     trajectory: dict[str, Any]
@@ -61,7 +62,7 @@ class Replay:
                 "scenario": self.scenario_name,
                 "format": self.format,
                 "seed": self.seed,
-                "history": self.history,
+                "history": str(self.history),
                 "summary": self.summary,
                 "events": [e.to_dict() for e in self.events],
                 "trajectory": self.trajectory,
@@ -81,30 +82,34 @@ def replay(
     seed: int = 0,
     until: float | None = None,
     mediator: str | None = None,
-    history: History | str | None = None,
+    history: HistoryLike = "imposed",
 ) -> Replay:
     """Replay ``scenario`` once under ``format`` (default: its first format, else ``minsk-group``).
 
     Parameters
     ----------
     seed: seeds inputs and process (see :func:`run_batch`); until: stop at this decimal year;
-    mediator: actor id of the mediator of a single-mediator format; history: what is imposed
-    (default ``imposed``: a replay of what happened).
+    mediator: actor id of the mediator of a single-mediator format; history: ``imposed``
+    (default: a replay of what happened), ``counterfactual`` or ``from YEAR``
+    (:mod:`accord.simulation.history`).
     """
-    records: list[ev.Event] = []
-    hist = History.parse(history)
+    try:
+        hist = History.parse(history)
+    except ValueError as e:
+        raise EngineError(str(e)) from None
+    logged: list[ev.Event] = []
     b = run_batch(
-        scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, history=hist, log=records.append
+        scenario, format=format, draws=1, seed=seed, until=until, mediator=mediator, history=hist, log=logged.append
     )
     # a stable order: by time, then in the order they happened
-    records = [e for _, e in sorted(enumerate(records), key=lambda p: (p[1].t, p[0]))]
+    events = [e for _, e in sorted(enumerate(logged), key=lambda p: (p[1].time, p[0]))]
     return Replay(
         scenario_name=scenario.meta.name,
         format=b.format_ids[0],
         seed=seed,
-        history=hist.label,
-        events=records,
-        summary=_summary(b, records),
+        history=hist,
+        events=events,
+        summary=_summary(b, events),
         trajectory=_clean(
             {
                 "years": b.trajectory["years"],
@@ -126,10 +131,10 @@ def replay(
     )
 
 
-def _summary(b: BatchResult, records: list[ev.Event]) -> dict[str, Any]:
+def _summary(b: BatchResult, events: list[ev.Event]) -> dict[str, Any]:
     agreed = bool(b.agreement[0])
     blocked: dict[str, list[str]] = {}
-    for e in records:
+    for e in events:
         if isinstance(e, ev.Veto):
             why = f"{e.proposal}: {e.reason} (issue {e.issue})"
             if why not in blocked.setdefault(e.actor, []):
@@ -140,7 +145,7 @@ def _summary(b: BatchResult, records: list[ev.Event]) -> dict[str, Any]:
                 if why not in blocked.setdefault(a, []):
                     blocked[a].append(why)
     wars: list[dict[str, Any]] = []
-    for e in records:
+    for e in events:
         if isinstance(e, ev.WarStarted):
             wars.append({"start": e.t, "end": None, "how": None, "imposed": e.imposed, "flare": e.flare})
         if isinstance(e, ev.WarEnded | ev.DatedEvent) and wars and wars[-1]["end"] is None:
@@ -153,7 +158,7 @@ def _summary(b: BatchResult, records: list[ev.Event]) -> dict[str, Any]:
             w.update(end=w["start"], how="flare-up")
     agreements = [
         {"t": e.t, "type": e.agreement, "proposal": e.proposal, "table": e.table}
-        for e in records
+        for e in events
         if isinstance(e, ev.AgreementSigned)
     ]
     pid = int(b.agreement_proposal[0])
@@ -170,7 +175,7 @@ def _summary(b: BatchResult, records: list[ev.Event]) -> dict[str, Any]:
             "fighting_years": [float(y) for y, f in zip(b.years, b.fighting_by_year[0], strict=True) if f],
             "final_status_quo": {i: float(b.final_status_quo[0, k]) for k, i in enumerate(b.issue_ids)},
             "final_format": b.format_ids[int(b.final_format[0])],
-            "proposals_tabled": sum(1 for e in records if isinstance(e, ev.ProposalTabled)),
+            "proposals_tabled": sum(1 for e in events if isinstance(e, ev.ProposalTabled)),
             "leaders_removed": [b.actor_ids[a] for a in np.flatnonzero(b.removals[0])],
         }
     )

@@ -1,16 +1,52 @@
-"""What a batch of replays returns: :class:`BatchResult` (the simulation contract)."""
+"""What a batch of replays returns: :class:`BatchResult`, the one record of outcomes over draws.
+
+Everything that runs the engine hands back this type: a single ``run_batch`` call, the chunks of
+a sweep or a comparison joined with :meth:`BatchResult.concat`, and a sweep's results table read
+back from disk with :meth:`BatchResult.from_frame` (the inverse of :meth:`BatchResult.to_frame`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is built, not when the engine starts
+    import pandas as pd
 
 from accord.mechanisms.ratification import REASONS
 
 __all__ = ["BatchResult"]
+
+_PER_DRAW = (
+    "agreement",
+    "agreement_year",
+    "agreement_proposal",
+    "terms",
+    "wars",
+    "first_war_year",
+    "agreement_by_year",
+    "war_by_year",
+    "fighting_by_year",
+    "onset_by_year",
+    "p_onset_by_year",
+    "signed_by_year",
+    "in_force_by_year",
+    "breakdown_by_year",
+    "first_signed",
+    "signed_count",
+    "vetoes",
+    "veto_reasons",
+    "removals",
+    "unbound",
+    "passed_unbound",
+    "final_status_quo",
+    "final_format",
+    "status_quo_by_year",
+)
+"""The fields with a leading draws axis (what :meth:`BatchResult.concat` joins)."""
 
 
 @dataclass
@@ -114,10 +150,145 @@ class BatchResult:
             cols[f"agreement_by.{label}"] = self.agreement_by_year[:, y]
             cols[f"war_by.{label}"] = self.war_by_year[:, y]
             cols[f"fighting.{label}"] = self.fighting_by_year[:, y]
+            cols[f"onset.{label}"] = self.onset_by_year[:, y]
             cols[f"p_onset.{label}"] = self.p_onset_by_year[:, y]
             for t, kind in enumerate(self.agreement_types):
                 cols[f"in_force.{label}.{kind}"] = self.in_force_by_year[:, y, t]
                 cols[f"signed_in.{label}.{kind}"] = self.signed_by_year[:, y, t]
+                cols[f"broken_in.{label}.{kind}"] = self.breakdown_by_year[:, y, t]
             for i, issue in enumerate(self.issue_ids):
                 cols[f"sq.{label}.{issue}"] = self.status_quo_by_year[:, y, i]
+        import pandas as pd
+
         return pd.DataFrame(cols)
+
+    @classmethod
+    def concat(cls, parts: Sequence[BatchResult]) -> BatchResult:
+        """Batches of the same scenario and format joined along the draws axis, in the order given.
+
+        The ``trajectory`` (draw 0's narration) is the first part's. Raises ValueError when the
+        parts disagree on years, actors, issues, proposals, formats or the inputs they report."""
+        if not parts:
+            raise ValueError("parts: expected at least one batch to join, found none")
+        first = parts[0]
+        for k, p in enumerate(parts[1:], start=1):
+            for name in ("actor_ids", "issue_ids", "proposal_ids", "format_ids"):
+                if getattr(p, name) != getattr(first, name):
+                    raise ValueError(f"parts[{k}].{name}: expected {getattr(first, name)}, found {getattr(p, name)}")
+            if p.agreement_types != first.agreement_types or p.history != first.history:
+                raise ValueError(f"parts[{k}]: expected the agreement types and history of parts[0]")
+            if not np.array_equal(p.years, first.years):
+                raise ValueError(f"parts[{k}].years: expected the years of parts[0]")
+            if set(p.inputs) != set(first.inputs):
+                raise ValueError(f"parts[{k}].inputs: expected the inputs of parts[0] ({', '.join(first.inputs)})")
+        if len(parts) == 1:
+            return first
+        joined = {name: np.concatenate([getattr(p, name) for p in parts], axis=0) for name in _PER_DRAW}
+        return cls(
+            years=first.years,
+            actor_ids=first.actor_ids,
+            issue_ids=first.issue_ids,
+            proposal_ids=first.proposal_ids,
+            format_ids=first.format_ids,
+            agreement_types=first.agreement_types,
+            history=first.history,
+            inputs={k: np.concatenate([p.inputs[k] for p in parts]) for k in first.inputs},
+            trajectory=first.trajectory,
+            **joined,
+        )
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        proposal_ids: Sequence[str] | None = None,
+        format_ids: Sequence[str] | None = None,
+        agreement_types: Sequence[str] | None = None,
+        history: str = "imposed",
+    ) -> BatchResult:
+        """Rebuild a batch from its :meth:`to_frame` table (e.g. a sweep's ``results.parquet``).
+
+        Other columns (``run``, ``format``) are ignored. ``proposal_ids`` and ``format_ids`` give
+        the order of the labels in ``agreement_proposal`` and ``final_format`` (a sweep's manifest
+        records them); without them, the labels found are taken in order of first appearance.
+        Years are read from the ``agreement_by.YEAR`` labels (``{year:g}``: exact for yearly,
+        half-yearly and quarterly steps, six significant digits for monthly ones).
+
+        Raises ValueError naming the columns a results table must have and this one lacks."""
+        from accord.mechanisms.agreements import TYPES
+
+        kinds = tuple(agreement_types) if agreement_types is not None else TYPES
+        columns = [str(c) for c in frame.columns]
+        issue_ids = tuple(c.removeprefix("terms.") for c in columns if c.startswith("terms."))
+        actor_ids = tuple(c.removeprefix("removals.") for c in columns if c.startswith("removals."))
+        labels = [c.removeprefix("agreement_by.") for c in columns if c.startswith("agreement_by.")]
+        reasons = [r for r in REASONS if r]
+        need = ["agreement", "agreement_year", "agreement_proposal", "wars", "first_war_year", "final_format"]
+        need += ["passed_unbound"] + [f"{p}.{k}" for p in ("signed", "first_signed") for k in kinds]
+        need += [f"{p}.{i}" for p in ("terms", "final_status_quo") for i in issue_ids]
+        need += [f"vetoes.{a}.{i}" for a in actor_ids for i in issue_ids]
+        need += [f"{p}.{a}" for p in ("unbound",) for a in actor_ids]
+        need += [f"reasons.{a}.{r}" for a in actor_ids for r in reasons]
+        need += [f"{p}.{y}" for p in ("war_by", "fighting", "onset", "p_onset") for y in labels]
+        need += [f"{p}.{y}.{k}" for p in ("in_force", "signed_in", "broken_in") for y in labels for k in kinds]
+        need += [f"sq.{y}.{i}" for y in labels for i in issue_ids]
+        missing = [c for c in need if c not in frame.columns]
+        if not missing and not (issue_ids and actor_ids and labels):
+            missing = ["terms.ISSUE", "removals.ACTOR", "agreement_by.YEAR"]
+        if missing:
+            shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+            raise ValueError(f"frame: expected the columns of BatchResult.to_frame(), missing {shown}")
+
+        def ids(col: str, given: Sequence[str] | None) -> tuple[tuple[str, ...], np.ndarray]:
+            values = frame[col].fillna("").astype(str).to_numpy()
+            order = tuple(given) if given is not None else tuple(dict.fromkeys(v for v in values if v))
+            index = {v: k for k, v in enumerate(order)}
+            unknown = sorted({v for v in values if v and v not in index})
+            if unknown:
+                raise ValueError(f"frame[{col!r}]: expected one of {', '.join(order)}, found {', '.join(unknown)}")
+            return order, np.array([index.get(v, -1) for v in values], dtype=np.int64)
+
+        prop_ids, prop_index = ids("agreement_proposal", proposal_ids)
+        fmt_ids, fmt_index = ids("final_format", format_ids)
+        D, I, A, Y, T = len(frame), len(issue_ids), len(actor_ids), len(labels), len(kinds)  # noqa: E741
+
+        def block(names: list[str], dtype: Any, shape: tuple[int, ...]) -> np.ndarray:
+            return frame[names].to_numpy(dtype=dtype).reshape((D, *shape))
+
+        veto_reasons = np.zeros((D, A, len(REASONS)), dtype=np.int64)
+        veto_reasons[:, :, 1:] = block([f"reasons.{a}.{r}" for a in actor_ids for r in reasons], np.int64, (A, len(reasons)))
+        return cls(
+            years=np.array([float(y) for y in labels]),
+            actor_ids=actor_ids,
+            issue_ids=issue_ids,
+            proposal_ids=prop_ids,
+            format_ids=fmt_ids,
+            agreement_types=kinds,
+            history=history,
+            inputs={c.removeprefix("in."): frame[c].to_numpy(dtype=float) for c in columns if c.startswith("in.")},
+            agreement=frame["agreement"].to_numpy(dtype=bool),
+            agreement_year=frame["agreement_year"].to_numpy(dtype=float),
+            agreement_proposal=prop_index,
+            terms=block([f"terms.{i}" for i in issue_ids], float, (I,)),
+            wars=frame["wars"].to_numpy(dtype=np.int64),
+            first_war_year=frame["first_war_year"].to_numpy(dtype=float),
+            agreement_by_year=block([f"agreement_by.{y}" for y in labels], bool, (Y,)),
+            war_by_year=block([f"war_by.{y}" for y in labels], bool, (Y,)),
+            fighting_by_year=block([f"fighting.{y}" for y in labels], bool, (Y,)),
+            onset_by_year=block([f"onset.{y}" for y in labels], bool, (Y,)),
+            p_onset_by_year=block([f"p_onset.{y}" for y in labels], float, (Y,)),
+            signed_by_year=block([f"signed_in.{y}.{k}" for y in labels for k in kinds], bool, (Y, T)),
+            in_force_by_year=block([f"in_force.{y}.{k}" for y in labels for k in kinds], bool, (Y, T)),
+            breakdown_by_year=block([f"broken_in.{y}.{k}" for y in labels for k in kinds], bool, (Y, T)),
+            first_signed=block([f"first_signed.{k}" for k in kinds], float, (T,)),
+            signed_count=block([f"signed.{k}" for k in kinds], np.int64, (T,)),
+            vetoes=block([f"vetoes.{a}.{i}" for a in actor_ids for i in issue_ids], np.int64, (A, I)),
+            veto_reasons=veto_reasons,
+            removals=block([f"removals.{a}" for a in actor_ids], np.int64, (A,)),
+            unbound=block([f"unbound.{a}" for a in actor_ids], np.int64, (A,)),
+            passed_unbound=frame["passed_unbound"].to_numpy(dtype=np.int64),
+            final_status_quo=block([f"final_status_quo.{i}" for i in issue_ids], float, (I,)),
+            final_format=fmt_index,
+            status_quo_by_year=block([f"sq.{y}.{i}" for y in labels for i in issue_ids], float, (Y, I)),
+        )

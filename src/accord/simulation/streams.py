@@ -1,11 +1,24 @@
-"""Random streams keyed by stable names: common random numbers that survive changes.
+"""The random streams of a batch: one per uncertain input and one per use of randomness in the
+process, each keyed by a stable name.
 
-Each use of randomness in the process (a step's war onset, a table's leak, a text's
-ratification) draws from its own generator, ``SeedSequence(entropy, spawn_key = base + (key,
-step))`` where ``key`` is derived from the sha256 of a name. So the uniforms that decide whether
-war breaks out in 2016 are the same under every format and whatever texts were tabled before:
-a comparison of formats isolates the formats (Law, *Simulation Modeling and Analysis*, 2015,
-§11.2 on common random numbers), and an edit that adds a proposal does not reshuffle the wars.
+Batch ``k`` of a run with root ``seed`` draws
+
+- input ``NAME`` (a dotted name of :mod:`accord.simulation.inputs`) from
+  ``SeedSequence(seed, spawn_key=(k, 0, stable_int(NAME)))``;
+- each use of randomness in the process (a step's war onset, a table's leak, a text's
+  ratification: :meth:`Streams.rng`) from ``SeedSequence(seed, spawn_key=(k, 1, stable_int(USE),
+  step))``.
+
+So an input's draws depend on the seed, the batch and its own name only: fixing, changing,
+adding or removing *another* input leaves them bit-identical, which is what makes a what-if
+(one edited input, same seed) a paired comparison on common random numbers rather than an edit
+mixed with resampling noise. Likewise the uniforms that decide whether war breaks out in 2016
+are the same under every format and whatever texts were tabled before: a comparison of formats
+isolates the formats (Law, *Simulation Modeling and Analysis*, 5th ed., 2015, §11.2 on common
+random numbers).
+
+``stable_int`` comes from SHA-256 of the name, never from Python's ``hash()``, which is salted
+per process (``PYTHONHASHSEED``) and would give other numbers in every worker.
 """
 
 from __future__ import annotations
@@ -14,21 +27,26 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["Streams", "stable_key"]
+__all__ = ["Streams", "input_stream", "stable_int"]
 
 
-def stable_key(name: str) -> int:
-    """A 32-bit integer from ``name`` that is the same on every machine and Python run."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big")
+def stable_int(name: str) -> int:
+    """A 64-bit integer that names ``name`` the same way on every machine and in every process."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+
+
+def input_stream(seed: int, batch_index: int, name: str) -> np.random.Generator:
+    """The generator of uncertain input ``name`` in batch ``batch_index``."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index, 0, stable_int(name))))
 
 
 class Streams:
-    """Named generators derived from one ``SeedSequence``."""
+    """The process's named generators in batch ``batch_index`` of root ``seed``."""
 
-    def __init__(self, seed_sequence: np.random.SeedSequence) -> None:
-        self._entropy = seed_sequence.entropy
-        self._base = tuple(seed_sequence.spawn_key)
+    def __init__(self, seed: int, batch_index: int) -> None:
+        self.seed, self.batch_index = seed, batch_index
 
     def rng(self, name: str, step: int) -> np.random.Generator:
-        ss = np.random.SeedSequence(self._entropy, spawn_key=(*self._base, stable_key(name), step))
+        """The generator of one use of randomness, ``name``, at step ``step``."""
+        ss = np.random.SeedSequence(self.seed, spawn_key=(self.batch_index, 1, stable_int(name), step))
         return np.random.default_rng(ss)

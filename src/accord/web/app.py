@@ -31,17 +31,21 @@ from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord import __version__
-from accord.reports import compute
+from accord.analysis.progress import Progress
+from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
+from accord.mechanisms.formats import available_formats
 from accord.reports.figures import to_svg
-from accord.reports.report import ReportInputs, make_figures, read_trajectory, render_html
-from accord.reports.summaries import BatchLike, ReplayLike, actor_issue_table, compare_formats
+from accord.reports.report import ReportInputs, format_rows, make_figures, read_trajectory, render_html
+from accord.reports.summaries import actor_issue_table
 from accord.scenario import Scenario, ScenarioError, builtin_cases, dump_scenario
 from accord.scenario.loader import resolve, validate_data
 from accord.scenario.schema import Series
 from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
+from accord.simulation import BatchResult, History, Replay, replay
+from accord.simulation.events import describe
 from accord.web.editing import Edit, validate_edits
 from accord.web.guard import LOOPBACK_NAMES, BodyProblems, Guard, form_field, json_body, problems_of
-from accord.web.jobs import Job, JobRefused, JobRunner, ProgressFn
+from accord.web.jobs import Job, JobRefused, JobRunner
 from accord.web.limits import Limits
 from accord.web.store import StoreFull, WorkspaceStore
 
@@ -53,10 +57,16 @@ LOCAL_HOSTS = LOOPBACK_NAMES
 
 @dataclass(frozen=True)
 class Engine:
-    """The two calls the dashboard makes; by default the real engine through :mod:`accord.reports.compute`."""
+    """The two calls the dashboard makes: by default :func:`accord.simulation.replay` and the run
+    service :func:`accord.analysis.runs.run_formats` (the numbers ``accord compare`` gives)."""
 
-    replay: Callable[..., ReplayLike] = compute.run_replay
-    sweeps: Callable[..., Mapping[str, BatchLike]] = compute.run_sweeps
+    replay: Callable[..., Replay] = replay
+    sweeps: Callable[..., Mapping[str, BatchResult]] = run_formats
+
+
+#: what a run imposes unless the request says: a replay follows the record, a sweep compares
+#: what each format would have done (accord.simulation.history)
+DEFAULT_HISTORY = {"replay": "imposed", "sweep": "counterfactual"}
 
 
 # -- cases and workspaces -----------------------------------------------------------------
@@ -90,12 +100,13 @@ class Workspace:
     case: Case
     scenario: Scenario
     edits: dict[tuple[str, str, str | None], Edit] = field(default_factory=dict)
-    replay: ReplayLike | None = None
+    replay: Replay | None = None
     replay_format: str | None = None
     replay_seed: int = 0
-    batches: dict[str, BatchLike] = field(default_factory=dict)
+    batches: dict[str, BatchResult] = field(default_factory=dict)
     sweep_seed: int = 0
     sweep_draws: int = 0
+    sweep_history: str = DEFAULT_HISTORY["sweep"]
     results_version: int = 0
     edits_version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -117,6 +128,8 @@ class Workspace:
             replay=self.replay,
             replay_format=self.replay_format,
             batches=dict(self.batches),
+            history=self.sweep_history,
+            chunk_size=DEFAULT_CHUNK_SIZE,
         )
 
 
@@ -137,6 +150,8 @@ class RunBody(BaseModel):
     formats: list[str] = Field(default_factory=list, max_length=20)
     draws: int = Field(default=200, ge=1, le=10**9)  # the real bound is Limits.max_job_runs
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    # imposed, counterfactual or "from YEAR"; default: DEFAULT_HISTORY[kind]
+    history: str | None = Field(default=None, max_length=32)
 
 
 # -- the app --------------------------------------------------------------------------------
@@ -151,11 +166,14 @@ def _table_rows(s: Scenario) -> list[dict[str, Any]]:
     return rows
 
 
-def _events(replay: ReplayLike) -> list[dict[str, Any]]:
+def _events(replay: Replay) -> list[dict[str, Any]]:
+    """The event log as the page shows it: time, kind, the sentence, and the record's fields."""
     out = []
     for e in replay.events:
-        details = {k: v for k, v in e.items() if k not in ("t", "kind")}
-        out.append({"t": e.get("t"), "kind": e.get("kind"), "details": json.dumps(details, default=_jsonable)})
+        details = {k: v for k, v in e.to_dict().items() if k not in ("t", "kind")}
+        out.append(
+            {"t": e.time, "kind": e.kind, "text": describe(e), "details": json.dumps(details, default=_jsonable)}
+        )
     return out
 
 
@@ -167,30 +185,20 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def sweep_frame(batches: Mapping[str, BatchLike]) -> pd.DataFrame:
+def sweep_frame(batches: Mapping[str, BatchResult]) -> pd.DataFrame:
     """One row per draw and format: the drawn inputs (``in.``) and the outcomes."""
     frames = []
     for name, b in batches.items():
         n = int(np.asarray(b.agreement).shape[0])
         cols: dict[str, Any] = {"format": [name] * n, "draw": np.arange(n)}
         cols.update({f"in.{k}": np.asarray(v) for k, v in b.inputs.items()})
-        cols["agreement"] = np.asarray(b.agreement, dtype=bool)
-        cols["agreement_year"] = np.asarray(getattr(b, "agreement_year", np.full(n, np.nan)), dtype=float)
-        cols["wars"] = np.asarray(b.wars)
-        cols["first_war_year"] = np.asarray(getattr(b, "first_war_year", np.full(n, np.nan)), dtype=float)
-        cols["vetoes"] = np.asarray(b.vetoes).sum(axis=(1, 2))
+        cols["agreement"] = b.agreement
+        cols["agreement_year"] = b.agreement_year
+        cols["wars"] = b.wars
+        cols["first_war_year"] = b.first_war_year
+        cols["vetoes"] = b.vetoes.sum(axis=(1, 2))
         frames.append(pd.DataFrame(cols))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _replay_json(replay: ReplayLike) -> str:
-    to_json = getattr(replay, "to_json", None)
-    if callable(to_json):
-        return str(to_json())
-    traj = {k: np.asarray(v).tolist() for k, v in replay.trajectory.items()}
-    return json.dumps(
-        {"events": replay.events, "summary": replay.summary, "trajectory": traj}, default=_jsonable, sort_keys=True
-    )
 
 
 R = TypeVar("R")
@@ -317,7 +325,7 @@ def create_app(
                 "ws": ws,
                 "s": s,
                 "rows": _table_rows(s),
-                "formats": compute.available_formats(s),
+                "formats": available_formats(s),
                 "version": __version__,
                 "max_draws": lim.max_job_runs,
             },
@@ -349,7 +357,7 @@ def create_app(
     @app.post("/api/w/{wid}/run")
     def run(wid: str, body: Annotated[RunBody, Depends(json_body(RunBody))]) -> Response:
         ws = ws_or_404(wid)
-        known = compute.available_formats(ws.scenario)
+        known = available_formats(ws.scenario)
         bad = [f for f in body.formats if f not in known]
         if bad:
             return JSONResponse(
@@ -370,14 +378,18 @@ def create_app(
                     "or raise accord serve --max-job-runs)"
                 ],
             )
+        try:
+            history = History.parse(body.history or DEFAULT_HISTORY[body.kind])
+        except ValueError as err:
+            return _problems(422, [str(err)])
         scenario = ws.scenario  # the edits accepted so far, frozen for this run
         formats: list[str | None] = list(body.formats) or [None]
 
         if body.kind == "replay":
 
-            def work(job: Job, progress: ProgressFn) -> Any:
-                progress(0, 1, f"replay under {formats[0] or 'the default format'}")
-                return eng.replay(scenario, format=formats[0], seed=body.seed)
+            def work(job: Job, progress: Progress) -> Any:
+                progress(0, 1, f"replay under {formats[0] or 'the default format'} ({history})")
+                return eng.replay(scenario, format=formats[0], seed=body.seed, history=history)
 
             def done(job: Job) -> None:
                 with ws.lock:
@@ -386,20 +398,18 @@ def create_app(
 
         else:
 
-            def work(job: Job, progress: ProgressFn) -> Any:
-                return eng.sweeps(
-                    scenario,
-                    formats=formats,
-                    draws=body.draws,
-                    seed=body.seed,
-                    progress=progress,
-                    cancelled=job.cancel.is_set,
-                )
+            def work(job: Job, progress: Progress) -> Any:
+                def report(done: int, total: int, what: str) -> None:
+                    if job.cancel.is_set():  # stops the run service before its next chunk
+                        raise InterruptedError("cancelled")
+                    progress(done, total, f"{what} ({history})")
+
+                return eng.sweeps(scenario, formats, runs=body.draws, seed=body.seed, history=history, progress=report)
 
             def done(job: Job) -> None:
                 with ws.lock:
                     ws.batches = dict(job.result)
-                    ws.sweep_seed, ws.sweep_draws = body.seed, body.draws
+                    ws.sweep_seed, ws.sweep_draws, ws.sweep_history = body.seed, body.draws, str(history)
                     ws.results_version += 1
 
         job = runner.submit(body.kind, work, done, owner=ws.id, cost=cost)  # JobRefused → 429
@@ -434,11 +444,12 @@ def create_app(
             "figures": {k: {"svg": to_svg(f), "caption": c} for k, (f, c) in figs.items()},
             "events": _events(r.replay) if r.replay else [],
             "summary": json.loads(json.dumps(r.replay.summary, default=_jsonable)) if r.replay else None,
-            "formats": [row.__dict__ for row in compare_formats(r.batches)] if r.batches else [],
+            "formats": format_rows(cmp) if (cmp := r.comparison()) is not None else [],
+            # the comparison as `accord compare --json` prints it (same numbers for the same runs)
+            "comparison": cmp.to_dict() if cmp is not None else None,
         }
         if r.replay is not None:
-            traj = read_trajectory(r.replay.trajectory, r.scenario)
-            out["steps"] = 0 if traj is None else len(traj.years)
+            out["steps"] = len(read_trajectory(r.replay).years)
         return json.loads(json.dumps(out, default=_jsonable))
 
     def _files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
@@ -448,7 +459,7 @@ def create_app(
             "scenario.yaml": (dump_scenario(r.scenario).encode(), "application/yaml"),
         }
         if r.replay is not None:
-            files["replay.json"] = (_replay_json(r.replay).encode(), "application/json")
+            files["replay.json"] = (r.replay.to_json().encode(), "application/json")
         if r.batches:
             files["sweep.csv"] = (sweep_frame(r.batches).to_csv(index=False).encode(), "text/csv")
         files["report.html"] = (render_html(r).encode(), "text/html")

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from secrets import token_urlsafe
 from typing import Any, Literal
 
+from accord.analysis.progress import Progress
+
 State = Literal["queued", "running", "done", "failed", "cancelled"]
 ENDED: frozenset[State] = frozenset({"done", "failed", "cancelled"})
-
-ProgressFn = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -111,7 +111,7 @@ class JobRunner:
     def submit(
         self,
         kind: str,
-        work: Callable[[Job, ProgressFn], Any],
+        work: Callable[[Job, Progress], Any],
         on_done: Callable[[Job], None],
         *,
         owner: str = "",

@@ -77,6 +77,7 @@
     const body = { kind: kind, formats: chosenFormats(), draws: parseInt($("draws").value, 10), seed: parseInt($("seed").value, 10) };
     if (Number.isNaN(body.draws)) body.draws = 200;
     if (Number.isNaN(body.seed)) body.seed = 0;
+    if ($("history").value) body.history = $("history").value;
     const { data } = await post(`/api/w/${wid}/run`, body);
     showProblems($("run-problems"), data.ok ? [] : data.problems);
     if (!data.ok) return;
@@ -179,11 +180,14 @@
       fbody.appendChild(tr);
     }
     ft.hidden = r.formats.length === 0;
+    $("format-caption").textContent = r.comparison
+      ? `${r.comparison.runs} draws per format, seed ${r.comparison.seed}, history: ${r.comparison.history}; shares by ${r.formats[0].year}`
+      : "";
     const body = document.querySelector("#event-log tbody");
     body.replaceChildren();
     for (const e of r.events) {
       const tr = document.createElement("tr");
-      for (const v of [e.t == null ? "" : Number(e.t).toFixed(2), e.kind, e.details]) {
+      for (const v of [e.t == null ? "" : Number(e.t).toFixed(2), e.kind, e.text]) {
         const td = document.createElement("td");
         td.textContent = v;
         tr.appendChild(td);
