@@ -241,14 +241,14 @@ def test_imposed_history_sets_fighting_and_status_quo_a_counterfactual_does_not(
     s = scenario([actor("P1", ["party"], 0), actor("P2", ["party"], 100)], events=events)
     r = replay(s, format="bilateral")
     (w,) = r.summary["wars"]
-    assert w["imposed"] and w["start"] == 2002.0 and w["how"] == "imposed"
+    assert w["imposed"] and w["start"] == pytest.approx(2002 + 8 / 12) and w["how"] == "imposed"
     assert r.summary["final_status_quo"] == {"x": 20.0} and r.summary["signed"]["ceasefire"] == 1
     b = run_batch(s, format="bilateral", draws=3, seed=0)
-    assert np.allclose(b.first_war_year, 2002) and b.fighting_by_year[:, 2:4].all()
-    for history in ("counterfactual", "2002"):
+    assert np.allclose(b.first_war_year, 2002 + 8 / 12) and b.fighting_by_year[:, 2:4].all()
+    for history in ("counterfactual", "from 2002"):
         c = replay(s, format="bilateral", history=history)
         assert c.summary["wars"] == [] and c.summary["final_status_quo"] == {"x": 100.0}
-    assert replay(s, format="bilateral", history="2003").summary["wars"][0]["imposed"]
+    assert replay(s, format="bilateral", history="from 2003").summary["wars"][0]["imposed"]
 
 
 def test_monitoring_mandate_blocked_under_consensus_not_under_majority() -> None:

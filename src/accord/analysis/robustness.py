@@ -92,7 +92,7 @@ def robustness_curves(
     year: float,
     seed: int = 0,
     format: str | None = None,
-    history: History | str | None = None,
+    history: History | str = "imposed",
 ) -> list[Curve]:
     """One :class:`Curve` per input over ``points`` grid points, ``runs`` draws each."""
     curves = []

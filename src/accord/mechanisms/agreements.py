@@ -106,7 +106,7 @@ class AgreementBook:
         ``mask``; returns ``(D, T)`` what broke."""
         cols = np.zeros(len(TYPES), dtype=bool)
         cols[[type_index(k) for k in kinds]] = True
-        broke = self.in_force & mask[:, None] & cols[None, :]
+        broke: np.ndarray = self.in_force & mask[:, None] & cols[None, :]
         self.in_force &= ~broke
         self.broken += broke
         self.step_broken |= broke
@@ -115,7 +115,7 @@ class AgreementBook:
 
     def lapse(self, t: float) -> np.ndarray:
         """Agreements whose term ran out by ``t`` end without breaking down; returns ``(D, T)``."""
-        gone = self.in_force & (self.expires <= t + 1e-9)
+        gone: np.ndarray = self.in_force & (self.expires <= t + 1e-9)
         self.in_force &= ~gone
         self.step_lapsed |= gone
         self.peacekeepers &= self.in_force.any(axis=1)
@@ -124,5 +124,5 @@ class AgreementBook:
     def any_in_force(self, *kinds: str) -> np.ndarray:
         """``(D,)`` whether an agreement of any of ``kinds`` is in force."""
         cols = [type_index(k) for k in kinds]
-        out: np.ndarray = self.in_force[:, cols].any(axis=1)
+        out: np.ndarray = np.asarray(self.in_force[:, cols].any(axis=1))
         return out

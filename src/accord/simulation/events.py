@@ -83,7 +83,15 @@ class Event:
             v = getattr(self, f.name)
             if f.name in ("actor", "mediator", "party") and isinstance(v, str):
                 out.append(v)
-            elif f.name in ("actors", "sponsors", "blocked_by", "objectors", "parties") and isinstance(v, list):
+            elif f.name in (
+                "actors",
+                "sponsors",
+                "blocked_by",
+                "objectors",
+                "parties",
+                "side_high",
+                "side_low",
+            ) and isinstance(v, list):
                 out.extend(v)
         return out
 

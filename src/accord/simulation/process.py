@@ -183,7 +183,13 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
                 new = ~st.fighting
                 broke = st.book.break_down(new)
                 if say.on and broke[0].any():
-                    say(ev.Breakdown(_r(when), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="fighting"))
+                    say(
+                        ev.Breakdown(
+                            _r(when), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="fighting"
+                        )
+                    )
+            if fight in ("starts", "flare"):
+                st.forced_time = when if math.isnan(st.forced_time) else min(st.forced_time, when)
             if fight == "starts":
                 st.forced_start |= new
                 st.fighting[:] = True
@@ -418,12 +424,14 @@ def war(
     if onset.any():
         broke = st.book.break_down(drawn)  # imposed onsets broke what was in force at their date
         rec.wars += onset
-        rec.first_war = np.where(onset & np.isnan(rec.first_war), st.t, rec.first_war)
+        forced = st.forced_start | st.forced_flare
+        when = np.where(forced & ~np.isnan(st.forced_time), st.forced_time, st.t)
+        rec.first_war = np.where(onset & np.isnan(rec.first_war), when, rec.first_war)
         if say.on and onset[0] and s is not None:
             ids = ctx.actor_ids
             say(
                 ev.WarStarted(
-                    _r(st.t),
+                    _r(when[0]),
                     p_onset=_r(p_on[0]),
                     side_high=[ids[a] for a in np.flatnonzero(s.high)],
                     side_low=[ids[a] for a in np.flatnonzero(s.low)],
@@ -485,7 +493,9 @@ def record(ctx: Context, st: StepState, power: Power, rec: Record, say: Narrator
     st.last_fighting = np.where(fought, st.t, st.last_fighting)
     rec.fighting[:, k] = fought
     rec.onset[:, k] = st.onset_this_step
-    st.book.lapse(st.t + ctx.dt)
+    gone = st.book.lapse(st.t + ctx.dt)
+    if say.on and gone[0].any():
+        say(ev.Lapse(_r(st.t), agreements=[TYPES[j] for j in np.flatnonzero(gone[0])]))
     rec.signed[:, k] = st.book.step_signed
     rec.in_force[:, k] = st.book.in_force
     rec.broken[:, k] = st.book.step_broken
@@ -640,6 +650,7 @@ class Process:
             st.forced_flare = np.zeros(D, dtype=bool)
             st.fought_this_step = np.zeros(D, dtype=bool)
             st.onset_this_step = np.zeros(D, dtype=bool)
+            st.forced_time = math.nan
             st = dated_changes(ctx, st, say)
             st = dated_events(ctx, st, say, rec)
             st, power = power_balance(ctx, st, say)

@@ -257,7 +257,9 @@ class BatchResult:
             return frame[names].to_numpy(dtype=dtype).reshape((D, *shape))
 
         veto_reasons = np.zeros((D, A, len(REASONS)), dtype=np.int64)
-        veto_reasons[:, :, 1:] = block([f"reasons.{a}.{r}" for a in actor_ids for r in reasons], np.int64, (A, len(reasons)))
+        veto_reasons[:, :, 1:] = block(
+            [f"reasons.{a}.{r}" for a in actor_ids for r in reasons], np.int64, (A, len(reasons))
+        )
         return cls(
             years=np.array([float(y) for y in labels]),
             actor_ids=actor_ids,

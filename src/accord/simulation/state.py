@@ -68,6 +68,7 @@ class StepState:
     forced_flare: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     fought_this_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     onset_this_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    forced_time: float = float("nan")
 
 
 @dataclass
