@@ -50,8 +50,20 @@ def date_label(t: float, steps_per_year: int = 12) -> str:
     year = math.floor(t + 1e-9)
     if steps_per_year == 1 and abs(t - year) < 1e-6:
         return f"{year}"
-    month = min(12, round((t - year) * 12 + 1e-6) + 1)
+    month = min(12, math.floor((t - year) * 12 + 1e-3) + 1)  # times are rounded to 6 decimals
     return f"{year}-{month:02d}"
+
+
+_SHORT = {
+    "worse than no agreement (the status quo, with its risk of war)": "no agreement is better",
+    "worse than its expected value of war": "war is better",
+    "its domestic pivot would likely reject it (not worth the audience cost of signing)": "its pivot would reject it",
+    "signed, but its domestic pivot rejected it at ratification": "its pivot rejected it",
+    "signed, its domestic pivot rejected it and the leader lost office": "its pivot rejected it; leader fell",
+    "blocks convening the signing conference": "blocks the conference",
+    "outvoted, and no one enforces the text against it": "outvoted, not bound",
+}
+"""Short forms of the refusal reasons (:data:`accord.mechanisms.ratification.REASONS`) for the story."""
 
 
 def _fmt_terms(terms: dict[str, float]) -> str:
@@ -97,6 +109,10 @@ class Event:
 
     def sentence(self) -> str:  # pragma: no cover - every kind overrides it
         return self.kind
+
+    def brief(self) -> str:
+        """A shorter sentence for the replay's story (default: :meth:`sentence`)."""
+        return self.sentence()
 
 
 Log = Callable[[Event], None]
@@ -253,6 +269,14 @@ class ProposalTabled(Event):
         terms = f" ({_fmt_terms(self.terms)})" if self.terms else ""
         return f"{self.label} [{self.agreement}] tabled at {self.table}{terms}{leak}: {said}"
 
+    def brief(self) -> str:
+        said = "; ".join(
+            f"{a} " + ("signs" if v["sign"] else f"refuses ({_SHORT.get(v['reason'], v['reason'])})")
+            for a, v in self.answers.items()
+        )
+        leak = " [leaked]" if self.leaked else ""
+        return f"{self.label} [{self.agreement}]{leak}: {said}"
+
 
 @dataclass(frozen=True)
 class Veto(Event):
@@ -295,6 +319,11 @@ class AgreementSigned(Event):
         terms = f": {_fmt_terms(self.terms)}" if self.terms else ""
         defer = f"; deferred: {', '.join(self.deferred)}" if self.deferred else ""
         return f"{self.agreement} agreement signed at {self.table} ({self.proposal}){terms}{defer}{pk}"
+
+    def brief(self) -> str:
+        if self.agreement in ("process", "renewal", "ceasefire"):
+            return f"{self.agreement} agreement signed at {self.table}"
+        return self.sentence()
 
 
 @dataclass(frozen=True)
