@@ -40,6 +40,7 @@ __all__ = [
     "format_chain",
     "resolve_format",
     "resolve_tracks",
+    "runnable_formats",
 ]
 
 
@@ -135,6 +136,20 @@ def available_formats(scenario: Scenario) -> list[str]:
     """Formats a run of ``scenario`` may name: the scenario's own, then the built-in ones."""
     own = [f.id for f in scenario.formats]
     return own + [f for f in BUILTIN_FORMATS if f not in own]
+
+
+def runnable_formats(scenario: Scenario) -> list[str]:
+    """The formats of :func:`available_formats` that can run on ``scenario`` (those with a voter
+    at the table and, where one is needed, a mediator)."""
+    out = []
+    for name in available_formats(scenario):
+        try:
+            for f in format_chain(scenario, name):
+                resolve_format(scenario, f)
+        except ValueError:
+            continue
+        out.append(name)
+    return out
 
 
 def _merged(scenario: Scenario, name: str, seen: tuple[str, ...] = ()) -> Format:
