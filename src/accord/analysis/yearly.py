@@ -3,7 +3,7 @@
 For every step: P(fighting at some time in the step), P(fighting begins in it), P(an agreement
 of each type is signed in it), P(a ceasefire is in force at its end), and the status quo per
 issue (median and a 90% band over the draws). Shares carry Wilson score intervals (Wilson 1927,
-via statsmodels), so a user sees how many runs a number rests on.
+:mod:`accord.analysis.estimates`), so a user sees how many runs a number rests on.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis.estimates import proportion_ci
 from accord.simulation.results import BatchResult
 
 __all__ = ["Share", "YearOutlook", "yearly_outlook"]
@@ -32,15 +33,9 @@ class Share:
 
 
 def share(x: np.ndarray, confidence: float = 0.95) -> Share:
-    """The share of true values in ``x`` with a Wilson score interval."""
-    from statsmodels.stats.proportion import proportion_confint
-
-    n = int(x.size)
-    k = int(np.count_nonzero(x))
-    if n == 0:
-        return Share(float("nan"), float("nan"), float("nan"), 0)
-    lo, hi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
-    return Share(k / n, float(lo), float(hi), n)
+    """The share of true values in ``x`` with its Wilson score interval (:mod:`accord.analysis.estimates`)."""
+    e = proportion_ci(np.asarray(x, dtype=float), confidence)
+    return Share(e.mean, e.low, e.high, e.n)
 
 
 @dataclass(frozen=True)
