@@ -35,4 +35,4 @@ def test_records_give_the_json_content_and_a_sentence() -> None:
         assert text and "\n" not in text
     tabled = next(e for e in r.events if isinstance(e, events.ProposalTabled))
     assert set(tabled.answers) <= set(tabled.involved) | set(tabled.answers)
-    assert events.date_label(1994.33, 12) == "1994-05" and events.date_label(1994.0, 1) == "1994"
+    assert events.date_label(1994 + 4 / 12, 12) == "1994-05" and events.date_label(1994.0, 1) == "1994"
