@@ -11,10 +11,10 @@ import pytest
 
 from accord.scenario import load_scenario, provenance
 from accord.scenario.citations import citations, cited_ids
+from accord.scenario.parameters import PARAMETERS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Actor, Scenario, Series, StanceChange, date_to_year
 from accord.scenario.seeds import check_quotes, dangling_citations, read_seed
-from accord.scenario.parameters import PARAMETERS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # the project's shared/ folder, when present
 

@@ -14,7 +14,6 @@ from accord.scenario import date_to_year
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
 from accord.simulation import events as ev
 
-
 #: records the brief story tells (one line each); the rest is in --full and --json
 _STORY = (
     ev.DatedEvent,

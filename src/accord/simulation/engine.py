@@ -12,10 +12,10 @@ import numpy as np
 from accord.mechanisms.formats import default_format, format_chain, resolve_format, resolve_tracks
 from accord.scenario.parameters import PARAMETERS, unknown_parameters
 from accord.scenario.schema import Scenario
-from accord.simulation.history import History, HistoryLike
-from accord.simulation.inputs import draw_inputs
 from accord.simulation.context import compile_context
 from accord.simulation.events import Log
+from accord.simulation.history import History, HistoryLike
+from accord.simulation.inputs import draw_inputs
 from accord.simulation.process import Process, compile_proposals
 from accord.simulation.results import BatchResult
 from accord.simulation.streams import Streams
