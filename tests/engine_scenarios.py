@@ -22,6 +22,7 @@ QUIET = {
     "removal_risk_default": 0.0,
     "ceasefire_talks": 0.0,
     "ceasefire_talks_direct": 0.0,
+    "implementation_credibility": 1.0,
 }
 
 

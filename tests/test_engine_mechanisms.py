@@ -178,3 +178,27 @@ def test_no_per_draw_value_is_taken_from_draw_zero() -> None:
     drawn = b.inputs["parameters.deferral_years"]
     assert np.unique(implemented).size > 1  # the deferred terms fall due at each draw's own date
     assert np.all(implemented >= 2001 + np.floor(drawn) - 1e-9)
+
+
+def test_what_the_other_side_concedes_is_only_as_good_as_its_promise() -> None:
+    # x = 50 against a status quo of 100: P1 (at 0) gains 0.5 if P2 carries it out. With
+    # implementation credibility c, P1 values it at c x 0.5 + (1 - c) x 0 and signs only if that
+    # beats its war value (0.35 here); peacekeepers that come with the deal make the promise credible.
+    from test_simulation_engine import _pivot_scenario
+
+    def agree(c: float, peacekeepers: bool = False) -> bool:
+        s = _pivot_scenario(0.0, implementation_credibility=c, peacekeeping_credibility=1.0)
+        if peacekeepers:
+            data = s.model_dump(by_alias=True, exclude_defaults=True)
+            data["proposals"][0]["peacekeeping"] = True
+            data["formats"] = [{"id": "single-mediator", "label": "with a force", "parameters": {"peacekeeping": 1}}]
+            s = parse_scenario(dump_yaml(data), "pk.yaml")
+        return bool(replay(s, format="single-mediator").summary["agreement"])
+
+    assert agree(1.0) and agree(0.8) and not agree(0.4)
+    from accord.mechanisms.utility import committed_utility
+
+    x = np.array([[[50.0]]])
+    u = committed_utility(x, x, np.array([[100.0]]), np.array([[[0.0], [100.0]]]), np.ones((1, 2, 1)), np.array([0.4]))
+    assert np.allclose(u[0, 0], [0.4 * 0.5, 0.5])  # P1's gain discounted; P2's concession certain
+    assert agree(0.0, peacekeepers=True)  # a force that enforces the deal makes the promise credible

@@ -9,9 +9,12 @@ Kinds of the 1997-2009 Minsk Group plans (seed 001) and the agreement each would
 * ``principles`` - ranges plus a deferred binding decision: an issue with a ``range`` is settled
   later, within the range (process).
 
-Deferred terms are only as good as the promise to implement them (the commitment problem:
-Fearon 1995; Walter 2002), so a party values a text with deferred terms as
-``cred · u(full deal) + (1 − cred) · u(immediate terms, deferred issues left at the status quo)``.
+Terms are only as good as the promise to implement them (the commitment problem: Fearon 1995;
+Walter 2002): a party counts what the other side concedes to it now as realised with the
+probability that the other side carries it out (``implementation_credibility``, raised when
+peacekeepers come with the deal), its own concessions as certain; and it values a text with
+deferred terms as ``cred · u(full deal) + (1 − cred) · u(immediate terms, deferred issues left at
+the status quo)``.
 
 **Drafts.** A proposer picks a text from a candidate set: comprehensive candidates on the
 segments from the table's compromise point (Thomson et al. 2006) to each member's position and
@@ -38,7 +41,7 @@ import numpy as np
 
 from accord.mechanisms.ratification import ratification_probability
 from accord.mechanisms.rules import Majority, Rule
-from accord.mechanisms.utility import utility
+from accord.mechanisms.utility import committed_utility, utility
 from accord.models.compromise import compromise_position
 
 __all__ = [
@@ -101,16 +104,20 @@ def value_of(
     position: np.ndarray,
     salience: np.ndarray,
     credibility: np.ndarray,
+    implementation: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every actor's value ``(D, A)`` of a text for ideal points ``position`` ``(D, A, I)``.
 
-    ``credibility`` ``(D,)`` is the probability deferred terms are implemented."""
+    ``credibility`` ``(D,)`` is the probability deferred terms are implemented; ``implementation``
+    ``(D,)`` the probability the other side carries out what the immediate terms concede to the
+    actor (:func:`accord.mechanisms.utility.committed_utility`; None: certain)."""
+    imp = np.ones(status_quo.shape[0]) if implementation is None else implementation
     lo, hi = prop.outcome(status_quo)
-    full = utility(lo[:, None], hi[:, None], position, salience)[:, 0]
+    full = committed_utility(lo[:, None], hi[:, None], status_quo, position, salience, imp)[:, 0]
     if not prop.deferred.any():
         return full
     now = prop.immediate(status_quo)
-    partial = utility(now[:, None], now[:, None], position, salience)[:, 0]
+    partial = committed_utility(now[:, None], now[:, None], status_quo, position, salience, imp)[:, 0]
     c = credibility[:, None]
     return np.asarray(c * full + (1.0 - c) * partial)
 

@@ -186,8 +186,14 @@ _SPECS: tuple[ParameterSpec, ...] = (
        "Probability a party believes deferred terms will be implemented (without peacekeepers).",
        f"{_FEARON}; Walter 2002, Committing to Peace; value: assumption"),
     _p("peacekeeping_credibility", 0.3, "probability", 0.0, 1.0,
-       "Added credibility of deferred terms when the deal brings the format's peacekeepers.",
+       "Added credibility of a deal's terms (immediate and deferred) when it brings the format's peacekeepers.",
        f"Walter 2002, Committing to Peace; {_FORTNA}; value: assumption"),
+    _p("implementation_credibility", 0.5, "probability", 0.0, 1.0,
+       "Probability a party believes the other side will carry out what a settlement's immediate terms "
+       "concede to it (its own concessions are certain); peacekeepers deployed with the deal add "
+       "peacekeeping_credibility.",
+       f"Walter 2002, Committing to Peace (most settlements without third-party guarantees fail); {_FEARON}; "
+       "value: assumption"),
     _p("deferral_years", 5.0, "years", 0.0, 100.0,
        "Years after signing at which deferred terms fall due when the proposal gives no date.", "assumption"),
     _p("enforcement_peacekeeping", 0.5, "probability", 0.0, 1.0,

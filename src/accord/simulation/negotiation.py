@@ -32,7 +32,7 @@ from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducement
 from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
-from accord.mechanisms.utility import utility
+from accord.mechanisms.utility import committed_utility, utility
 from accord.simulation import events as ev
 from accord.simulation.context import Context, Table
 from accord.simulation.power import war_outcomes
@@ -146,6 +146,14 @@ def _leverage(
     return total
 
 
+def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarray:
+    """``(D,)`` the probability the other side carries out what a text concedes now: the
+    commitment problem of settlements (Walter 2002), eased by peacekeepers deployed with it."""
+    pk = np.asarray(peacekeepers, dtype=float)
+    raw = st.params["implementation_credibility"] + st.params["peacekeeping_credibility"] * pk
+    return np.asarray(np.clip(raw, 0.0, 1.0))
+
+
 def _worst_issue(prop_lo: np.ndarray, prop_hi: np.ndarray, st: StepState) -> np.ndarray:
     """``(D, A)`` the issue each actor objects to most (largest salience-weighted loss)."""
     mid = (prop_lo + prop_hi) / 2.0
@@ -185,9 +193,10 @@ def table_text(
     leaked_row = leaked[:, None] | st.leaked[None, :]
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
     cred = np.clip(st.params["deferred_credibility"] + st.params["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
+    imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    value = value_of(prop, st.sq, st.pos, st.sal, cred)
-    pvalue = value_of(prop, st.sq, st.piv, st.sal, cred)
+    value = value_of(prop, st.sq, st.pos, st.sal, cred, imp)
+    pvalue = value_of(prop, st.sq, st.piv, st.sal, cred, imp)
     lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo, hi, kind in _CHEAP)
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
@@ -362,8 +371,11 @@ def draft(
     flows = ctx.flows(st.t)
     cand = candidates(st.sq, np.maximum(flows, 1e-9), st.pos, st.sal, seated)
     pts = cand.points
-    u_lead = utility(pts, pts, st.pos, st.sal)  # (D, K, A)
-    u_piv = utility(pts, pts, st.piv, st.sal)
+    # the drafter values candidates as the voters will: what the other side concedes is only
+    # as good as its promise (peacekeepers come with the format's settlements where it has them)
+    imp = _implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5)
+    u_lead = committed_utility(pts, pts, st.sq, st.pos, st.sal, imp)  # (D, K, A)
+    u_piv = committed_utility(pts, pts, st.sq, st.piv, st.sal, imp)
     noise = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
     err = st.params["mediator_noise"][:, None] * noise
     r_lead, r_piv = power.reservations()
