@@ -8,16 +8,21 @@ from accord.scenario import Scenario, parse_scenario
 from accord.scenario.yaml_io import dump_yaml
 
 QUIET = {
-    # no war, no incidents, no generated proposals, no leaks, no drift: only what a test turns on
-    "hazard_base": 0.0,
-    "hazard_incentive": 0.0,
-    "hazard_shift": 0.0,
-    "incident_hazard": 0.0,
+    # no war, no incidents, no generated texts, no leaks, no optimism, sharp ratification, no
+    # audience costs or removals: only what a test turns on
+    "hazard_intercept": -15.0,
+    "incident_rate": 0.0,
+    "incident_tension": 0.0,
     "proposal_interval": 0.0,
     "leak_effect": 0.0,
-    "concession_rate": 0.0,
     "mediator_leverage": 0.0,
-    "defiance": 0.0,
+    "optimism_default": 0.0,
+    "ratification_noise": 0.0001,
+    "audience_cost_default": 0.0,
+    "removal_risk_default": 0.0,
+    "ceasefire_talks": 0.0,
+    "ceasefire_talks_direct": 0.0,
+    "implementation_credibility": 1.0,
 }
 
 
@@ -67,11 +72,10 @@ def veto_scenario() -> Scenario:
     P1 gains (0.7 > 0), P2 loses (0.7 < 1): P2 vetoes under consensus. Under a two-thirds
     majority of parties and co-chairs, 3 of 4 vote yes and it passes.
     """
-    wide = {"domestic": {"win_set": 100}}
     return scenario(
         [
-            actor("P1", ["party"], 0, **wide),
-            actor("P2", ["party"], 100, **wide),
+            actor("P1", ["party"], 0),
+            actor("P2", ["party"], 100),
             actor("M1", ["co-chair", "mediator"], 30),
             actor("M2", ["co-chair", "mediator"], 30),
         ],

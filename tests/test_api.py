@@ -76,7 +76,8 @@ def test_replay_tables_and_the_cli_log_agree() -> None:
     assert war.time == pd.Timestamp("1992-03-01") and set(war.actors) >= {"ARM", "AZE"}
     t = r.trajectory
     assert len(t) == 34 and t["year"].iloc[0] == 1992.0 and "status_quo.status" in t.columns
-    assert np.allclose(t["p_war"], r.replay.trajectory["p_war"])
+    assert np.allclose(t["p_war_onset"], r.replay.trajectory["p_onset"])
+    assert "in_force.ceasefire" in t.columns and t["fighting"].iloc[0]
     p = r.positions
     assert set(p.columns) == {"step", "year", "actor", "issue", "position"}
     assert set(p.actor) == {a.id for a in accord.load("minsk-group").actors if a.positions}
@@ -97,7 +98,10 @@ def test_sweep_tables_equal_the_cli_sweep(tmp_path: Path) -> None:
     written = accord.sweep("example", runs=150, chunk_size=60, seed=4, out=tmp_path / "api")
     pd.testing.assert_frame_equal(written.table, mem.table)
     assert mem.history == "imposed" and len(mem.runs) == 150 and len(mem.by_year) == 150 * len(mem.batch.years)
-    assert set(mem.by_year.columns) == {"run", "format", "year", "agreement", "war", "p_war_onset"}
+    kinds = mem.batch.agreement_types
+    assert set(mem.by_year.columns) == {"run", "format", "year", "agreement", "war", "fighting", "war_onset"} | {
+        "p_war_onset"
+    } | {f"{p}_{k}" for p in ("signed", "in_force") for k in kinds}
     # by_year is the long form of the table's per-year columns
     wide = on_disk[[f"war_by.{y:g}" for y in mem.batch.years]].to_numpy()
     assert np.array_equal(mem.by_year["war"].to_numpy().reshape(wide.shape), wide)

@@ -65,8 +65,10 @@ def test_user_defined_format_in_yaml_needs_no_python() -> None:
     s = type(base).model_validate(data)
     f = resolve_format(s, "contact-group")
     assert f.decision_kind == "majority" and f.org_kind == "consensus"  # the rest inherited
-    assert replay(s, format="contact-group").summary["agreement"]
-    assert not replay(s, format="minsk-group").summary["agreement"]
+    # P2 is outvoted, but no one enforces the text: it passes and binds no one
+    contact = replay(s, format="contact-group")
+    assert contact.batch.passed_unbound[0] == 1 and not contact.summary["agreement"]
+    assert replay(s, format="minsk-group").batch.passed_unbound[0] == 0
 
 
 def test_override_of_a_builtin_and_after_war_chain() -> None:

@@ -25,12 +25,16 @@ def known_runner(scenario, *, draws, seed, batch_index=0, overrides=None, **_): 
     wars = (rng.random(draws) < 0.5 * b).astype(np.int64)
     vetoes = rng.poisson(2 * (1 - a))[:, None, None] * np.ones((1, 2, 2), dtype=np.int64)
     nan, years = np.full((draws, 2), np.nan), np.array([2000.0])
+    y, t = len(years), 6
+    onset = (wars > 0)[:, None]
     return BatchResult(
         years=years,
         actor_ids=("X", "Y"),
         issue_ids=("a", "b"),
         proposal_ids=(),
         format_ids=("minsk-group",),
+        agreement_types=("ceasefire", "process", "partial", "comprehensive", "implementation", "renewal"),
+        history="imposed",
         inputs=dict(overrides),
         agreement=agreement,
         agreement_year=np.where(agreement, 2000.0, np.nan),
@@ -39,13 +43,23 @@ def known_runner(scenario, *, draws, seed, batch_index=0, overrides=None, **_): 
         wars=wars,
         first_war_year=np.where(wars > 0, 2000.0, np.nan),
         agreement_by_year=agreement[:, None],
-        war_by_year=(wars > 0)[:, None],
+        war_by_year=onset,
+        fighting_by_year=onset,
+        onset_by_year=onset,
+        p_onset_by_year=np.zeros((draws, y)),
+        signed_by_year=np.zeros((draws, y, t), dtype=bool),
+        in_force_by_year=np.zeros((draws, y, t), dtype=bool),
+        breakdown_by_year=np.zeros((draws, y, t), dtype=bool),
+        first_signed=np.full((draws, t), np.nan),
+        signed_count=np.zeros((draws, t), dtype=np.int64),
         vetoes=vetoes,
+        veto_reasons=np.zeros((draws, 2, 8), dtype=np.int64),
+        removals=np.zeros((draws, 2), dtype=np.int64),
+        unbound=np.zeros((draws, 2), dtype=np.int64),
+        passed_unbound=np.zeros(draws, dtype=np.int64),
         final_status_quo=nan,
         final_format=np.zeros(draws, dtype=np.int64),
-        p_war_by_year=np.zeros((draws, 1)),
         status_quo_by_year=np.zeros((draws, 1, 2)),
-        removals=np.zeros((draws, 2), dtype=np.int64),
     )
 
 

@@ -40,7 +40,7 @@ def test_the_process_stream_does_not_depend_on_how_many_inputs_are_drawn() -> No
     s = load_scenario("minsk-group")
     a = run_batch(s, draws=16, seed=4, history="counterfactual")
     b = run_batch(s, draws=16, seed=4, history="counterfactual", overrides={ARM_STATUS: a.inputs[ARM_STATUS]})
-    for field in ("agreement", "wars", "first_war_year", "p_war_by_year", "status_quo_by_year", "vetoes"):
+    for field in ("agreement", "wars", "first_war_year", "p_onset_by_year", "status_quo_by_year", "vetoes"):
         assert np.array_equal(getattr(a, field), getattr(b, field), equal_nan=True), field
 
 

@@ -87,14 +87,20 @@ def test_invalid_edit_is_refused_with_the_same_message_as_validate(
     assert res.exit_code == 2
     want = res.output.strip().removeprefix(f"{f}:")  # line:col: field: message
     got = problems[0].removeprefix("example (built-in):")
-    assert got == want == "94:15: actors[0].salience.status: expected a salience between 0 and 1, found 1.5"
+    line = next(
+        k for k, t in enumerate(example_text.splitlines(), 1) if "status: {value: 0.9, assumption: salience-core}" in t
+    )
+    assert got == want == f"{line}:15: actors[0].salience.status: expected a salience between 0 and 1, found 1.5"
     # text that is not a number is refused too, in the validator's words
     r = client.post(
         f"/api/w/{wid}/edit", json={"actor": "ARM", "field": "position", "issue": "status", "value": "lots"}
     )
     assert r.status_code == 422
+    pos_line = next(
+        k for k, t in enumerate(example_text.splitlines(), 1) if "status: {value: 95, assumption: coding}" in t
+    )
     assert r.json()["problems"] == [
-        "example (built-in):91:23: actors[0].positions.status.value: expected a number, found text 'lots'"
+        f"example (built-in):{pos_line}:23: actors[0].positions.status.value: expected a number, found text 'lots'"
     ]
     for bad in (
         {"actor": "XXX", "field": "position", "issue": "status", "value": 5},
@@ -127,7 +133,7 @@ def test_replay_and_sweep_run_in_background_and_results_download(client: TestCli
     res = client.get(f"/api/w/{wid}/results").json()
     assert set(res["figures"]) == {"timeline", "positions"}
     assert SEEN[-1].actor("ARM").salience["districts"].nominal == 0.25  # the replay ran on the edited case
-    assert res["events"][0]["kind"] == "start" and res["events"][0]["text"].startswith("format inclusive")
+    assert res["events"][0]["kind"] == "start" and res["events"][0]["text"].startswith("start under inclusive")
     job = client.post(
         f"/api/w/{wid}/run", json={"kind": "sweep", "formats": ["minsk-group", "inclusive"], "draws": 40}
     ).json()["job"]

@@ -24,14 +24,18 @@ Tables
 ``kind``, ``actors`` (a tuple of actor ids), ``text`` (the sentence ``accord replay`` prints)
 and ``record`` (the typed record, :mod:`accord.simulation.events`).
 ``ReplayResult.trajectory``: one row per step: ``step``, ``year``, ``date``, ``format``,
-``p_war``, ``monitoring``, ``incidents`` and ``status_quo.ISSUE``; ``ReplayResult.positions``:
-long form ``step, year, actor, issue, position``.
+``fighting`` (at any time in the step), ``p_war_onset`` (the chance fighting begins in it),
+``p_win_high`` (the high side's chance in a war), ``monitoring``, ``in_force.TYPE`` (an
+agreement of each type in force at the end of the step) and ``status_quo.ISSUE``;
+``ReplayResult.positions``: long form ``step, year, actor, issue, position``.
 ``runs`` (sweep and compare): one row per run × format: ``run``, ``format``, the drawn inputs
 ``in.NAME`` and the outcomes (``agreement``, ``agreement_year``, ``agreement_proposal``,
 ``wars``, ``first_war_year``, ``final_format``, ``vetoes``, ``removals``, ``terms.ISSUE``,
-``final_status_quo.ISSUE``). ``by_year``: long form ``run, format, year, agreement`` (agreed by
-the end of that year), ``war`` (a war begun by then) and ``p_war_onset`` (the onset probability
-in that step). ``table``: the wide table a sweep writes to ``results.parquet``, plus ``format``.
+``final_status_quo.ISSUE``, ``signed.TYPE``). ``by_year``: long form ``run, format, year,
+agreement`` (a partial or comprehensive agreement signed by the end of that year), ``war`` (a war
+begun by then), ``fighting`` (fighting in that year), ``war_onset`` (fighting began in it),
+``p_war_onset`` (the onset probability in that step), ``signed_TYPE`` (an agreement of the type
+signed in that year) and ``in_force_TYPE`` (in force at its end). ``table``: the wide table a sweep writes to ``results.parquet``, plus ``format``.
 """
 
 from __future__ import annotations
@@ -113,7 +117,7 @@ def _events_frame(events: Sequence[Event]) -> pd.DataFrame:
             "time": pd.to_datetime([year_to_date(e.time) for e in events]),
             "year": [e.time for e in events],
             "kind": [e.kind for e in events],
-            "actors": [e.involved() for e in events],
+            "actors": [e.involved for e in events],
             "text": [describe(e) for e in events],
             "record": list(events),
         },
@@ -129,10 +133,14 @@ def _trajectory_frames(r: Replay, scenario: Scenario) -> tuple[pd.DataFrame, pd.
         "year": years,
         "date": pd.to_datetime([year_to_date(y) for y in years]),
         "format": t["format"],
-        "p_war": t["p_war"],
+        "fighting": t["fighting"],
+        "p_war_onset": t["p_onset"],
+        "p_win_high": t["p_win_high"],
         "monitoring": t["monitoring"],
-        "incidents": t["incidents"],
     }
+    in_force = np.asarray(t["in_force"], dtype=bool)
+    for k, kind in enumerate(t["agreement_types"]):
+        cols[f"in_force.{kind}"] = in_force[:, k]
     sq = np.asarray(t["status_quo"], dtype=float)
     for i, issue in enumerate(t["issues"]):
         cols[f"status_quo.{issue}"] = sq[:, i]
@@ -142,9 +150,9 @@ def _trajectory_frames(r: Replay, scenario: Scenario) -> tuple[pd.DataFrame, pd.
     # only the positions an actor holds (the scenario's); the engine keeps zeros for the others
     held = [
         (a, i)
-        for a, actor in enumerate(scenario.actors)
+        for a, actor_id in enumerate(t["actors"])
         for i, issue in enumerate(t["issues"])
-        if issue in actor.positions
+        if issue in scenario.actor(actor_id).positions
     ]
     for k, year in enumerate(years):
         for a, i in held:
@@ -213,7 +221,14 @@ def _by_year_frame(batches: Mapping[str, BatchResult]) -> pd.DataFrame:
                     "year": np.tile(b.years, d),
                     "agreement": b.agreement_by_year.reshape(-1),
                     "war": b.war_by_year.reshape(-1),
-                    "p_war_onset": b.p_war_by_year.reshape(-1),
+                    "fighting": b.fighting_by_year.reshape(-1),
+                    "war_onset": b.onset_by_year.reshape(-1),
+                    "p_war_onset": b.p_onset_by_year.reshape(-1),
+                    **{f"signed_{k}": b.signed_by_year[:, :, t].reshape(-1) for t, k in enumerate(b.agreement_types)},
+                    **{
+                        f"in_force_{k}": b.in_force_by_year[:, :, t].reshape(-1)
+                        for t, k in enumerate(b.agreement_types)
+                    },
                 }
             )
         )

@@ -245,7 +245,7 @@ def backtest(
         b = batch(s, float(group[-1] + 1), f"war {group[0]}–{group[-1]}")
         for y in group:
             k = int(np.flatnonzero(np.floor(b.years + 1e-9) == y)[-1])
-            p_event = float(b.p_war_by_year[:, k].mean())
+            p_event = float(b.p_onset_by_year[:, k].mean())
             happened = int(y in onsets)
             history = f"{onsets[y]} begins: {labels[y]}" if happened else "no war or escalation recorded"
             rows.append(

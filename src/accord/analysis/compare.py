@@ -17,7 +17,10 @@ For each format against the baseline (the first listed) it reports, with normal-
 confidence intervals on the paired differences (mean ± z·sd/√n; each format's own shares get
 Wilson score intervals, :mod:`accord.analysis.estimates`):
 
-- P(agreement by year y) and P(war by year y) for the chosen years;
+- P(agreement by year y) (a partial or comprehensive agreement signed by then) and P(war by
+  year y) for the chosen years, P(each agreement type signed by y) and P(fighting in y);
+- why: each actor's refusals by reason (no agreement is better, war is better, its pivot would
+  reject it, outvoted and not bound, ...), leaders removed, texts passed but not in force;
 - expected terms per issue, given agreement, and their paired difference over the draws where
   both formats reach an agreement;
 - who vetoes most, how often, and on which issue.
@@ -66,6 +69,9 @@ class FormatOutcome:
     vetoes: list[dict[str, Any]]  # actors ranked by vetoes
     median_agreement_year: float | None  # over the draws that reach an agreement
     vetoes_per_replay: float
+    p_signed: dict[str, dict[float, Estimate]] = field(default_factory=dict)  # type -> year -> P(signed by)
+    p_fighting: dict[float, Estimate] = field(default_factory=dict)  # fighting in that year
+    mechanisms: dict[str, Any] = field(default_factory=dict)  # why: refusals by reason, removals, enforcement
 
 
 @dataclass
@@ -118,6 +124,9 @@ class Comparison:
                     "vetoes": f.vetoes,
                     "median_agreement_year": f.median_agreement_year,
                     "vetoes_per_replay": f.vetoes_per_replay,
+                    "p_signed_by_year": {k: est(v) for k, v in f.p_signed.items()},
+                    "p_fighting_in_year": est(f.p_fighting),
+                    "mechanisms": f.mechanisms,
                 }
                 for f in self.formats
             ],
@@ -238,6 +247,38 @@ def _vetoes(b: BatchResult, top: int) -> list[dict[str, Any]]:
     return out
 
 
+def _mechanisms(b: BatchResult) -> dict[str, Any]:
+    """Why a format ends where it does, per replay: each actor's refusals by reason, leaders who
+    fell over a deal their pivot rejected, and texts passed over a party's objection that nobody
+    enforced (so they bind no one)."""
+    from accord.mechanisms.ratification import REASONS
+
+    d = max(b.draws, 1)
+    refusals: list[dict[str, Any]] = []
+    for a, actor in enumerate(b.actor_ids):
+        counts = b.veto_reasons[:, a, :].sum(axis=0)
+        if counts.sum() == 0:
+            continue
+        refusals.append(
+            {
+                "actor": actor,
+                "per_replay": float(counts.sum()) / d,
+                "by_reason": {REASONS[int(r)]: float(counts[r]) / d for r in np.flatnonzero(counts)},
+            }
+        )
+    refusals.sort(key=lambda x: -x["per_replay"])
+    return {
+        "refusals": refusals,
+        "leaders_removed_per_replay": {
+            actor: float(b.removals[:, a].sum()) / d for a, actor in enumerate(b.actor_ids) if b.removals[:, a].any()
+        },
+        "outvoted_unenforced_per_replay": {
+            actor: float(b.unbound[:, a].sum()) / d for a, actor in enumerate(b.actor_ids) if b.unbound[:, a].any()
+        },
+        "share_with_a_text_passed_but_not_in_force": float((b.passed_unbound > 0).mean()),
+    }
+
+
 def summarize_formats(
     batches: Mapping[str, BatchResult],
     *,
@@ -277,6 +318,18 @@ def summarize_formats(
                 _vetoes(b, top_vetoers),
                 float(np.median(reached)) if reached.size else None,
                 float(b.vetoes.sum(axis=(1, 2)).mean()),
+                {
+                    kind: {
+                        y: proportion_ci(b.signed_by(kind)[:, c], confidence)
+                        for y, c in zip(report_years, cols, strict=True)
+                    }
+                    for kind in b.agreement_types
+                },
+                {
+                    y: proportion_ci(b.fighting_by_year[:, c], confidence)
+                    for y, c in zip(report_years, cols, strict=True)
+                },
+                _mechanisms(b),
             )
         )
 

@@ -5,66 +5,126 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.storage import write_text_atomic
 from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, resolve_history
 from accord.scenario import date_to_year
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
-from accord.simulation.events import Incidents, Step, describe
+from accord.simulation import events as ev
+
+#: records the brief story tells (one line each); the rest is in --full and --json
+_STORY = (
+    ev.DatedEvent,
+    ev.WarStarted,
+    ev.WarEnded,
+    ev.AgreementSigned,
+    ev.LeaderRemoved,
+    ev.PassedUnbound,
+    ev.Breakdown,
+    ev.Implementation,
+    ev.FormatSwitch,
+)
 
 
-def _print(r: Replay, quiet_incidents: bool = True) -> None:
-    steps = Table(title=f"{r.scenario_name}: {r.format}, seed {r.seed}, history: {r.history} — by step")
-    steps.add_column("year", justify="right")
-    steps.add_column("format")
-    issues = r.trajectory["issues"]
-    for i in issues:
-        steps.add_column(f"sq {i}", justify="right")
-    steps.add_column("P(war)", justify="right")
-    steps.add_column("monitoring", justify="right")
-    steps.add_column("incidents", justify="right")
-    tr = r.trajectory
-    for k, y in enumerate(tr["years"]):
-        steps.add_row(
-            f"{y:g}",
-            tr["format"][k],
-            *[f"{tr['status_quo'][k][i]:.1f}" for i in range(len(issues))],
-            f"{tr['p_war'][k]:.3f}",
-            f"{tr['monitoring'][k]:.2f}",
-            f"{tr['incidents'][k]:g}",
-        )
-    console.print(steps)
-    table = Table(title="Timeline")
-    table.add_column("t", justify="right")
-    table.add_column("kind")
-    table.add_column("what", overflow="fold")
+def _steps_per_year(r: Replay) -> int:
+    years = r.trajectory["years"]
+    return 1 if len(years) < 2 else max(1, round(1.0 / (years[1] - years[0])))
+
+
+def _story_lines(r: Replay, full: bool, quiet_incidents: bool) -> list[tuple[str, str, str]]:
+    """``(date, who decided, sentence)`` per record: "history" where the scenario imposed it,
+    "model" where the engine produced it, "context" for dated inputs applied in every mode."""
+    spy = _steps_per_year(r)
+    out: list[tuple[str, str, str]] = []
+    seen_mandate = False
     for e in r.events:
-        if isinstance(e, Step) or (quiet_incidents and isinstance(e, Incidents)):
+        if isinstance(e, ev.Step) or (quiet_incidents and isinstance(e, ev.Incidents)):
             continue
-        table.add_row(f"{e.time:.2f}", e.kind, describe(e))
-    console.print(table)
+        brief = isinstance(e, _STORY) or (isinstance(e, ev.StanceChanged) and e.leader is not None)
+        if isinstance(e, ev.ProposalTabled) and not e.id.startswith("gen."):
+            brief = True  # the scenario's own proposals, with every answer
+        if isinstance(e, ev.MandateBlocked) and not seen_mandate:
+            brief, seen_mandate = True, True
+        if isinstance(e, ev.Escalation):
+            brief = True
+        if isinstance(e, ev.WarStarted) and e.imposed and not e.flare:
+            brief = False  # the dated war event says it
+        if isinstance(e, ev.AgreementSigned) and e.agreement == "renewal":
+            brief = False  # counted in the summary
+        if not (brief or full):
+            continue
+        if isinstance(e, ev.DatedEvent):
+            who = "history" if e.outcome_imposed else "context"
+        elif isinstance(e, ev.StanceChanged):
+            who = "context"
+        else:
+            who = "history" if e.imposed else "model"
+        out.append((ev.date_label(e.time, spy), who, ev.describe(e) if full else e.brief()))
+    return out
+
+
+def _print(r: Replay, *, full: bool = False, quiet_incidents: bool = True) -> None:
+    title = f"{r.scenario_name} · format {r.format} · seed {r.seed} · history {r.history}"
+    console.print(f"[bold]{title}[/bold]", highlight=False)
+    if full:
+        steps = Table(title="by step", title_justify="left")
+        tr = r.trajectory
+        for col, justify in (
+            ("year", "right"),
+            ("format", "left"),
+            ("fighting", "left"),
+            ("P(onset)", "right"),
+            ("in force", "left"),
+            ("monitoring", "right"),
+        ):
+            steps.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        spy = _steps_per_year(r)
+        for k, y in enumerate(tr["years"]):
+            in_force = [kind for kind, on in zip(tr["agreement_types"], tr["in_force"][k], strict=True) if on]
+            steps.add_row(
+                ev.date_label(y, spy),
+                tr["format"][k],
+                "yes" if tr["fighting"][k] else "",
+                f"{tr['p_onset'][k]:.3f}",
+                ", ".join(in_force),
+                f"{tr['monitoring'][k]:.2f}",
+            )
+        console.print(steps)
+    story = Table(
+        title="history: imposed as dated · model: the engine's own · context: dated inputs",
+        title_justify="left",
+        expand=False,
+        box=None,
+        pad_edge=False,
+    )
+    story.add_column("date", no_wrap=True)
+    story.add_column("by", no_wrap=True)
+    story.add_column("what", overflow="fold", ratio=1)
+    for date, who, text in _story_lines(r, full, quiet_incidents):
+        story.add_row(date, who, escape(text))
+    console.print(story)
     s = r.summary
+    signed = ", ".join(f"{k} {n}" for k, n in s["signed"].items() if n) or "none"
+    console.print(f"[bold]Agreements signed:[/bold] {signed}", highlight=False)
     if s["agreement"]:
-        terms = ", ".join(f"{i} {v:.1f}" for i, v in s["terms"].items())
-        console.print(
-            f"[bold green]Agreement[/bold green] in {s['year']:.2f} on {s['proposal']}: {terms}", highlight=False
-        )
-    else:
-        console.print("[bold red]No agreement[/bold red]", highlight=False)
-    for b in s["blocked_by"]:
-        console.print(
-            f"  blocked by {b['actor']}: {len(b['reasons'])} reason(s); first: {b['reasons'][0]}", highlight=False
-        )
-    if s["wars"]:
-        for w in s["wars"]:
-            console.print(f"  war {w['start']:.2f}–{w['end']:.2f}, winner {w['winner']}", highlight=False)
-    else:
-        console.print("  no war", highlight=False)
+        terms = ", ".join(f"{i} {v:.0f}" for i, v in s["terms"].items() if v is not None)
+        console.print(f"  first settlement: {s['proposal']} ({s['year']:.2f}): {terms}", highlight=False)
+    fighting = s["fighting_years"]
+    console.print(
+        "  fighting in: " + (", ".join(f"{y:g}" for y in fighting) if fighting else "no year"), highlight=False
+    )
     if s["leaders_removed"]:
         console.print(f"  leaders removed: {', '.join(s['leaders_removed'])}", highlight=False)
-    sq = ", ".join(f"{i} {v:.1f}" for i, v in s["final_status_quo"].items())
+    for b in s["blocked_by"][:4]:
+        console.print(
+            f"  {b['actor']} refused {len(b['reasons'])} kind(s) of text; e.g. {b['reasons'][0]}", highlight=False
+        )
+    sq = ", ".join(f"{i} {v:.0f}" for i, v in s["final_status_quo"].items())
     console.print(f"  final status quo: {sq}; final format: {s['final_format']}", highlight=False)
+    if not full:
+        console.print("  (--full: every step and every text tabled; --json: the whole log)", highlight=False)
 
 
 def replay_cmd(
@@ -83,6 +143,7 @@ def replay_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the full event log as JSON instead of tables"),
     output: str | None = typer.Option(None, "--output", "-o", help="also write the JSON event log to this file"),
     incidents: bool = typer.Option(False, "--incidents", help="list every step's ceasefire incidents in the timeline"),
+    full: bool = typer.Option(False, "--full", help="every step and every text tabled, not only the story"),
     history: str | None = typer.Option(
         None, "--history", metavar="imposed|counterfactual", help=history_help("imposed")
     ),
@@ -109,7 +170,7 @@ def replay_cmd(
     if as_json:
         typer.echo(text)
     else:
-        _print(r, quiet_incidents=not incidents)
+        _print(r, full=full, quiet_incidents=not incidents)
 
 
 def parameters_cmd() -> None:

@@ -167,7 +167,12 @@ def _fmt_est(e: Estimate, signed: bool = False, digits: int = 3) -> str:
 
 def compare(
     case_or_path: str = typer.Argument(..., help="A built-in case name or a scenario file."),
-    formats: str = typer.Option(..., "--formats", help="Comma-separated format ids; the first is the baseline."),
+    formats: str | None = typer.Option(
+        None,
+        "--formats",
+        help="Comma-separated format ids; the first is the baseline (default: every format the scenario can run, "
+        "its own first, then the built-in ones).",
+    ),
     runs: int = typer.Option(1000, "--runs", min=2, help="Replays per format (the same draws for every format)."),
     seed: int = _SEED,
     years: str | None = typer.Option(None, "--years", help="Years for P(... by year), e.g. 2000,2010,2020."),
@@ -186,7 +191,12 @@ def compare(
 
     scenario = load_or_exit(case_or_path)
     hist = resolve_history(history, from_year, "counterfactual")
-    names = _split(formats, "--formats")
+    if formats is None:
+        from accord.mechanisms.formats import runnable_formats
+
+        names = runnable_formats(scenario)
+    else:
+        names = _split(formats, "--formats")
     year_list: list[float] | None = None
     if years is not None:
         try:
@@ -277,6 +287,43 @@ def _print_comparison(c: Comparison) -> None:
     console.print(v)
 
     last = c.years[-1]
+    kinds = [kind for kind in ("ceasefire", "process", "partial", "comprehensive") if kind in c.formats[0].p_signed]
+    a = Table(title=f"Agreements of each type signed by {last:g}, and fighting in {last:g} ({pct} CI)")
+    a.add_column("format")
+    for kind in kinds:
+        a.add_column(kind, justify="right")
+    a.add_column("fighting", justify="right")
+    for f in c.formats:
+        a.add_row(f.format, *[_fmt_est(f.p_signed[kind][last]) for kind in kinds], _fmt_est(f.p_fighting[last]))
+    console.print(a)
+    w = Table(title="Why: refusals per replay by reason, leaders who fell, texts passed but not in force")
+    for col in ("format", "actor", "refusals / replay", "main reasons"):
+        w.add_column(col, overflow="fold")
+    for f in c.formats:
+        m = f.mechanisms
+        rows = m.get("refusals", [])[:3]
+        if not rows:
+            w.add_row(f.format, "–", "0", "")
+        for k, row in enumerate(rows):
+            reasons = sorted(row["by_reason"].items(), key=lambda kv: -kv[1])[:2]
+            w.add_row(
+                f.format if k == 0 else "",
+                str(row["actor"]),
+                f"{row['per_replay']:.2f}",
+                "; ".join(f"{why} ({n:.2f})" for why, n in reasons),
+            )
+        extra = []
+        if m.get("leaders_removed_per_replay"):
+            extra.append(
+                "leaders fell: " + ", ".join(f"{a} {n:.2f}" for a, n in m["leaders_removed_per_replay"].items())
+            )
+        share = m.get("share_with_a_text_passed_but_not_in_force", 0.0)
+        if share:
+            extra.append(f"a text passed over an objection, unenforced, in {share:.0%} of replays")
+        if extra:
+            w.add_row("", "", "", "; ".join(extra))
+        w.add_section()
+    console.print(w)
     for diff in c.differences:
         e = diff.p_agreement[last]
         verdict = "higher" if e.excludes_zero and e.mean > 0 else "lower" if e.excludes_zero else "not distinguishable"

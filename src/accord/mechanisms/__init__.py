@@ -1,33 +1,45 @@
-"""Mediation formats, decision rules, proposal makers and ratification.
+"""Mediation formats, decision rules, proposals, ratification, agreements and mediation.
 
-* :mod:`accord.mechanisms.formats` - the built-in formats as data and :func:`resolve_format`;
-* :mod:`accord.mechanisms.decisions` - answers (two-level game) and decision rules;
-* :mod:`accord.mechanisms.proposals` - proposal kinds, mediators' drafts, the Nash point;
+* :mod:`accord.mechanisms.formats` - the built-in formats as data, :func:`resolve_format`, tracks;
+* :mod:`accord.mechanisms.rules` - decision rules as objects (consensus, majority);
+* :mod:`accord.mechanisms.ratification` - a leader signs, its domestic pivot ratifies (Putnam 1988);
+* :mod:`accord.mechanisms.agreements` - agreement types and their lives (PA-X stages), enforcement;
+* :mod:`accord.mechanisms.mediation` - mediators' information and leverage (Kydd 2003; Beardsley 2011);
+* :mod:`accord.mechanisms.proposals` - texts, candidate drafts, predicted passage, the Nash point;
 * :mod:`accord.mechanisms.utility` - actors' utility of (possibly ranged) outcomes.
 """
 
-from accord.mechanisms.decisions import REASONS, Answers, aggregate, answer, win_set
+from accord.mechanisms.agreements import TYPES, AgreementBook, binding_probability
 from accord.mechanisms.formats import BUILTIN_FORMATS, FormatError, FormatSpec, builtin_format, resolve_format
-from accord.mechanisms.proposals import CompiledProposal, candidates, choose_draft, nash_choice, value_of
+from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
+from accord.mechanisms.ratification import REASONS, Answers, answer, ratification_probability
+from accord.mechanisms.rules import Consensus, Decision, Majority, Rule, make_rule
 from accord.mechanisms.utility import expected_distance, utility, weighted_distance
 
 __all__ = [
     "BUILTIN_FORMATS",
     "REASONS",
+    "TYPES",
+    "AgreementBook",
     "Answers",
     "CompiledProposal",
+    "Consensus",
+    "Decision",
     "FormatError",
     "FormatSpec",
-    "aggregate",
+    "Majority",
+    "Rule",
     "answer",
+    "binding_probability",
     "builtin_format",
     "candidates",
-    "choose_draft",
     "expected_distance",
+    "make_rule",
     "nash_choice",
+    "predicted_pass",
+    "ratification_probability",
     "resolve_format",
     "utility",
     "value_of",
     "weighted_distance",
-    "win_set",
 ]

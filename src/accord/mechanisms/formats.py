@@ -26,18 +26,21 @@ import numpy as np
 
 from accord.scenario.quantity import Quantity
 from accord.scenario.references import BUILTIN_FORMATS
-from accord.scenario.schema import DecisionRule, Format, Scenario
+from accord.scenario.schema import DecisionRule, Format, Scenario, Track, date_to_year
 
 __all__ = [
     "BUILTIN_FORMATS",
     "FormatError",
     "FormatSpec",
+    "TrackSpec",
     "available_formats",
     "builtin_format",
     "default_format",
     "default_mediator",
     "format_chain",
     "resolve_format",
+    "resolve_tracks",
+    "runnable_formats",
 ]
 
 
@@ -135,6 +138,20 @@ def available_formats(scenario: Scenario) -> list[str]:
     return own + [f for f in BUILTIN_FORMATS if f not in own]
 
 
+def runnable_formats(scenario: Scenario) -> list[str]:
+    """The formats of :func:`available_formats` that can run on ``scenario`` (those with a voter
+    at the table and, where one is needed, a mediator)."""
+    out = []
+    for name in available_formats(scenario):
+        try:
+            for f in format_chain(scenario, name):
+                resolve_format(scenario, f)
+        except ValueError:
+            continue
+        out.append(name)
+    return out
+
+
 def _merged(scenario: Scenario, name: str, seen: tuple[str, ...] = ()) -> Format:
     """The format ``name`` with ``extends`` and overrides applied (scenario entries win)."""
     if name in seen:
@@ -176,6 +193,8 @@ class FormatSpec:
     monitoring, leak_risk: the Quantities (drawn per draw by the engine).
     parameters: format-level engine parameters (override the scenario's).
     after_war: format the process switches to after a war, or None.
+    mediator: the one mediator of a single-mediator format, or None.
+    parallel_tracks: whether the scenario's parallel tracks may sit beside this format.
     """
 
     id: str
@@ -193,6 +212,28 @@ class FormatSpec:
     parameters: dict[str, Quantity]
     after_war: str | None
     mediator: str | None
+    parallel_tracks: bool = True
+
+
+@dataclass(frozen=True)
+class TrackSpec:
+    """A parallel negotiating table resolved against the scenario's actors.
+
+    ``table``, ``voters``: ``(A,)`` bool; ``proposers``: actor indices (brokers); ``decision_kind``
+    and ``threshold`` as for a format; ``agreements``: the types it negotiates; ``when``: always,
+    fighting or quiet; ``start``, ``end``: decimal years it is open (inclusive, exclusive)."""
+
+    id: str
+    label: str
+    table: np.ndarray
+    proposers: tuple[int, ...]
+    decision_kind: str
+    threshold: float
+    voters: np.ndarray
+    agreements: tuple[str, ...]
+    when: str
+    start: float
+    end: float
 
 
 def _members(scenario: Scenario, refs: list[str]) -> np.ndarray:
@@ -270,7 +311,36 @@ def resolve_format(scenario: Scenario, name: str, *, mediator: str | None = None
         parameters=dict(f.parameters),
         after_war=f.after_war,
         mediator=med,
+        parallel_tracks=f.parallel_tracks,
     )
+
+
+def resolve_track(scenario: Scenario, t: Track) -> TrackSpec:
+    """Build the :class:`TrackSpec` of a scenario's track (voters default to the parties at its table)."""
+    table = _members(scenario, list(t.table))
+    props = _members(scenario, list(t.proposers))
+    decision = t.decision or _rule("consensus", ["party"])
+    voters = _members(scenario, list(decision.voters)) & table
+    if not voters.any():
+        raise FormatError(f"track {t.id}: expected at least one voter at its table, found none")
+    return TrackSpec(
+        id=t.id,
+        label=t.label,
+        table=table | props,
+        proposers=tuple(int(i) for i in np.flatnonzero(props)),
+        decision_kind=decision.kind,
+        threshold=decision.threshold.nominal if decision.threshold is not None else 1.0,
+        voters=voters,
+        agreements=tuple(t.agreements),
+        when=t.when,
+        start=date_to_year(t.active_from) if t.active_from else -np.inf,
+        end=date_to_year(t.active_until) if t.active_until else np.inf,
+    )
+
+
+def resolve_tracks(scenario: Scenario) -> list[TrackSpec]:
+    """Every parallel track of the scenario, in file order."""
+    return [resolve_track(scenario, t) for t in scenario.tracks]
 
 
 def format_chain(scenario: Scenario, start: str) -> list[str]:

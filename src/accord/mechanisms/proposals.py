@@ -1,33 +1,36 @@
-"""Proposals: the scenario's dated plans compiled to arrays, and the proposals mediators and
-parties generate.
+"""Texts put to a table: the scenario's dated proposals compiled to arrays, and the drafts that
+mediators and parties generate.
 
-Kinds (the 1997-2009 Minsk Group plans, seed 001):
+Kinds of the 1997-2009 Minsk Group plans (seed 001) and the agreement each would be:
 
-* ``package`` - every issue settled at once;
-* ``phased`` (step-by-step) - some issues now, the ``deferred`` ones at a date or a trigger;
-* ``common-state`` - a fixed point on status (valued like a package);
+* ``package`` - every issue settled at once (comprehensive);
+* ``phased`` (step-by-step) - some issues now, the ``deferred`` ones later (partial);
+* ``common-state`` - a fixed point on status, valued like a package (comprehensive);
 * ``principles`` - ranges plus a deferred binding decision: an issue with a ``range`` is settled
-  later, uniformly within the range.
+  later, within the range (process).
 
-Deferred terms are only as good as the promise to implement them (the commitment problem:
-Fearon 1995; Walter 2002), so a party values a deal with deferred terms as
-``cred · u(full deal) + (1 - cred) · u(immediate terms, deferred issues left at the status quo)``.
+Terms are only as good as the promise to implement them (the commitment problem: Fearon 1995;
+Walter 2002): a party counts what the other side concedes to it now as realised with the
+probability that the other side carries it out (``implementation_credibility``, raised when
+peacekeepers come with the deal), its own concessions as certain; and it values a text with
+deferred terms as ``cred · u(full deal) + (1 − cred) · u(immediate terms, deferred issues left at
+the status quo)``.
 
-Generated proposals. A proposer drafts from a candidate set (points between the parties'
-compromise and each table member's position, and between the compromise and the status quo):
+**Drafts.** A proposer picks a text from a candidate set: comprehensive candidates on the
+segments from the table's compromise point (Thomson et al. 2006) to each member's position and
+to the status quo, and *partial* candidates that move one issue at a time from the status quo
+toward the compromise. It predicts each voter's answer with the same two-level logic the voters
+use (:mod:`accord.mechanisms.ratification`), from its noisy estimate of their reservation
+values, and the table's rule object turns those predictions into ``P(pass)``:
 
-* a **mediator** picks the candidate that maximises ``β·u_m(x) + (1-β)·min_a(u_a(x) - r̂_a)``
-  among those it predicts the table accepts, where ``β`` is its bias and ``r̂`` its noisy estimate
-  of the parties' reservation values; if none, it tables its biased compromise
-  ``(1-β)·c + β·p_m`` (Kydd 2003, 'Which side are you on? Bias, credibility, and mediation',
-  AJPS 47(4): a mediator's own interests shape what it proposes);
-* a **party** picks the predicted-acceptable candidate best for itself;
+* a **mediator** maximises ``P(pass) · [β (u_m(x) − u_m(sq)) + (1 − β) · mean_a (u_a(x) − u_a(sq))]``
+  - its own interest weighted by its bias ``β`` and the parties' joint gain (Kydd 2003, 'Which
+  side are you on? Bias, credibility, and mediation', AJPS 47(4)); a mediator that loses from
+  every text it could table tables nothing (it prefers the process to an outcome);
+* co-chairs drafting jointly maximise the capability-weighted sum of their scores;
+* a **party** maximises ``P(pass) · (u_self(x) − r_self)``;
 * a mediator may also table the **Nash bargaining point** of the voting parties (Nash 1950,
-  'The bargaining problem', Econometrica 18(2)): the candidate maximising ``Σ log(u_a - r̂_a)``
-  over those where every voting party gains. This is a small vectorized Nash computation over a
-  finite candidate set, kept here so the mechanisms do not depend on ``accord.models.nash``.
-
-The compromise point is :func:`accord.models.compromise.compromise_position` (Thomson et al. 2006).
+  'The bargaining problem', Econometrica 18(2)) over the same candidates.
 """
 
 from __future__ import annotations
@@ -36,10 +39,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accord.mechanisms.utility import utility, weighted_distance
+from accord.mechanisms.ratification import ratification_probability
+from accord.mechanisms.rules import Majority, Rule
+from accord.mechanisms.utility import committed_utility, utility
 from accord.models.compromise import compromise_position
 
-__all__ = ["GRID", "CompiledProposal", "candidates", "choose_draft", "nash_choice", "value_of"]
+__all__ = [
+    "GRID",
+    "Candidates",
+    "CompiledProposal",
+    "candidates",
+    "nash_choice",
+    "predicted_pass",
+    "value_of",
+]
 
 GRID = np.linspace(0.0, 1.0, 11)
 """Steps along each segment of the candidate set."""
@@ -47,13 +60,16 @@ GRID = np.linspace(0.0, 1.0, 11)
 
 @dataclass(frozen=True)
 class CompiledProposal:
-    """One proposal as arrays. ``point``, ``lo``, ``hi``: ``(D, I)``, NaN where the proposal says
+    """One text as arrays. ``point``, ``lo``, ``hi``: ``(D, I)``, NaN where the text says
     nothing (the status quo stays); ``deferred``: ``(I,)`` bool; ``until``: decimal year or NaN
-    (then ``deferral_years`` after the agreement); ``sponsors``: actor indices."""
+    (then ``deferral_years`` after signing); ``sponsors``: actor indices; ``agreement``: the
+    agreement type it would be; ``track``: index of the parallel track it belongs to (None: the
+    format's table)."""
 
     id: str
     label: str
     kind: str
+    agreement: str
     time: float
     sponsors: tuple[int, ...]
     point: np.ndarray
@@ -62,13 +78,24 @@ class CompiledProposal:
     deferred: np.ndarray
     until: float
     peacekeeping: bool
+    track: int | None = None
 
-    def outcome(self, status_quo: np.ndarray, point: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    @property
+    def settles(self) -> np.ndarray:
+        """``(I,)`` issues the text says something about (in any draw)."""
+        return np.asarray(~np.isnan(self.point).all(axis=0))
+
+    def outcome(self, status_quo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(lo, hi)`` of the full deal, ``(D, I)``: terms where given, the status quo elsewhere."""
-        p = self.point if point is None else point
+        p = self.point
         lo = np.where(np.isnan(self.lo), np.where(np.isnan(p), status_quo, p), self.lo)
         hi = np.where(np.isnan(self.hi), np.where(np.isnan(p), status_quo, p), self.hi)
         return lo, hi
+
+    def immediate(self, status_quo: np.ndarray) -> np.ndarray:
+        """The status quo once the text's immediate terms apply (deferred issues unchanged)."""
+        p = np.where(self.deferred[None, :], np.nan, self.point)
+        return np.asarray(np.where(np.isnan(p), status_quo, p))
 
 
 def value_of(
@@ -77,23 +104,30 @@ def value_of(
     position: np.ndarray,
     salience: np.ndarray,
     credibility: np.ndarray,
-    point: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every actor's value of a proposal and the deal's distance from its position.
+    implementation: np.ndarray | None = None,
+) -> np.ndarray:
+    """Every actor's value ``(D, A)`` of a text for ideal points ``position`` ``(D, A, I)``.
 
-    Returns ``value (D, A)``, ``distance (D, A)`` in points, ``lo, hi (D, I)`` of the full deal.
-    ``credibility`` ``(D,)`` is the probability deferred terms are implemented.
-    """
-    lo, hi = prop.outcome(status_quo, point)
-    full = utility(lo[:, None], hi[:, None], position, salience)[:, 0]
-    dist = weighted_distance(lo[:, None], hi[:, None], position, salience)[:, 0]
+    ``credibility`` ``(D,)`` is the probability deferred terms are implemented; ``implementation``
+    ``(D,)`` the probability the other side carries out what the immediate terms concede to the
+    actor (:func:`accord.mechanisms.utility.committed_utility`; None: certain)."""
+    imp = np.ones(status_quo.shape[0]) if implementation is None else implementation
+    lo, hi = prop.outcome(status_quo)
+    full = committed_utility(lo[:, None], hi[:, None], status_quo, position, salience, imp)[:, 0]
     if not prop.deferred.any():
-        return full, dist, lo, hi
-    plo = np.where(prop.deferred[None, :], status_quo, lo)
-    phi = np.where(prop.deferred[None, :], status_quo, hi)
-    partial = utility(plo[:, None], phi[:, None], position, salience)[:, 0]
+        return full
+    now = prop.immediate(status_quo)
+    partial = committed_utility(now[:, None], now[:, None], status_quo, position, salience, imp)[:, 0]
     c = credibility[:, None]
-    return c * full + (1.0 - c) * partial, dist, lo, hi
+    return np.asarray(c * full + (1.0 - c) * partial)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate texts ``points (D, K, I)``; ``partial (K,)`` marks the one-issue moves."""
+
+    points: np.ndarray
+    partial: np.ndarray
 
 
 def candidates(
@@ -102,94 +136,80 @@ def candidates(
     position: np.ndarray,
     salience: np.ndarray,
     members: np.ndarray,
-) -> np.ndarray:
-    """Candidate outcomes ``(D, K, I)``: along the segments from the members' compromise point to
-    each member's position and to the status quo (``GRID`` steps each).
+) -> Candidates:
+    """Candidate texts: comprehensive ones along the segments from the members' compromise point
+    to each member's position and to the status quo, and partial ones moving a single issue from
+    the status quo toward the compromise (``GRID`` steps each).
 
-    ``members`` ``(A,)`` bool: whose positions span the set (the table).
-    """
+    ``members`` ``(A,)`` bool: whose positions span the set (the table)."""
     idx = np.flatnonzero(members)
-    c = compromise_position(capability[:, idx], position[:, idx], salience[:, idx])
+    c = compromise_position(np.maximum(capability[:, idx], 1e-9), position[:, idx], salience[:, idx])
     c = np.where(np.isnan(c), status_quo, c)
     ends = np.concatenate([position[:, idx], status_quo[:, None, :]], axis=1)  # (D, E, I)
     seg = c[:, None, None, :] + GRID[None, None, :, None] * (ends[:, :, None, :] - c[:, None, None, :])
     d, e, g, i = seg.shape
-    return np.asarray(seg.reshape(d, e * g, i))
+    full = seg.reshape(d, e * g, i)
+    steps = GRID[1:]
+    one = np.repeat(status_quo[:, None, None, :], i, axis=1).repeat(steps.size, axis=2)  # (D, I, G, I)
+    eye = np.eye(i, dtype=bool)
+    moved = status_quo[:, None, None, :] + steps[None, None, :, None] * (c - status_quo)[:, None, None, :]
+    one = np.where(eye[None, :, None, :], moved, one).reshape(d, i * steps.size, i)
+    points = np.concatenate([full, one], axis=1)
+    partial = np.concatenate([np.zeros(e * g, dtype=bool), np.ones(i * steps.size, dtype=bool)])
+    return Candidates(points, partial)
 
 
-def _predicted_pass(
-    gain: np.ndarray, within: np.ndarray, voters: np.ndarray, kind: str, threshold: float, margin: np.ndarray
-) -> np.ndarray:
-    ok = (gain >= margin[:, None, None]) & within  # (D, K, A)
-    if kind == "majority":
-        share = (ok & voters).sum(axis=-1) / max(int(voters.sum()), 1)
-        return np.asarray(share >= threshold - 1e-12)
-    return np.asarray((ok | ~voters).all(axis=-1))
-
-
-def choose_draft(
-    cand: np.ndarray,
-    u_cand: np.ndarray,
-    dist_cand: np.ndarray,
+def predicted_pass(
+    u_leader: np.ndarray,
+    u_pivot: np.ndarray,
     reservation_hat: np.ndarray,
-    winset: np.ndarray,
+    pivot_reservation_hat: np.ndarray,
     *,
-    proposer: int,
-    proposer_is_party: bool,
-    voters: np.ndarray,
-    parties: np.ndarray,
-    kind: str,
-    threshold: float,
+    rule: Rule,
+    needs_ratification: np.ndarray,
+    audience_cost: np.ndarray,
     margin: np.ndarray,
-    bias: np.ndarray,
+    noise: np.ndarray,
     leverage: np.ndarray,
-    fallback: np.ndarray,
 ) -> np.ndarray:
-    """The draft ``(D, I)`` of one proposer (see the module docstring).
+    """``P(the rule passes)`` ``(D, K)`` for candidate texts, as a drafter predicts it.
 
-    ``u_cand``, ``dist_cand``: ``(D, K, A)``; ``reservation_hat``, ``winset``: ``(D, A)``;
-    ``voters``, ``parties``: ``(A,)`` bool; ``margin``, ``bias``: ``(D,)``; ``leverage``: ``(D, A)``
-    the inducement each actor expects from the proposer;
-    ``fallback``: ``(D, I)`` drafted when no candidate is predicted to pass.
-    """
-    gain = u_cand + leverage[:, None, :] - reservation_hat[:, None, :]
-    passes = _predicted_pass(gain, dist_cand <= winset[:, None, :], voters, kind, threshold, margin)
-    own = u_cand[:, :, proposer]
-    if proposer_is_party:
-        objective = own
-    else:
-        weigh = parties & voters
-        if not weigh.any():
-            weigh = voters
-        worst = np.where(weigh[None, None, :], gain, np.inf).min(axis=-1)
-        objective = bias[:, None] * own + (1.0 - bias[:, None]) * worst
-    score = np.where(passes, objective, -np.inf)
-    best = np.argmax(score, axis=1)
-    any_pass = np.asarray(passes.any(axis=1))
-    chosen = np.take_along_axis(cand, best[:, None, None], axis=1)[:, 0]
-    return np.where(any_pass[:, None], chosen, fallback)
+    ``u_leader``, ``u_pivot``: ``(D, K, A)`` utilities of the candidates; reservations ``(D, A)``;
+    ``needs_ratification``: ``(A,)`` parties whose pivot must ratify; ``audience_cost`` ``(D, A)``;
+    ``margin``, ``noise`` ``(D,)``; ``leverage`` ``(D, A)`` inducements the drafter can add.
+
+    Each voter signs when the expected gain beats the audience cost (as in
+    :func:`accord.mechanisms.ratification.answer`) and is then ratified with ``π``; the rule is
+    applied to the expected answers: the product of the voters' chances under consensus, and a
+    normal approximation to the count of acceptances under a majority."""
+    pi = ratification_probability(u_pivot, pivot_reservation_hat[:, None, :], noise[:, None, None])
+    pi = np.where(needs_ratification[None, None, :], pi, 1.0)
+    gain = u_leader + leverage[:, None, :] - reservation_hat[:, None, :]
+    sign = pi * gain - (1.0 - pi) * audience_cost[:, None, :] >= margin[:, None, None]
+    q = np.where(sign, pi, 0.0)  # chance each voter's answer is a ratified yes
+    voters = rule.voters
+    qv = np.where(voters[None, None, :], q, 1.0)
+    if isinstance(rule, Majority):
+        n = max(rule.n_voters, 1)
+        mean = (q * voters).sum(axis=-1) + rule.silent_yes
+        var = (q * (1.0 - q) * voters).sum(axis=-1)
+        need = rule.threshold * n - 1e-9
+        z = (mean - need + 0.5) / np.sqrt(var + 0.25)
+        return np.asarray(0.5 * (1.0 + np.tanh(0.8 * z)))
+    return np.asarray(qv.prod(axis=-1))
 
 
 def nash_choice(
-    cand: np.ndarray,
     u_cand: np.ndarray,
     reservation_hat: np.ndarray,
     bargainers: np.ndarray,
-    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Nash bargaining point over a finite candidate set (Nash 1950), vectorized over draws.
-
-    Maximises ``Σ_a w_a log(u_a(x) - r̂_a)`` over ``bargainers`` ``(A,)`` among candidates where
-    every bargainer gains; ``weights`` ``(D, A)`` give the asymmetric form (default: equal, the
-    symmetric solution the engine uses). Returns ``point (D, I)`` and ``exists (D,)`` (False: no
-    candidate gives every bargainer more than its reservation value - the bargaining range is empty).
-    """
+    """Index ``(D,)`` of the Nash bargaining point among candidates (Nash 1950) and whether one
+    exists ``(D,)``: maximises ``Σ_a log(u_a(x) − r̂_a)`` over ``bargainers`` among the
+    candidates where every bargainer gains (False: the bargaining range is empty)."""
     surplus = u_cand[:, :, bargainers] - reservation_hat[:, None, bargainers]
-    w = np.ones((u_cand.shape[0], int(bargainers.sum()))) if weights is None else weights[:, bargainers]
     feasible = (surplus > 0).all(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(np.where(surplus > 0, surplus, 1.0)) * w[:, None, :]
+        logs = np.log(np.where(surplus > 0, surplus, 1.0))
         score = np.where(feasible, logs.sum(axis=-1), -np.inf)
-    best = np.argmax(score, axis=1)
-    point = np.take_along_axis(cand, best[:, None, None], axis=1)[:, 0]
-    return point, feasible.any(axis=1)
+    return np.argmax(score, axis=1), np.asarray(feasible.any(axis=1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["expected_distance", "utility", "weighted_distance"]
+__all__ = ["committed_utility", "expected_distance", "utility", "weighted_distance"]
 
 
 def expected_distance(lo: np.ndarray, hi: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -51,3 +51,32 @@ def weighted_distance(lo: np.ndarray, hi: np.ndarray, position: np.ndarray, sali
 def utility(lo: np.ndarray, hi: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """``(D, K, A)`` utility in [0, 1] of ``K`` outcomes ``(D, K, I)`` for every actor."""
     return 1.0 - weighted_distance(lo, hi, position, salience) / 100.0
+
+
+def committed_utility(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    status_quo: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    credibility: np.ndarray,
+) -> np.ndarray:
+    """``(D, K, A)`` utility of ``K`` texts ``(D, K, I)`` when the other side may not carry out
+    what it concedes: the commitment problem of settlements (Fearon 1995; Walter 2002,
+    *Committing to Peace*).
+
+    On an issue where the text moves the outcome toward the actor (a gain), the move happens only
+    with probability ``credibility (D,)`` (otherwise the status quo stays); where it moves the
+    outcome away (its own concession) it happens for sure. So the expected distance on an issue is
+    ``max(d_x, c d_x + (1 − c) d_sq)`` with ``d_x`` the text's (expected) distance and ``d_sq``
+    the status quo's. With ``credibility`` 1 this is :func:`utility`."""
+    x_lo, x_hi, p = lo[:, :, None, :], hi[:, :, None, :], position[:, None, :, :]
+    d_x = expected_distance(x_lo, x_hi, p) if (hi is not lo and (hi > lo).any()) else np.abs(x_lo - p)
+    d_sq = np.abs(status_quo[:, None, None, :] - p)
+    c = credibility[:, None, None, None]
+    d = np.maximum(d_x, c * d_x + (1.0 - c) * d_sq)
+    total = salience.sum(axis=-1)  # (D, A)
+    weighted = np.einsum("dkai,dai->dka", d, salience)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(total[:, None, :] > 0, weighted / total[:, None, :], 0.0)
+    return np.asarray(1.0 - out / 100.0)

@@ -27,7 +27,17 @@ from accord.reports import figures
 from accord.reports.summaries import Sensitivity, actor_issue_table, band, rank_sensitivity
 from accord.scenario import Scenario, date_to_year, provenance, scenario_hash
 from accord.simulation import BatchResult, History, Replay
-from accord.simulation.events import describe
+from accord.simulation import events as ev
+from accord.simulation.events import date_label, describe
+
+
+def _who(e: ev.Event) -> str:
+    """history (imposed as dated), context (a dated input) or model (the engine's own)."""
+    if isinstance(e, ev.DatedEvent):
+        return "history" if e.outcome_imposed else "context"
+    if isinstance(e, ev.StanceChanged):
+        return "context"
+    return "history" if e.imposed else "model"
 
 
 @dataclass
@@ -115,7 +125,8 @@ class Trajectory:
     positions: np.ndarray  # (T, A, I)
     actor_ids: list[str]
     status_quo: np.ndarray  # (T, I)
-    p_war: np.ndarray  # (T,)
+    p_onset: np.ndarray  # (T,) P(fighting begins in the step)
+    fighting: np.ndarray  # (T,) bool
 
 
 def read_trajectory(replay: Replay) -> Trajectory:
@@ -127,7 +138,8 @@ def read_trajectory(replay: Replay) -> Trajectory:
         positions=np.asarray(traj["positions"], dtype=float).reshape(len(years), len(traj["actors"]), -1),
         actor_ids=list(traj["actors"]),
         status_quo=np.asarray(traj["status_quo"], dtype=float).reshape(len(years), -1),
-        p_war=np.asarray(traj["p_war"], dtype=float),
+        p_onset=np.asarray(traj["p_onset"], dtype=float),
+        fighting=np.asarray(traj["fighting"], dtype=bool),
     )
 
 
@@ -169,19 +181,32 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
         ref_name, ref = next(iter(r.batches.items()))
         years = np.asarray(ref.years, dtype=float)
         series = {}
-        for name, b in r.batches.items():
-            ba = band(np.asarray(b.agreement_by_year, dtype=bool))
-            series[f"P(agreement by year) — {name}"] = (ba.mean, ba.low, ba.high)
-        bw = band(np.asarray(ref.war_by_year, dtype=bool))
-        series[f"P(war by year) — {ref_name}"] = (bw.mean, bw.low, bw.high)
+        for kind in ("ceasefire", "process", "partial", "comprehensive"):
+            bk = band(ref.signed_by(kind))
+            if bk.mean.any():
+                series[f"P({kind} signed by year)"] = (bk.mean, bk.low, bk.high)
+        bf = band(np.asarray(ref.fighting_by_year, dtype=bool))
+        series["P(fighting in the year)"] = (bf.mean, bf.low, bf.high)
         out["probabilities"] = (
             figures.probability_bands(
-                years, series, f"P(agreement) and P(war) per year ({ref.agreement.shape[0]} draws)"
+                years, series, f"{ref_name}: agreements by type and fighting per year ({ref.draws} draws)"
             ),
-            "Share of draws with an agreement reached by each year, and with a war begun by each year; bands: "
-            "95% Wilson intervals of the Monte Carlo estimate. Every format uses the same drawn inputs (common "
-            f"random numbers); history: {History.parse(r.history).describe()}.",
+            f"Under {ref_name}: the share of draws with an agreement of each type signed by each year (cumulative), "
+            "and the share with fighting in each year (not cumulative); bands: 95% Wilson intervals of the Monte "
+            f"Carlo estimate; history: {History.parse(r.history).describe()}.",
         )
+        if len(r.batches) > 1:
+            per_format = {}
+            for name, b in r.batches.items():
+                ba = band(np.asarray(b.agreement_by_year, dtype=bool))
+                per_format[f"{name}"] = (ba.mean, ba.low, ba.high)
+            out["settlements"] = (
+                figures.probability_bands(
+                    years, per_format, "P(a partial or comprehensive agreement by year), per format"
+                ),
+                "Share of draws with a settlement (a partial or comprehensive agreement in force when signed) by each "
+                "year, per format, on the same drawn inputs (common random numbers); bands: 95% Wilson intervals.",
+            )
         cmp = r.comparison()
         assert cmp is not None
         rows = format_rows(cmp)
@@ -309,7 +334,11 @@ def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None =
         cites=cites,
         assumption_uses=dict(prov.by_assumption),
         unsourced=prov.unsourced,
-        events=[{"t": e.time, "kind": e.kind, "text": describe(e)} for e in (r.replay.events if r.replay else [])],
+        events=[
+            {"t": date_label(e.time, s.meta.steps_per_year), "kind": e.kind, "by": _who(e), "text": describe(e)}
+            for e in (r.replay.events if r.replay else [])
+            if e.kind != "step"
+        ],
         summary=r.replay.summary if r.replay else None,
         escape=html.escape,
     )

@@ -106,7 +106,7 @@ def validate_data(located: LocatedData) -> Scenario:
 
 def dump_scenario(scenario: Scenario) -> str:
     """YAML text that loads back to an equal scenario."""
-    return dump_yaml(scenario.model_dump(mode="python", exclude_defaults=True))
+    return dump_yaml(scenario.model_dump(mode="python", exclude_defaults=True, by_alias=True))
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -151,7 +151,7 @@ def _all_field_names() -> set[str]:
     names: set[str] = set()
     for obj in vars(schema).values():
         if isinstance(obj, type) and issubclass(obj, BaseModel):
-            names.update(obj.model_fields)
+            names.update(f.alias or n for n, f in obj.model_fields.items())
     return names
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from accord.scenario.errors import PathPart
 from accord.scenario.quantity import Quantity
-from accord.scenario.schema import Role, Scenario, Series
+from accord.scenario.schema import Role, Scenario, Series, date_to_year
 
 BUILTIN_FORMATS: tuple[str, ...] = ("minsk-group", "bilateral", "single-mediator", "inclusive", "majority")
 """Formats every scenario may name without defining them; their specs are in
@@ -66,11 +66,36 @@ def check_references(s: Scenario) -> list[tuple[Path_, str]]:
     unique("events", s.events)
     sources = set(s.sources)
 
+    tracks = unique("tracks", s.tracks)
+
     for i, a in enumerate(s.actors):
         for field in ("positions", "salience"):
             for issue_id in getattr(a, field):
                 if issue_id not in issues:
                     out.append((("actors", i, field, issue_id), _unknown("issue", issue_id, issues)))
+        if a.domestic is not None:
+            for issue_id in a.domestic.pivot:
+                if issue_id not in issues:
+                    out.append((("actors", i, "domestic", "pivot", issue_id), _unknown("issue", issue_id, issues)))
+        last = None
+        for j, ch in enumerate(a.changes):
+            for field in ("positions", "salience", "pivot"):
+                for issue_id in getattr(ch, field):
+                    if issue_id not in issues:
+                        out.append((("actors", i, "changes", j, field, issue_id), _unknown("issue", issue_id, issues)))
+                    elif field != "pivot" and issue_id not in a.positions:
+                        out.append(
+                            (
+                                ("actors", i, "changes", j, field, issue_id),
+                                f"expected an issue the actor holds a stance on from the start, found {issue_id!r}",
+                            )
+                        )
+            when = date_to_year(ch.from_)
+            if last is not None and when < last:
+                out.append(
+                    (("actors", i, "changes", j, "from"), "expected changes in date order, found an earlier date")
+                )
+            last = when
 
     def who(path: Path_, ref: str, allow_roles: bool) -> None:
         if ref in actors or (allow_roles and ref in ROLES):
@@ -95,6 +120,14 @@ def check_references(s: Scenario) -> list[tuple[Path_, str]]:
                 for j, ref in enumerate(rule.voters):
                     who(("formats", i, rule_name, "voters", j), ref, True)
 
+    for i, t in enumerate(s.tracks):
+        for field in ("table", "proposers"):
+            for j, ref in enumerate(getattr(t, field)):
+                who(("tracks", i, field, j), ref, True)
+        if t.decision is not None:
+            for j, ref in enumerate(t.decision.voters):
+                who(("tracks", i, "decision", "voters", j), ref, True)
+
     for i, p in enumerate(s.proposals):
         for j, ref in enumerate(p.sponsor):
             who(("proposals", i, "sponsor", j), ref, False)
@@ -114,6 +147,8 @@ def check_references(s: Scenario) -> list[tuple[Path_, str]]:
                 out.append((("events", i, "status_quo", issue_id), _unknown("issue", issue_id, issues)))
         if ev.switch_format is not None and ev.switch_format not in formats:
             out.append((("events", i, "switch_format"), _unknown("format", ev.switch_format, sorted(formats))))
+        if ev.track is not None and ev.track not in tracks:
+            out.append((("events", i, "track"), _unknown("track", ev.track, sorted(tracks))))
 
     for path, obj in iter_provenanced(s):
         src = getattr(obj, "source", None)

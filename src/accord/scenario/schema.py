@@ -156,6 +156,11 @@ class Issue(Strict):
     high: Text = Field(description="what 100 means")
     description: Text | None = None
     status_quo: Position | None = Field(default=None, description="position of the status quo at start")
+    war: bool = Field(
+        default=False,
+        description="contested by force: while the sides fight, the status quo on this issue moves toward the side "
+        "that prevails (territory and control); other issues change only by agreement or event",
+    )
 
 
 # -- actors ----------------------------------------------------------------------------
@@ -226,19 +231,53 @@ Capability = Annotated[
 
 
 class Domestic(Strict):
-    """Two-level-game parameters of a party's leader (Putnam 1988)."""
+    """Two-level-game inputs of a party (Putnam 1988): the leader must carry a deal at home.
 
-    win_set: NonNegative | None = Field(
-        default=None,
-        description="how far (0-100 scale points, salience-weighted) a deal may "
-        "stray from the actor's position and still be ratified at home",
-    )
-    mood: Annotated[Quantity, AfterValidator(in_range(-1, 1, "a public mood"))] | None = Field(
-        default=None, description="-1 hawkish to +1 conciliatory public"
+    The *pivot* is the domestic ratifier whose consent a deal needs (a parliament, a security
+    establishment, a hawkish faction). It accepts a deal that beats *its* value of no agreement,
+    so the win-set is the set of deals the pivot prefers to the status quo or war, and it grows
+    when no agreement gets worse (a lost war, a shifting balance)."""
+
+    pivot: dict[Id, Position] = Field(
+        default_factory=dict,
+        description="the pivot's ideal point on the issues where it differs from the leader's position "
+        "(e.g. more hawkish); other issues: the leader's",
     )
     removal_risk: Share | None = Field(
-        default=None, description="probability a leader who concedes beyond the win-set loses office"
+        default=None, description="probability the leader loses office when a deal it signed fails ratification"
     )
+    audience_cost: Annotated[Quantity, AfterValidator(in_range(0, 1, "an audience cost"))] | None = Field(
+        default=None, description="utility the leader loses when a deal it signed fails ratification (Fearon 1994)"
+    )
+
+
+class StanceChange(Strict):
+    """Inputs of an actor that change from a date on: positions, saliences, pivot, leader.
+
+    Code each change only from what was known at that date (a 2019 statement changes a stance
+    from 2019, not in 1997)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    from_: Date = Field(alias="from", description="the date the change takes effect")
+    leader: Text | None = Field(default=None, description="a new leader takes office (leadership change)")
+    cause: Literal["election", "succession", "revolution", "resignation", "removal", "other"] | None = Field(
+        default=None,
+        description="why the leader changed; a resignation or removal is an outcome the engine can produce "
+        "itself, so a counterfactual run does not impose it",
+    )
+    positions: dict[Id, Position] = Field(default_factory=dict)
+    salience: dict[Id, Salience] = Field(default_factory=dict)
+    pivot: dict[Id, Position] = Field(default_factory=dict, description="the pivot's ideal point from this date")
+    removal_risk: Share | None = None
+    audience_cost: Annotated[Quantity, AfterValidator(in_range(0, 1, "an audience cost"))] | None = None
+    source: str | None = None
+    note: Text | None = None
+
+    @property
+    def is_outcome(self) -> bool:
+        """A change the process itself can produce (a leader's fall), not context."""
+        return self.cause in ("resignation", "removal")
 
 
 class Actor(Strict):
@@ -250,6 +289,13 @@ class Actor(Strict):
     positions: dict[Id, Position] = Field(default_factory=dict)
     salience: dict[Id, Salience] = Field(default_factory=dict)
     domestic: Domestic | None = None
+    leader: Text | None = Field(default=None, description="the leader in office at the start")
+    optimism: Annotated[Quantity, AfterValidator(in_range(-0.5, 0.5, "an optimism"))] | None = Field(
+        default=None,
+        description="how far the actor overestimates its probability of winning a war (probability points); "
+        "private information that mediators can correct (Fearon 1995; Kydd 2003)",
+    )
+    changes: list[StanceChange] = Field(default_factory=list, description="dated changes of stance, pivot or leader")
     member_since: int | None = Field(default=None, description="year joined the organisation")
     note: Text | None = None
 
@@ -321,6 +367,44 @@ class Format(Strict):
     after_war: Id | None = Field(
         default=None, description="format the process switches to after a war ends under this one; optional"
     )
+    parallel_tracks: bool = Field(
+        default=True,
+        description="whether the scenario's parallel tracks may sit beside this format (false: the format "
+        "monopolises the process)",
+    )
+    note: Text | None = None
+
+
+# -- agreements and tracks -------------------------------------------------------------
+
+AgreementType = Literal["ceasefire", "process", "partial", "comprehensive", "implementation", "renewal"]
+"""The stages of a peace process, as PA-X codes them (Bell & Badanjak 2019): ceasefire,
+pre-negotiation/process (principles, frameworks, commitments to talk), substantive-partial,
+substantive-comprehensive, implementation, renewal."""
+
+AGREEMENT_TYPES: tuple[str, ...] = ("ceasefire", "process", "partial", "comprehensive", "implementation", "renewal")
+
+
+class Track(Strict):
+    """A negotiating table beside the format's own: who sits, who proposes, what it negotiates.
+
+    E.g. a great power's separate talks that produce ceasefires (Russia in 1994 and 2020)."""
+
+    id: Id
+    label: Text
+    table: list[Role | Id] = Field(min_length=1, description="roles or actor ids at this table")
+    proposers: list[Role | Id] = Field(default_factory=list, description="who tables texts (a broker)")
+    decision: DecisionRule | None = Field(default=None, description="default: every party at the table signs")
+    agreements: list[AgreementType] = Field(
+        default_factory=lambda: list[AgreementType](["ceasefire"]),
+        description="the agreement types this track negotiates",
+    )
+    when: Literal["always", "fighting", "quiet"] = Field(
+        default="fighting", description="when it sits: while the sides fight, in quiet years, or always"
+    )
+    active_from: Date | None = None
+    active_until: Date | None = None
+    source: str | None = None
     note: Text | None = None
 
 
@@ -369,8 +453,21 @@ class Proposal(Strict):
     peacekeeping: bool | None = Field(
         default=None, description="the deal includes the planned peacekeeping force (HLPG); optional"
     )
+    agreement: AgreementType | None = Field(
+        default=None,
+        description="the agreement it would be if signed; default from kind: package and common-state "
+        "comprehensive, phased partial, principles process",
+    )
     source: str | None = None
     note: Text | None = None
+
+    @property
+    def agreement_type(self) -> str:
+        if self.agreement is not None:
+            return self.agreement
+        return {"package": "comprehensive", "common-state": "comprehensive", "phased": "partial"}.get(
+            self.kind, "process"
+        )
 
     @model_validator(mode="before")
     @classmethod
@@ -383,6 +480,7 @@ class Proposal(Strict):
 EventKind = Literal[
     "ceasefire",
     "escalation",
+    "clashes",
     "war",
     "war-end",
     "statement",
@@ -410,8 +508,25 @@ class Event(Strict):
     effects: dict[Id, Quantity] = Field(default_factory=dict, description="named effects, e.g. monitoring")
     status_quo: dict[Id, Position] = Field(default_factory=dict, description="new status quo per issue")
     switch_format: Id | None = None
+    fighting: Literal["starts", "ends", "flare"] | None = Field(
+        default=None,
+        description="what the event does to fighting: starts it (default for a war), ends it (default for a "
+        "ceasefire or war-end), or a flare-up within the step (default for clashes)",
+    )
+    agreement: AgreementType | None = Field(
+        default=None, description="the event is the signing of an agreement of this type (e.g. a ceasefire)"
+    )
+    track: Id | None = Field(default=None, description="the track it was signed on (default: the format's table)")
     source: str | None = None
     note: Text | None = None
+
+    @property
+    def fighting_effect(self) -> str | None:
+        if self.fighting is not None:
+            return self.fighting
+        if self.agreement == "ceasefire":
+            return "ends"
+        return {"war": "starts", "ceasefire": "ends", "war-end": "ends", "clashes": "flare"}.get(self.kind)
 
 
 # -- the scenario ----------------------------------------------------------------------
@@ -424,6 +539,7 @@ class Scenario(Strict):
     issues: list[Issue] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)
     formats: list[Format] = Field(default_factory=list)
+    tracks: list[Track] = Field(default_factory=list, description="parallel negotiating tables")
     proposals: list[Proposal] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     parameters: dict[Id, Quantity] = Field(default_factory=dict)

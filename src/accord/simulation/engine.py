@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.formats import default_format, format_chain, resolve_format
-from accord.scenario.parameters import unknown_parameters
+from accord.mechanisms.formats import default_format, format_chain, resolve_format, resolve_tracks
+from accord.scenario.parameters import PARAMETERS, unknown_parameters
 from accord.scenario.schema import Scenario
+from accord.simulation.context import compile_context
+from accord.simulation.events import Log
 from accord.simulation.history import History, HistoryLike
 from accord.simulation.inputs import draw_inputs
-from accord.simulation.process import Log, Process
+from accord.simulation.process import Process, compile_proposals
 from accord.simulation.results import BatchResult
-from accord.simulation.streams import process_stream
+from accord.simulation.streams import Streams
 
 __all__ = ["BatchResult", "EngineError", "check_run", "run_batch"]
 
@@ -46,6 +48,7 @@ def check_run(scenario: Scenario, format: str | None = None, mediator: str | Non
     try:
         for f in format_chain(scenario, fmt0):
             resolve_format(scenario, f, mediator=mediator)
+        resolve_tracks(scenario)
     except ValueError as e:
         raise EngineError(str(e)) from e
     return fmt0
@@ -72,8 +75,9 @@ def run_batch(
         ``minsk-group``).
     draws: number of draws ``D``; seed, batch_index: each uncertain input draws from its own
         stream ``SeedSequence(seed, spawn_key=(batch_index, 0, stable_int(name)))`` and the process
-        from ``SeedSequence(seed, spawn_key=(batch_index, 1))`` (:mod:`accord.simulation.streams`):
-        common random numbers across formats and across edits of other inputs.
+        from one stream per use of randomness, ``SeedSequence(seed, spawn_key=(batch_index, 1,
+        stable_int(use), step))`` (:mod:`accord.simulation.streams`): common random numbers across
+        formats and across edits of other inputs.
     until: stop at this decimal year (default: the scenario's end).
     overrides: named inputs per draw, shape ``(draws,)`` (see :mod:`accord.simulation.inputs`).
     mediator: actor id of the mediator of a single-mediator format.
@@ -83,9 +87,9 @@ def run_batch(
         the table in :mod:`accord.simulation.history`.
     log: called with every record of draw 0's event log (:mod:`accord.simulation.events`).
 
-    Memory grows with ``D``: drafting holds about ``D · K · A_t · I`` floats (``K ≈ 11·(A_t + 1)``
-    candidate outcomes, ``A_t`` actors at the table), so split very large sweeps into batches
-    (``batch_index`` keeps their random streams independent).
+    Memory grows with ``D``: drafting holds about ``D · K · A · I`` floats (``K ≈ 11·(A_t + 1) +
+    10·I`` candidate texts, ``A`` kernel actors, ``A_t`` at the table), so split very large sweeps
+    into batches (``batch_index`` keeps their random streams independent).
 
     Raises
     ------
@@ -102,15 +106,17 @@ def run_batch(
     try:
         chain = format_chain(scenario, fmt0)
         specs = [resolve_format(scenario, f, mediator=mediator) for f in chain]
+        tracks = resolve_tracks(scenario)
     except ValueError as e:
         raise EngineError(str(e)) from e
-    rng = process_stream(seed, batch_index)
     try:
         values, drawn = draw_inputs(scenario, draws, seed=seed, batch_index=batch_index, overrides=overrides)
     except (KeyError, ValueError) as e:
         raise EngineError(str(e.args[0]) if e.args else str(e)) from e
 
-    process = Process(scenario, specs, chain, values, rng, draws, until, log, hist)
-    result = process.run()
+    mon_default = values.get("parameters.monitoring_default", np.full(draws, PARAMETERS["monitoring_default"].default))
+    proposals = compile_proposals(scenario, values, draws)
+    ctx = compile_context(scenario, specs, chain, tracks, proposals, values, draws, until, hist, mon_default)
+    result = Process(ctx, Streams(seed, batch_index), log).run()
     result.inputs = drawn
     return result

@@ -1,397 +1,458 @@
 """The replay's event log as typed records: one frozen dataclass per kind of happening.
 
-The engine narrates draw 0 of a batch by calling ``log(event)`` with one of the records below
-(:class:`accord.simulation.process.Process`); :func:`accord.simulation.replay` collects them in
-order. Every reader — the ``accord replay`` timeline, ``--json``, the report, the dashboard and
-the Python API (``accord.replay(...).events``) — reads these types:
-
-- :meth:`Event.to_dict` is the record in the replay's JSON (``t``, ``kind`` and the fields);
-- :func:`describe` renders a record as the one-line sentence the command line prints;
-- :meth:`Event.involved` names the actors a record is about.
-
-=====================  ============================================================
-kind                   what happened (draw 0)
-=====================  ============================================================
-``start``              the run starts under a format, from a status quo
-``event``              a dated scenario event applies (``imposed``: its outcome too,
-                       see :mod:`accord.simulation.history`)
-``escalation``         a party's war value rises above its status-quo value
-``de-escalation``      ... and falls back below it
-``mandate-blocked``    the organisation's rule fails to renew the monitoring mandate
-``incidents``          ceasefire incidents on the line of contact in a step
-``proposal``           a proposal is put to the table, with every voter's answer
-``veto``               a voter's no, with its reason and the issue it objects to most
-``leader-removed``     a leader who signed beyond the domestic win-set falls
-``agreement``          a proposal passes
-``deferred-implemented`` / ``deferred-reneged``  a deferred term falls due
-``war``                a war begins (scheduled by the history or drawn from the hazard)
-``ceasefire``          the war ends, leaving a new status quo
-``format-switch``      the format changes after a war
-``step``               the end of a step: P(war), the status quo, monitoring, format
-=====================  ============================================================
+Every record has ``t`` (decimal year), ``kind`` (a class constant) and ``imposed`` (True when the
+happening is the scenario's history applied as it was, False when the model produced it), plus
+its own fields. :meth:`Event.to_dict` gives the JSON form and :meth:`Event.sentence` one line of
+prose; the CLI, the report, the dashboard and the Python API all read these.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
 __all__ = [
+    "EVENT_TYPES",
     "KINDS",
-    "Agreement",
-    "Answer",
-    "Ceasefire",
-    "DeEscalation",
-    "DeferredImplemented",
-    "DeferredReneged",
+    "AgreementSigned",
+    "Breakdown",
+    "DatedEvent",
     "Escalation",
     "Event",
+    "Fighting",
     "FormatSwitch",
+    "Implementation",
     "Incidents",
+    "Lapse",
     "LeaderRemoved",
+    "Log",
     "MandateBlocked",
+    "OptimismCorrected",
+    "PassedUnbound",
     "ProposalTabled",
-    "ScenarioEvent",
+    "StanceChanged",
     "Start",
     "Step",
     "Veto",
-    "War",
+    "WarEnded",
+    "WarStarted",
+    "date_label",
     "describe",
 ]
 
 
-def _plain(x: Any) -> Any:
-    """JSON-shaped copy: nested records to dicts, tuples to lists."""
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return {f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
-    if isinstance(x, Mapping):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_plain(v) for v in x]
-    return x
+def date_label(t: float, steps_per_year: int = 12) -> str:
+    """``1994.33`` → ``1994-05``; a whole year stays ``1994`` when steps are yearly."""
+    if not math.isfinite(t):
+        return "?"
+    year = math.floor(t + 1e-9)
+    if steps_per_year == 1 and abs(t - year) < 1e-6:
+        return f"{year}"
+    month = min(12, math.floor((t - year) * 12 + 1e-3) + 1)  # times are rounded to 6 decimals
+    return f"{year}-{month:02d}"
 
 
-def _issues(values: Mapping[str, float], digits: int = 1) -> str:
-    return ", ".join(f"{i} {v:.{digits}f}" for i, v in values.items())
+_SHORT = {
+    "worse than no agreement (the status quo, with its risk of war)": "no agreement is better",
+    "worse than its expected value of war": "war is better",
+    "its domestic pivot would likely reject it (not worth the audience cost of signing)": "its pivot would reject it",
+    "signed, but its domestic pivot rejected it at ratification": "its pivot rejected it",
+    "signed, its domestic pivot rejected it and the leader lost office": "its pivot rejected it; leader fell",
+    "blocks convening the signing conference": "blocks the conference",
+    "outvoted, and no one enforces the text against it": "outvoted, not bound",
+}
+"""Short forms of the refusal reasons (:data:`accord.mechanisms.ratification.REASONS`) for the story."""
+
+
+def _fmt_terms(terms: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.0f}" for k, v in terms.items())
 
 
 @dataclass(frozen=True)
 class Event:
-    """One happening at decimal year ``time`` (rounded to 10⁻⁶, the log's precision)."""
+    """Base of every record."""
 
-    time: float
-    kind: ClassVar[str] = ""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "time", round(float(self.time), 6))
+    kind: ClassVar[str] = "event"
+    t: float
+    imposed: bool = field(default=False, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """The record as it appears in the replay's JSON: ``t``, ``kind`` and every field."""
-        out: dict[str, Any] = {"t": self.time, "kind": self.kind}
-        for f in dataclasses.fields(self):
-            if f.name != "time":
-                out[f.name] = _plain(getattr(self, f.name))
+        d = asdict(self)
+        return {"kind": self.kind, **d}
+
+    @property
+    def time(self) -> float:
+        """The decimal year of the record (``t``)."""
+        return self.t
+
+    @property
+    def involved(self) -> list[str]:
+        """Actor ids the record concerns (for tables)."""
+        out: list[str] = []
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in ("actor", "mediator", "party") and isinstance(v, str):
+                out.append(v)
+            elif f.name in (
+                "actors",
+                "sponsors",
+                "blocked_by",
+                "objectors",
+                "parties",
+                "side_high",
+                "side_low",
+            ) and isinstance(v, list):
+                out.extend(v)
         return out
 
-    def involved(self) -> tuple[str, ...]:
-        """The actors this record is about (none for a record about the whole process)."""
-        return ()
+    def sentence(self) -> str:  # pragma: no cover - every kind overrides it
+        return self.kind
 
-    def text(self) -> str:
-        """The record as one sentence (see :func:`describe`)."""
-        raise NotImplementedError
+    def brief(self) -> str:
+        """A shorter sentence for the replay's story (default: :meth:`sentence`)."""
+        return self.sentence()
 
 
-def describe(event: Event) -> str:
-    """The sentence ``accord replay`` prints for ``event`` (also the report's, the dashboard's and
-    the Python API's ``text``)."""
-    return event.text()
+Log = Callable[[Event], None]
+"""The engine's narration callback: called with each record of draw 0."""
 
 
 @dataclass(frozen=True)
 class Start(Event):
+    kind: ClassVar[str] = "start"
     format: str
     format_label: str
+    history: str
     status_quo: dict[str, float]
-    kind: ClassVar[str] = "start"
 
-    def text(self) -> str:
-        return f"format {self.format} ({self.format_label}); status quo {_issues(self.status_quo)}"
-
-
-@dataclass(frozen=True)
-class ScenarioEvent(Event):
-    """A dated event of the scenario; ``imposed``: its outcome parts were applied too (history)."""
-
-    id: str
-    event: str
-    label: str
-    actors: tuple[str, ...]
-    status_quo: dict[str, float]
-    switch_format: str | None
-    imposed: bool
-    kind: ClassVar[str] = "event"
-
-    def involved(self) -> tuple[str, ...]:
-        return self.actors
-
-    def text(self) -> str:
-        extra = f" → format {self.switch_format}" if self.switch_format and self.imposed else ""
-        has_outcome = bool(self.status_quo) or self.switch_format is not None or self.event in ("war", "resignation")
-        note = " (counterfactual: outcome not imposed)" if has_outcome and not self.imposed else ""
-        return f"{self.event}: {self.label}{extra}{note}"
-
-
-@dataclass(frozen=True)
-class Escalation(Event):
-    actor: str
-    war_value: float
-    status_quo_value: float
-    p_win: float
-    kind: ClassVar[str] = "escalation"
-
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor,)
-
-    def text(self) -> str:
-        return (
-            f"{self.actor} escalates: war value {self.war_value:.3f} > status quo {self.status_quo_value:.3f} "
-            f"(P(win) {self.p_win:.2f})"
-        )
-
-
-@dataclass(frozen=True)
-class DeEscalation(Event):
-    actor: str
-    war_value: float
-    status_quo_value: float
-    kind: ClassVar[str] = "de-escalation"
-
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor,)
-
-    def text(self) -> str:
-        return f"{self.actor} no longer expects to gain from war"
-
-
-@dataclass(frozen=True)
-class MandateBlocked(Event):
-    format: str
-    blocked_by: tuple[str, ...]
-    reason: str
-    monitoring: float
-    kind: ClassVar[str] = "mandate-blocked"
-
-    def involved(self) -> tuple[str, ...]:
-        return self.blocked_by
-
-    def text(self) -> str:
-        return f"monitoring mandate blocked by {', '.join(self.blocked_by)}; capacity {self.monitoring:.2f}"
-
-
-@dataclass(frozen=True)
-class Incidents(Event):
-    count: int
-    monitoring: float
-    tension: float
-    kind: ClassVar[str] = "incidents"
-
-    def text(self) -> str:
-        return f"{self.count} ceasefire incidents (monitoring {self.monitoring:.2f})"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One voter's answer to a proposal: its value of the deal against the status quo and war."""
-
-    value: float
-    status_quo: float
-    war: float | None
-    distance: float
-    win_set: float | None
-    accept: bool
-    reason: str
-
-
-@dataclass(frozen=True)
-class ProposalTabled(Event):
-    """A proposal put to the table (``id``: the scenario's proposal id or a generated label)."""
-
-    id: str
-    label: str
-    proposal_kind: str
-    format: str
-    sponsors: tuple[str, ...]
-    terms: dict[str, float]
-    range: dict[str, tuple[float, float]]
-    deferred: tuple[str, ...]
-    leaked: bool
-    leaked_to: tuple[str, ...]
-    answers: dict[str, Answer]
-    utilities: dict[str, float]
-    passed: bool
-    kind: ClassVar[str] = "proposal"
-
-    def involved(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*self.sponsors, *self.answers]))
-
-    def text(self) -> str:
-        deferred = f"; deferred: {', '.join(self.deferred)}" if self.deferred else ""
-        answers = ", ".join(
-            f"{a} {'yes' if x.accept else 'no'} ({x.value:.2f} vs sq {x.status_quo:.2f}"
-            + (f", war {x.war:.2f}" if x.war is not None else "")
-            + ")"
-            for a, x in self.answers.items()
-        )
-        leak = " [leaked]" if self.leaked else ""
-        verdict = "PASSED" if self.passed else "rejected"
-        return (
-            f"{self.id} ({self.proposal_kind}) by {'/'.join(self.sponsors)}: {_issues(self.terms)}{deferred}{leak} — "
-            f"{answers} — {verdict}"
-        )
-
-
-@dataclass(frozen=True)
-class Veto(Event):
-    proposal: str
-    actor: str
-    reason: str
-    issue: str
-    kind: ClassVar[str] = "veto"
-
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor,)
-
-    def text(self) -> str:
-        return f"{self.actor} vetoes {self.proposal}: {self.reason} (issue {self.issue})"
-
-
-@dataclass(frozen=True)
-class LeaderRemoved(Event):
-    actor: str
-    proposal: str
-    reason: str
-    kind: ClassVar[str] = "leader-removed"
-
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor,)
-
-    def text(self) -> str:
-        return f"{self.actor}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Agreement(Event):
-    proposal: str
-    format: str
-    terms: dict[str, float]
-    deferred: tuple[str, ...]
-    kind: ClassVar[str] = "agreement"
-
-    def text(self) -> str:
-        return f"AGREEMENT on {self.proposal} ({self.format}): {_issues(self.terms)}"
-
-
-@dataclass(frozen=True)
-class DeferredImplemented(Event):
-    issue: str
-    value: float
-    kind: ClassVar[str] = "deferred-implemented"
-
-    def text(self) -> str:
-        return f"deferred term on {self.issue}: implemented ({self.value:g})"
-
-
-@dataclass(frozen=True)
-class DeferredReneged(Event):
-    issue: str
-    value: float
-    kind: ClassVar[str] = "deferred-reneged"
-
-    def text(self) -> str:
-        return f"deferred term on {self.issue}: reneged ({self.value:g})"
-
-
-@dataclass(frozen=True)
-class War(Event):
-    """A war begins: ``forced`` when the scenario's history schedules it, else drawn from the hazard."""
-
-    p_war: float
-    forced: bool
-    winner: str
-    p_win_high_side: float
-    side_high: tuple[str, ...]
-    side_low: tuple[str, ...]
-    kind: ClassVar[str] = "war"
-
-    def involved(self) -> tuple[str, ...]:
-        return (*self.side_high, *self.side_low)
-
-    def text(self) -> str:
-        how = "scheduled" if self.forced else f"P(war) {self.p_war:.2f}"
-        return f"WAR ({how}); winner {self.winner}"
-
-
-@dataclass(frozen=True)
-class Ceasefire(Event):
-    after: str
-    winner: str
-    status_quo: dict[str, float]
-    kind: ClassVar[str] = "ceasefire"
-
-    def text(self) -> str:
-        return f"ceasefire after {self.after}; status quo {_issues(self.status_quo)}"
-
-
-@dataclass(frozen=True)
-class FormatSwitch(Event):
-    to: str
-    reason: str
-    kind: ClassVar[str] = "format-switch"
-
-    def text(self) -> str:
-        return f"format switches to {self.to} ({self.reason})"
+    def sentence(self) -> str:
+        return f"start under {self.format} ({self.format_label}); history {self.history}"
 
 
 @dataclass(frozen=True)
 class Step(Event):
-    """The end of a step (the replay's table by step reads these)."""
-
-    p_war: float
+    kind: ClassVar[str] = "step"
+    format: str
+    fighting: bool
+    p_onset: float
     p_win: dict[str, float]
     status_quo: dict[str, float]
     monitoring: float
-    format: str
-    kind: ClassVar[str] = "step"
+    in_force: list[str]
 
-    def text(self) -> str:
+    def sentence(self) -> str:
+        state = "fighting" if self.fighting else f"quiet, P(fighting begins) {self.p_onset:.3f}"
+        agreements = ", ".join(self.in_force) if self.in_force else "none"
+        return f"{self.format}: {state}; in force: {agreements}; monitoring {self.monitoring:.2f}"
+
+
+@dataclass(frozen=True)
+class DatedEvent(Event):
+    """One of the scenario's dated events, as applied (``imposed``) or as context only."""
+
+    kind: ClassVar[str] = "event"
+    id: str
+    event: str
+    label: str
+    actors: list[str]
+    outcome_imposed: bool
+    status_quo: dict[str, float]
+    switch_format: str | None
+
+    def sentence(self) -> str:
+        tail = "" if self.outcome_imposed or self.event in _CONTEXT_KINDS else " (history not imposed: context only)"
+        return f"{self.label} [{self.event}]{tail}"
+
+
+_CONTEXT_KINDS = {"leak", "office-closure", "mediator-breakup", "statement", "other", "format-dispute"}
+
+
+@dataclass(frozen=True)
+class StanceChanged(Event):
+    kind: ClassVar[str] = "stance-changed"
+    actor: str
+    leader: str | None
+    positions: dict[str, float]
+    pivot: dict[str, float]
+
+    def sentence(self) -> str:
+        who = f"{self.actor}: {self.leader} takes office" if self.leader else f"{self.actor}: stance changes"
+        parts = []
+        if self.positions:
+            parts.append("positions " + _fmt_terms(self.positions))
+        if self.pivot:
+            parts.append("domestic pivot " + _fmt_terms(self.pivot))
+        return who + (f" ({'; '.join(parts)})" if parts else "")
+
+
+@dataclass(frozen=True)
+class Escalation(Event):
+    kind: ClassVar[str] = "escalation"
+    actor: str
+    war_value: float
+    status_quo_value: float
+    p_win: float
+    rising: bool = True
+
+    def sentence(self) -> str:
+        if not self.rising:
+            return f"{self.actor} de-escalates: war no longer beats the status quo"
         return (
-            f"end of step under {self.format}: P(war) {self.p_war:.3f}, monitoring {self.monitoring:.2f}; "
-            f"status quo {_issues(self.status_quo)}"
+            f"{self.actor} escalates: it expects more from war ({self.war_value:.3f}, P(win) {self.p_win:.2f}) "
+            f"than from the status quo ({self.status_quo_value:.3f})"
         )
 
 
-KINDS: dict[str, type[Event]] = {
-    c.kind: c
-    for c in (
+@dataclass(frozen=True)
+class MandateBlocked(Event):
+    kind: ClassVar[str] = "mandate-blocked"
+    format: str
+    blocked_by: list[str]
+    monitoring: float
+
+    def sentence(self) -> str:
+        return (
+            f"monitoring mandate blocked by {', '.join(self.blocked_by)} (expects to gain from war); "
+            f"monitoring falls to {self.monitoring:.2f}"
+        )
+
+
+@dataclass(frozen=True)
+class Incidents(Event):
+    kind: ClassVar[str] = "incidents"
+    count: int
+    monitoring: float
+
+    def sentence(self) -> str:
+        return f"{self.count} ceasefire incidents (monitoring {self.monitoring:.2f})"
+
+
+@dataclass(frozen=True)
+class OptimismCorrected(Event):
+    kind: ClassVar[str] = "optimism-corrected"
+    party: str
+    mediator: str
+    before: float
+    after: float
+
+    def sentence(self) -> str:
+        return (
+            f"{self.mediator}'s warnings are credible to {self.party}: its overestimate of its chances "
+            f"falls from {self.before:+.3f} to {self.after:+.3f}"
+        )
+
+
+@dataclass(frozen=True)
+class ProposalTabled(Event):
+    kind: ClassVar[str] = "proposal"
+    id: str
+    label: str
+    agreement: str
+    table: str
+    sponsors: list[str]
+    terms: dict[str, float]
+    deferred: list[str]
+    leaked: bool
+    answers: dict[str, dict[str, Any]]
+    passed: bool
+
+    def sentence(self) -> str:
+        said = "; ".join(
+            f"{a} {'signs' if v['sign'] else 'refuses'}"
+            + (f" (P(ratified) {v['p_ratify']:.2f})" if v.get("p_ratify") is not None and v["sign"] else "")
+            + ("" if v["sign"] else f": {v['reason']}")
+            for a, v in self.answers.items()
+        )
+        leak = " [leaked]" if self.leaked else ""
+        terms = f" ({_fmt_terms(self.terms)})" if self.terms else ""
+        return f"{self.label} [{self.agreement}] tabled at {self.table}{terms}{leak}: {said}"
+
+    def brief(self) -> str:
+        said = "; ".join(
+            f"{a} " + ("signs" if v["sign"] else f"refuses ({_SHORT.get(v['reason'], v['reason'])})")
+            for a, v in self.answers.items()
+        )
+        leak = " [leaked]" if self.leaked else ""
+        return f"{self.label} [{self.agreement}]{leak}: {said}"
+
+
+@dataclass(frozen=True)
+class Veto(Event):
+    kind: ClassVar[str] = "veto"
+    proposal: str
+    actor: str
+    reason: str
+    issue: str
+
+    def sentence(self) -> str:
+        return f"{self.actor} blocks {self.proposal}: {self.reason} (mostly over {self.issue})"
+
+
+@dataclass(frozen=True)
+class LeaderRemoved(Event):
+    kind: ClassVar[str] = "leader-removed"
+    actor: str
+    proposal: str
+
+    def sentence(self) -> str:
+        return (
+            f"{self.actor}'s leader signed {self.proposal}, the domestic pivot rejected it, and the leader falls; "
+            "the successor takes the pivot's positions"
+        )
+
+
+@dataclass(frozen=True)
+class AgreementSigned(Event):
+    kind: ClassVar[str] = "agreement"
+    proposal: str
+    agreement: str
+    table: str
+    parties: list[str]
+    terms: dict[str, float]
+    deferred: list[str]
+    peacekeepers: bool
+
+    def sentence(self) -> str:
+        pk = "; peacekeepers deploy" if self.peacekeepers else ""
+        terms = f": {_fmt_terms(self.terms)}" if self.terms else ""
+        defer = f"; deferred: {', '.join(self.deferred)}" if self.deferred else ""
+        return f"{self.agreement} agreement signed at {self.table} ({self.proposal}){terms}{defer}{pk}"
+
+    def brief(self) -> str:
+        if self.agreement in ("process", "renewal", "ceasefire"):
+            return f"{self.agreement} agreement signed at {self.table}"
+        return self.sentence()
+
+
+@dataclass(frozen=True)
+class PassedUnbound(Event):
+    kind: ClassVar[str] = "passed-unbound"
+    proposal: str
+    objectors: list[str]
+
+    def sentence(self) -> str:
+        return (
+            f"{self.proposal} passes by vote over {', '.join(self.objectors)}'s objection; no one enforces it, "
+            "so it binds no one and is not in force"
+        )
+
+
+@dataclass(frozen=True)
+class Implementation(Event):
+    kind: ClassVar[str] = "implementation"
+    issues: list[str]
+    implemented: bool
+    enforced: bool
+    values: dict[str, float]
+
+    def sentence(self) -> str:
+        if self.implemented:
+            how = " (enforced by peacekeepers)" if self.enforced else ""
+            return f"deferred terms implemented{how}: {_fmt_terms(self.values)}"
+        return f"deferred terms on {', '.join(self.issues)} not implemented: the agreement fails"
+
+
+@dataclass(frozen=True)
+class Breakdown(Event):
+    kind: ClassVar[str] = "breakdown"
+    agreements: list[str]
+    cause: str
+
+    def sentence(self) -> str:
+        return f"{', '.join(self.agreements)} agreement(s) break down ({self.cause})"
+
+
+@dataclass(frozen=True)
+class Lapse(Event):
+    kind: ClassVar[str] = "lapse"
+    agreements: list[str]
+
+    def sentence(self) -> str:
+        return f"{', '.join(self.agreements)} agreement(s) lapse (term ran out)"
+
+
+@dataclass(frozen=True)
+class WarStarted(Event):
+    kind: ClassVar[str] = "war"
+    p_onset: float
+    side_high: list[str]
+    side_low: list[str]
+    p_win_high_side: float
+    flare: bool = False
+
+    def sentence(self) -> str:
+        what = "clashes flare up" if self.flare else "fighting begins"
+        p = "" if self.imposed else f" (P {self.p_onset:.3f})"
+        return (
+            f"{what}{p}: {', '.join(self.side_high)} vs {', '.join(self.side_low)}; "
+            f"P({self.side_high[0]}'s side wins) {self.p_win_high_side:.2f}"
+        )
+
+
+@dataclass(frozen=True)
+class Fighting(Event):
+    kind: ClassVar[str] = "fighting"
+    prevails: str
+    status_quo: dict[str, float]
+
+    def sentence(self) -> str:
+        return f"{self.prevails}'s side prevails in the fighting; the front moves ({_fmt_terms(self.status_quo)})"
+
+
+@dataclass(frozen=True)
+class WarEnded(Event):
+    kind: ClassVar[str] = "war-end"
+    how: str
+    table: str | None
+    status_quo: dict[str, float]
+
+    def sentence(self) -> str:
+        where = f" at {self.table}" if self.table else ""
+        return f"fighting ends ({self.how}{where}); status quo {_fmt_terms(self.status_quo)}"
+
+
+@dataclass(frozen=True)
+class FormatSwitch(Event):
+    kind: ClassVar[str] = "format-switch"
+    to: str
+    reason: str
+
+    def sentence(self) -> str:
+        return f"format switches to {self.to} ({self.reason})"
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
         Start,
-        ScenarioEvent,
+        Step,
+        DatedEvent,
+        StanceChanged,
         Escalation,
-        DeEscalation,
         MandateBlocked,
         Incidents,
+        OptimismCorrected,
         ProposalTabled,
         Veto,
         LeaderRemoved,
-        Agreement,
-        DeferredImplemented,
-        DeferredReneged,
-        War,
-        Ceasefire,
+        AgreementSigned,
+        PassedUnbound,
+        Implementation,
+        Breakdown,
+        Lapse,
+        WarStarted,
+        Fighting,
+        WarEnded,
         FormatSwitch,
-        Step,
     )
 }
-"""Every kind of record the engine produces, by its ``kind``."""
+"""Every record type by its ``kind``."""
+
+KINDS: tuple[str, ...] = tuple(EVENT_TYPES)
+
+
+def describe(event: Event) -> str:
+    """The one-line sentence the command line, the report, the dashboard and the API show."""
+    return event.sentence()

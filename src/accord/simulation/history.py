@@ -8,20 +8,23 @@ happened imposes both; a counterfactual ("what would this format have done?") im
 context, so that war and peace, the status quo and the format come from the model.
 
 This table is the one statement of the rule (the engine applies it in
-:meth:`accord.simulation.process.Process._events`):
+:func:`accord.simulation.process.dated_events` and :func:`~accord.simulation.process.dated_changes`):
 
 =================================================  ===========  ================
 part of a dated event                              ``imposed``  ``counterfactual``
 =================================================  ===========  ================
 ``effects`` (engine parameters, ``monitoring``)    applied      applied
-``leak`` (win-sets shrink for the step)            applied      applied
+``leak`` (the pivots' bar rises for the step)      applied      applied
 ``office-closure`` (monitoring capacity cut)       applied      applied
 ``mediator-breakup`` (mediators leave the table)   applied      applied
-``war``: onset, date and outcome (``status_quo``)  applied      not applied: wars come from the hazard
-``status_quo`` of any other event                  applied      not applied
+dated stances, pivots and leaders (``changes``)    applied      applied
+fighting that starts, ends or flares up            applied      not applied: fighting comes from the hazard
+``status_quo`` of any event                        applied      not applied
   (a ceasefire line, a statement's terms)
+``agreement`` an event signs (e.g. a ceasefire)    applied      not applied
 ``switch_format`` (the format changes)             applied      not applied
-``resignation`` (a successor, smaller win-set)     applied      not applied
+``resignation``; a dated leader change with        applied      not applied: the model's own removals
+  ``cause`` resignation or removal
 =================================================  ===========  ================
 
 ``History("counterfactual", start=1997.0)`` (``--from 1997``) imposes everything dated before
@@ -77,8 +80,11 @@ class History:
         return cls("counterfactual", start)
 
     @classmethod
-    def parse(cls, value: HistoryLike) -> History:
-        """``imposed``, ``counterfactual``, ``from YEAR`` (see :meth:`from_year`) or a History."""
+    def parse(cls, value: HistoryLike | None) -> History:
+        """``imposed``, ``counterfactual``, ``from YEAR`` (see :meth:`from_year`) or a History;
+        None means imposed (a replay of what happened)."""
+        if value is None:
+            return cls("imposed")
         if isinstance(value, History):
             return value
         if not isinstance(value, str):
@@ -102,6 +108,11 @@ class History:
         if self.start is None:
             return self.mode
         return f"from {self.start:g}"
+
+    @property
+    def label(self) -> str:
+        """The short form shown in outputs (as :meth:`__str__`)."""
+        return str(self)
 
     def describe(self) -> str:
         """In words, for a command's output."""

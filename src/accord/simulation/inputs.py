@@ -1,7 +1,9 @@
 """The numbers of a scenario by stable dotted names, and drawing them per draw.
 
 Names: ``actors.ARM.positions.status``, ``actors.ARM.salience.districts``,
-``actors.NK.capability``, ``actors.ARM.domestic.win_set`` (``mood``, ``removal_risk``),
+``actors.NK.capability``, ``actors.ARM.domestic.pivot.status`` (``removal_risk``, ``audience_cost``),
+``actors.ARM.optimism``, ``actors.ARM.changes.1998-02.positions.status`` (a dated change: ``salience``,
+``pivot``, ``removal_risk``, ``audience_cost``),
 ``issues.status.status_quo``, ``parameters.war_cost``, ``formats.minsk-group.monitoring``
 (``leak_risk``, ``parameters.NAME``), ``proposals.package-1997.terms.status``,
 ``events.ID.effects.NAME``, ``events.ID.status_quo.ISSUE``.
@@ -26,8 +28,9 @@ FIELD_RANGES: dict[str, tuple[float, float]] = {
     "monitoring": (0.0, 1.0),
     "leak_risk": (0.0, 1.0),
     "removal_risk": (0.0, 1.0),
-    "mood": (-1.0, 1.0),
-    "win_set": (0.0, np.inf),
+    "audience_cost": (0.0, 1.0),
+    "pivot": (0.0, 100.0),
+    "optimism": (-0.5, 0.5),
     "capability": (0.0, np.inf),
 }
 
@@ -46,10 +49,23 @@ def all_inputs(scenario: Scenario) -> dict[str, Quantity]:
         for i, q in a.salience.items():
             out[f"actors.{a.id}.salience.{i}"] = q
         if a.domestic is not None:
-            for field in ("win_set", "mood", "removal_risk"):
+            for i, q in a.domestic.pivot.items():
+                out[f"actors.{a.id}.domestic.pivot.{i}"] = q
+            for field in ("removal_risk", "audience_cost"):
                 q = getattr(a.domestic, field)
                 if q is not None:
                     out[f"actors.{a.id}.domestic.{field}"] = q
+        if a.optimism is not None:
+            out[f"actors.{a.id}.optimism"] = a.optimism
+        for ch in a.changes:
+            base = f"actors.{a.id}.changes.{ch.from_}"
+            for field in ("positions", "salience", "pivot"):
+                for i, q in getattr(ch, field).items():
+                    out[f"{base}.{field}.{i}"] = q
+            for field in ("removal_risk", "audience_cost"):
+                q = getattr(ch, field)
+                if q is not None:
+                    out[f"{base}.{field}"] = q
     for name, q in scenario.parameters.items():
         out[f"parameters.{name}"] = q
     for f in scenario.formats:

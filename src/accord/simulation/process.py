@@ -1,74 +1,70 @@
 """The mediation process as a time-stepped kernel over ``D`` draws: :class:`Process`.
 
-Each step (one year, half-year, quarter or month as the scenario says) runs the phases below, each
-a method vectorized over draws (Python loops run over steps, formats and proposals only):
+Each step (a year, half-year, quarter or month) runs these phases; each reads the
+:class:`~accord.simulation.state.StepState` and returns it (Python loops run over steps, tables
+and texts only; every phase is vectorized over draws):
 
-1. :meth:`Process._events` - dated events apply: effects on named parameters or monitoring, leaks,
-   office closures, a co-chair breakup; and, where the run's :class:`History` imposes them, a new
-   status quo (statements, wars), resignations (the successor's win-set shrinks) and format
-   changes (the rule: :mod:`accord.simulation.history`).
-2. :meth:`Process._power` - capabilities (e.g. yearly SIPRI series) give each side's win
-   probability; each belligerent's war value is its expected utility of the war lottery minus
-   its cost (Fearon 1995, 'Rationalist explanations for war', Int. Organization 49(3)).
-3. :meth:`Process._organisation` - the format's organisation rule (OSCE: consensus of the
-   participating states) renews the monitoring mandate; a party that expects to gain from war
-   blocks it, and capacity erodes (seed 001: office closures under consensus).
-4. :meth:`Process._incidents` - ceasefire incidents, Poisson, rising with tension and damped
-   by monitoring.
-5. :meth:`Process._negotiate` - until an agreement: the scenario's proposals dated in the step,
-   else the format's generated ones (:mod:`accord.mechanisms.proposals`); every voter answers
-   (:func:`accord.mechanisms.decisions.answer`, the two-level game of Putnam 1988) and the
-   format's rule aggregates; under ``conference_signing`` the organisation must agree to convene.
-6. :meth:`Process._deferred` - deferred terms fall due; implemented with probability
-   ``credibility``.
-7. :meth:`Process._war` - war onset as a hazard (incentive, power shift - the commitment problem
-   of Powell 2006, 'War as a commitment problem', Int. Organization 60(1) - and incidents); a war
-   moves the status quo by its outcome, ends in a ceasefire and may switch the format.
+1. :func:`dated_changes` - dated inputs take effect: positions, saliences, pivots, leaders.
+2. :func:`dated_events` - the scenario's events: context always (effects, leaks, office closures,
+   a mediator break-up); outcomes (fighting, a status quo, an agreement, a format switch, a
+   resignation) only where the run's :class:`~accord.simulation.history.History` imposes them.
+3. :func:`power_balance` - capability stocks, the contest, the anticipated shift and every
+   actor's war value (:mod:`accord.simulation.power`; Fearon 1995, Powell 2006).
+4. :func:`organisation` - the organisation behind the format renews the monitoring mandate
+   (OSCE: consensus of the participating states); a party that expects to gain from war blocks it.
+5. :func:`information` - mediators at the table correct the parties' optimism, as far as each
+   party believes them (Kydd 2003; Savun 2008).
+6. :func:`incidents` - ceasefire incidents, rising with the bargaining gap, damped by monitoring.
+7. :func:`~accord.simulation.negotiation.implement_due`, then
+   :func:`~accord.simulation.negotiation.negotiate` - deferred terms fall due; dated proposals,
+   the tables' drafts and declarations are answered, ratified, enforced (quiet draws only).
+8. :func:`war` - onset from the logit hazard (:mod:`accord.simulation.hazards`), breakdown of the
+   agreements in force, the front moving while the sides fight, victory, and ceasefire talks
+   (:func:`~accord.simulation.negotiation.ceasefire_talks`).
+9. :func:`record` - the step's outcomes.
 
-Draw 0 is narrated through ``log`` (the replay's event log); the arrays are the batch's outcomes.
+Draw 0 is narrated as typed records (:mod:`accord.simulation.events`) when a log is given. No
+phase decides anything for all draws from draw 0's values.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from accord.mechanisms import decisions as dec
-from accord.mechanisms.formats import FormatSpec
-from accord.mechanisms.proposals import CompiledProposal, candidates, choose_draft, nash_choice, value_of
-from accord.mechanisms.utility import utility, weighted_distance
+from accord.mechanisms.agreements import TYPES, AgreementBook
+from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
+from accord.mechanisms.proposals import CompiledProposal
+from accord.mechanisms.ratification import reversion_value
+from accord.mechanisms.utility import utility
 from accord.models.compromise import compromise_position
 from accord.scenario.parameters import PARAMETERS
-from accord.scenario.quantity import Quantity
-from accord.scenario.schema import Scenario, Series, date_to_year
+from accord.scenario.schema import Scenario, date_to_year
 from accord.simulation import events as ev
-from accord.simulation import war
-from accord.simulation.history import IMPOSED, History
+from accord.simulation import hazards
+from accord.simulation.context import Context
+from accord.simulation.negotiation import Narrator, ceasefire_talks, implement_due, negotiate
+from accord.simulation.power import (
+    advance_stock,
+    projected_stock,
+    war_outcomes,
+    war_values,
+    win_probability,
+)
 from accord.simulation.results import BatchResult
+from accord.simulation.state import Power, Record, StepState
+from accord.simulation.streams import Streams
 
-__all__ = ["Log", "Process"]
-
-Log = Callable[[ev.Event], None]
-"""Called with every record of draw 0's event log (:mod:`accord.simulation.events`)."""
+__all__ = ["Process", "compile_proposals"]
 
 
-def _r(x: Any) -> float:
+def _r(x: float) -> float:
     return round(float(x), 6)
 
 
-def _silent(_event: ev.Event) -> None:
-    return None
-
-
-# -- compiling the scenario --------------------------------------------------------------------
-
-
 def compile_proposals(scenario: Scenario, values: dict[str, np.ndarray], draws: int) -> list[CompiledProposal]:
-    """The scenario's dated proposals as arrays (terms drawn per draw)."""
+    """The scenario's dated proposals as arrays (terms drawn per draw); sponsors index ``scenario.actors``."""
     actor_index = {a: k for k, a in enumerate(scenario.actor_ids)}
     issues = scenario.issue_ids
     out = []
@@ -95,6 +91,7 @@ def compile_proposals(scenario: Scenario, values: dict[str, np.ndarray], draws: 
                 id=p.id,
                 label=p.label,
                 kind=p.kind,
+                agreement=p.agreement_type,
                 time=date_to_year(p.date),
                 sponsors=tuple(actor_index[s] for s in p.sponsor),
                 point=point,
@@ -108,871 +105,623 @@ def compile_proposals(scenario: Scenario, values: dict[str, np.ndarray], draws: 
     return out
 
 
-def generated_labels(
-    scenario: Scenario, spec: FormatSpec, parties: np.ndarray, pvalue: Callable[[str], float]
-) -> list[str]:
-    """Stable labels of the proposals a format generates: ``gen.FORMAT.joint`` or ``gen.ACTOR``
-    per proposer, and ``gen.nash`` when a mediator tables the Nash point."""
-    ids = scenario.actor_ids
-    labels: list[str] = []
-    if pvalue("proposal_interval") <= 0 or not spec.proposers:
-        return labels
-    if pvalue("joint_drafting") > 0.5 and len(spec.proposers) > 1:
-        labels.append(f"gen.{spec.id}.joint")
+def _in_step(ctx: Context, when: float, k: int) -> bool:
+    lo_t = -math.inf if k == 0 else ctx.years[k]
+    return bool(lo_t <= when < ctx.years[k] + ctx.dt - 1e-9)
+
+
+def _sq_dict(ctx: Context, st: StepState) -> dict[str, float]:
+    return dict(zip(ctx.issue_ids, map(_r, st.sq[0]), strict=True))
+
+
+# -- phases ------------------------------------------------------------------------------------
+
+
+def dated_changes(ctx: Context, st: StepState, say: Narrator) -> StepState:
+    """Dated positions, saliences, pivots and leaders take effect (a resignation or removal only
+    where history is imposed: otherwise the model's own removals decide)."""
+    values = ctx.values
+    iss = list(ctx.issue_ids)
+    for c in ctx.changes:
+        if not _in_step(ctx, c.time, st.k):
+            continue
+        ch, a = c.change, c.actor
+        if ch.is_outcome and not ctx.history.imposes(c.time):
+            continue
+        for issue in ch.positions:
+            st.pos[:, a, iss.index(issue)] = values[f"{c.name}.positions.{issue}"]
+        for issue in ch.salience:
+            st.sal[:, a, iss.index(issue)] = values[f"{c.name}.salience.{issue}"]
+        for issue in ch.pivot:
+            st.piv[:, a, iss.index(issue)] = values[f"{c.name}.pivot.{issue}"]
+        if ch.removal_risk is not None:
+            st.removal_risk[:, a] = values[f"{c.name}.removal_risk"]
+        if ch.audience_cost is not None:
+            st.audience_cost[:, a] = values[f"{c.name}.audience_cost"]
+        if say.on:
+            say(
+                ev.StanceChanged(
+                    _r(c.time),
+                    actor=ctx.actor_ids[a],
+                    leader=ch.leader,
+                    positions={i: _r(st.pos[0, a, iss.index(i)]) for i in ch.positions},
+                    pivot={i: _r(st.piv[0, a, iss.index(i)]) for i in ch.pivot},
+                    imposed=True,
+                )
+            )
+    return st
+
+
+def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> StepState:
+    """The scenario's events in this step: context always, outcomes where history imposes them."""
+    D, I = ctx.draws, ctx.I  # noqa: E741
+    values = ctx.values
+    st.leaked = np.zeros(ctx.A, dtype=bool)
+    for e in ctx.events:
+        when = date_to_year(e.date)
+        if not _in_step(ctx, when, st.k):
+            continue
+        idx = [k for k in (ctx.index(a) for a in e.actors) if k is not None]
+        for name in e.effects:
+            v = values[f"events.{e.id}.effects.{name}"]
+            if name == "monitoring":
+                st.monitor = np.clip(v, 0.0, 1.0).copy()
+            else:
+                st.params[name] = v
+        if e.kind == "leak":
+            st.leaked[idx if idx else np.flatnonzero(ctx.parties)] = True
+        if e.kind == "office-closure" and "monitoring" not in e.effects:
+            st.monitor = st.monitor * (1.0 - st.params["mandate_veto_loss"])
+        if e.kind == "mediator-breakup":
+            st.excluded[idx] = True
+        imposed = ctx.history.imposes(when)
+        if imposed:
+            fight = e.fighting_effect
+            if fight in ("starts", "flare"):
+                # fighting begins at the event's date: what is in force then breaks down (an
+                # agreement a later event of the same step signs is not touched)
+                new = ~st.fighting
+                broke = st.book.break_down(new)
+                if say.on and broke[0].any():
+                    say(
+                        ev.Breakdown(
+                            _r(when), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="fighting"
+                        )
+                    )
+            if fight in ("starts", "flare"):
+                st.forced_time = when if math.isnan(st.forced_time) else min(st.forced_time, when)
+            if fight == "starts":
+                st.forced_start |= new
+                st.fighting[:] = True
+                st.war_imposed[:] = True
+            elif fight == "flare":
+                st.forced_flare |= new
+            elif fight == "ends":
+                st.fought_this_step |= st.fighting
+                st.fighting[:] = False
+                st.war_imposed[:] = False
+            if e.status_quo:
+                new_sq = st.sq.copy()
+                for issue in e.status_quo:
+                    new_sq[:, ctx.issue_ids.index(issue)] = values[f"events.{e.id}.status_quo.{issue}"]
+                st.sq = new_sq
+            if e.agreement is not None:
+                expires = st.t + st.params["process_duration"] if e.agreement in ("process", "renewal") else np.inf
+                st.book.sign(e.agreement, np.ones(D, dtype=bool), when, expires)
+            if e.switch_format is not None:
+                st.fmt[:] = ctx.chain.index(e.switch_format)
+            if e.kind == "resignation":
+                st.pos[:, idx] = st.piv[:, idx]
+        if say.on:
+            say(
+                ev.DatedEvent(
+                    _r(when),
+                    id=e.id,
+                    event=e.kind,
+                    label=e.label,
+                    actors=list(e.actors),
+                    outcome_imposed=imposed,
+                    status_quo={i: _r(values[f"events.{e.id}.status_quo.{i}"][0]) for i in e.status_quo}
+                    if imposed
+                    else {},
+                    switch_format=e.switch_format if imposed else None,
+                    imposed=imposed,
+                )
+            )
+    del I, rec
+    return st
+
+
+def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState, Power]:
+    """Stocks, the contest, the anticipated shift, and war values of leaders and pivots."""
+    D, A = ctx.draws, ctx.A
+    p = st.params
+    flows = ctx.flows(st.t)
+    delta = p["stock_depreciation"]
+    if st.k == 0:
+        st.stock = flows / delta[:, None]
     else:
-        labels.extend(f"gen.{ids[m]}" for m in spec.proposers)
-    if pvalue("nash_proposals") > 0.5 and any(not parties[m] for m in spec.proposers):
-        labels.append("gen.nash")
-    return labels
+        st.stock = advance_stock(st.stock, flows, delta, ctx.dt)
+    u_sq = utility(st.sq[:, None], st.sq[:, None], st.pos, st.sal)[:, 0]
+    u_sq_piv = utility(st.sq[:, None], st.sq[:, None], st.piv, st.sal)[:, 0]
+    s = ctx.sides
+    if s is None:
+        none = np.full((D, A), -np.inf)
+        zero = np.zeros(D)
+        return st, Power(
+            np.full(D, 0.5),
+            np.full(D, 0.5),
+            np.full((D, A), 0.5),
+            u_sq,
+            none,
+            np.zeros((D, A)),
+            u_sq_piv,
+            none,
+            zero,
+            zero,
+            none,
+        )
+    p_hi = win_probability(st.stock, s, p["contest_exponent"])
+    future = projected_stock(st.stock, flows, delta, p["anticipation_years"])
+    p_fut = win_probability(future, s, p["contest_exponent"])
+    sign = np.where(s.high, 1.0, np.where(s.low, -1.0, 0.0))
+    p_bel = np.clip(p_hi[:, None] + sign[None, :] * st.optimism, 0.01, 0.99)
+    x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues)
+    u_war, stake = war_values(p_bel, x_hi, x_lo, st.pos, st.sal, ctx.combatants, p["war_cost"])
+    u_war_piv, _ = war_values(p_bel, x_hi, x_lo, st.piv, st.sal, ctx.combatants, p["war_cost"])
+    incentive = u_war - u_sq
+    gap = np.maximum(np.where(ctx.combatants[None, :], incentive, 0.0).max(axis=1), 0.0)
+    shift = p_fut - p_hi
+    decline_hi, decline_lo = np.maximum(-shift, 0.0), np.maximum(shift, 0.0)
+    commitment = np.maximum(decline_hi * stake[:, s.lead_high], decline_lo * stake[:, s.lead_low])
+    power = Power(p_hi, p_fut, p_bel, u_sq, u_war, stake, u_sq_piv, u_war_piv, gap, commitment, incentive)
+    if say.on:
+        escalating = incentive[0] > p["escalation_threshold"][0]
+        for a in np.flatnonzero(escalating != st.escalating):
+            side_p = p_bel[0, a] if s.high[a] else 1.0 - p_bel[0, a]
+            say(
+                ev.Escalation(
+                    _r(st.t),
+                    actor=ctx.actor_ids[a],
+                    war_value=_r(u_war[0, a]),
+                    status_quo_value=_r(u_sq[0, a]),
+                    p_win=_r(side_p),
+                    rising=bool(escalating[a]),
+                )
+            )
+        st.escalating = escalating
+    return st, power
 
 
-def _fmt_value(
-    scenario_fmt_ids: set[str],
-    values: dict[str, np.ndarray],
-    fid: str,
-    key: str,
-    q: Quantity | None,
-    default: np.ndarray,
-) -> np.ndarray:
-    name = f"formats.{fid}.{key}"
-    if fid in scenario_fmt_ids and name in values:
-        return values[name]
-    if q is not None:
-        return np.full(default.shape, q.nominal)
-    return default
+def organisation(ctx: Context, st: StepState, power: Power, say: Narrator) -> StepState:
+    """The organisation renews the monitoring mandate; a voter expecting to gain from war blocks it."""
+    p, dt = st.params, ctx.dt
+    for fi, ti in enumerate(ctx.format_tables):
+        table = ctx.tables[ti]
+        infmt = st.fmt == fi
+        if not infmt.any():
+            continue
+        nominal = ctx.monitoring[:, fi]
+        if table.org_rule is None:
+            st.monitor = np.where(infmt, np.minimum(st.monitor, nominal), st.monitor)
+            continue
+        yes = ~(power.incentive > p["escalation_threshold"][:, None])
+        decision = table.org_rule.decide(yes)
+        level = st.monitor
+        down = level * np.maximum(1.0 - p["mandate_veto_loss"] * dt, 0.0)
+        up = np.where(level > nominal, nominal, np.minimum(level + p["mandate_recovery"] * dt, nominal))
+        st.monitor = np.where(infmt, np.where(decision.passed, up, down), level)
+        if say.on and infmt[0] and not decision.passed[0]:
+            say(
+                ev.MandateBlocked(
+                    _r(st.t),
+                    format=table.id,
+                    blocked_by=[ctx.actor_ids[a] for a in np.flatnonzero(decision.objectors[0])],
+                    monitoring=_r(st.monitor[0]),
+                )
+            )
+    return st
 
 
-def _leverage(
-    sponsors: list[int],
-    parties: np.ndarray,
-    cap: np.ndarray,
-    mediators: np.ndarray,
-    leverage: np.ndarray,
-    pos: np.ndarray,
-    sal: np.ndarray,
-) -> np.ndarray:
-    """Each actor's inducement from a proposal's mediators, ``(D, A)``.
-
-    ``leverage`` times the sponsoring mediators' share of the capability of the mediators at the
-    table, times the actor's trust in them: its utility of their (capability-weighted) position.
-    A mediator's assurances and pressure carry weight with the side it is close to, less with the
-    other (Kydd 2003, 'Which side are you on? Bias, credibility, and mediation', AJPS 47(4)).
-    """
-    spons = np.zeros(parties.shape[0], dtype=bool)
-    spons[[s for s in sponsors if not parties[s]]] = True
-    if not spons.any():
-        return np.zeros(pos.shape[:2])
-    w = cap * spons
-    share = w.sum(axis=1) / np.maximum((cap * mediators).sum(axis=1), 1e-12)
-    where = (w[:, :, None] * pos).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-12)[:, None]
-    trust = utility(where[:, None], where[:, None], pos, sal)[:, 0]
-    return np.asarray((leverage * share)[:, None] * trust)
-
-
-# -- per-step quantities -----------------------------------------------------------------------
-
-
-@dataclass
-class _Shocks:
-    """What the step's dated events impose: forced wars (with their outcome) and leaks."""
-
-    forced_war: np.ndarray
-    forced_sq: np.ndarray
-    leaked_actors: np.ndarray
-    forced_time: float | None = None
+def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
+    """Mediators seated at the format's table correct the combatants' optimism (Kydd 2003)."""
+    s = ctx.sides
+    if s is None:
+        return st
+    D, A = ctx.draws, ctx.A
+    best = np.zeros((D, A))
+    who = np.full((D, A), -1)
+    for fi, ti in enumerate(ctx.format_tables):
+        table = ctx.tables[ti]
+        infmt = st.fmt == fi
+        seated_med = table.seats & ~st.excluded & ~ctx.parties & ctx.mediators
+        if not infmt.any() or not seated_med.any():
+            continue
+        for m in np.flatnonzero(seated_med):
+            for a in np.flatnonzero(ctx.combatants):
+                other = s.lead_low if s.high[a] else s.lead_high
+                c = credibility(bias_toward(st.pos[:, m], st.pos[:, a], st.pos[:, other], st.sal[:, m]))
+                c = np.where(infmt, c, 0.0)
+                better = c > best[:, a]
+                best[:, a] = np.where(better, c, best[:, a])
+                who[:, a] = np.where(better, m, who[:, a])
+    before = st.optimism
+    st.optimism = update_optimism(st.optimism, best, st.params["information_rate"], ctx.dt)
+    if say.on:
+        for a in np.flatnonzero(np.abs(before[0] - st.optimism[0]) > 0.005):
+            say(
+                ev.OptimismCorrected(
+                    _r(st.t),
+                    party=ctx.actor_ids[a],
+                    mediator=ctx.actor_ids[int(who[0, a])],
+                    before=_r(before[0, a]),
+                    after=_r(st.optimism[0, a]),
+                )
+            )
+    return st
 
 
-@dataclass
-class _Power:
-    """Capabilities, war values and tension at the start of a step, ``(D, …)``."""
+def incidents(ctx: Context, st: StepState, power: Power, streams: Streams, say: Narrator) -> np.ndarray:
+    """Ceasefire incidents in the step ``(D,)``: Poisson, rising with the gap, damped by monitoring."""
+    p = st.params
+    lam = (p["incident_rate"] + p["incident_tension"] * power.gap) * (1.0 - p["monitoring_effect"] * st.monitor)
+    lam = np.where(st.fighting, 0.0, np.clip(lam, 0.0, 1e6))
+    n = streams.rng("incidents", st.k).poisson(lam * ctx.dt)
+    if say.on and n[0] > 0:
+        say(ev.Incidents(_r(st.t), count=int(n[0]), monitoring=_r(st.monitor[0])))
+    return np.asarray(n)
 
-    cap: np.ndarray
-    u_sq: np.ndarray
-    p_hi: np.ndarray
-    p_side: np.ndarray
-    u_war: np.ndarray
-    incentive: np.ndarray
-    tension: np.ndarray
-    shift: np.ndarray
+
+def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> Power:
+    """The step's hazard of fighting (:mod:`accord.simulation.hazards`) and, from it, every
+    leader's and pivot's value of no agreement: the status quo while it lasts, with the chance that
+    war comes anyway within ``anticipation_years`` (:func:`~accord.mechanisms.ratification.reversion_value`)."""
+    D = ctx.draws
+    p, s = st.params, ctx.sides
+    years_since = np.where(np.isnan(st.last_fighting), st.t - ctx.start, st.t - st.last_fighting)
+    covariates = {
+        "gap": power.gap,
+        "commitment": power.commitment,
+        "log_years_since": np.log1p(np.maximum(years_since, 0.0)),
+        "ceasefire": st.book.any_in_force("ceasefire").astype(float),
+        "process": st.book.any_in_force("process", "renewal").astype(float),
+        "settlement": st.book.any_in_force("partial", "comprehensive", "implementation").astype(float),
+        "peacekeeping": st.book.peacekeepers.astype(float),
+        "monitoring": st.monitor,
+        "incidents": n_incidents / ctx.dt,
+    }
+    p_on = hazards.onset_probability(covariates, p, ctx.dt) if s is not None else np.zeros(D)
+    power.p_onset = p_on
+    p_year = 1.0 - (1.0 - p_on) ** (1.0 / ctx.dt)
+    q = 1.0 - (1.0 - p_year) ** np.maximum(p["anticipation_years"], 0.0)
+    power.r_lead = reversion_value(power.u_sq, power.u_war, q)
+    power.r_piv = reversion_value(power.u_sq_piv, power.u_war_piv, q)
+    return power
+
+
+def war(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    n_incidents: np.ndarray,
+    rec: Record,
+    streams: Streams,
+    say: Narrator,
+    proposal_ids: dict[str, int],
+) -> StepState:
+    """Onset (hazard or history), breakdown, the front, victory, ceasefire talks, format switch."""
+    D = ctx.draws
+    p, s = st.params, ctx.sides
+    p_on = power.p_onset if power.p_onset is not None else np.zeros(D)
+    quiet_at_start = ~st.fighting | st.forced_start
+    p_on = np.where(st.forced_start | st.forced_flare, 1.0, np.where(quiet_at_start, p_on, 0.0))
+    rec.p_onset[:, st.k] = p_on
+    u = streams.rng("war-onset", st.k).random(D)
+    drawn = ~st.fighting & ~st.fought_this_step & (u < p_on) & (s is not None)
+    onset = drawn | st.forced_start | st.forced_flare
+    st.fighting = st.fighting | drawn
+    st.onset_this_step = onset
+    if onset.any():
+        broke = st.book.break_down(drawn)  # imposed onsets broke what was in force at their date
+        rec.wars += onset
+        forced = st.forced_start | st.forced_flare
+        when = np.where(forced & ~np.isnan(st.forced_time), st.forced_time, st.t)
+        rec.first_war = np.where(onset & np.isnan(rec.first_war), when, rec.first_war)
+        if say.on and onset[0] and s is not None:
+            ids = ctx.actor_ids
+            say(
+                ev.WarStarted(
+                    _r(when[0]),
+                    p_onset=_r(p_on[0]),
+                    side_high=[ids[a] for a in np.flatnonzero(s.high)],
+                    side_low=[ids[a] for a in np.flatnonzero(s.low)],
+                    p_win_high_side=_r(power.p_high[0]),
+                    flare=bool(st.forced_flare[0]),
+                    imposed=bool(st.forced_start[0] or st.forced_flare[0]),
+                )
+            )
+            if broke[0].any():
+                say(ev.Breakdown(_r(st.t), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="fighting"))
+    fighting = st.fighting & ~st.forced_flare
+    st.fought_this_step = st.fought_this_step | st.fighting | onset
+    if s is None:
+        return st
+    # the front: the side that prevails this step takes war_gain·dt of the way on contested issues
+    if fighting.any():
+        share = np.minimum(1.0, p["war_gain"] * ctx.dt)
+        x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues, share)
+        hi_prevails = streams.rng("war-front", st.k).random(D) < power.p_high
+        moved = np.where(hi_prevails[:, None], x_hi, x_lo)
+        st.sq = np.where(fighting[:, None], moved, st.sq)
+        # victory: the prevailing side holds every contested issue it fights for
+        full_hi, full_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues)
+        won = np.where(hi_prevails, np.abs(full_hi - st.sq).max(axis=1), np.abs(full_lo - st.sq).max(axis=1)) < 0.5
+        victory = fighting & won & ~st.war_imposed
+        if say.on and fighting[0]:
+            lead = s.lead_high if hi_prevails[0] else s.lead_low
+            say(ev.Fighting(_r(st.t), prevails=ctx.actor_ids[lead], status_quo=_sq_dict(ctx, st)))
+        st, ended, where = ceasefire_talks(ctx, st, power, rec, streams, say, proposal_ids)
+        ended = (ended | victory) & fighting
+        st.fighting = st.fighting & ~ended
+        if say.on and ended[0]:
+            how = "ceasefire" if not victory[0] else "victory"
+            say(
+                ev.WarEnded(
+                    _r(st.t), how=how, table=where[0] if how == "ceasefire" else None, status_quo=_sq_dict(ctx, st)
+                )
+            )
+        if ended.any():
+            _after_war(ctx, st, ended, say)
+    # an agreement cannot stay in force while the sides go on fighting (e.g. a dated text
+    # signed during a war that did not end it)
+    st.book.break_down(st.fighting)
+    return st
+
+
+def _after_war(ctx: Context, st: StepState, ended: np.ndarray, say: Narrator) -> None:
+    nxt = np.array([ctx.chain.index(f.after_war) if f.after_war is not None else fi for fi, f in enumerate(ctx.specs)])
+    before = st.fmt.copy()
+    st.fmt = np.where(ended, nxt[st.fmt], st.fmt)
+    if say.on and ended[0] and st.fmt[0] != before[0]:
+        say(ev.FormatSwitch(_r(st.t), to=ctx.specs[int(st.fmt[0])].id, reason="after the war"))
+
+
+def record(ctx: Context, st: StepState, power: Power, rec: Record, say: Narrator) -> StepState:
+    """The step's outcomes, and draw 0's step summary."""
+    k = st.k
+    fought = st.fought_this_step | st.fighting
+    st.last_fighting = np.where(fought, st.t, st.last_fighting)
+    rec.fighting[:, k] = fought
+    rec.onset[:, k] = st.onset_this_step
+    gone = st.book.lapse(st.t + ctx.dt)
+    if say.on and gone[0].any():
+        say(ev.Lapse(_r(st.t), agreements=[TYPES[j] for j in np.flatnonzero(gone[0])]))
+    rec.signed[:, k] = st.book.step_signed
+    rec.in_force[:, k] = st.book.in_force
+    rec.broken[:, k] = st.book.step_broken
+    rec.sq[:, k] = st.sq
+    rec.fmt_by[:, k] = st.fmt
+    if say.on:
+        s = ctx.sides
+        say(
+            ev.Step(
+                _r(st.t),
+                format=ctx.specs[int(st.fmt[0])].id,
+                fighting=bool(fought[0]),
+                p_onset=_r(rec.p_onset[0, k]),
+                p_win={
+                    ctx.actor_ids[s.lead_high]: _r(power.p_high[0]),
+                    ctx.actor_ids[s.lead_low]: _r(1 - power.p_high[0]),
+                }
+                if s
+                else {},
+                status_quo=_sq_dict(ctx, st),
+                monitoring=_r(st.monitor[0]),
+                in_force=[TYPES[j] for j in np.flatnonzero(st.book.in_force[0])],
+            )
+        )
+    return st
 
 
 # -- the process -------------------------------------------------------------------------------
 
 
 class Process:
-    """``D`` replays of one scenario under a chain of formats (the first is where they start).
+    """``D`` replays of one compiled scenario (:class:`~accord.simulation.context.Context`).
 
     Parameters
     ----------
-    scenario: the scenario; specs, chain: the resolved formats and their ids (``chain[0]`` first);
-    values: every input per draw (:func:`accord.simulation.inputs.draw_inputs`);
-    rng: the process stream; draws: ``D``; until: stop year or None; log: narrates draw 0;
-    history: which dated outcomes are imposed (:mod:`accord.simulation.history`).
+    ctx: the compiled scenario and run settings; streams: the process's random streams;
+    log: narrates draw 0 as typed records (None: no narration, no cost).
     """
 
-    def __init__(
-        self,
-        scenario: Scenario,
-        specs: list[FormatSpec],
-        chain: list[str],
-        values: dict[str, np.ndarray],
-        rng: np.random.Generator,
-        draws: int,
-        until: float | None,
-        log: Log | None,
-        history: History = IMPOSED,
-    ) -> None:
-        self.scenario, self.specs, self.chain, self.values, self.rng = scenario, specs, chain, values, rng
-        self.history = history
-        self.emit: Log = log if log is not None else _silent
-        D = self.D = draws
-        actors = scenario.actors
-        A = self.A = len(actors)
-        I = self.I = len(scenario.issues)  # noqa: E741
-        self.actor_ids = tuple(scenario.actor_ids)
-        self.issue_ids = tuple(scenario.issue_ids)
+    def __init__(self, ctx: Context, streams: Streams, log: ev.Log | None) -> None:
+        self.ctx, self.streams, self.say = ctx, streams, Narrator(log)
+        self.proposal_ids = self._proposal_ids()
 
-        # parameters: the scenario's (per draw) or defaults; events may change them later;
-        # a format's own parameters override both while it is in use
-        self.cur = {n: values.get(f"parameters.{n}", np.full(D, spec.default)) for n, spec in PARAMETERS.items()}
-        fmt_ids = {f.id for f in scenario.formats}
-        self.fparams = [
-            {n: _fmt_value(fmt_ids, values, s.id, f"parameters.{n}", q, np.zeros(D)) for n, q in s.parameters.items()}
-            for s in specs
-        ]
+    def _proposal_ids(self) -> dict[str, int]:
+        ctx = self.ctx
+        ids = [p.id for p in ctx.proposals]
+        for table in ctx.tables:
+            seq = [f"gen.{table.id}.joint", f"gen.{table.id}.joint.partial"]
+            for m in table.proposers:
+                seq += [f"gen.{ctx.actor_ids[m]}", f"gen.{ctx.actor_ids[m]}.partial"]
+            seq += ["gen.nash", "gen.nash.partial"]
+            seq += [f"gen.{table.id}.process", f"gen.{table.id}.renewal", f"gen.{table.id}.ceasefire"]
+            ids += [x for x in seq if x not in ids]
+        ids.append("gen.implementation")
+        return {p: k for k, p in enumerate(ids)}
 
-        # actors: stances, capabilities, domestic politics
-        roles = [set(a.roles) for a in actors]
-        self.parties = np.array(["party" in r for r in roles])
-        self.combat = np.array(
-            [
-                ("party" in r or "affected" in r) and a.kind in ("state", "de-facto-authority", "group")
-                for a, r in zip(actors, roles, strict=True)
-            ]
-        )
-        self.pos = np.zeros((D, A, I))
-        self.sal = np.zeros((D, A, I))
-        self.cap_const = np.zeros((D, A))
-        self.series: dict[int, Series] = {}
-        self.winset_base = np.full((D, A), np.inf)
-        self.mood = np.zeros((D, A))
-        self.removal = np.empty((D, A))
+    def initial_state(self) -> StepState:
+        ctx = self.ctx
+        D, A, I = ctx.draws, ctx.A, ctx.I  # noqa: E741
+        values = ctx.values
+        params = {n: values.get(f"parameters.{n}", np.full(D, spec.default)).copy() for n, spec in PARAMETERS.items()}
+        actors = [ctx.scenario.actor(a) for a in ctx.actor_ids]
+        pos = np.zeros((D, A, I))
+        sal = np.zeros((D, A, I))
         for k, actor in enumerate(actors):
-            for i, issue in enumerate(self.issue_ids):
+            for i, issue in enumerate(ctx.issue_ids):
                 if issue in actor.positions:
-                    self.pos[:, k, i] = values[f"actors.{actor.id}.positions.{issue}"]
-                    self.sal[:, k, i] = values[f"actors.{actor.id}.salience.{issue}"]
-            if isinstance(actor.capability, Series):
-                self.series[k] = actor.capability
-            elif actor.capability is not None:
-                self.cap_const[:, k] = values[f"actors.{actor.id}.capability"]
+                    pos[:, k, i] = values[f"actors.{actor.id}.positions.{issue}"]
+                    sal[:, k, i] = values[f"actors.{actor.id}.salience.{issue}"]
+        piv = pos.copy()
+        optimism = np.zeros((D, A))
+        audience = np.zeros((D, A))
+        removal = np.zeros((D, A))
+        for k, actor in enumerate(actors):
             dom = actor.domestic
-            if dom is not None and dom.win_set is not None:
-                self.winset_base[:, k] = values[f"actors.{actor.id}.domestic.win_set"]
-            elif self.parties[k] or self.combat[k]:
-                self.winset_base[:, k] = self.cur["win_set_default"]
-            if dom is not None and dom.mood is not None:
-                self.mood[:, k] = values[f"actors.{actor.id}.domestic.mood"]
-            self.removal[:, k] = (
+            if dom is not None:
+                for issue in dom.pivot:
+                    piv[:, k, ctx.issue_ids.index(issue)] = values[f"actors.{actor.id}.domestic.pivot.{issue}"]
+            audience[:, k] = (
+                values[f"actors.{actor.id}.domestic.audience_cost"]
+                if dom is not None and dom.audience_cost is not None
+                else params["audience_cost_default"]
+            )
+            removal[:, k] = (
                 values[f"actors.{actor.id}.domestic.removal_risk"]
                 if dom is not None and dom.removal_risk is not None
-                else self.cur["removal_risk_default"]
+                else params["removal_risk_default"]
             )
-
-        # status quo: the scenario's, else the compromise of every actor at the start
-        self.start = date_to_year(scenario.meta.start)
-        end = date_to_year(scenario.meta.end)
+            if ctx.combatants[k]:
+                optimism[:, k] = (
+                    values[f"actors.{actor.id}.optimism"] if actor.optimism is not None else params["optimism_default"]
+                )
         sq = np.full((D, I), np.nan)
-        for i, iss in enumerate(scenario.issues):
+        for i, iss in enumerate(ctx.scenario.issues):
             if iss.status_quo is not None:
                 sq[:, i] = values[f"issues.{iss.id}.status_quo"]
         if np.isnan(sq).any():
-            comp = compromise_position(np.maximum(self.capability(self.start), 1e-9), self.pos, self.sal)
+            comp = compromise_position(np.maximum(ctx.flows(ctx.start), 1e-9), pos, sal)
             sq = np.where(np.isnan(sq), np.where(np.isnan(comp), 50.0, comp), sq)
-        self.sq = sq
-
-        # the two sides of a war, from draw 0 (the same in every draw)
-        self.sides = war.sides(self.pos[0], self.sal[0], self.parties, self.combat)
-
-        # proposals: the scenario's, then the generated ones by stable label
-        self.proposals = compile_proposals(scenario, values, D)
-        gen: list[str] = []
-        for fi, spec in enumerate(specs):
-            for lab in generated_labels(scenario, spec, self.parties, self._first(fi)):
-                if lab not in gen:
-                    gen.append(lab)
-        self.proposal_ids = tuple([p.id for p in self.proposals] + gen)
-        self.prop_index = {p: k for k, p in enumerate(self.proposal_ids)}
-
-        # steps
-        self.dt = 1.0 / scenario.meta.steps_per_year
-        stop = end if until is None else min(end, until)
-        self.T = T = max(1, math.ceil((stop - self.start) / self.dt - 1e-9))
-        self.years = self.start + self.dt * np.arange(T)
-        self.events = sorted(scenario.events, key=lambda e: date_to_year(e.date))
-
-        # state
-        self.fmt = np.zeros(D, dtype=np.int64)
-        self.monitoring = np.stack(
-            [
-                _fmt_value(fmt_ids, values, s.id, "monitoring", s.monitoring, self.cur["monitoring_default"])
-                for s in specs
-            ],
-            1,
+        return StepState(
+            t=float(ctx.years[0]),
+            k=0,
+            params=params,
+            sq=sq,
+            pos=pos,
+            sal=sal,
+            piv=piv,
+            optimism=optimism,
+            audience_cost=audience,
+            removal_risk=removal,
+            stock=np.zeros((D, A)),
+            fighting=np.zeros(D, dtype=bool),
+            war_imposed=np.zeros(D, dtype=bool),
+            last_fighting=np.full(D, np.nan),
+            fmt=np.zeros(D, dtype=np.int64),
+            excluded=np.zeros(A, dtype=bool),
+            monitor=ctx.monitoring[:, 0].copy(),
+            book=AgreementBook(D),
+            pending_time=np.full((D, I), np.nan),
+            pending_value=np.full((D, I), np.nan),
+            pending_table=np.full(D, -1, dtype=np.int64),
+            pending_pk=np.zeros(D, dtype=bool),
+            leaked=np.zeros(A, dtype=bool),
+            escalating=np.zeros(A, dtype=bool),
         )
-        self.leak_risk = np.stack(
-            [_fmt_value(fmt_ids, values, s.id, "leak_risk", s.leak_risk, np.zeros(D)) for s in specs], 1
-        )
-        self.monitor_level = self.monitoring[:, 0].copy()
-        self.winset_factor = np.ones((D, A))
-        self.excluded = np.zeros(A, dtype=bool)
-        self.agreed = np.zeros(D, dtype=bool)
-        self.agreement_year = np.full(D, np.nan)
-        self.agreement_prop = np.full(D, -1, dtype=np.int64)
-        self.terms = np.full((D, I), np.nan)
-        self.wars = np.zeros(D, dtype=np.int64)
-        self.first_war = np.full(D, np.nan)
-        self.vetoes = np.zeros((D, A, I), dtype=np.int64)
-        self.removals = np.zeros((D, A), dtype=np.int64)
-        self.agreement_by = np.zeros((D, T), dtype=bool)
-        self.war_by = np.zeros((D, T), dtype=bool)
-        self.p_war_by = np.zeros((D, T))
-        self.sq_by = np.zeros((D, T, I))
-        self.pend_time = np.full((D, I), np.nan)
-        self.pend_val = np.full((D, I), np.nan)
-        self.pend_ok = np.zeros((D, I), dtype=bool)
-        self.p_prev: np.ndarray | None = None
-        self.escalating_prev = np.zeros(A, dtype=bool)
-        self.traj_pos = np.zeros((T, A, I))
-        self.traj_monitor = np.zeros(T)
-        self.traj_incidents = np.zeros(T)
-        self.traj_format: list[str] = []
 
-    # -- helpers ------------------------------------------------------------------------------
-    def par(self, fi: int, name: str) -> np.ndarray:
-        """Parameter ``name`` ``(D,)`` under format ``fi``: the format's own, else the current one."""
-        return self.fparams[fi].get(name, self.cur[name])
-
-    def _first(self, fi: int) -> Callable[[str], float]:
-        # draw 0's value, for choices that shape the list of proposals (the same in every draw)
-        return lambda n: float(self.par(fi, n)[0])
-
-    def capability(self, t: float) -> np.ndarray:
-        """Capabilities ``(D, A)`` at decimal year ``t`` (yearly series interpolated)."""
-        c = self.cap_const.copy()
-        for k, s in self.series.items():
-            c[:, k] = s.at(t)
-        return c
-
-    def _in_step(self, when: float, k: int) -> bool:
-        lo_t = -math.inf if k == 0 else self.years[k]
-        return bool(lo_t <= when < self.years[k] + self.dt - 1e-9)
-
-    def _sq_dict(self) -> dict[str, float]:
-        return dict(zip(self.issue_ids, map(_r, self.sq[0]), strict=True))
-
-    # -- the run ------------------------------------------------------------------------------
     def run(self) -> BatchResult:
         """Run every step and return the batch's outcomes."""
-        spec0 = self.specs[0]
-        self.emit(ev.Start(self.years[0], format=spec0.id, format_label=spec0.label, status_quo=self._sq_dict()))
-        for k in range(self.T):
-            t = float(self.years[k])
-            shocks = self._events(k)
-            power = self._power(t)
-            self._organisation(t, power)
-            incidents = self._incidents(t, power)
-            self._negotiate(k, t, power, shocks)
-            self._deferred(t)
-            p_war = self._war(k, t, power, incidents, shocks)
-            self._adapt()
-            self._record(k, t, power, p_war, incidents)
-        return self._result()
-
-    # 1. dated events
-    def _events(self, k: int) -> _Shocks:
-        D, I, A = self.D, self.I, self.A  # noqa: E741
-        shocks = _Shocks(np.zeros(D, dtype=bool), np.full((D, I), np.nan), np.zeros(A, dtype=bool))
-        cur, values = self.cur, self.values
-        for e in self.events:
-            when = date_to_year(e.date)
-            if not self._in_step(when, k):
-                continue
-            idx = [self.actor_ids.index(a) for a in e.actors]
-            for name in e.effects:
-                v = values[f"events.{e.id}.effects.{name}"]
-                if name == "monitoring":
-                    self.monitor_level = np.clip(v, 0.0, 1.0).copy()
-                else:
-                    cur[name] = v
-            # outcome parts only where the history is imposed (the table in accord.simulation.history)
-            imposed = self.history.imposes(when)
-            new_sq = np.full((D, I), np.nan)
-            for issue in e.status_quo:
-                new_sq[:, self.issue_ids.index(issue)] = values[f"events.{e.id}.status_quo.{issue}"]
-            if imposed and e.kind == "war":
-                shocks.forced_war[:] = True
-                shocks.forced_time = when if shocks.forced_time is None else min(when, shocks.forced_time)
-                shocks.forced_sq = np.where(~np.isnan(new_sq), new_sq, shocks.forced_sq)
-            elif imposed and e.status_quo:
-                self.sq = np.where(~np.isnan(new_sq), new_sq, self.sq)
-            if imposed and e.kind == "resignation":
-                self.winset_factor[:, idx] *= cur["successor_winset"][:, None]
-            if imposed and e.switch_format is not None:
-                self.fmt[:] = self.chain.index(e.switch_format)
-            # context parts always
-            if e.kind == "leak":
-                shocks.leaked_actors[idx if idx else np.flatnonzero(self.parties)] = True
-            if e.kind == "office-closure" and "monitoring" not in e.effects:
-                self.monitor_level = self.monitor_level * (1.0 - cur["mandate_veto_loss"])
-            if e.kind == "mediator-breakup":
-                self.excluded[idx] = True
-            self.emit(
-                ev.ScenarioEvent(
-                    when,
-                    id=e.id,
-                    event=e.kind,
-                    label=e.label,
-                    actors=tuple(e.actors),
-                    status_quo={i: _r(values[f"events.{e.id}.status_quo.{i}"][0]) for i in e.status_quo},
-                    switch_format=e.switch_format,
-                    imposed=imposed,
+        ctx, say, streams = self.ctx, self.say, self.streams
+        rec = Record(ctx.draws, ctx.steps, ctx.A, ctx.I)
+        st = self.initial_state()
+        spec0 = ctx.specs[0]
+        if say.on:
+            say(
+                ev.Start(
+                    _r(ctx.years[0]),
+                    format=spec0.id,
+                    format_label=spec0.label,
+                    history=ctx.history.label,
+                    status_quo=_sq_dict(ctx, st),
                 )
             )
-        return shocks
+        traj_pos = np.zeros((ctx.steps, ctx.A, ctx.I))
+        traj_monitor = np.zeros(ctx.steps)
+        traj_p = np.zeros((ctx.steps, 2))
+        traj_format: list[str] = []
+        for k in range(ctx.steps):
+            st.t, st.k = float(ctx.years[k]), k
+            st.book.new_step()
+            D = ctx.draws
+            st.forced_start = np.zeros(D, dtype=bool)
+            st.forced_flare = np.zeros(D, dtype=bool)
+            st.fought_this_step = np.zeros(D, dtype=bool)
+            st.onset_this_step = np.zeros(D, dtype=bool)
+            st.forced_time = math.nan
+            st = dated_changes(ctx, st, say)
+            st = dated_events(ctx, st, say, rec)
+            st, power = power_balance(ctx, st, say)
+            st = organisation(ctx, st, power, say)
+            st = information(ctx, st, say)
+            n_inc = incidents(ctx, st, power, streams, say)
+            power = risk(ctx, st, power, n_inc)
+            st = implement_due(ctx, st, power, rec, streams, say, self.proposal_ids)
+            st = negotiate(ctx, st, power, rec, streams, say, self.proposal_ids)
+            st = war(ctx, st, power, n_inc, rec, streams, say, self.proposal_ids)
+            st = record(ctx, st, power, rec, say)
+            traj_pos[k] = st.pos[0]
+            traj_monitor[k] = st.monitor[0]
+            traj_p[k] = (power.p_high[0], power.p_future[0])
+            traj_format.append(ctx.specs[int(st.fmt[0])].id)
+        return self._result(st, rec, traj_pos, traj_monitor, traj_p, traj_format)
 
-    # 2. power and war values
-    def _power(self, t: float) -> _Power:
-        D, A, cur, s = self.D, self.A, self.cur, self.sides
-        cap = self.capability(t)
-        u_sq = utility(self.sq[:, None], self.sq[:, None], self.pos, self.sal)[:, 0]
-        if s is not None:
-            p_hi = war.win_probability(cap, s, cur["contest_exponent"])
-            x_hi, x_lo = war.war_outcomes(self.sq, self.pos, s, cur["war_gain"])
-            u_hi = utility(x_hi[:, None], x_hi[:, None], self.pos, self.sal)[:, 0]
-            u_lo = utility(x_lo[:, None], x_lo[:, None], self.pos, self.sal)[:, 0]
-            p_side = np.where(s.high[None, :], p_hi[:, None], 1.0 - p_hi[:, None])
-            u_war = war.war_values(p_hi, u_hi, u_lo, self.combat, cur["war_cost"])
-            incentive = u_war - u_sq
-            tension = np.maximum(incentive.max(axis=1), 0.0)
-            shift = np.zeros(D) if self.p_prev is None else np.abs(p_hi - self.p_prev) / self.dt
-            self.p_prev = p_hi
-        else:
-            p_hi = np.full(D, 0.5)
-            p_side = np.full((D, A), 0.5)
-            u_war = np.full((D, A), -np.inf)
-            incentive = np.full((D, A), -np.inf)
-            tension = np.zeros(D)
-            shift = np.zeros(D)
-        escalating = incentive[0] > cur["escalation_threshold"][0]
-        for a in np.flatnonzero(escalating & ~self.escalating_prev):
-            self.emit(
-                ev.Escalation(
-                    t,
-                    actor=self.actor_ids[a],
-                    war_value=_r(u_war[0, a]),
-                    status_quo_value=_r(u_sq[0, a]),
-                    p_win=_r(p_side[0, a]),
-                )
-            )
-        for a in np.flatnonzero(~escalating & self.escalating_prev):
-            self.emit(
-                ev.DeEscalation(t, actor=self.actor_ids[a], war_value=_r(u_war[0, a]), status_quo_value=_r(u_sq[0, a]))
-            )
-        self.escalating_prev = escalating
-        return _Power(cap, u_sq, p_hi, p_side, u_war, incentive, tension, shift)
-
-    # 3. organisation decisions: renew the monitoring mandate
-    def _organisation(self, t: float, power: _Power) -> None:
-        cur, dt = self.cur, self.dt
-        for fi, spec in enumerate(self.specs):
-            infmt = self.fmt == fi
-            if spec.org_kind is None or not infmt.any():
-                continue
-            yes = ~(power.incentive > cur["escalation_threshold"][:, None])
-            passed, _ = dec.aggregate(yes, spec.org_voters, spec.org_kind, spec.org_threshold)
-            nominal = self.monitoring[:, fi]
-            level = self.monitor_level
-            down = level * np.maximum(1.0 - cur["mandate_veto_loss"] * dt, 0.0)
-            up = np.minimum(level + cur["mandate_recovery"] * dt, nominal)
-            up = np.where(level > nominal, nominal, up)
-            self.monitor_level = np.where(infmt, np.where(passed, up, down), level)
-            if infmt[0] and not passed[0]:
-                self.emit(
-                    ev.MandateBlocked(
-                        t,
-                        format=spec.id,
-                        blocked_by=tuple(self.actor_ids[a] for a in np.flatnonzero(~yes[0] & spec.org_voters)),
-                        reason="expects to gain from war; blocks the monitoring mandate",
-                        monitoring=_r(self.monitor_level[0]),
-                    )
-                )
-        for fi in range(len(self.specs)):
-            no_org = (self.fmt == fi) & (self.specs[fi].org_kind is None)
-            self.monitor_level = np.where(
-                no_org, np.minimum(self.monitor_level, self.monitoring[:, fi]), self.monitor_level
-            )
-
-    # 4. incidents on the line of contact
-    def _incidents(self, t: float, power: _Power) -> np.ndarray:
-        cur = self.cur
-        lam = (cur["incident_rate"] + cur["incident_tension"] * power.tension) * (
-            1.0 - cur["monitoring_effect"] * self.monitor_level
-        )
-        incidents = self.rng.poisson(np.maximum(lam, 0.0) * self.dt)
-        if incidents[0] > 0:
-            self.emit(
-                ev.Incidents(
-                    t, count=int(incidents[0]), monitoring=_r(self.monitor_level[0]), tension=_r(power.tension[0])
-                )
-            )
-        return np.asarray(incidents)
-
-    # 5. negotiation
-    def _slots(self, k: int) -> list[list[tuple[str, Any]]]:
-        """Per format, what is put to the table this step: dated proposals whose sponsor sits at
-        the table, else the format's own drafts (joint or one per proposer) and the Nash point."""
-        step_props = [p for p in self.proposals if self._in_step(p.time, k)]
-        out: list[list[tuple[str, Any]]] = []
-        for fi, spec in enumerate(self.specs):
-            at_table = spec.table & ~self.excluded
-            slots: list[tuple[str, Any]] = [
-                ("scheduled", p) for p in step_props if any(at_table[s] for s in p.sponsors)
-            ]
-            proposers = [m for m in spec.proposers if not self.excluded[m]]
-            labels = generated_labels(self.scenario, spec, self.parties, self._first(fi))
-            if not slots and proposers:
-                if f"gen.{spec.id}.joint" in labels and len(proposers) > 1:
-                    slots.append(("joint", proposers))
-                else:
-                    slots.extend(("draft", [m]) for m in proposers if f"gen.{self.actor_ids[m]}" in labels)
-                if "gen.nash" in labels:
-                    slots.append(("nash", [m for m in proposers if not self.parties[m]]))
-            out.append(slots)
-        return out
-
-    def _negotiate(self, k: int, t: float, power: _Power, shocks: _Shocks) -> None:
-        slot_lists = self._slots(k)
-        interval = self.cur["proposal_interval"]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            due = (interval > 0) & (np.mod(k * self.dt + 1e-9, np.where(interval > 0, interval, 1.0)) < self.dt)
-        for fi, spec in enumerate(self.specs):
-            active = (self.fmt == fi) & ~self.agreed
-            if not active.any():
-                continue
-            drafting = _Drafting(self, spec, power)
-            for what, payload in slot_lists[fi]:
-                live = active & ~self.agreed
-                if what != "scheduled":
-                    live = live & due
-                if not live.any():
-                    continue
-                self._table(fi, spec, what, payload, live, t, power, shocks, drafting)
-
-    def _table(
+    def _result(
         self,
-        fi: int,
-        spec: FormatSpec,
-        what: str,
-        payload: Any,
-        live: np.ndarray,
-        t: float,
-        power: _Power,
-        shocks: _Shocks,
-        drafting: _Drafting,
-    ) -> None:
-        """Put one proposal to the table of format ``fi`` in the draws ``live``."""
-        D, A, I, cur, rng = self.D, self.A, self.I, self.cur, self.rng  # noqa: E741
-        pos, sal, sq, parties = self.pos, self.sal, self.sq, self.parties
-        voters = spec.voters & ~self.excluded
-        # this slot's randomness, drawn in a fixed order (memory stays O(D·A))
-        leaked = rng.random(D) < self.leak_risk[:, fi]
-        u_defy, u_remove, noise = rng.random((D, A)), rng.random((D, A)), rng.standard_normal((D, A))
-        u_pend, u_range = rng.random((D, I)), rng.random((D, I))
-        if what == "scheduled":
-            prop: CompiledProposal = payload
-            pid = prop.id
-        else:
-            pid, point, exists = drafting.draft(what, list(payload), noise)
-            live = live & exists
-            if not live.any():
-                return
-            nan = np.full((D, I), np.nan)
-            prop = CompiledProposal(
-                pid, "generated", "package", t, tuple(payload), point, nan, nan, np.zeros(I, dtype=bool), math.nan, True
-            )
-        tt = prop.time if what == "scheduled" else t
-        # deferred terms are more credible when the deal brings the format's peacekeepers
-        pk = (self.par(fi, "peacekeeping") > 0.5) & prop.peacekeeping
-        cred = np.clip(cur["deferred_credibility"] + cur["peacekeeping_credibility"] * pk, 0.0, 1.0)
-        value, dist, lo, hi = value_of(prop, sq, pos, sal, cred)
-        lev = _leverage(list(prop.sponsors), parties, power.cap, drafting.mediators, cur["mediator_leverage"], pos, sal)
-        value = value + lev * parties[None, :]
-        settled = ~np.isnan(prop.point[0])
-        mean_sal = sal[:, :, settled].mean(axis=2) if settled.any() else sal.mean(axis=2)
-        leaked_row = leaked[:, None] | shocks.leaked_actors[None, :]
-        ws = dec.win_set(
-            self.winset_base,
-            self.winset_factor,
-            self.mood,
-            mean_sal,
-            leaked_row,
-            mood_effect=cur["mood_effect"],
-            salience_winset=cur["salience_winset"],
-            leak_effect=cur["leak_effect"],
-        )
-        ans = dec.answer(
-            value,
-            power.u_sq,
-            power.u_war,
-            dist,
-            ws,
-            margin=cur["acceptance_margin"],
-            defiance=cur["defiance"],
-            removal_risk=self.removal,
-            u_defy=u_defy,
-            u_remove=u_remove,
-        )
-        passed, veto = dec.aggregate(ans.accept, voters, spec.decision_kind, spec.threshold)
-        conf_block = np.zeros((D, A), dtype=bool)
-        if self.par(fi, "conference_signing")[0] > 0.5 and spec.org_kind is not None:
-            # the signing conference convenes only if the organisation agrees (Minsk Conference)
-            ok = (value >= power.u_sq - cur["conference_tolerance"][:, None]) | ~spec.org_voters[None, :]
-            ok = ok | (ans.accept & voters[None, :])
-            conv, conf_block = dec.aggregate(ok, spec.org_voters, spec.org_kind, spec.org_threshold)
-            passed = passed & conv
-        passed = passed & live
-
-        # bookkeeping: vetoes attributed to the issue the actor objects to most
-        lose = sal * (np.abs((lo + hi)[:, None, :] / 2.0 - pos) - np.abs(sq[:, None, :] - pos))
-        worst = np.argmax(lose, axis=2)
-        all_veto = (veto | conf_block) & live[:, None]
-        da, aa = np.nonzero(all_veto)
-        np.add.at(self.vetoes, (da, aa, worst[da, aa]), 1)
-        removed = ans.removed & live[:, None] & voters[None, :]
-        self.removals += removed
-        self.winset_factor = np.where(
-            removed, self.winset_factor * cur["successor_winset"][:, None], self.winset_factor
-        )
-
-        newly = passed & ~self.agreed
-        self.agreed = self.agreed | newly
-        self.agreement_year = np.where(newly, tt, self.agreement_year)
-        self.agreement_prop = np.where(newly, self.prop_index[pid], self.agreement_prop)
-        deal = (lo + hi) / 2.0
-        self.terms = np.where(newly[:, None], deal, self.terms)
-        deferred = prop.deferred[None, :] & newly[:, None]
-        self.sq = np.where(newly[:, None] & ~prop.deferred[None, :], deal, sq)
-        due_at = prop.until if not math.isnan(prop.until) else t + float(cur["deferral_years"][0])
-        self.pend_time = np.where(deferred, due_at, self.pend_time)
-        self.pend_val = np.where(deferred, lo + u_range * (hi - lo), self.pend_val)
-        self.pend_ok = np.where(deferred, u_pend < cred[:, None], self.pend_ok)
-        if live[0]:
-            self._narrate(
-                tt, pid, prop, spec, deal, lo, hi, leaked, leaked_row, value, dist, ws, ans, power, voters, passed
-            )
-            self._narrate_outcome(tt, pid, prop, spec, deal, ans, veto, all_veto, worst, removed, newly)
-
-    def _narrate(
-        self,
-        tt: float,
-        pid: str,
-        prop: CompiledProposal,
-        spec: FormatSpec,
-        deal: np.ndarray,
-        lo: np.ndarray,
-        hi: np.ndarray,
-        leaked: np.ndarray,
-        leaked_row: np.ndarray,
-        value: np.ndarray,
-        dist: np.ndarray,
-        ws: np.ndarray,
-        ans: dec.Answers,
-        power: _Power,
-        voters: np.ndarray,
-        passed: np.ndarray,
-    ) -> None:
-        ids, iss = self.actor_ids, self.issue_ids
-        self.emit(
-            ev.ProposalTabled(
-                tt,
-                id=pid,
-                label=prop.label,
-                proposal_kind=prop.kind,
-                format=spec.id,
-                sponsors=tuple(ids[s] for s in prop.sponsors),
-                terms={iss[i]: _r(deal[0, i]) for i in range(self.I)},
-                range={iss[i]: (_r(lo[0, i]), _r(hi[0, i])) for i in range(self.I) if hi[0, i] > lo[0, i]},
-                deferred=tuple(iss[i] for i in np.flatnonzero(prop.deferred)),
-                leaked=bool(leaked[0]),
-                leaked_to=tuple(ids[a] for a in np.flatnonzero(leaked_row[0])),
-                answers={
-                    ids[a]: ev.Answer(
-                        value=_r(value[0, a]),
-                        status_quo=_r(power.u_sq[0, a]),
-                        war=None if not np.isfinite(power.u_war[0, a]) else _r(power.u_war[0, a]),
-                        distance=_r(dist[0, a]),
-                        win_set=None if not np.isfinite(ws[0, a]) else _r(ws[0, a]),
-                        accept=bool(ans.accept[0, a]),
-                        reason=dec.REASONS[int(ans.reason[0, a])],
-                    )
-                    for a in np.flatnonzero(voters)
-                },
-                utilities={
-                    ids[a]: _r(value[0, a]) for a in range(self.A) if self.sal[0, a].sum() > 0 and not voters[a]
-                },
-                passed=bool(passed[0]),
-            )
-        )
-
-    def _narrate_outcome(
-        self,
-        tt: float,
-        pid: str,
-        prop: CompiledProposal,
-        spec: FormatSpec,
-        deal: np.ndarray,
-        ans: dec.Answers,
-        veto: np.ndarray,
-        all_veto: np.ndarray,
-        worst: np.ndarray,
-        removed: np.ndarray,
-        newly: np.ndarray,
-    ) -> None:
-        ids, iss = self.actor_ids, self.issue_ids
-        for a in np.flatnonzero(all_veto[0]):
-            why = dec.REASONS[int(ans.reason[0, a])] if veto[0, a] else "blocks convening the signing conference"
-            self.emit(ev.Veto(tt, proposal=pid, actor=ids[a], reason=why, issue=iss[int(worst[0, a])]))
-        for a in np.flatnonzero(removed[0]):
-            self.emit(ev.LeaderRemoved(tt, actor=ids[a], proposal=pid, reason=dec.REASONS[dec.LEADER_REMOVED]))
-        if newly[0]:
-            self.emit(
-                ev.Agreement(
-                    tt,
-                    proposal=pid,
-                    format=spec.id,
-                    terms={iss[i]: _r(deal[0, i]) for i in range(self.I)},
-                    deferred=tuple(iss[i] for i in np.flatnonzero(prop.deferred)),
-                )
-            )
-
-    # 6. deferred terms fall due
-    def _deferred(self, t: float) -> None:
-        falls = self.pend_time < t + self.dt - 1e-9
-        if not falls.any():
-            return
-        self.sq = np.where(falls & self.pend_ok, self.pend_val, self.sq)
-        for i in map(int, np.flatnonzero(falls[0])):
-            record = ev.DeferredImplemented if self.pend_ok[0, i] else ev.DeferredReneged
-            self.emit(record(t, issue=self.issue_ids[i], value=_r(self.pend_val[0, i])))
-        self.pend_time = np.where(falls, np.nan, self.pend_time)
-
-    # 7. war onset
-    def _war(self, k: int, t: float, power: _Power, incidents: np.ndarray, shocks: _Shocks) -> np.ndarray:
-        D, cur, s = self.D, self.cur, self.sides
-        p_war = war.onset_probability(
-            base=cur["hazard_base"],
-            incentive=cur["hazard_incentive"],
-            tension=power.tension,
-            shift_weight=cur["hazard_shift"],
-            shift=power.shift,
-            incident_weight=cur["incident_hazard"],
-            incidents_per_year=incidents / self.dt,
-            agreement_factor=cur["agreement_hazard_factor"],
-            agreed=self.agreed,
-            dt=self.dt,
-        )
-        p_war = p_war if s is not None else np.zeros(D)
-        p_war = np.where(shocks.forced_war, 1.0, p_war)
-        self.p_war_by[:, k] = p_war
-        fight = (self.rng.random(D) < p_war) | shocks.forced_war
-        u_win = self.rng.random(D)
-        if s is None or not fight.any():
-            return np.asarray(p_war)
-        hi_wins = u_win < power.p_hi
-        x_hi, x_lo = war.war_outcomes(self.sq, self.pos, s, cur["war_gain"])
-        outcome = np.where(hi_wins[:, None], x_hi, x_lo)
-        has_forced = ~np.isnan(shocks.forced_sq)
-        outcome = np.where(has_forced, shocks.forced_sq, outcome)
-        # a scheduled war's winner: the side whose leader the imposed outcome is closer to
-        closer_hi = np.abs(outcome - self.pos[:, s.lead_high]).sum(axis=1) < np.abs(
-            outcome - self.pos[:, s.lead_low]
-        ).sum(axis=1)
-        hi_wins = np.where(has_forced.any(axis=1), closer_hi, hi_wins)
-        self.sq = np.where(fight[:, None], outcome, self.sq)
-        self.wars += fight
-        # a scheduled war starts on its date; one drawn from the hazard at the start of the step
-        onset = np.where(shocks.forced_war, max(t, shocks.forced_time or t), t)
-        self.first_war = np.where(fight & np.isnan(self.first_war), onset, self.first_war)
-        nxt = np.array(
-            [self.chain.index(f.after_war) if f.after_war is not None else fi for fi, f in enumerate(self.specs)]
-        )
-        before = self.fmt
-        self.fmt = np.where(fight, nxt[self.fmt], self.fmt)
-        if fight[0]:
-            ids = self.actor_ids
-            winner = ids[s.lead_high] if hi_wins[0] else ids[s.lead_low]
-            end = float(onset[0]) + float(cur["war_duration"][0])
-            self.emit(
-                ev.War(
-                    float(onset[0]),
-                    p_war=_r(p_war[0]),
-                    forced=bool(shocks.forced_war[0]),
-                    winner=winner,
-                    p_win_high_side=_r(power.p_hi[0]),
-                    side_high=tuple(ids[a] for a in np.flatnonzero(s.high)),
-                    side_low=tuple(ids[a] for a in np.flatnonzero(s.low)),
-                )
-            )
-            self.emit(ev.Ceasefire(end, after="war", winner=winner, status_quo=self._sq_dict()))
-            if self.fmt[0] != before[0]:
-                self.emit(ev.FormatSwitch(end, to=self.specs[int(self.fmt[0])].id, reason="after war"))
-        return np.asarray(p_war)
-
-    def _adapt(self) -> None:
-        """Parties adapt to facts on the ground: positions drift toward the status quo."""
-        drift = (self.parties | self.combat)[None, :, None] & (self.sal > 0)
-        rate = self.cur["concession_rate"][:, None, None] * self.dt
-        self.pos = np.where(drift, self.pos + rate * (self.sq[:, None, :] - self.pos), self.pos)
-
-    def _record(self, k: int, t: float, power: _Power, p_war: np.ndarray, incidents: np.ndarray) -> None:
-        self.agreement_by[:, k] = self.agreed
-        self.war_by[:, k] = self.wars > 0  # cumulative, like agreement_by: a war has begun by this step
-        self.sq_by[:, k] = self.sq
-        self.traj_pos[k] = self.pos[0]
-        self.traj_monitor[k] = self.monitor_level[0]
-        self.traj_incidents[k] = incidents[0]
-        self.traj_format.append(self.specs[int(self.fmt[0])].id)
-        s, ids = self.sides, self.actor_ids
-        self.emit(
-            ev.Step(
-                t,
-                p_war=_r(p_war[0]),
-                p_win={ids[s.lead_high]: _r(power.p_hi[0]), ids[s.lead_low]: _r(1 - power.p_hi[0])} if s else {},
-                status_quo=self._sq_dict(),
-                monitoring=_r(self.monitor_level[0]),
-                format=self.traj_format[-1],
-            )
-        )
-
-    def _result(self) -> BatchResult:
+        st: StepState,
+        rec: Record,
+        traj_pos: np.ndarray,
+        traj_monitor: np.ndarray,
+        traj_p: np.ndarray,
+        traj_format: list[str],
+    ) -> BatchResult:
+        ctx = self.ctx
+        settled = rec.signed[:, :, [TYPES.index("partial"), TYPES.index("comprehensive")]].any(axis=2)
         return BatchResult(
-            years=self.years,
-            actor_ids=self.actor_ids,
-            issue_ids=self.issue_ids,
-            proposal_ids=self.proposal_ids,
-            format_ids=tuple(self.chain),
+            years=ctx.years,
+            actor_ids=ctx.actor_ids,
+            issue_ids=ctx.issue_ids,
+            proposal_ids=tuple(self.proposal_ids),
+            format_ids=tuple(ctx.chain),
+            agreement_types=TYPES,
+            history=ctx.history.label,
             inputs={},
-            agreement=self.agreed,
-            agreement_year=self.agreement_year,
-            agreement_proposal=self.agreement_prop,
-            terms=self.terms,
-            wars=self.wars,
-            first_war_year=self.first_war,
-            agreement_by_year=self.agreement_by,
-            war_by_year=self.war_by,
-            vetoes=self.vetoes,
-            final_status_quo=self.sq,
-            final_format=self.fmt,
-            p_war_by_year=self.p_war_by,
-            status_quo_by_year=self.sq_by,
-            removals=self.removals,
+            agreement=rec.settlement,
+            agreement_year=rec.settlement_year,
+            agreement_proposal=rec.settlement_proposal,
+            terms=rec.terms,
+            wars=rec.wars,
+            first_war_year=rec.first_war,
+            agreement_by_year=np.logical_or.accumulate(settled, axis=1),
+            war_by_year=np.logical_or.accumulate(rec.onset, axis=1),
+            fighting_by_year=rec.fighting,
+            onset_by_year=rec.onset,
+            p_onset_by_year=rec.p_onset,
+            signed_by_year=rec.signed,
+            in_force_by_year=rec.in_force,
+            breakdown_by_year=rec.broken,
+            first_signed=st.book.first,
+            signed_count=st.book.signed,
+            vetoes=rec.vetoes,
+            veto_reasons=rec.reasons,
+            removals=rec.removals,
+            unbound=rec.unbound,
+            passed_unbound=rec.passed_unbound,
+            final_status_quo=st.sq,
+            final_format=st.fmt,
+            status_quo_by_year=rec.sq,
             trajectory={
-                "years": self.years.copy(),
-                "status_quo": self.sq_by[0].copy(),
-                "p_war": self.p_war_by[0].copy(),
-                "positions": self.traj_pos,
-                "monitoring": self.traj_monitor,
-                "incidents": self.traj_incidents,
-                "format": self.traj_format,
+                "years": ctx.years.copy(),
+                "status_quo": rec.sq[0].copy(),
+                "p_onset": rec.p_onset[0].copy(),
+                "fighting": rec.fighting[0].copy(),
+                "positions": traj_pos,
+                "monitoring": traj_monitor,
+                "p_win_high": traj_p[:, 0],
+                "p_win_high_projected": traj_p[:, 1],
+                "format": traj_format,
+                "in_force": rec.in_force[0].copy(),
             },
         )
-
-
-class _Drafting:
-    """A format's drafting context for one step: the candidate outcomes and the utilities of the
-    actors who matter (the table and the voters - not, say, all 57 participating states)."""
-
-    def __init__(self, proc: Process, spec: FormatSpec, power: _Power) -> None:
-        self.proc, self.spec, self.power = proc, spec, power
-        self.at_table = spec.table & ~proc.excluded
-        self.voters = spec.voters & ~proc.excluded
-        self.mediators = self.at_table & ~proc.parties
-        self.rel = np.flatnonzero(self.at_table | self.voters)
-        self.rel_at = {int(a): n for n, a in enumerate(self.rel)}
-        self.reservation = np.maximum(power.u_sq, power.u_war)
-        self._cand: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-
-    def _candidates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self._cand is None:
-            p = self.proc
-            cand = candidates(p.sq, np.maximum(self.power.cap, 1e-9), p.pos, p.sal, self.at_table)
-            dist = weighted_distance(cand, cand, p.pos[:, self.rel], p.sal[:, self.rel])
-            self._cand = (cand, 1.0 - dist / 100.0, dist)
-        return self._cand
-
-    def draft(self, what: str, sponsors: list[int], noise: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
-        """``(label, point (D, I), tabled (D,))`` of a generated proposal."""
-        p, spec, rel = self.proc, self.spec, self.rel
-        cur, parties = p.cur, p.parties
-        cand, u_cand, dist_cand = self._candidates()
-        # mediators estimate the parties' reservation values with error (Kydd 2003)
-        r_hat = (self.reservation + cur["mediator_noise"][:, None] * noise)[:, rel]
-        r_hat = np.where(np.isfinite(r_hat), r_hat, 0.0)
-        if what == "nash":
-            bargainers = (self.voters & parties)[rel] if (self.voters & parties).any() else self.voters[rel]
-            point, exists = nash_choice(cand, u_cand, r_hat, bargainers)
-            return "gen.nash", point, exists
-        bias = cur["mediator_bias"]
-        winset_hat = dec.win_set(
-            p.winset_base,
-            p.winset_factor,
-            p.mood,
-            p.sal.mean(axis=2),
-            np.zeros(p.D, dtype=bool),
-            mood_effect=cur["mood_effect"],
-            salience_winset=cur["salience_winset"],
-            leak_effect=cur["leak_effect"],
-        )[:, rel]
-        sides = self.at_table & parties
-        if sides.any():
-            comp = compromise_position(np.maximum(self.power.cap[:, sides], 1e-9), p.pos[:, sides], p.sal[:, sides])
-            comp = np.where(np.isnan(comp), p.sq, comp)
-        else:
-            comp = p.sq
-        drafts, weights = [], []
-        for m in sponsors:
-            lev = _leverage(
-                sponsors if what == "joint" else [m],
-                parties,
-                self.power.cap,
-                self.mediators,
-                cur["mediator_leverage"],
-                p.pos,
-                p.sal,
-            )[:, rel]
-            fallback = (1.0 - bias[:, None]) * comp + bias[:, None] * p.pos[:, m]
-            drafts.append(
-                choose_draft(
-                    cand,
-                    u_cand,
-                    dist_cand,
-                    r_hat,
-                    winset_hat,
-                    proposer=self.rel_at[m],
-                    proposer_is_party=bool(parties[m]),
-                    voters=self.voters[rel],
-                    parties=parties[rel],
-                    kind=spec.decision_kind,
-                    threshold=spec.threshold,
-                    margin=cur["acceptance_margin"],
-                    bias=bias,
-                    leverage=lev,
-                    fallback=fallback,
-                )
-            )
-            weights.append(np.maximum(self.power.cap[:, m], 1e-9))
-        w = np.stack(weights, 1)
-        point = (np.stack(drafts, 1) * w[:, :, None]).sum(axis=1) / w.sum(axis=1)[:, None]
-        label = f"gen.{spec.id}.joint" if what == "joint" else f"gen.{p.actor_ids[sponsors[0]]}"
-        return label, point, np.ones(p.D, dtype=bool)

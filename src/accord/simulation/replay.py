@@ -115,11 +115,15 @@ def replay(
                 "years": b.trajectory["years"],
                 "issues": list(b.issue_ids),
                 "actors": list(b.actor_ids),
+                "agreement_types": list(b.agreement_types),
                 "status_quo": b.trajectory["status_quo"],
-                "p_war": b.trajectory["p_war"],
+                "p_onset": b.trajectory["p_onset"],
+                "fighting": b.trajectory["fighting"],
                 "positions": b.trajectory["positions"],
                 "monitoring": b.trajectory["monitoring"],
-                "incidents": b.trajectory["incidents"],
+                "p_win_high": b.trajectory["p_win_high"],
+                "p_win_high_projected": b.trajectory["p_win_high_projected"],
+                "in_force": b.trajectory["in_force"],
                 "format": b.trajectory["format"],
             }
         ),
@@ -132,23 +136,31 @@ def _summary(b: BatchResult, events: list[ev.Event]) -> dict[str, Any]:
     blocked: dict[str, list[str]] = {}
     for e in events:
         if isinstance(e, ev.Veto):
-            reasons = blocked.setdefault(e.actor, [])
             why = f"{e.proposal}: {e.reason} (issue {e.issue})"
-            if why not in reasons:
-                reasons.append(why)
+            if why not in blocked.setdefault(e.actor, []):
+                blocked[e.actor].append(why)
         if isinstance(e, ev.MandateBlocked):
             for a in e.blocked_by:
-                why = f"monitoring mandate: {e.reason}"
+                why = "monitoring mandate: expects to gain from war"
                 if why not in blocked.setdefault(a, []):
                     blocked[a].append(why)
-    wars = []
+    wars: list[dict[str, Any]] = []
     for e in events:
-        if isinstance(e, ev.War):
-            end = next(
-                (c.time for c in events if isinstance(c, ev.Ceasefire) and c.after == "war" and c.time >= e.time),
-                None,
-            )
-            wars.append({"start": e.time, "end": end, "winner": e.winner, "p_war": e.p_war, "scheduled": e.forced})
+        if isinstance(e, ev.WarStarted):
+            wars.append({"start": e.t, "end": None, "how": None, "imposed": e.imposed, "flare": e.flare})
+        if isinstance(e, ev.WarEnded | ev.DatedEvent) and wars and wars[-1]["end"] is None:
+            if isinstance(e, ev.WarEnded):
+                wars[-1].update(end=e.t, how=e.how)
+            elif e.outcome_imposed and e.event in ("ceasefire", "war-end"):
+                wars[-1].update(end=e.t, how="imposed")
+    for w in wars:
+        if w["flare"]:
+            w.update(end=w["start"], how="flare-up")
+    agreements = [
+        {"t": e.t, "type": e.agreement, "proposal": e.proposal, "table": e.table}
+        for e in events
+        if isinstance(e, ev.AgreementSigned)
+    ]
     pid = int(b.agreement_proposal[0])
     out: dict[str, Any] = _clean(
         {
@@ -156,8 +168,11 @@ def _summary(b: BatchResult, events: list[ev.Event]) -> dict[str, Any]:
             "year": float(b.agreement_year[0]) if agreed else None,
             "proposal": b.proposal_ids[pid] if pid >= 0 else None,
             "terms": {i: float(b.terms[0, k]) for k, i in enumerate(b.issue_ids)} if agreed else None,
+            "agreements": agreements,
+            "signed": {t: int(b.signed_count[0, k]) for k, t in enumerate(b.agreement_types)},
             "blocked_by": [{"actor": a, "reasons": r} for a, r in blocked.items()],
             "wars": wars,
+            "fighting_years": [float(y) for y, f in zip(b.years, b.fighting_by_year[0], strict=True) if f],
             "final_status_quo": {i: float(b.final_status_quo[0, k]) for k, i in enumerate(b.issue_ids)},
             "final_format": b.format_ids[int(b.final_format[0])],
             "proposals_tabled": sum(1 for e in events if isinstance(e, ev.ProposalTabled)),

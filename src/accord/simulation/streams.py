@@ -1,18 +1,21 @@
-"""The random streams of a batch: one per uncertain input, keyed by its name, and one for the process.
+"""The random streams of a batch: one per uncertain input and one per use of randomness in the
+process, each keyed by a stable name.
 
 Batch ``k`` of a run with root ``seed`` draws
 
 - input ``NAME`` (a dotted name of :mod:`accord.simulation.inputs`) from
   ``SeedSequence(seed, spawn_key=(k, 0, stable_int(NAME)))``;
-- everything the process itself draws (war onsets, incidents, leaks, answers) from
-  ``SeedSequence(seed, spawn_key=(k, 1))``.
+- each use of randomness in the process (a step's war onset, a table's leak, a text's
+  ratification: :meth:`Streams.rng`) from ``SeedSequence(seed, spawn_key=(k, 1, stable_int(USE),
+  step))``.
 
 So an input's draws depend on the seed, the batch and its own name only: fixing, changing,
 adding or removing *another* input leaves them bit-identical, which is what makes a what-if
 (one edited input, same seed) a paired comparison on common random numbers rather than an edit
-mixed with resampling noise. The process stream does not depend on how many inputs a scenario
-has, and neither depends on the format, so every format sees the same draws (Law, *Simulation
-Modeling and Analysis*, 5th ed., 2015, §11.2 on common random numbers).
+mixed with resampling noise. Likewise the uniforms that decide whether war breaks out in 2016
+are the same under every format and whatever texts were tabled before: a comparison of formats
+isolates the formats (Law, *Simulation Modeling and Analysis*, 5th ed., 2015, §11.2 on common
+random numbers).
 
 ``stable_int`` comes from SHA-256 of the name, never from Python's ``hash()``, which is salted
 per process (``PYTHONHASHSEED``) and would give other numbers in every worker.
@@ -24,7 +27,7 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["input_stream", "process_stream", "stable_int"]
+__all__ = ["Streams", "input_stream", "stable_int"]
 
 
 def stable_int(name: str) -> int:
@@ -37,6 +40,13 @@ def input_stream(seed: int, batch_index: int, name: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index, 0, stable_int(name))))
 
 
-def process_stream(seed: int, batch_index: int) -> np.random.Generator:
-    """The generator of the process in batch ``batch_index``."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index, 1)))
+class Streams:
+    """The process's named generators in batch ``batch_index`` of root ``seed``."""
+
+    def __init__(self, seed: int, batch_index: int) -> None:
+        self.seed, self.batch_index = seed, batch_index
+
+    def rng(self, name: str, step: int) -> np.random.Generator:
+        """The generator of one use of randomness, ``name``, at step ``step``."""
+        ss = np.random.SeedSequence(self.seed, spawn_key=(self.batch_index, 1, stable_int(name), step))
+        return np.random.default_rng(ss)

@@ -1,0 +1,699 @@
+"""Negotiation phases: texts put to tables, answered, signed, ratified, enforced, implemented.
+
+Texts come in typed slots (:class:`ScheduledSlot`, :class:`DraftSlot`, :class:`ProcessSlot`) and
+are all put to a table the same way (:func:`table_text`):
+
+1. each seated voter's leader values the text (deferred terms weighted by their credibility) and
+   adds the inducements of the mediators who sponsor it, if they think the deal worth the cost
+   (:mod:`accord.mechanisms.mediation`);
+2. a party's domestic pivot would ratify it with probability π (its own value of the text
+   against its value of no agreement; a leak raises the pivot's bar); the leader signs when the
+   expected gain beats the audience cost (:mod:`accord.mechanisms.ratification`);
+3. the table's rule object decides; a comprehensive text may need the organisation to convene
+   a signing conference;
+4. a party outvoted under a majority rule is held to the text only if peacekeepers deployed with
+   it enforce it; otherwise the text is *passed but not in force*;
+5. signed texts enter the agreement book with their type; their immediate terms become the status
+   quo; deferred terms fall due later as an implementation text (:func:`implement_due`).
+
+Ceasefires (:func:`ceasefire_talks`) are tabled while the sides fight, by a broker on a track or
+by the parties themselves; each side compares the status quo now with fighting on for a year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from accord.mechanisms import ratification as rat
+from accord.mechanisms.agreements import TYPES, binding_probability, type_index
+from accord.mechanisms.mediation import inducement
+from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
+from accord.mechanisms.utility import committed_utility, utility
+from accord.simulation import events as ev
+from accord.simulation.context import Context, Table
+from accord.simulation.power import war_outcomes
+from accord.simulation.state import Power, Record, StepState
+from accord.simulation.streams import Streams
+
+__all__ = [
+    "DraftSlot",
+    "Outcome",
+    "ProcessSlot",
+    "ScheduledSlot",
+    "ceasefire_talks",
+    "implement_due",
+    "negotiate",
+]
+
+_NEEDS_RATIFICATION = ("partial", "comprehensive", "implementation")
+_CHEAP = ("process", "renewal", "ceasefire")
+
+
+def _r(x: float) -> float:
+    return round(float(x), 6)
+
+
+@dataclass(frozen=True)
+class ScheduledSlot:
+    """A dated proposal of the scenario."""
+
+    proposal: CompiledProposal
+
+
+@dataclass(frozen=True)
+class DraftSlot:
+    """The table's own draft by ``sponsors`` (jointly if ``joint``), or the Nash point (``nash``)."""
+
+    sponsors: tuple[int, ...]
+    joint: bool = False
+    nash: bool = False
+
+    def label(self, ctx: Context, table: Table) -> str:
+        if self.nash:
+            return "gen.nash"
+        if self.joint:
+            return f"gen.{table.id}.joint"
+        return f"gen.{ctx.actor_ids[self.sponsors[0]]}"
+
+
+@dataclass(frozen=True)
+class ProcessSlot:
+    """A declaration of commitment to the talks (process), or its renewal."""
+
+    sponsors: tuple[int, ...]
+    renewal: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one text: ``signed (D,)`` in force; ``passed (D,)`` by the rule (signed or
+    passed-unbound)."""
+
+    signed: np.ndarray
+    passed: np.ndarray
+
+
+class Narrator:
+    """Records of draw 0 for the event log (a no-op when no log is wanted)."""
+
+    def __init__(self, log: ev.Log | None) -> None:
+        self.log = log
+        self.on = log is not None
+
+    def __call__(self, event: ev.Event) -> None:
+        if self.log is not None:
+            self.log(event)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _par(ctx: Context, st: StepState, table: Table, name: str) -> np.ndarray:
+    if table.format_index is not None:
+        own = ctx.format_params[table.format_index]
+        if name in own:
+            return own[name]
+    return st.params[name]
+
+
+def _seated(table: Table, st: StepState) -> np.ndarray:
+    return np.asarray(table.seats & ~st.excluded)
+
+
+def _mediator_shares(ctx: Context, st: StepState, table: Table, sponsors: tuple[int, ...]) -> dict[int, np.ndarray]:
+    """Each sponsoring mediator's share ``(D,)`` of the capability of the mediators seated."""
+    seated_med = _seated(table, st) & ~ctx.parties
+    flows = ctx.flows(st.t)
+    total = np.maximum((flows * seated_med).sum(axis=1), 1e-12)
+    return {m: flows[:, m] / total for m in sponsors if seated_med[m]}
+
+
+def _leverage(
+    ctx: Context, st: StepState, table: Table, sponsors: tuple[int, ...], lo: np.ndarray, hi: np.ndarray, cheap: bool
+) -> np.ndarray:
+    """The inducement ``(D,)`` the sponsoring mediators add to the parties' value of a text."""
+    total = np.zeros(ctx.draws)
+    for m, share in _mediator_shares(ctx, st, table, sponsors).items():
+        capacity = st.params["mediator_leverage"] * share
+        if cheap:
+            total += capacity  # talk is cheap: backing a declaration or a ceasefire costs nothing
+        else:
+            total += inducement(lo, hi, st.sq, st.pos[:, m], st.sal[:, m], capacity, st.params["leverage_cost"])
+    return total
+
+
+def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarray:
+    """``(D,)`` the probability the other side carries out what a text concedes now: the
+    commitment problem of settlements (Walter 2002), eased by peacekeepers deployed with it."""
+    pk = np.asarray(peacekeepers, dtype=float)
+    raw = st.params["implementation_credibility"] + st.params["peacekeeping_credibility"] * pk
+    return np.asarray(np.clip(raw, 0.0, 1.0))
+
+
+def _worst_issue(prop_lo: np.ndarray, prop_hi: np.ndarray, st: StepState) -> np.ndarray:
+    """``(D, A)`` the issue each actor objects to most (largest salience-weighted loss)."""
+    mid = (prop_lo + prop_hi) / 2.0
+    lose = st.sal * (np.abs(mid[:, None, :] - st.pos) - np.abs(st.sq[:, None, :] - st.pos))
+    return np.asarray(np.argmax(lose, axis=2))
+
+
+# -- one text at one table --------------------------------------------------------------------
+
+
+def table_text(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    rec: Record,
+    table: Table,
+    prop: CompiledProposal,
+    live: np.ndarray,
+    streams: Streams,
+    say: Narrator,
+    *,
+    table_index: int,
+    proposal_index: int,
+    sponsors_are_brokers: bool = True,
+) -> Outcome:
+    """Put one text to ``table`` in the draws ``live`` and apply what the answers decide."""
+    D, A, I = ctx.draws, ctx.A, ctx.I  # noqa: E741
+    rng = streams.rng(f"text/{table.id}/{prop.id}", st.k)
+    u_leak = rng.random(D)
+    u_rat, u_rem = rng.random((D, A)), rng.random((D, A))
+    u_bind, u_pend = rng.random(D), rng.random((D, I))
+    kind = prop.agreement
+    voters = table.rule.voters & _seated(table, st)
+    fi = table.format_index
+    leak_p = ctx.leak_risk[:, fi] if fi is not None else np.zeros(D)
+    leaked = u_leak < leak_p
+    leaked_row = leaked[:, None] | st.leaked[None, :]
+    pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
+    cred = np.clip(st.params["deferred_credibility"] + st.params["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
+    imp = _implementation(st, pk_deploys)
+    lo, hi = prop.outcome(st.sq)
+    value = value_of(prop, st.sq, st.pos, st.sal, cred, imp)
+    pvalue = value_of(prop, st.sq, st.piv, st.sal, cred, imp)
+    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo, hi, kind in _CHEAP)
+    value = value + lev[:, None] * ctx.parties[None, :]
+    needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
+    r_lead, r_piv = power.reservations()
+    rho = r_piv + st.params["leak_effect"][:, None] * leaked_row
+    p_rat = np.where(
+        needs[None, :], rat.ratification_probability(pvalue, rho, st.params["ratification_noise"][:, None]), 1.0
+    )
+    margin = np.zeros(D) if kind in _CHEAP else st.params["acceptance_margin"]
+    ans = rat.answer(
+        value,
+        r_lead,
+        power.u_sq,
+        power.u_war,
+        p_rat,
+        audience_cost=st.audience_cost,
+        removal_risk=st.removal_risk,
+        margin=margin,
+        u_ratify=u_rat,
+        u_remove=u_rem,
+    )
+    accept = ans.accept | ~voters[None, :]
+    decision = table.rule.decide(accept)
+    passed = decision.passed & live
+    conference_block = np.zeros((D, A), dtype=bool)
+    if kind == "comprehensive" and table.org_rule is not None and fi is not None:
+        conf = _par(ctx, st, table, "conference_signing") > 0.5
+        if conf.any():
+            org_voters = table.org_rule.voters
+            ok = (value >= power.u_sq - st.params["conference_tolerance"][:, None]) | ans.accept | ~org_voters[None, :]
+            conv = table.org_rule.decide(ok)
+            conference_block = np.where(conf[:, None], conv.objectors, False) & live[:, None]
+            passed = passed & (conv.passed | ~conf)
+    objecting_parties = decision.objectors & ctx.parties[None, :] & passed[:, None]
+    bound = u_bind < binding_probability(pk_deploys, st.params["enforcement_peacekeeping"])
+    unbound = objecting_parties & ~bound[:, None]
+    signed = passed & ~unbound.any(axis=1)
+    passed_unbound = passed & ~signed
+
+    # the book: type, terms, deferral, peacekeepers
+    t_sign = prop.time if math.isfinite(prop.time) and prop.time >= st.t else st.t
+    expires = st.t + st.params["process_duration"] if kind in ("process", "renewal") else np.inf
+    st.book.sign(kind, signed, t_sign, expires)
+    st.book.peacekeepers |= signed & pk_deploys
+    new_sq = prop.immediate(st.sq)
+    st.sq = np.where(signed[:, None], new_sq, st.sq)
+    deferred = prop.deferred[None, :] & signed[:, None] & (kind != "implementation")
+    if deferred.any():
+        due_at = prop.until if not math.isnan(prop.until) else t_sign + st.params["deferral_years"]
+        due = np.broadcast_to(np.asarray(due_at, dtype=float), (D,))
+        st.pending_time = np.where(deferred, due[:, None], st.pending_time)
+        st.pending_value = np.where(deferred, lo + u_pend * (hi - lo), st.pending_value)
+        st.pending_table = np.where(signed, table_index, st.pending_table)
+        st.pending_pk = np.where(signed, pk_deploys, st.pending_pk)
+    if kind in ("partial", "comprehensive"):
+        first = signed & ~rec.settlement
+        rec.settlement |= first
+        rec.settlement_year = np.where(first, t_sign, rec.settlement_year)
+        rec.settlement_proposal = np.where(first, proposal_index, rec.settlement_proposal)
+        rec.terms = np.where(first[:, None], np.where(np.isnan(prop.point), np.nan, (lo + hi) / 2.0), rec.terms)
+    rec.passed_unbound += passed_unbound
+
+    # leaders who signed what their pivot rejected
+    removed = ans.removed & live[:, None] & voters[None, :]
+    if removed.any():
+        st.pos = np.where(removed[:, :, None], st.piv, st.pos)
+        rec.removals += removed
+
+    # bookkeeping of refusals, by reason and by the issue objected to most
+    refused = (~ans.accept & voters[None, :] & live[:, None]) | conference_block | unbound
+    reason = np.where(conference_block, rat.CONFERENCE_BLOCKED, ans.reason)
+    reason = np.where(unbound, rat.NOT_BOUND, reason)
+    worst = _worst_issue(lo, hi, st) if refused.any() else np.zeros((D, A), dtype=np.int64)
+    if refused.any():
+        da, aa = np.nonzero(refused)
+        np.add.at(rec.reasons, (da, aa, reason[da, aa]), 1)
+        np.add.at(rec.vetoes, (da, aa, worst[da, aa]), 1)
+    rec.unbound += unbound
+
+    if say.on and live[0]:
+        ids, iss = ctx.actor_ids, ctx.issue_ids
+        settled = ~np.isnan(prop.point[0])
+        say(
+            ev.ProposalTabled(
+                _r(t_sign),
+                id=prop.id,
+                label=prop.label,
+                agreement=kind,
+                table=table.id,
+                sponsors=[ids[s] for s in prop.sponsors],
+                terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
+                deferred=[iss[i] for i in np.flatnonzero(prop.deferred)],
+                leaked=bool(leaked_row[0].any()),
+                answers={
+                    ids[a]: {
+                        "value": _r(value[0, a]),
+                        "status_quo": _r(power.u_sq[0, a]),
+                        "war": None if not np.isfinite(power.u_war[0, a]) else _r(power.u_war[0, a]),
+                        "p_ratify": _r(p_rat[0, a]) if needs[a] else None,
+                        "sign": bool(ans.sign[0, a]),
+                        "ratified": bool(ans.accept[0, a]),
+                        "reason": rat.REASONS[int(ans.reason[0, a])],
+                    }
+                    for a in np.flatnonzero(voters)
+                },
+                passed=bool(passed[0]),
+            )
+        )
+        for a in np.flatnonzero(refused[0]):
+            code = int(reason[0, a])
+            say(
+                ev.Veto(
+                    _r(t_sign), proposal=prop.id, actor=ids[a], reason=rat.REASONS[code], issue=iss[int(worst[0, a])]
+                )
+            )
+        for a in np.flatnonzero(removed[0]):
+            say(ev.LeaderRemoved(_r(t_sign), actor=ids[a], proposal=prop.id))
+        if passed_unbound[0]:
+            say(ev.PassedUnbound(_r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound[0])]))
+        if signed[0]:
+            say(
+                ev.AgreementSigned(
+                    _r(t_sign),
+                    proposal=prop.id,
+                    agreement=kind,
+                    table=table.id,
+                    parties=[ids[a] for a in np.flatnonzero(voters & ctx.parties)],
+                    terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
+                    deferred=[iss[i] for i in np.flatnonzero(prop.deferred)],
+                    peacekeepers=bool(pk_deploys[0]),
+                )
+            )
+    return Outcome(signed, passed)
+
+
+# -- drafts ------------------------------------------------------------------------------------
+
+
+def _text(
+    pid: str, label: str, agreement: str, t: float, sponsors: tuple[int, ...], point: np.ndarray
+) -> CompiledProposal:
+    nan = np.full_like(point, np.nan)
+    return CompiledProposal(
+        pid,
+        label,
+        "generated",
+        agreement,
+        t,
+        sponsors,
+        point,
+        nan,
+        nan,
+        np.zeros(point.shape[1], dtype=bool),
+        math.nan,
+        True,
+    )
+
+
+def draft(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    table: Table,
+    slot: DraftSlot,
+    live: np.ndarray,
+    streams: Streams,
+) -> list[tuple[CompiledProposal, np.ndarray]]:
+    """The texts a draft slot produces: ``[(text, draws)]`` (a comprehensive and a partial text,
+    each where it was chosen; none where the drafter prefers to table nothing)."""
+    D = ctx.draws
+    seated = _seated(table, st)
+    flows = ctx.flows(st.t)
+    cand = candidates(st.sq, np.maximum(flows, 1e-9), st.pos, st.sal, seated)
+    pts = cand.points
+    # the drafter values candidates as the voters will: what the other side concedes is only
+    # as good as its promise (peacekeepers come with the format's settlements where it has them)
+    imp = _implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5)
+    u_lead = committed_utility(pts, pts, st.sq, st.pos, st.sal, imp)  # (D, K, A)
+    u_piv = committed_utility(pts, pts, st.sq, st.piv, st.sal, imp)
+    noise = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
+    err = st.params["mediator_noise"][:, None] * noise
+    r_lead, r_piv = power.reservations()
+    r_hat = r_lead + err
+    rp_hat = r_piv + err
+    rule = table.rule
+    voters = rule.voters & seated
+    parties_at = ctx.parties & seated
+    u_sq = power.u_sq
+    if slot.nash:
+        bargainers = voters & ctx.parties if (voters & ctx.parties).any() else voters
+        best, exists = nash_choice(u_lead, r_hat, bargainers)
+        exists = exists & live
+    else:
+        lev = np.zeros((D, ctx.A))
+        for share in _mediator_shares(ctx, st, table, slot.sponsors).values():
+            lev += (st.params["mediator_leverage"] * share)[:, None] * ctx.parties[None, :]
+        p_pass = predicted_pass(
+            u_lead,
+            u_piv,
+            r_hat,
+            rp_hat,
+            rule=dataclasses.replace(rule, voters=voters),
+            needs_ratification=ctx.parties,
+            audience_cost=st.audience_cost,
+            margin=st.params["acceptance_margin"],
+            noise=st.params["ratification_noise"],
+            leverage=lev,
+        )
+        joint_gain = ((u_lead - u_sq[:, None, :]) * parties_at).sum(axis=-1) / max(int(parties_at.sum()), 1)
+        bias = st.params["mediator_bias"][:, None]
+        score = np.zeros(p_pass.shape)
+        weight_total = np.zeros(D)
+        for m in slot.sponsors:
+            w = np.maximum(flows[:, m], 1e-9) if slot.joint else np.ones(D)
+            if ctx.parties[m]:
+                own = u_lead[:, :, m] - r_hat[:, None, m]
+                s_m = p_pass * own
+            else:
+                own = u_lead[:, :, m] - u_sq[:, None, m]
+                s_m = p_pass * (bias * own + (1.0 - bias) * joint_gain)
+            score = score + w[:, None] * s_m
+            weight_total += w
+        score = score / np.maximum(weight_total, 1e-12)[:, None]
+        best = np.argmax(score, axis=1)
+        exists = (np.take_along_axis(score, best[:, None], axis=1)[:, 0] > 1e-9) & live
+    point = np.take_along_axis(pts, best[:, None, None], axis=1)[:, 0]
+    partial = cand.partial[best]
+    label = slot.label(ctx, table)
+    out: list[tuple[CompiledProposal, np.ndarray]] = []
+    full_mask = exists & ~partial
+    if full_mask.any():
+        out.append((_text(label, label, "comprehensive", st.t, slot.sponsors, point), full_mask))
+    part_mask = exists & partial
+    if part_mask.any():
+        pt = np.where(np.abs(point - st.sq) > 1e-9, point, np.nan)
+        out.append((_text(f"{label}.partial", f"{label} (partial)", "partial", st.t, slot.sponsors, pt), part_mask))
+    return out
+
+
+# -- the quiet years: scheduled texts, drafts, declarations ----------------------------------
+
+
+def _live_tables(ctx: Context, st: StepState, phase: str) -> list[tuple[int, Table, np.ndarray]]:
+    """Tables that sit in this step for ``phase`` (quiet or fighting), with the draws where they sit."""
+    out = []
+    allow_parallel = np.array([ctx.tables[ft].parallel_tracks for ft in ctx.format_tables])[st.fmt]
+    base = st.fighting if phase == "fighting" else ~st.fighting
+    for ti, table in enumerate(ctx.tables):
+        if table.format_index is not None:
+            live = base & (st.fmt == table.format_index)
+        else:
+            if not table.open_at(st.t) or table.when not in ("always", phase):
+                continue
+            live = base & allow_parallel
+        if live.any():
+            out.append((ti, table, live))
+    return out
+
+
+def negotiate(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    rec: Record,
+    streams: Streams,
+    say: Narrator,
+    proposal_ids: dict[str, int],
+) -> StepState:
+    """Quiet draws: dated proposals, the tables' own drafts and declarations (one step)."""
+    due_props = [p for p in ctx.proposals if _in_step(ctx, p.time, st.k)]
+    tabled_already = {p.id: np.zeros(ctx.draws, dtype=bool) for p in due_props}
+    interval = st.params["proposal_interval"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draft_due = (interval > 0) & (np.mod(st.k * ctx.dt + 1e-9, np.where(interval > 0, interval, 1.0)) < ctx.dt)
+    for ti, table, live in _live_tables(ctx, st, "quiet"):
+        seated = _seated(table, st)
+        scheduled_here = np.zeros(ctx.draws, dtype=bool)
+        for p in due_props:
+            if not table.negotiates(p.agreement) or not any(seated[s] for s in p.sponsors):
+                continue
+            mask = live & ~tabled_already[p.id]
+            if not mask.any():
+                continue
+            table_text(
+                ctx, st, power, rec, table, p, mask, streams, say, table_index=ti, proposal_index=proposal_ids[p.id]
+            )
+            tabled_already[p.id] |= mask
+            scheduled_here |= mask
+        proposers = tuple(m for m in table.proposers if seated[m])
+        settled_all = st.book.any_in_force("comprehensive")
+        can_draft = live & ~scheduled_here & draft_due & ~settled_all
+        if proposers and can_draft.any() and (table.negotiates("comprehensive") or table.negotiates("partial")):
+            joint = _par(ctx, st, table, "joint_drafting") > 0.5
+            slots: list[tuple[DraftSlot, np.ndarray]] = []
+            if len(proposers) > 1:
+                slots.append((DraftSlot(proposers, joint=True), can_draft & joint))
+                slots += [(DraftSlot((m,)), can_draft & ~joint) for m in proposers]
+            else:
+                slots.append((DraftSlot(proposers), can_draft))
+            brokers = tuple(m for m in proposers if not ctx.parties[m])
+            if brokers:
+                slots.append(
+                    (DraftSlot(brokers, nash=True), can_draft & (_par(ctx, st, table, "nash_proposals") > 0.5))
+                )
+            for slot, mask in slots:
+                mask = mask & ~st.fighting & ~st.book.any_in_force("comprehensive")
+                if not mask.any():
+                    continue
+                for text, where in draft(ctx, st, power, table, slot, mask, streams):
+                    table_text(
+                        ctx,
+                        st,
+                        power,
+                        rec,
+                        table,
+                        text,
+                        where,
+                        streams,
+                        say,
+                        table_index=ti,
+                        proposal_index=proposal_ids[text.id],
+                    )
+        brokers = tuple(m for m in table.proposers if seated[m] and not ctx.parties[m])
+        if brokers and table.negotiates("process"):
+            none_in_force = ~st.book.any_in_force("process", "renewal")
+            mask = live & none_in_force & ~st.fighting & draft_due
+            if mask.any():
+                ever = st.book.signed[:, type_index("process")] + st.book.signed[:, type_index("renewal")] > 0
+                for renewal, where in ((True, mask & ever), (False, mask & ~ever)):
+                    if not where.any():
+                        continue
+                    kind = "renewal" if renewal else "process"
+                    pid = f"gen.{table.id}.{kind}"
+                    text = _text(
+                        pid, f"{table.id} {kind} declaration", kind, st.t, brokers, np.full((ctx.draws, ctx.I), np.nan)
+                    )
+                    table_text(
+                        ctx,
+                        st,
+                        power,
+                        rec,
+                        table,
+                        text,
+                        where,
+                        streams,
+                        say,
+                        table_index=ti,
+                        proposal_index=proposal_ids[pid],
+                    )
+    return st
+
+
+def _in_step(ctx: Context, when: float, k: int) -> bool:
+    lo_t = -math.inf if k == 0 else ctx.years[k]
+    return bool(lo_t <= when < ctx.years[k] + ctx.dt - 1e-9)
+
+
+# -- deferred terms fall due -----------------------------------------------------------------
+
+
+def implement_due(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    rec: Record,
+    streams: Streams,
+    say: Narrator,
+    proposal_ids: dict[str, int],
+) -> StepState:
+    """Deferred terms that fall due are put to the table where their agreement was signed as an
+    implementation text; if it is refused, peacekeepers deployed with the agreement enforce it with
+    probability ``enforcement_peacekeeping``, else the agreement fails (the commitment problem)."""
+    falls = st.pending_time < st.t + ctx.dt - 1e-9
+    due = falls.any(axis=1) & ~st.fighting
+    if not due.any():
+        return st
+    D = ctx.draws
+    pid = "gen.implementation"
+    signed_any = np.zeros(D, dtype=bool)
+    for ti, table in enumerate(ctx.tables):
+        where = due & (st.pending_table == ti)
+        if not where.any():
+            continue
+        point = np.where(falls, st.pending_value, np.nan)
+        text = _text(pid, "Implementation of deferred terms", "implementation", st.t, table.proposers, point)
+        out = table_text(
+            ctx, st, power, rec, table, text, where, streams, say, table_index=ti, proposal_index=proposal_ids[pid]
+        )
+        signed_any |= out.signed
+    refused = due & ~signed_any
+    u = streams.rng("implementation-enforced", st.k).random(D)
+    enforced = refused & (u < binding_probability(st.pending_pk, st.params["enforcement_peacekeeping"]))
+    st.sq = np.where(enforced[:, None] & falls, st.pending_value, st.sq)
+    st.book.sign("implementation", enforced, st.t)
+    failed = refused & ~enforced
+    broke = st.book.break_down(failed, ("process", "partial", "comprehensive"))
+    if say.on and due[0]:
+        iss = ctx.issue_ids
+        issues = [iss[i] for i in np.flatnonzero(falls[0])]
+        say(
+            ev.Implementation(
+                _r(st.t),
+                issues=issues,
+                implemented=bool(signed_any[0] or enforced[0]),
+                enforced=bool(enforced[0]),
+                values={iss[i]: _r(st.pending_value[0, i]) for i in np.flatnonzero(falls[0])},
+            )
+        )
+        if failed[0] and broke[0].any():
+            say(
+                ev.Breakdown(
+                    _r(st.t), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="implementation failed"
+                )
+            )
+    st.pending_time = np.where(falls & due[:, None], np.nan, st.pending_time)
+    return st
+
+
+# -- ceasefires while the sides fight --------------------------------------------------------
+
+
+def ceasefire_talks(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    rec: Record,
+    streams: Streams,
+    say: Narrator,
+    proposal_ids: dict[str, int],
+) -> tuple[StepState, np.ndarray, list[str | None]]:
+    """While the sides fight (and history does not dictate the end), tables that negotiate
+    ceasefires table one at a rate (faster with a broker). Each party signs when the status quo
+    now, plus the broker's inducement, beats fighting on for a year:
+    ``p̂ u(x_H, one year) + (1 − p̂) u(x_L, one year) − war_cost_rate``. Returns the state, the draws
+    whose fighting ended, and the table id where (draw 0 needs it for narration)."""
+    D = ctx.draws
+    ended = np.zeros(D, dtype=bool)
+    where_ended: list[str | None] = [None]
+    s = ctx.sides
+    if s is None:
+        return st, ended, where_ended
+    share = np.minimum(1.0, st.params["war_gain"] * 1.0)
+    x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues, share)
+    u_hi = utility(x_hi[:, None], x_hi[:, None], st.pos, st.sal)[:, 0]
+    u_lo = utility(x_lo[:, None], x_lo[:, None], st.pos, st.sal)[:, 0]
+    u_cont = power.p_believed * u_hi + (1.0 - power.p_believed) * u_lo - st.params["war_cost_rate"][:, None]
+    u_cont = np.where(ctx.combatants[None, :], u_cont, -np.inf)
+    u_sq_now = utility(st.sq[:, None], st.sq[:, None], st.pos, st.sal)[:, 0]  # the front has moved
+    for ti, table, live in _live_tables(ctx, st, "fighting"):
+        if not table.negotiates("ceasefire"):
+            continue
+        live = live & ~st.war_imposed & ~ended
+        if not live.any():
+            continue
+        seated = _seated(table, st)
+        brokers = tuple(m for m in table.proposers if seated[m] and not ctx.parties[m])
+        rate = st.params["ceasefire_talks"] if brokers else st.params["ceasefire_talks_direct"]
+        u = streams.rng(f"ceasefire/{table.id}", st.k).random(D)
+        offered = live & (u < 1.0 - np.exp(-rate * ctx.dt))
+        if not offered.any():
+            continue
+        pid = f"gen.{table.id}.ceasefire"
+        text = _text(pid, f"Ceasefire at {table.id}", "ceasefire", st.t, brokers, np.full((D, ctx.I), np.nan))
+        # a ceasefire is valued against fighting on, not against the status quo: the war value
+        # the answer compares with is the value of continuing for a year
+        r_cont = np.where(ctx.combatants[None, :], np.maximum(u_sq_now, u_cont), u_sq_now)
+        quiet_power = Power(
+            power.p_high,
+            power.p_future,
+            power.p_believed,
+            u_sq_now,
+            u_cont,
+            power.stake,
+            power.u_sq_piv,
+            power.u_war_piv,
+            power.gap,
+            power.commitment,
+            power.incentive,
+            power.p_onset,
+            r_cont,
+            power.r_piv,
+        )
+        out = table_text(
+            ctx,
+            st,
+            quiet_power,
+            rec,
+            table,
+            text,
+            offered,
+            streams,
+            say,
+            table_index=ti,
+            proposal_index=proposal_ids[pid],
+        )
+        if out.signed.any():
+            ended |= out.signed
+            if out.signed[0]:
+                where_ended = [table.id]
+    return st, ended, where_ended
