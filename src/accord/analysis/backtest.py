@@ -204,9 +204,9 @@ class BacktestResult:
 
 
 METHOD = {
-    "cut": "for each scored year y, events, proposals and actors' dated changes dated y or later are removed and "
+    "cut": "For each scored year y, events, proposals and actors' dated changes dated y or later are removed and "
     "the case is replayed from its start (history imposed before the cut unless --history says otherwise)",
-    "year_probability": "share of draws with the outcome in y; for onset, the mean engine probability "
+    "year_probability": "the share of draws with the outcome in y; for onset, the mean engine probability "
     "(p_onset_by_year) where a year is one step",
     "references": {
         "base_rate": "the record's own rate over the scored years, every year (the headline reference)",

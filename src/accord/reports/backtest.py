@@ -106,7 +106,7 @@ def _figures(result: Mapping[str, Any]) -> tuple[str, str]:
         p = np.array([r["p"] for r in rs], dtype=float)
         obs = np.array([r["observed"] for r in rs], dtype=float)
         s = result["scores"][o]
-        fig = figures.forecast_record(years, p, obs, f"{o}: model P by year; shaded = it happened ({s['events']})")
+        fig = figures.forecast_record(years, p, obs, f"{o}: P by year ({s['events']} shaded: happened)")
         series.append(f'<figure data-figure="years-{_e(o)}">{figures.to_svg(fig)}</figure>')
         fig = figures.reliability_diagram(
             s["reliability"], f"{o}: reliability ({s['n']} years, {s['events']} events)", "mean model probability"
