@@ -71,8 +71,10 @@ __all__ = [
     "YearRow",
     "backtest",
     "inputs_before",
+    "observed",
     "outcomes_for",
     "provenance",
+    "same_inputs",
     "score_outcome",
 ]
 
@@ -419,8 +421,8 @@ def backtest(
     replays: list[dict[str, Any]] = []
     for group in groups:
         span = f"{group[0]}" if len(group) == 1 else f"{group[0]}-{group[-1]}"
-        b = batch(inputs_before(scenario, float(group[0])), float(group[-1] + 1), f"years {span}")
         s = inputs_before(scenario, float(group[0]))
+        b = batch(s, float(group[-1] + 1), f"years {span}")
         replays.append(
             {
                 "years": group,

@@ -62,6 +62,8 @@ __all__ = [
     "differences",
     "has_timeline",
     "load_timeline",
+    "read_timeline_bytes",
+    "step_years",
     "timeline_path",
 ]
 
