@@ -182,19 +182,19 @@ def _verified_chunks(out: Path, plan: list[Chunk], digests: dict[str, str]) -> t
     """Indices of the chunk files whose bytes have the SHA-256 the manifest recorded for them.
 
     Every other chunk file (damaged, or written after the manifest was last saved) is deleted and
-    its digest dropped from ``digests``, so it is computed again. Returns the indices and the
-    names of the files that were damaged (a digest recorded, different bytes)."""
+    its digest dropped from ``digests``, so it is computed again; the digest of a file that is
+    merely missing is kept (the folder may be back later; a recomputed chunk replaces it).
+    Returns the indices and the names of the files that were damaged (a digest recorded,
+    different bytes)."""
     folder = out / CHUNKS
     remove_leftovers(folder)
     expected = {chunk_path(out, c.index).name: c.index for c in plan}
     done: set[int] = set()
     damaged: list[str] = []
-    seen: set[str] = set()
     if folder.is_dir():
         for p in sorted(folder.iterdir()):
             if not _CHUNK_RE.match(p.name):
                 continue
-            seen.add(p.name)
             want = digests.get(p.name)
             if p.name in expected and want is not None and sha256_file(p) == want:
                 done.add(expected[p.name])
@@ -203,8 +203,6 @@ def _verified_chunks(out: Path, plan: list[Chunk], digests: dict[str, str]) -> t
                 damaged.append(p.name)
             digests.pop(p.name, None)
             _unlink(p)
-    for name in [n for n in digests if n not in seen or n not in expected]:
-        del digests[name]  # recorded, but the file is gone (or belongs to no chunk of this plan)
     return done, damaged
 
 
