@@ -136,6 +136,26 @@ def test_unreachable_or_malformed_address_is_a_clear_error() -> None:
         DaskExecutor("tcp://127.0.0.1:9", timeout=2)
 
 
+def test_a_local_cluster_listens_on_loopback_only() -> None:
+    """Its scheduler, dashboard, nannies and workers: nothing reachable from another machine."""
+    import ipaddress
+
+    import psutil
+
+    with DaskExecutor(None, workers=1) as ex:
+        me = psutil.Process()
+        listening = [
+            (p.pid, c.laddr)
+            for p in [me, *me.children(recursive=True)]
+            for c in p.net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN
+        ]
+        dashboard = ex._cluster.dashboard_link
+    assert len(listening) >= 3, listening  # scheduler, its dashboard, the worker
+    assert all(ipaddress.ip_address(addr.ip).is_loopback for _, addr in listening), listening
+    assert dashboard.startswith("http://127.0.0.1:")
+
+
 def test_dask_without_address_starts_and_stops_a_local_cluster(tmp_path: Path) -> None:
     example = load_scenario("example")
     kw = {"runs": 120, "chunk_size": 40, "seed": 6}
