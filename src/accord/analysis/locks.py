@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import socket
 import sys
 import time
@@ -94,6 +95,17 @@ def _same_file(fd: int, path: Path) -> bool:
     return (mine.st_dev, mine.st_ino) == (now.st_dev, now.st_ino)
 
 
+def _this_command() -> str:
+    """How this process was started, shortly: ``accord sweep example --runs 100 …``."""
+    argv = sys.argv or [""]
+    program = Path(argv[0]).name
+    if program == "__main__.py":  # python -m accord
+        program = Path(argv[0]).parent.name
+    elif program in ("", "-c"):
+        program = "python -c"
+    return " ".join([program, shlex.join(argv[1:])]).strip()
+
+
 class FolderLock:
     """``with FolderLock(path):`` holds the lock file ``path`` exclusively (its folder must exist).
 
@@ -103,9 +115,7 @@ class FolderLock:
 
     def __init__(self, path: Path, command: str | None = None) -> None:
         self.path = Path(path)
-        if command is None:
-            command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv and sys.argv[0] else "python"
-        self.command = command
+        self.command = command if command is not None else _this_command()
         self.stale: dict[str, Any] = {}
         self._fd: int | None = None
 
