@@ -15,10 +15,10 @@ every ``MANIFEST_EVERY_S`` seconds and whenever the sweep stops), and the final 
 ``results_sha256``. Resuming (``resume=True``) checks the manifest, keeps every chunk file whose
 bytes match their recorded digest and computes the others again (missing, damaged, or written
 after the manifest was last saved); a complete sweep whose table no longer matches its digest
-(truncated, say) is computed again. Because a chunk depends only on (scenario, format, seed, chunk index,
-chunk size, history), the final ``results.parquet`` — the chunks concatenated in order and checked to
-hold exactly run ids ``0 .. runs-1`` once each — is the same whether the sweep ran in one go,
-was killed and resumed any number of times, or ran on another backend.
+(truncated, say) is computed again. Because a chunk depends only on (scenario, format, seed,
+chunk index, chunk size, history), the final ``results.parquet`` — the chunks concatenated in
+order and checked to hold exactly run ids ``0 .. runs-1`` once each — is the same whether the
+sweep ran in one go, was killed and resumed any number of times, or ran on another backend.
 
 One process writes a folder at a time: it holds ``sweep.lock`` (:mod:`accord.analysis.locks`)
 from start to end, so a second sweep, or a resume while one runs, is refused with a message
