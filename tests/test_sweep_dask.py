@@ -30,7 +30,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A scheduler and two single-threaded workers, each its own process; yields the scheduler file."""
     folder = tmp_path_factory.mktemp("dask")
     sched_file = folder / "scheduler.json"
-    common = ["--no-dashboard"]
+    # loopback only: with --no-dashboard the HTTP server (health, metrics) still listens, on every
+    # interface unless told otherwise
+    common = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
     procs = [
         subprocess.Popen(
             [
@@ -68,6 +70,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                         "--nthreads",
                         "1",
                         "--no-nanny",
+                        "--host",
+                        "127.0.0.1",
                         "--name",
                         name,
                         "--local-directory",
@@ -142,17 +146,20 @@ def test_a_local_cluster_listens_on_loopback_only() -> None:
 
     import psutil
 
+    me = psutil.Process()
+
+    def listening(procs: list[psutil.Process]) -> set[tuple[int, object]]:
+        return {(p.pid, c.laddr) for p in procs for c in p.net_connections(kind="inet") if c.status == "LISTEN"}
+
+    # other tests' servers and clusters may be running in or under this process: only new ones count
+    before_children = {p.pid for p in me.children(recursive=True)}
+    before = listening([me])
     with DaskExecutor(None, workers=1) as ex:
-        me = psutil.Process()
-        listening = [
-            (p.pid, c.laddr)
-            for p in [me, *me.children(recursive=True)]
-            for c in p.net_connections(kind="inet")
-            if c.status == psutil.CONN_LISTEN
-        ]
+        started = [p for p in me.children(recursive=True) if p.pid not in before_children]
+        new = sorted(listening([me, *started]) - before, key=str)
         dashboard = ex._cluster.dashboard_link
-    assert len(listening) >= 3, listening  # scheduler, its dashboard, the worker
-    assert all(ipaddress.ip_address(addr.ip).is_loopback for _, addr in listening), listening
+    assert len(new) >= 3, new  # scheduler, its dashboard, the worker
+    assert all(ipaddress.ip_address(addr.ip).is_loopback for _, addr in new), new
     assert dashboard.startswith("http://127.0.0.1:")
 
 
