@@ -301,3 +301,41 @@ set +e
     ref = tmp_path / "ref"
     run_sweep(load_scenario("example"), ref, **KW)  # type: ignore[arg-type]
     assert sha256_file(out / RESULTS) == sha256_file(ref / RESULTS)
+
+
+ABORT_SCRIPT = """
+import signal, sys
+from accord.analysis.executors import LocalExecutor
+
+def big(i):
+    return bytes(30 * 2**20)  # long enough to send that an abort finds a worker sending it
+
+if __name__ == "__main__":
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGALRM, stop)
+    ex = LocalExecutor(2)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, float(sys.argv[1]))
+        for _ in ex.map_unordered(big, range(10**6)):
+            pass
+    except KeyboardInterrupt:
+        ex.abort()
+    print("aborted", flush=True)
+"""
+
+
+@pytest.mark.parametrize("after", ["1.3", "1.6", "1.9"])
+def test_an_abort_while_a_worker_sends_its_result_does_not_hang_the_exit(tmp_path: Path, after: str) -> None:
+    """Workers stopped half-way through sending a result once left the pool's manager thread
+    waiting for the rest, and the interpreter's exit (which joins it) hung (7 runs in 8)."""
+    script = tmp_path / "abort.py"
+    script.write_text(ABORT_SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script), after], stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise AssertionError("the process hung on exit after the abort") from None
+    assert proc.returncode == 0 and out.strip() == b"aborted"

@@ -23,6 +23,7 @@ pipe has), is left behind; Dask's own worker processes do the same. A LocalClust
 from __future__ import annotations
 
 import abc
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -141,15 +142,29 @@ class LocalExecutor(Executor):
             self._pool = None
 
     def abort(self) -> None:
-        if self._pool is not None:
-            # the chunks in flight are lost anyway; do not wait for them to finish
-            processes = list(getattr(self._pool, "_processes", {}).values())
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for p in processes:
-                p.terminate()
-            for p in processes:
-                p.join(timeout=5)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # the chunks in flight are lost anyway; do not wait for them to finish
+        processes = list(getattr(pool, "_processes", {}).values())
+        results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+        # A worker stopped while sending a result leaves half a message in the result pipe, and
+        # the pool's manager thread waits for the rest forever (this process holds the pipe's
+        # write end, so no end-of-file comes), which hangs the interpreter's exit, where that
+        # thread is joined. This process never writes there: closing its end gives the thread
+        # the end-of-file, it finds the pool broken and ends.
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
 
     def describe(self) -> str:
         return f"local ({self.workers} {'process' if self.workers == 1 else 'processes'})"
