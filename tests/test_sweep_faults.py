@@ -6,6 +6,7 @@ processes a killed sweep leaves, are in test_sweep_processes.py."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -153,6 +154,23 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over(example: Scenario, tmp_pat
     assert outcome.chunks_reused == 3 and outcome.chunks_computed == 2
     _same_as_reference(out, reference)
     assert not (out / LOCK).exists()
+
+
+def test_a_file_system_that_cannot_lock_files_gets_a_note_not_a_traceback(
+    example: Scenario, tmp_path: Path, reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.analysis import locks
+
+    def no_locks(fd: int) -> bool:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(locks, "_try_lock", no_locks)
+    outcome = run_sweep(example, tmp_path / "s", **KW)  # type: ignore[arg-type]
+    assert outcome.notes == [
+        f"{tmp_path / 's' / LOCK}: this file system cannot lock files (No locks available); a second sweep "
+        "writing to this folder at the same time would not be stopped"
+    ]
+    _same_as_reference(tmp_path / "s", reference)
 
 
 # -- digests ---------------------------------------------------------------------------------

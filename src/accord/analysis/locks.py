@@ -111,12 +111,16 @@ class FolderLock:
 
     Raises :class:`LockHeld` when another process holds it, :class:`StorageError` when the file
     cannot be created or written (a read-only folder, a full disk). ``stale`` is what the
-    previous, dead holder had written about itself, if it left the file behind."""
+    previous, dead holder had written about itself, if it left the file behind; ``unsupported``
+    says why, on a file system that cannot lock files, the lock is only a note."""
 
     def __init__(self, path: Path, command: str | None = None) -> None:
         self.path = Path(path)
         self.command = command if command is not None else _this_command()
         self.stale: dict[str, Any] = {}
+        #: why the file could not be locked, where its file system cannot lock files: then the
+        #: holder still writes who it is, but nothing stops a second writer
+        self.unsupported: str | None = None
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -127,7 +131,11 @@ class FolderLock:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
             except OSError as e:
                 raise StorageError.from_os_error(e, self.path) from None
-            if not _try_lock(fd):
+            try:
+                locked = _try_lock(fd)
+            except OSError as e:  # a file system that cannot lock (some network or FUSE mounts)
+                self.unsupported, locked = e.strerror or str(e), True
+            if not locked:
                 holder = _read_holder(fd)
                 os.close(fd)
                 raise LockHeld(self.path, holder)

@@ -368,6 +368,11 @@ def _run_locked(
     notes: list[str] = []
     if lock.stale:
         notes.append(f"took over the lock left by {describe_holder(lock.stale)}, which is no longer running")
+    if lock.unsupported:
+        notes.append(
+            f"{lock.path}: this file system cannot lock files ({lock.unsupported}); a second sweep writing to "
+            "this folder at the same time would not be stopped"
+        )
     manifest_path = out / MANIFEST
     runs, seed, format = int(wanted["runs"]), int(wanted["seed"]), wanted["format"]
     until, mediator = wanted["until"], wanted["mediator"]
