@@ -143,6 +143,20 @@ def test_a_ceasefire_lowers_the_hazard_only_while_it_holds() -> None:
     assert np.allclose(a.p_onset_by_year[after, 5], b.p_onset_by_year[after, 5])  # broken: the same
 
 
+def test_an_imposed_flare_up_is_over_within_its_step() -> None:
+    # a four-day war imposed as `clashes` is fighting in its year, breaks what is in force, and
+    # does not carry on: with a hazard of ~0 nobody fights the next year (regression: the flare's
+    # p_onset of 1 was also drawn as a hazard onset, so every run fought on into the next year)
+    actors = [actor("P1", ["party"], 0), actor("P2", ["party"], 100)]
+    params = {"hazard_intercept": -30.0, "hazard_recency": 0.0}
+    flare = {"id": "clash", "date": "2003", "kind": "clashes", "label": "clashes"}
+    b = run_batch(scenario(actors, events=[flare], parameters=params, end=2006), format="bilateral", draws=D, seed=1)
+    years = list(np.floor(b.years + 1e-9).astype(int))
+    k = years.index(2003)
+    assert b.fighting_by_year[:, k].all() and b.onset_by_year[:, k].all()
+    assert not b.fighting_by_year[:, k + 1 :].any()
+
+
 def test_a_biased_mediators_warning_moves_only_the_favoured_side() -> None:
     def run(mediator_at: float) -> dict[str, float]:
         s = scenario(

@@ -417,14 +417,16 @@ def war(
     p_on = np.where(st.forced_start | st.forced_flare, 1.0, np.where(quiet_at_start, p_on, 0.0))
     rec.p_onset[:, st.k] = p_on
     u = streams.rng("war-onset", st.k).random(D)
-    drawn = ~st.fighting & ~st.fought_this_step & (u < p_on) & (s is not None)
+    # an imposed flare-up sets p_on to 1 for the record but is over within the step: only the
+    # hazard's own onsets (not the imposed ones) start fighting that carries on
+    forced = st.forced_start | st.forced_flare
+    drawn = ~st.fighting & ~st.fought_this_step & ~forced & (u < p_on) & (s is not None)
     onset = drawn | st.forced_start | st.forced_flare
     st.fighting = st.fighting | drawn
     st.onset_this_step = onset
     if onset.any():
         broke = st.book.break_down(drawn)  # imposed onsets broke what was in force at their date
         rec.wars += onset
-        forced = st.forced_start | st.forced_flare
         when = np.where(forced & ~np.isnan(st.forced_time), st.forced_time, st.t)
         rec.first_war = np.where(onset & np.isnan(rec.first_war), when, rec.first_war)
         if say.on and onset[0] and s is not None:
