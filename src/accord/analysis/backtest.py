@@ -237,7 +237,7 @@ def backtest(
 
     # war onsets, year by year
     onsets = timeline.war_years()
-    labels = {int(e.year): e.event for e in timeline.of("war")}
+    labels = {int(e.year): e.event for e in timeline.onsets()}
     # consecutive years whose inputs are the same share one run (the engine is causal: a step
     # does not depend on how far the run goes), which gives the same numbers as a run per year
     for group in war_groups:

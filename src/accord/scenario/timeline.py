@@ -2,8 +2,19 @@
 
 A timeline is a YAML file next to the case (``accord/cases/timelines/CASE.yaml``), kept apart
 from the scenario so that a replay never sees what it is scored against. Each entry has a
-date, a one-line description, the actors (ids of the case), a verbatim quote from a seed, and
-``compare``: what the entry is evidence of (``proposal``, ``war``, ``format`` or ``none``).
+date, a one-line description, the actors (ids of the case), its evidence, and ``compare``: what
+the entry is evidence of (``proposal``, ``settlement``, ``war``, ``fighting``, ``agreement``,
+``format`` or ``none``).
+
+Evidence is either a verbatim quote from a seed (``seed:``, ``quote:``) or a data set row: a
+``kind: dataset`` source of the case (``source:``) with the row's fields as read (``row:``), for
+cases whose record comes from data sets such as PA-X and UCDP rather than from texts.
+
+``fighting`` entries record fighting between the parties (``fighting: war`` with ``until:``, the
+date it ended, or ``fighting: clashes``, a flare-up within its year); ``under_way: true`` when it
+had begun before the entry's date. ``agreement`` entries record a text signed (``agreement:`` its
+PA-X type; ``track:`` a track of the case). A fighting entry that begins while no other is under
+way is a war onset in its year (:meth:`Timeline.war_years`), as a ``war`` entry is.
 """
 
 from __future__ import annotations
@@ -17,13 +28,13 @@ from pydantic_core import PydanticCustomError
 
 from accord.scenario.errors import Problem, ScenarioError, field_path
 from accord.scenario.loader import CASES_PACKAGE, _problems_from_pydantic
-from accord.scenario.schema import Date, Id, Scenario, Strict, Text, date_to_year
+from accord.scenario.schema import AgreementType, Date, Id, Scenario, Strict, Text, date_to_year
 from accord.scenario.seeds import explain_mismatch, read_seed
 from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
 
 TIMELINES_DIR = "timelines"
 
-Compare = Literal["proposal", "settlement", "war", "format", "none"]
+Compare = Literal["proposal", "settlement", "war", "fighting", "agreement", "format", "none"]
 
 
 class TimelineEntry(Strict):
@@ -40,9 +51,17 @@ class TimelineEntry(Strict):
         "whether any agreement had been reached by the date",
     )
     severity: Literal["war", "escalation"] | None = Field(default=None, description="compare: war")
+    fighting: Literal["war", "clashes"] | None = Field(default=None, description="compare: fighting - how much")
+    until: Date | None = Field(default=None, description="compare: fighting - the date it ended")
+    under_way: bool | None = Field(default=None, description="compare: fighting - begun before the date (no onset)")
+    agreement: AgreementType | None = Field(default=None, description="compare: agreement - the type signed")
+    track: Id | None = Field(default=None, description="compare: agreement - the track it was signed on")
     format: Id | None = Field(default=None, description="compare: format - the format in use after the date")
-    seed: str
-    quote: Text
+    seed: str | None = Field(default=None, description="a seed file shipped with accord (with quote)")
+    quote: Text | None = Field(default=None, description="the sentence quoted verbatim from the seed")
+    source: Id | None = Field(default=None, description="a kind: dataset source of the case (with row)")
+    row: Text | None = Field(default=None, description="the data set row's fields as read")
+    note: Text | None = Field(default=None, description="why it is coded so")
 
     @model_validator(mode="after")
     def _fields_for_compare(self) -> TimelineEntry:
@@ -50,17 +69,37 @@ class TimelineEntry(Strict):
             "proposal": ("proposal", "accepted"),
             "settlement": ("accepted",),
             "war": ("severity",),
+            "fighting": ("fighting",),
+            "agreement": ("agreement",),
             "format": ("format",),
             "none": (),
         }
         missing = [f for f in need[self.compare] if getattr(self, f) is None]
+        if self.compare == "fighting" and self.fighting == "war" and self.until is None:
+            missing.append("until (the date the war ended)")
         if missing:
             raise PydanticCustomError(
                 "timeline_fields",
                 "expected {fields} for compare: {kind}, missing {missing}",
                 {"fields": ", ".join(need[self.compare]), "kind": self.compare, "missing": ", ".join(missing)},
             )
+        given = [f for f in ("seed", "quote", "source", "row") if getattr(self, f) is not None]
+        if given not in (["seed", "quote"], ["source", "row"]):
+            raise PydanticCustomError(
+                "timeline_evidence",
+                "expected seed and quote (a seed's sentence) or source and row (a data set row), found {found}",
+                {"found": ", ".join(given) or "none"},
+            )
+        if self.until is not None and date_to_year(self.until) < date_to_year(self.date):
+            raise PydanticCustomError(
+                "date_order", "expected until on or after date {d}, found {u}", {"d": self.date, "u": self.until}
+            )
         return self
+
+    @property
+    def span(self) -> tuple[float, float]:
+        """``(start, end)`` decimal years of a fighting entry (without ``until``: its date)."""
+        return self.year, date_to_year(self.until) if self.until is not None else self.year
 
     @property
     def year(self) -> float:
@@ -78,13 +117,26 @@ class Timeline(Strict):
     def of(self, compare: Compare) -> list[TimelineEntry]:
         return [e for e in self.entries if e.compare == compare]
 
+    def onsets(self) -> list[TimelineEntry]:
+        """``war`` entries, and ``fighting`` entries that begin while no other fighting is under way."""
+        fights = self.of("fighting")
+        out = list(self.of("war"))
+        for e in fights:
+            start = e.year
+            during = [o for o in fights if o is not e and o.year < start <= o.span[1]]
+            if not e.under_way and not during:
+                out.append(e)
+        return out
+
     def war_years(self) -> dict[int, str]:
-        """Year -> worst severity of any war/escalation onset that year."""
+        """Year -> worst severity of any war/escalation onset that year (a fighting entry's onset:
+        ``war`` for a war, ``escalation`` for clashes)."""
         out: dict[int, str] = {}
-        for e in self.of("war"):
+        for e in self.onsets():
             y = int(e.year)
+            severity = e.severity if e.compare == "war" else ("war" if e.fighting == "war" else "escalation")
             if out.get(y) != "war":
-                out[y] = e.severity or "war"
+                out[y] = severity or "war"
         return out
 
 
@@ -144,6 +196,7 @@ def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData 
     actors = set(scenario.actor_ids)
     proposals = {p.id for p in scenario.proposals}
     formats = {f.id for f in scenario.formats}
+    tracks = {t.id for t in scenario.tracks}
     seeds: dict[str, str | None] = {}
     for i, e in enumerate(timeline.entries):
         for j, a in enumerate(e.actors):
@@ -153,6 +206,18 @@ def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData 
             add(("entries", i, "proposal"), f"expected a proposal of {scenario.meta.name}, found {e.proposal!r}")
         if e.format is not None and e.format not in formats:
             add(("entries", i, "format"), f"expected a format of {scenario.meta.name}, found {e.format!r}")
+        if e.track is not None and e.track not in tracks:
+            add(("entries", i, "track"), f"expected a track of {scenario.meta.name}, found {e.track!r}")
+        if e.source is not None:
+            src = scenario.sources.get(e.source)
+            if src is None or src.kind != "dataset":
+                add(
+                    ("entries", i, "source"),
+                    f"expected a kind: dataset source of {scenario.meta.name}, found {e.source!r}",
+                )
+            continue
+        if e.seed is None or e.quote is None:
+            continue  # the entry's own validation requires one form of evidence
         if e.seed not in seeds:
             seeds[e.seed] = read_seed(e.seed)
         text = seeds[e.seed]
