@@ -392,11 +392,27 @@ def test_timeline_is_the_ucdp_and_pax_record(case: Scenario, timeline: Timeline)
         ("1992-06-08", "1992-08-14"), ("1992-08-17", "1993-11-29"),
         ("2004-08-19", "2004-10-12"), ("2008-08-12", "2008-11-09"),
     ]  # fmt: skip
-    assert timeline.war_years() == {1992: "war", 2004: "war", 2008: "war"}
+    onsets = {y: len(timeline.year(y).onset) for y in range(1990, 2025) if timeline.year(y).onset}
+    assert onsets == {1992: 2, 2004: 1, 2008: 1}  # 1992: South Ossetia, then Abkhazia three days after
+    assert [y for y in range(1990, 2025) if timeline.year(y).fighting] == [1992, 1993, 2004, 2008]
     # the case's war and war-end events give the same spans (the two records agree)
     ev = sorted((e.date, e.fighting_effect) for e in case.events if e.kind in ("war", "war-end"))
     assert [(a, b) for (a, _), (b, _) in zip(ev[::2], ev[1::2], strict=True)] == spans
     assert [e.format for e in timeline.of("format")] == ["un-friends", "un-friends"]
+
+
+def test_timeline_fighting_years_are_the_ucdp_conflict_years(timeline: Timeline) -> None:
+    # the years the record has fighting are exactly the years UCDP has a row of conflict 392 or
+    # 393 (Abkhazia, South Ossetia), and a year's fighting entries are those conflicts' rows
+    rows = _csv("ucdp_prio_acd_v25_1.csv")
+    ucdp = {int(r["year"]) for r in rows if r["conflict_id"] in ("392", "393")}
+    fought = {y for y in range(1946, 2025) if timeline.year(y).fighting}
+    assert fought == ucdp == {1992, 1993, 2004, 2008}
+    by_year = {y: {r["conflict_id"] for r in rows if r["conflict_id"] in ("392", "393") and int(r["year"]) == y}
+               for y in ucdp}  # fmt: skip
+    for y in sorted(ucdp):
+        cited = {(e.source or "").split("-")[1] for e in timeline.year(y).fighting}
+        assert cited == by_year[y], y
 
 
 def test_timeline_thirdparty_quotes_are_in_pax(timeline: Timeline) -> None:
