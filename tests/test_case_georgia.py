@@ -7,10 +7,11 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
+from tests.panel_data import PANEL_DIR, SHARED_PANEL
 
+from accord.analysis.backtest import backtest, outcomes_for
 from accord.mechanisms.agreements import TYPES
 from accord.mechanisms.formats import available_formats, runnable_formats
 from accord.scenario import builtin_cases, load_scenario, parse_scenario, provenance
@@ -24,7 +25,7 @@ from accord.simulation import replay
 from accord.simulation.events import WarStarted
 
 CASE = "georgia-abkhazia-south-ossetia"
-PANEL = Path(__file__).resolve().parents[2] / "shared" / "data" / "panel"  # the project's shared data, when present
+PANEL = PANEL_DIR  # the project's shared/data/panel, or ACCORD_PANEL_DATA (tests/panel_data.py)
 ISSUES = ("abkhazia", "south-ossetia", "returns", "security")
 MAIN = ("GEO", "ABK", "SOS", "RUS", "NOS", "UN", "OSCE", "EU", "FRA", "DEU", "GBR", "USA")
 STAGE = {"Cea": "ceasefire", "Pre": "process", "SubPar": "partial", "SubComp": "comprehensive"}
@@ -164,7 +165,7 @@ def test_capability_is_the_cow_milex_series_and_held_after_2016(case: Scenario) 
 
 
 def test_osce_membership_from_the_list_of_participating_states(case: Scenario) -> None:
-    path = PANEL.parent / "osce_participating_states.csv"
+    path = SHARED_PANEL.parent / "osce_participating_states.csv"
     if not path.exists():
         pytest.skip("shared/data/osce_participating_states.csv is not available")
     with path.open(encoding="utf-8") as f:
@@ -493,3 +494,23 @@ def test_a_copy_round_trips_through_the_loader(case: Scenario) -> None:
     assert provenance(again).total == provenance(case).total
     with pytest.raises(ScenarioError, match="cow-nmc-999"):
         parse_scenario(dump_scenario(case).replace("source: cow-nmc-372", "source: cow-nmc-999"), "bad")
+
+
+# -- the backtest ----------------------------------------------------------------------------
+# Structure only, with few runs: the case and the engine are frozen before the case is scored,
+# and the scored backtest is run once by the lead, so no test here looks at a score.
+
+
+def test_backtest_has_a_row_for_every_scored_year_and_outcome(case: Scenario, timeline: Timeline) -> None:
+    r = backtest(case, timeline, runs=2, seed=0, bootstrap=0)
+    outcomes = outcomes_for(timeline)
+    # PA-X has ceasefire, process, partial, implementation and renewal texts of Georgia; none comprehensive
+    assert timeline.agreement_types() == {"ceasefire", "process", "partial", "implementation", "renewal"}
+    assert {"fighting", "onset", "ceasefire_in_force", "partial_signed", "renewal_signed"} <= set(outcomes)
+    keys = sorted((row.year, row.outcome) for row in r.year_rows)
+    assert keys == sorted((y, o) for y in range(1995, 2021) for o in outcomes)
+    assert [(row.year, row.outcome) for row in r.year_rows if not 0.0 <= row.p <= 1.0] == []
+    assert [(row.kind, row.date) for row in r.rows] == [("format", "1993-12-01"), ("format", "1997-11-19")]
+    assert all(0.0 <= row.p_event <= 1.0 for row in r.rows)
+    assert r.notes == []  # the record and the case's events agree on fighting and agreements
+    assert r.scored_years == (1995, 2020) and r.case == CASE
