@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 from tests.panel_data import PANEL_DIR, SHARED_PANEL
@@ -25,6 +26,7 @@ from accord.simulation import replay
 from accord.simulation.events import WarStarted
 
 CASE = "georgia-abkhazia-south-ossetia"
+SRC = Path(__file__).resolve().parents[1] / "src" / "accord" / "cases"
 PANEL = PANEL_DIR  # the project's shared/data/panel, or ACCORD_PANEL_DATA (tests/panel_data.py)
 ISSUES = ("abkhazia", "south-ossetia", "returns", "security")
 MAIN = ("GEO", "ABK", "SOS", "RUS", "NOS", "UN", "OSCE", "EU", "FRA", "DEU", "GBR", "USA")
@@ -514,3 +516,35 @@ def test_backtest_has_a_row_for_every_scored_year_and_outcome(case: Scenario, ti
     assert all(0.0 <= row.p_event <= 1.0 for row in r.rows)
     assert r.notes == []  # the record and the case's events agree on fighting and agreements
     assert r.scored_years == (1995, 2020) and r.case == CASE
+
+
+def test_bad_evidence_and_fighting_values_are_located_errors(case: Scenario, tmp_path: Path) -> None:
+    # a timeline file: an entry with a source that is not a data set of the case, and one with a
+    # seed but no quote, each named by its line and field
+    bad = tmp_path / "timeline.yaml"
+    bad.write_text(
+        f"case: {CASE}\n"
+        "scored_years: [1995, 2000]\n"
+        "entries:\n"
+        "  - date: 1996\n"
+        "    event: x\n"
+        "    compare: none\n"
+        "    source: fearon-1995\n"
+        "    row: r\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as e:
+        load_timeline(str(bad), case)
+    (p,) = e.value.problems
+    assert (p.file, p.line, p.field) == (str(bad), 7, "entries[0].source") and "kind: dataset" in p.message
+    bad.write_text(bad.read_text(encoding="utf-8").replace("    source: fearon-1995\n    row: r\n", "    seed: s\n"))
+    with pytest.raises(ScenarioError) as e:
+        load_timeline(str(bad), case)
+    (p,) = e.value.problems
+    assert p.line == 4 and "seed and quote" in p.message and "found seed" in p.message
+    # an event's fighting: a value outside starts/ends/flare/continues names the field
+    text = (SRC / f"{CASE}.yaml").read_text(encoding="utf-8")
+    assert text.count("    fighting: continues\n") == 7
+    with pytest.raises(ScenarioError, match=r"events\[\d+\]\.fighting") as e:
+        parse_scenario(text.replace("    fighting: continues\n", "    fighting: goes-on\n", 1), "bad.yaml")
+    assert all(p.file == "bad.yaml" and p.line > 1 for p in e.value.problems)
