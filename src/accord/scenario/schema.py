@@ -508,10 +508,11 @@ class Event(Strict):
     effects: dict[Id, Quantity] = Field(default_factory=dict, description="named effects, e.g. monitoring")
     status_quo: dict[Id, Position] = Field(default_factory=dict, description="new status quo per issue")
     switch_format: Id | None = None
-    fighting: Literal["starts", "ends", "flare"] | None = Field(
+    fighting: Literal["starts", "ends", "flare", "continues"] | None = Field(
         default=None,
         description="what the event does to fighting: starts it (default for a war), ends it (default for a "
-        "ceasefire or war-end), or a flare-up within the step (default for clashes)",
+        "ceasefire, a war-end or any event that signs a ceasefire), a flare-up within the step (default for "
+        "clashes), or continues: changes nothing (e.g. a ceasefire text signed while the fighting went on)",
     )
     agreement: AgreementType | None = Field(
         default=None, description="the event is the signing of an agreement of this type (e.g. a ceasefire)"
@@ -522,6 +523,8 @@ class Event(Strict):
 
     @property
     def fighting_effect(self) -> str | None:
+        if self.fighting == "continues":
+            return None
         if self.fighting is not None:
             return self.fighting
         if self.agreement == "ceasefire":

@@ -2,8 +2,12 @@
 
 A timeline is a YAML file next to the case (``accord/cases/timelines/CASE.yaml``), kept apart
 from the scenario so that a replay never sees what it is scored against. Each entry has a
-date, a one-line description, the actors (ids of the case), a verbatim quote from a seed, and
-``compare``: what the entry is a record of.
+date, a one-line description, the actors (ids of the case), its evidence, and ``compare``: what
+the entry is a record of.
+
+Evidence is either a verbatim quote from a seed (``seed:``, ``quote:``) or a data set row: a
+``kind: dataset`` source of the case (``source:``) with the row's fields as read (``row:``), for a
+case whose record comes from data sets such as UCDP/PRIO and PA-X rather than from texts.
 
 ``fighting``
     Fighting between the parties: ``fighting: war`` (with ``until:``, the date it ended) or
@@ -101,8 +105,10 @@ class TimelineEntry(Strict):
     proposal: Id | None = Field(default=None, description="compare: proposal - the case's proposal id")
     accepted: bool | None = Field(default=None, description="compare: proposal - whether the parties accepted it")
     format: Id | None = Field(default=None, description="compare: format - the format in use after the date")
-    seed: str
-    quote: Text
+    seed: str | None = Field(default=None, description="a seed file shipped with accord (with quote)")
+    quote: Text | None = Field(default=None, description="the sentence quoted verbatim from the seed")
+    source: Id | None = Field(default=None, description="a kind: dataset source of the case (with row)")
+    row: Text | None = Field(default=None, description="the data set row's fields as read (with source)")
     note: Text | None = Field(default=None, description="why it is coded so (a judgement, said where it is made)")
 
     @model_validator(mode="after")
@@ -123,6 +129,13 @@ class TimelineEntry(Strict):
                 "timeline_fields",
                 "expected only {fields} for compare: {kind}, found {extra}",
                 {"fields": ", ".join(need + may) or "no other field", "kind": self.compare, "extra": ", ".join(extra)},
+            )
+        given = [f for f in ("seed", "quote", "source", "row") if getattr(self, f) is not None]
+        if given not in (["seed", "quote"], ["source", "row"]):
+            raise PydanticCustomError(
+                "timeline_evidence",
+                "expected seed and quote (a seed's sentence) or source and row (a data set row), found {found}",
+                {"found": ", ".join(given) or "none"},
             )
         if self.until is not None and date_to_year(self.until) < date_to_year(self.date):
             raise PydanticCustomError(
@@ -273,7 +286,8 @@ def step_years(scenario: Scenario) -> list[float]:
 
 def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData | None = None) -> list[Problem]:
     """Problems with a timeline against its case: unknown actors, proposals, formats or tracks,
-    scored years outside the case, quotes not in their seeds."""
+    scored years outside the case, quotes not in their seeds, sources that are not data sets of
+    the case."""
     name = located.name if located is not None else f"timeline of {timeline.case}"
     out: list[Problem] = []
 
@@ -324,6 +338,13 @@ def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData 
                 ("entries", i, "track"),
                 f"expected a track of {case} ({', '.join(sorted(tracks)) or 'none'}), found {e.track!r}",
             )
+        if e.source is not None:
+            src = scenario.sources.get(e.source)
+            if src is None or src.kind != "dataset":
+                add(("entries", i, "source"), f"expected a kind: dataset source of {case}, found {e.source!r}")
+            continue
+        if e.seed is None or e.quote is None:
+            continue  # the entry's own validation requires one form of evidence
         if e.seed not in seeds:
             seeds[e.seed] = read_seed(e.seed)
         text = seeds[e.seed]
