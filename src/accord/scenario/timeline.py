@@ -2,8 +2,16 @@
 
 A timeline is a YAML file next to the case (``accord/cases/timelines/CASE.yaml``), kept apart
 from the scenario so that a replay never sees what it is scored against. Each entry has a
-date, a one-line description, the actors (ids of the case), a verbatim quote from a seed, and
-``compare``: what the entry is evidence of (``proposal``, ``war``, ``format`` or ``none``).
+date, a one-line description, the actors (ids of the case), its evidence, and ``compare``: what
+the entry is evidence of (``proposal``, ``settlement``, ``war``, ``agreement``, ``format`` or
+``none``).
+
+The evidence is a verbatim quote from a seed (``seed`` and ``quote``), or a ``source`` of the case
+(e.g. a data set row: a UCDP conflict-year, a PA-X agreement), or an ``assumption`` of the case
+(e.g. the developer's background knowledge, said so in its text); ``source`` and ``assumption``
+may be given together. ``compare: agreement`` records an agreement signed, with its ``agreement``
+type (PA-X's stages, as the engine uses them) and optionally the ``track`` it was signed on; the
+backtest does not score it yet.
 """
 
 from __future__ import annotations
@@ -17,13 +25,13 @@ from pydantic_core import PydanticCustomError
 
 from accord.scenario.errors import Problem, ScenarioError, field_path
 from accord.scenario.loader import CASES_PACKAGE, _problems_from_pydantic
-from accord.scenario.schema import Date, Id, Scenario, Strict, Text, date_to_year
+from accord.scenario.schema import AgreementType, Date, Id, Scenario, Strict, Text, date_to_year
 from accord.scenario.seeds import explain_mismatch, read_seed
 from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
 
 TIMELINES_DIR = "timelines"
 
-Compare = Literal["proposal", "settlement", "war", "format", "none"]
+Compare = Literal["proposal", "settlement", "war", "agreement", "format", "none"]
 
 
 class TimelineEntry(Strict):
@@ -41,8 +49,15 @@ class TimelineEntry(Strict):
     )
     severity: Literal["war", "escalation"] | None = Field(default=None, description="compare: war")
     format: Id | None = Field(default=None, description="compare: format - the format in use after the date")
-    seed: str
-    quote: Text
+    agreement: AgreementType | None = Field(default=None, description="compare: agreement - the type signed")
+    track: Id | None = Field(default=None, description="compare: agreement - the track it was signed on (optional)")
+    seed: str | None = Field(default=None, description="seed file of the quote")
+    quote: Text | None = Field(default=None, description="verbatim sentence of the seed")
+    source: Id | None = Field(default=None, description="a source of the case the entry rests on (e.g. a data set row)")
+    assumption: Id | None = Field(
+        default=None, description="an assumption of the case the entry rests on (e.g. background knowledge)"
+    )
+    note: Text | None = Field(default=None, description="why it is coded so (a judgement, said where it is made)")
 
     @model_validator(mode="after")
     def _fields_for_compare(self) -> TimelineEntry:
@@ -50,6 +65,7 @@ class TimelineEntry(Strict):
             "proposal": ("proposal", "accepted"),
             "settlement": ("accepted",),
             "war": ("severity",),
+            "agreement": ("agreement",),
             "format": ("format",),
             "none": (),
         }
@@ -59,6 +75,24 @@ class TimelineEntry(Strict):
                 "timeline_fields",
                 "expected {fields} for compare: {kind}, missing {missing}",
                 {"fields": ", ".join(need[self.compare]), "kind": self.compare, "missing": ", ".join(missing)},
+            )
+        if self.compare != "agreement" and (self.agreement is not None or self.track is not None):
+            raise PydanticCustomError(
+                "timeline_fields",
+                "expected agreement and track only for compare: agreement, found {k}",
+                {"k": self.compare},
+            )
+        if (self.seed is None) != (self.quote is None):
+            raise PydanticCustomError(
+                "timeline_evidence",
+                "expected seed and quote together, found only {f}",
+                {"f": "seed" if self.seed else "quote"},
+            )
+        if self.seed is None and self.source is None and self.assumption is None:
+            raise PydanticCustomError(
+                "timeline_evidence",
+                "expected the entry's evidence: seed and quote, a source or an assumption of the case, found none",
+                {},
             )
         return self
 
@@ -133,7 +167,8 @@ def load_timeline(case_or_path: str, scenario: Scenario | None = None) -> Timeli
 
 
 def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData | None = None) -> list[Problem]:
-    """Problems with a timeline against its case: unknown actors or proposals, quotes not in their seeds."""
+    """Problems with a timeline against its case: unknown actors, proposals, formats, tracks, sources
+    or assumptions, quotes not in their seeds."""
     name = located.name if located is not None else f"timeline of {timeline.case}"
     out: list[Problem] = []
 
@@ -144,6 +179,7 @@ def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData 
     actors = set(scenario.actor_ids)
     proposals = {p.id for p in scenario.proposals}
     formats = {f.id for f in scenario.formats}
+    tracks = {t.id for t in scenario.tracks}
     seeds: dict[str, str | None] = {}
     for i, e in enumerate(timeline.entries):
         for j, a in enumerate(e.actors):
@@ -153,6 +189,15 @@ def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData 
             add(("entries", i, "proposal"), f"expected a proposal of {scenario.meta.name}, found {e.proposal!r}")
         if e.format is not None and e.format not in formats:
             add(("entries", i, "format"), f"expected a format of {scenario.meta.name}, found {e.format!r}")
+        if e.track is not None and e.track not in tracks:
+            known = ", ".join(sorted(tracks)) or "none"
+            add(("entries", i, "track"), f"expected a track of {scenario.meta.name} ({known}), found {e.track!r}")
+        if e.source is not None and e.source not in scenario.sources:
+            add(("entries", i, "source"), f"expected a source of {scenario.meta.name}, found {e.source!r}")
+        if e.assumption is not None and e.assumption not in scenario.assumptions:
+            add(("entries", i, "assumption"), f"expected an assumption of {scenario.meta.name}, found {e.assumption!r}")
+        if e.seed is None or e.quote is None:
+            continue
         if e.seed not in seeds:
             seeds[e.seed] = read_seed(e.seed)
         text = seeds[e.seed]
