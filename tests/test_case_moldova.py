@@ -235,6 +235,8 @@ def test_timeline_years_agree_with_ucdp(case: Scenario, timeline: Timeline) -> N
     for e in timeline.of("fighting"):
         row = _spec(_row_of(case, e))
         assert row["conflict_id"] == UCDP_CONFLICT and int(row["year"]) == int(e.year)
+        d, m, y = (int(x) for x in row["start_date"].split("-"))  # d-m-yyyy in this copy
+        assert e.date == f"{y:04d}-{m:02d}-{d:02d}"  # UCDP's start date
 
 
 def test_each_agreement_entry_is_its_pax_row_by_date_and_stage(case: Scenario, timeline: Timeline) -> None:
