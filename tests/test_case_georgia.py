@@ -434,8 +434,9 @@ def test_timeline_evidence_rules() -> None:
     assert TimelineEntry.model_validate({**base, "source": "a", "row": "r"}).seed is None
     with pytest.raises(ValueError, match="seed and quote"):
         TimelineEntry.model_validate({**base, "source": "a", "row": "r", "seed": "s", "quote": "q"})
-    with pytest.raises(ValueError, match="seed and quote"):
-        TimelineEntry.model_validate({**base, "source": "a"})
+    assert TimelineEntry.model_validate({**base, "source": "a"}).row is None  # a row is optional
+    with pytest.raises(ValueError, match="row only with its source"):
+        TimelineEntry.model_validate({**base, "row": "r"})
     with pytest.raises(ValueError, match="until"):
         TimelineEntry.model_validate({**base, "compare": "fighting", "fighting": "war", "source": "a", "row": "r"})
     with pytest.raises(ValueError, match="on or after"):

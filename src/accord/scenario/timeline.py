@@ -1,13 +1,14 @@
-"""A case's historical timeline: what happened, dated and quoted, for backtests.
+"""A case's historical timeline: what happened, dated and sourced, for backtests.
 
 A timeline is a YAML file next to the case (``accord/cases/timelines/CASE.yaml``), kept apart
 from the scenario so that a replay never sees what it is scored against. Each entry has a
 date, a one-line description, the actors (ids of the case), its evidence, and ``compare``: what
 the entry is a record of.
 
-Evidence is either a verbatim quote from a seed (``seed:``, ``quote:``) or a data set row: a
-``kind: dataset`` source of the case (``source:``) with the row's fields as read (``row:``), for a
-case whose record comes from data sets such as UCDP/PRIO and PA-X rather than from texts.
+Evidence is a verbatim quote from a seed (``seed:``, ``quote:``), or a ``kind: dataset`` source
+of the case (``source:``; e.g. a UCDP/PRIO conflict-year or a PA-X agreement), optionally with the
+row's fields as read (``row:``), or an ``assumption:`` of the case (e.g. background knowledge, said
+so in its text); ``source`` and ``assumption`` may be given together, a seed quote stands alone.
 
 ``fighting``
     Fighting between the parties: ``fighting: war`` (with ``until:``, the date it ended) or
@@ -107,8 +108,11 @@ class TimelineEntry(Strict):
     format: Id | None = Field(default=None, description="compare: format - the format in use after the date")
     seed: str | None = Field(default=None, description="a seed file shipped with accord (with quote)")
     quote: Text | None = Field(default=None, description="the sentence quoted verbatim from the seed")
-    source: Id | None = Field(default=None, description="a kind: dataset source of the case (with row)")
+    source: Id | None = Field(default=None, description="a kind: dataset source of the case the entry rests on")
     row: Text | None = Field(default=None, description="the data set row's fields as read (with source)")
+    assumption: Id | None = Field(
+        default=None, description="an assumption of the case the entry rests on (e.g. background knowledge)"
+    )
     note: Text | None = Field(default=None, description="why it is coded so (a judgement, said where it is made)")
 
     @model_validator(mode="after")
@@ -130,16 +134,29 @@ class TimelineEntry(Strict):
                 "expected only {fields} for compare: {kind}, found {extra}",
                 {"fields": ", ".join(need + may) or "no other field", "kind": self.compare, "extra": ", ".join(extra)},
             )
-        given = [f for f in ("seed", "quote", "source", "row") if getattr(self, f) is not None]
-        if given not in (["seed", "quote"], ["source", "row"]):
+        if (self.seed is None) != (self.quote is None):
             raise PydanticCustomError(
                 "timeline_evidence",
-                "expected seed and quote (a seed's sentence) or source and row (a data set row), found {found}",
-                {"found": ", ".join(given) or "none"},
+                "expected seed and quote together, found {f} only",
+                {"f": "seed" if self.seed else "quote"},
             )
+        if self.seed is not None and (self.source, self.row, self.assumption) != (None, None, None):
+            raise PydanticCustomError(
+                "timeline_evidence",
+                "expected seed and quote (a seed's sentence) or a source or an assumption of the case, found both",
+                {},
+            )
+        if self.row is not None and self.source is None:
+            raise PydanticCustomError("timeline_evidence", "expected row only with its source, found no source", {})
         if self.until is not None and date_to_year(self.until) < date_to_year(self.date):
             raise PydanticCustomError(
                 "date_order", "expected until on or after date {d}, found {u}", {"d": self.date, "u": self.until}
+            )
+        if self.seed is None and self.source is None and self.assumption is None:
+            raise PydanticCustomError(
+                "timeline_evidence",
+                "expected the entry's evidence: seed and quote, a source or an assumption of the case, found none",
+                {},
             )
         return self
 
@@ -287,7 +304,7 @@ def step_years(scenario: Scenario) -> list[float]:
 def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData | None = None) -> list[Problem]:
     """Problems with a timeline against its case: unknown actors, proposals, formats or tracks,
     scored years outside the case, quotes not in their seeds, sources that are not data sets of
-    the case."""
+    the case, unknown assumptions."""
     name = located.name if located is not None else f"timeline of {timeline.case}"
     out: list[Problem] = []
 
@@ -341,10 +358,14 @@ def check_timeline(timeline: Timeline, scenario: Scenario, located: LocatedData 
         if e.source is not None:
             src = scenario.sources.get(e.source)
             if src is None or src.kind != "dataset":
-                add(("entries", i, "source"), f"expected a kind: dataset source of {case}, found {e.source!r}")
-            continue
+                add(
+                    ("entries", i, "source"),
+                    f"expected a source of {case} (a kind: dataset source), found {e.source!r}",
+                )
+        if e.assumption is not None and e.assumption not in scenario.assumptions:
+            add(("entries", i, "assumption"), f"expected an assumption of {case}, found {e.assumption!r}")
         if e.seed is None or e.quote is None:
-            continue  # the entry's own validation requires one form of evidence
+            continue  # the entry's own validation requires whole evidence
         if e.seed not in seeds:
             seeds[e.seed] = read_seed(e.seed)
         text = seeds[e.seed]
