@@ -80,7 +80,7 @@ def test_dashboard_edit_run_and_download(
     draws.send_keys("60")
     browser.find_element(By.ID, "run-sweep").click()
     wait_for("the sweep", lambda: text("run-status") == "sweep: done")
-    wait_for("the sweep charts", lambda: browser.find_element(By.CSS_SELECTOR, "#chart-probabilities svg"))
+    wait_for("the sweep charts", lambda: browser.find_element(By.CSS_SELECTOR, "#chart-agreements svg"))
     assert app_version(browser) == "2"
     table = browser.find_elements(By.CSS_SELECTOR, "#format-table tbody tr")
     assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in table] == ["minsk-group", "bilateral"]

@@ -58,5 +58,5 @@ def test_report_renders_offline_with_plots(browser: Any, tmp_path: Path, artifac
     out = tmp_path / "report.html"
     write_report(r, out)
     check_report_in_browser(
-        browser, out, artifacts / "report.png", {"timeline", "positions", "probabilities", "formats", "vetoes"}
+        browser, out, artifacts / "report.png", {"timeline", "positions", "agreements", "fighting", "formats", "vetoes"}
     )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from accord.analysis.executors import Executor
 from accord.analysis.progress import Progress
 from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
+from accord.analysis.sensitivity import By
 from accord.mechanisms.formats import available_formats, default_format
 from accord.reports.report import ReportInputs
 from accord.reports.summaries import Sensitivity, SensitivityRow
@@ -31,12 +32,15 @@ def run_sensitivity(
     replicates: int = 8,
     history: HistoryLike = "counterfactual",
     outcomes: Sequence[str] = ("agreement", "war"),
+    by: By = "group",
     progress: Progress | None = None,
 ) -> tuple[list[Sensitivity], str | None]:
-    """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows.
+    """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows;
+    by default groups of inputs (an actor's positions, a proposal's terms, each parameter), which
+    need far fewer replays than single numbers to stand above the noise.
 
     Returns the rankings, or an empty list and the reason when the scenario has nothing to analyse."""
-    from accord.analysis.sensitivity import SensitivityError, analyse_sensitivity
+    from accord.analysis.sensitivity import DUMMIES, SensitivityError, analyse_sensitivity, is_dummy
 
     try:
         rep = analyse_sensitivity(
@@ -47,20 +51,28 @@ def run_sensitivity(
             replicates=replicates,
             seed=seed,
             history=history,
+            by=by,
             progress=progress,
         )
     except SensitivityError as e:
         return [], str(e)
     out = []
     for outcome in outcomes:
-        rows = [SensitivityRow(r.name, float(r.index), float(r.conf)) for r in rep.ranking.get(outcome, [])]
+        rows = [
+            SensitivityRow(r.name, float(r.index), float(r.conf))
+            for r in rep.ranking.get(outcome, [])
+            if not is_dummy(r.name)
+        ]
         out.append(
             Sensitivity(
                 outcome=outcome,
-                method=f"Morris μ* ({rep.design_points} design points × {rep.replicates} replays)",
+                method="Morris μ*",
                 rows=rows,
                 uncertainty="95% conf.",
                 noise_floor=rep.noise_floor.get(outcome),
+                design=f"{rep.trajectories} trajectories; {rep.design()}",
+                noise_rule=f"the μ* the largest of {rep.ranked} inputs without effect would reach in 95% of designs, "
+                f"from the effects of {DUMMIES} dummy inputs the engine never sees",
             )
         )
     return out, None
