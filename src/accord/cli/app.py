@@ -9,6 +9,7 @@ from accord.cli import (
     backtest_cmds,
     forecast_cmds,
     import_cmds,
+    init_cmds,
     panel_cmds,
     replay_cmds,
     report_cmds,
@@ -42,6 +43,7 @@ def _root(
 
 
 app.command("cases")(scenario_cmds.cases)
+app.command("init")(init_cmds.init)
 app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
 app.command("replay")(replay_cmds.replay_cmd)
