@@ -14,7 +14,7 @@ from accord.analysis.executors import Executor
 from accord.analysis.progress import Progress
 from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
 from accord.analysis.sensitivity import By
-from accord.mechanisms.formats import available_formats, default_format
+from accord.mechanisms.formats import default_format, runnable_formats
 from accord.reports.report import ReportInputs
 from accord.reports.summaries import Sensitivity, SensitivityRow
 from accord.scenario import Scenario
@@ -96,7 +96,8 @@ def case_report_inputs(
 
     Parameters
     ----------
-    formats: the formats to sweep and compare, the first replayed (default: all the scenario can use).
+    formats: the formats to sweep and compare, the first replayed (default: every format the scenario
+        can run, its own first).
     runs: draws per format; seed: of the replay, the sweeps and the sensitivity design.
     history: of the sweeps, the comparison and the sensitivity ranking (default counterfactual);
         the replay always follows the record.
@@ -105,7 +106,7 @@ def case_report_inputs(
     progress: ``progress(done, total, what)`` for each stage (replay, sweeps, sensitivity).
     """
     hist = History.parse(history)
-    chosen = list(formats) or available_formats(scenario)
+    chosen = list(formats) or runnable_formats(scenario)  # a format the scenario cannot run is left out
     first = chosen[0] or default_format(scenario)
     if progress is not None:
         progress(0, 1, f"replay under {first}")

@@ -68,6 +68,12 @@ def _axes(fig: Figure) -> Any:
     return ax
 
 
+def _year_axis(ax: Any, years: np.ndarray) -> None:
+    """The years on the x axis; a run of one year gets a year's width around it (not a zero span)."""
+    lo, hi = float(years[0]), float(years[-1])
+    ax.set_xlim(*((lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)))
+
+
 def _legend_columns(n: int) -> int:
     """One row up to seven entries, else two rows (matplotlib fills a legend column by column)."""
     return n if n <= 7 else -(-n // 2)
@@ -206,9 +212,9 @@ def probability_bands(
     for k, (label, (mean, low, high)) in enumerate(series.items()):
         colour = HIGHLIGHT[k % len(HIGHLIGHT)]
         ax.fill_between(years, low, high, color=colour, alpha=0.18, linewidth=0)
-        ax.plot(years, mean, color=colour, linewidth=2, label=text(label))
+        ax.plot(years, mean, color=colour, linewidth=2, label=text(label), marker="o" if len(years) == 1 else None)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlim(float(years[0]), float(years[-1]))
+    _year_axis(ax, years)
     ax.set_ylabel(text(ylabel))
     ax.set_xlabel("year")
     ax.grid(color="#eeeeee")
@@ -244,8 +250,8 @@ def small_multiples(
         else:
             mean, low, high = band_
             ax.fill_between(years, low, high, color=colour, alpha=0.2, linewidth=0)
-            ax.plot(years, mean, color=colour, linewidth=2)
-        ax.set_xlim(float(years[0]), float(years[-1]))
+            ax.plot(years, mean, color=colour, linewidth=2, marker="o" if len(years) == 1 else None)
+        _year_axis(ax, years)
         ax.set_ylim(-0.02, 1.02)
         ax.set_title(text(label), fontsize=10)
         ax.grid(color="#eeeeee")
