@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.storage import write_text_atomic
-from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, resolve_history
+from accord.cli.common import FROM_HELP, check_mediator, console, fail, history_help, load_or_exit, resolve_history
 from accord.reports.story import steps_per_year, story
 from accord.scenario import date_to_year
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
@@ -111,6 +111,7 @@ def replay_cmd(
     first = date_to_year(s.meta.start)
     if until is not None and until <= first:
         fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
+    check_mediator(s, [format], mediator)
     try:
         r = replay(s, format=format, seed=seed, until=until, mediator=mediator, history=hist)
     except EngineError as e:

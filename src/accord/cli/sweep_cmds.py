@@ -14,6 +14,7 @@ from rich.table import Table
 from accord.cli.common import (
     FROM_HELP,
     as_flags,
+    check_mediator,
     console,
     err_console,
     fail,
@@ -85,6 +86,7 @@ def sweep(
     hist = resolve_history(history, from_year, "imposed")
     # the default folder names what sets the numbers; a history other than the default too
     tag = "" if hist.mode == "imposed" else "-" + str(hist).replace(" ", "")
+    check_mediator(scenario, [format], mediator)
     folder = (
         out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}{tag}"
     )
@@ -197,6 +199,7 @@ def compare(
         names = runnable_formats(scenario)
     else:
         names = _split(formats, "--formats")
+    check_mediator(scenario, names, mediator)
     year_list: list[float] | None = None
     if years is not None:
         try:
@@ -380,6 +383,7 @@ def sensitivity(
     hist = resolve_history(history, from_year, "counterfactual")
     if method not in ("morris", "sobol"):
         fail(f"--method: expected morris or sobol, found {method!r}")
+    check_mediator(scenario, [format], mediator)
     with _executor(backend, address, workers) as ex:
         try:
             with progress_bar(f"sensitivity ({method})") as update:
