@@ -173,3 +173,34 @@ def test_any_table_imports_or_fails_with_located_problems(
         assert e.problems and all(p.line >= 1 and p.column >= 1 and "expected" in p.message for p in e.problems)
     else:
         assert all(0 <= a.positions[i].nominal <= 100 for a in s.actors for i in a.positions)
+
+
+@pytest.mark.parametrize(("layout", "table"), [("csv", EC), ("ktab", DATA / "SOE-Pol-Comp.csv")])
+def test_an_imported_table_replays_sweeps_and_reports(tmp_path: Path, layout: str, table: Path) -> None:
+    out = tmp_path / "imported.yaml"
+    r = runner.invoke(app, ["import", layout, str(table), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    s = load_scenario(str(out))
+    parties = [a.id for a in s.actors if a.roles == ["party"]]
+    assert len(parties) == 2 and s.formats[0].extends == "bilateral"
+    # the most capable actor is one of them
+    assert max(s.actors, key=lambda a: a.capability_at(2000)).id in parties
+    for args in (
+        ["replay", str(out)],
+        ["sweep", str(out), "--runs", "20", "--out", str(tmp_path / "sweep")],
+        ["report", str(out), "-o", str(tmp_path / "r.html"), "--runs", "20", "--sensitivity-samples", "2"],
+    ):
+        res = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert res.exit_code == 0, (args, res.output)
+    assert (tmp_path / "r.html").stat().st_size > 10_000
+
+
+def test_import_parties_can_be_named_and_are_checked(tmp_path: Path) -> None:
+    out = tmp_path / "ec.yaml"
+    r = runner.invoke(app, ["import", "csv", str(EC), "-o", str(out), "--parties", "Italy,Greece"])
+    assert r.exit_code == 0, r.output
+    assert sorted(a.id for a in load_scenario(str(out)).actors if "party" in a.roles) == ["Greece", "Italy"]
+    bad = runner.invoke(app, ["import", "csv", str(EC), "-o", str(tmp_path / "x.yaml"), "--parties", "Italy,Nowhere"])
+    assert bad.exit_code == 2 and "Nowhere" in bad.output and "--parties" in bad.output
+    same = runner.invoke(app, ["import", "csv", str(EC), "-o", str(tmp_path / "y.yaml"), "--parties", "Italy,Italy"])
+    assert same.exit_code == 2 and "two different actors" in same.output

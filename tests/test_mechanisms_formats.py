@@ -81,3 +81,13 @@ def test_override_of_a_builtin_and_after_war_chain() -> None:
     f = resolve_format(s, "minsk-group")
     assert f.after_war == "bilateral" and f.decision_kind == "consensus"
     assert format_chain(s, "minsk-group") == ["minsk-group", "bilateral"]
+
+
+def test_a_party_is_never_the_mediator() -> None:
+    from accord.mechanisms.formats import FormatError, resolve_format, uses_one_mediator
+    from accord.scenario import load_scenario
+
+    s = load_scenario("example")
+    assert uses_one_mediator(s, "single-mediator") and not uses_one_mediator(s, "majority")
+    with pytest.raises(FormatError, match="not a party"):
+        resolve_format(s, "single-mediator", mediator="ARM")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,11 @@ def test_mediator_option() -> None:
         (["replay", "no-such-case.yaml"], "no-such-case.yaml"),
         (["replay", "example", "--until", "1990"], "--until"),
         (["replay", "example", "--seed", "-1"], "--seed"),
+        # --mediator is never ignored: a format without one mediator, or a party, is an error
+        (["replay", "minsk-group", "--mediator", "USA"], "--format single-mediator"),
+        (["replay", "minsk-group", "--format", "single-mediator", "--mediator", "AZE"], "'AZE' (a party)"),
+        (["compare", "example", "--formats", "minsk-group,bilateral", "--mediator", "RUS"], "would ignore it"),
+        (["sweep", "example", "--runs", "5", "--mediator", "ARM", "--format", "single-mediator"], "a party"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(args: list[str], message: str) -> None:
@@ -136,3 +142,15 @@ def test_the_story_fits_80_columns_and_marks_history_apart_from_the_model() -> N
     assert "1994-05  history  Ceasefire brokered by Russia" in r.output  # dates, not decimal years
     full = runner.invoke(app, ["replay", "minsk-group", "--full"], env={"COLUMNS": "120"})
     assert full.exit_code == 0 and "P(onset)" in full.output and len(full.output.splitlines()) > len(lines)
+
+
+@pytest.mark.parametrize("command", [["replay"], ["compare"], ["import", "csv"], ["init"], ["report"], ["sweep"]])
+def test_help_shows_flags_as_flags_and_describes_every_option(command: list[str]) -> None:
+    r = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    rows = [line for line in r.output.splitlines() if re.match(r"^│ +[-*]", line) and "--help" not in line]
+    assert rows, r.output
+    for line in rows:
+        assert "<bool>" not in line, line
+        # an option or argument row has a description after its name and type
+        assert len(re.split(r"\s{2,}", line.strip("│ ").strip())) >= 2, line

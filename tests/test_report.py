@@ -49,7 +49,7 @@ def test_report_is_self_contained_and_has_every_section(inputs: ReportInputs) ->
     assert not re.search(r"""<(link|img|iframe|object|embed)\b""", html, re.I)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
     assert not re.search(r"url\(\s*['\"]?https?:", html, re.I)
-    for key in ("timeline", "positions", "probabilities", "formats", "vetoes", "sensitivity-war"):
+    for key in ("timeline", "positions", "agreements", "fighting", "formats", "vetoes", "sensitivity-war"):
         m = re.search(rf'<figure id="fig-{key}".*?</figure>', html, re.S)
         assert m, key
         assert m.group(0).count("<path") > 10, f"{key} looks empty"
@@ -90,7 +90,7 @@ def test_write_report_and_figures_for_papers(inputs: ReportInputs, tmp_path: Pat
     assert (
         {p.stem for p in pngs}
         == {p.stem for p in svgs}
-        >= {"timeline", "positions", "probabilities", "formats", "vetoes"}
+        >= {"timeline", "positions", "agreements", "fighting", "formats", "vetoes"}
     )
     for p in pngs:
         px = np.asarray(Image.open(p).convert("L"), dtype=float)
@@ -168,4 +168,4 @@ def test_paired_differences_against_the_first_format(inputs: ReportInputs) -> No
     a, b = inputs.batches["majority"].wars > 0, inputs.batches["minsk-group"].wars > 0
     assert d is not None and d[0] == pytest.approx(np.mean(a.astype(float) - b.astype(float)))
     assert d[1] < d[0] < d[2]
-    assert "Δ P(agreement) vs minsk-group" in render_html(inputs)
+    assert "Δ P(settlement) vs minsk-group" in render_html(inputs)

@@ -38,13 +38,13 @@ def test_report_from_a_case_with_figures(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     html = out.read_text()
-    for key in ("timeline", "positions", "probabilities", "formats", "vetoes"):
+    for key in ("timeline", "positions", "agreements", "fighting", "formats", "vetoes"):
         assert f'id="fig-{key}"' in html
     assert "Replay under minsk-group" in html and "Morris μ*" in html
     assert "<script" not in html.lower()
     assert re.search(r"<td>inclusive</td><td class=\"num\">40</td>", html)
     stems = {p.stem for p in figs.glob("*.png")}
-    assert {"timeline", "positions", "probabilities", "formats", "vetoes"} <= stems
+    assert {"timeline", "positions", "agreements", "fighting", "formats", "vetoes"} <= stems
     assert {p.stem for p in figs.glob("*.svg")} == stems
     # same seed, same numbers: the format table is identical on a second run
     again = tmp_path / "again.html"
@@ -84,7 +84,7 @@ def test_report_from_a_sweep_run_directory(tmp_path: Path) -> None:
     res = runner.invoke(app, ["report", str(run), "-o", str(out)])
     assert res.exit_code == 0, res.output
     html = out.read_text()
-    assert "run directory" in html and 'id="fig-probabilities"' in html and 'id="fig-timeline"' in html
+    assert "run directory" in html and 'id="fig-agreements"' in html and 'id="fig-timeline"' in html
     assert '<td class="num">60</td>' in html
 
 

@@ -128,3 +128,40 @@ def test_counterfactual_sensitivity_ranks_inputs_for_war_on_minsk_group() -> Non
     assert ranked and ranked[0].index > 0 and not any("war: the same in every design point" in n for n in rep.notes)
     imposed = analyse_sensitivity(s, samples=2, replicates=2, seed=0, history="imposed")
     assert imposed.base_rates["war"] == 1.0 and imposed.ranking["war"] == []
+
+
+def test_the_noise_floor_is_family_wise() -> None:
+    from accord.analysis.sensitivity import family_noise_floor
+
+    null = np.random.default_rng(0).exponential(1.0, 400)
+    one, many = family_noise_floor(null, 10, 1, seed=1), family_noise_floor(null, 10, 50, seed=1)
+    # the largest of 50 do-nothing inputs reaches higher by chance than one does
+    assert 0 < one < many
+    # more trajectories average the noise down
+    assert family_noise_floor(null, 80, 50, seed=1) < many
+    assert np.isnan(family_noise_floor(np.array([]), 10, 5, seed=1))
+
+
+def test_inputs_are_grouped_by_actor_and_kind() -> None:
+    from accord.analysis.sensitivity import input_group
+
+    assert input_group("actors.ARM.positions.status") == "actors.ARM.positions"
+    assert input_group("actors.ARM.salience.status") == "actors.ARM.salience"
+    assert input_group("proposals.madrid.terms.status") == "proposals.madrid"
+    assert input_group("events.e1.status_quo.status") == "events.e1"
+    assert input_group("issues.status.status_quo") == "issues.status_quo"
+    assert input_group("parameters.war_cost") == "parameters.war_cost"
+
+
+def test_grouped_morris_ranks_groups_above_the_noise(example) -> None:  # type: ignore[no-untyped-def]
+    rep = analyse_sensitivity(
+        example, method="morris", samples=20, replicates=16, seed=2, inputs=INPUTS, runner=known_runner, by="group"
+    )
+    # a, b, c are one actor's saliences: one group, which drives agreement far above the noise
+    names = {r.name for r in rep.ranking["agreement"] if not r.name.startswith("(dummy")}
+    assert names == {"actors.X.salience"}
+    assert [r.name for r in rep.above_noise("agreement")] == ["actors.X.salience"]
+    assert rep.ranked == 1 and rep.replays == rep.design_points * 16
+    assert rep.design().endswith(f"= {rep.replays:,} replays")
+    with pytest.raises(SensitivityError, match="morris only"):
+        analyse_sensitivity(example, method="sobol", samples=8, inputs=INPUTS, runner=known_runner, by="group")

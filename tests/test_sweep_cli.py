@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -138,3 +139,16 @@ def test_accord_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_
     ref = tmp_path / "ref"
     run_sweep(load_scenario("example"), ref, runs=800, chunk_size=10, seed=3)
     pd.testing.assert_frame_equal(resumed, load_results(ref), check_exact=True)
+
+
+def test_compare_says_no_events_and_gives_the_n_behind_conditional_terms() -> None:
+    # neither bilateral talks nor a single mediator settle the example: nothing to compare
+    r = runner.invoke(
+        app,
+        ["compare", "example", "--formats", "bilateral,single-mediator", "--runs", "60", "--workers", "1"],
+        env={"COLUMNS": "120"},
+    )
+    assert r.exit_code == 0, r.output
+    assert "no events" in r.output and "+0.000 [+0.000, +0.000]" not in r.output
+    terms = r.output[r.output.index("Expected terms given agreement") :].split("Who vetoes most")[0]
+    assert re.search(r"┃\s+n ┃", terms) and re.search(r"│ bilateral\s+│\s+0 │", terms), terms

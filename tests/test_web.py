@@ -140,7 +140,7 @@ def test_replay_and_sweep_run_in_background_and_results_download(client: TestCli
     done = _wait(client, job["id"])
     assert done["state"] == "done" and done["done"] == done["total"] == 80
     res = client.get(f"/api/w/{wid}/results").json()
-    assert {"probabilities", "formats", "vetoes"} <= set(res["figures"]) and res["version"] == 2
+    assert {"agreements", "fighting", "formats", "vetoes"} <= set(res["figures"]) and res["version"] == 2
     assert [f["format"] for f in res["formats"]] == ["minsk-group", "inclusive"]
     assert res["comparison"]["history"] == "counterfactual" and res["comparison"]["runs"] == 40
     z = zipfile.ZipFile(io.BytesIO(client.get(f"/w/{wid}/download/results.zip").content))

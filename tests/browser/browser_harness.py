@@ -44,3 +44,39 @@ def full_page_screenshot(driver: Any, path: Path, width: int = 1280) -> Path:
     time.sleep(0.2)
     driver.save_screenshot(str(path))
     return path
+
+
+# The rendered box of every legend in a page's matplotlib SVGs, and of every axes' plotting area
+# (its background patch): a legend that meets a plotting area can cover data.
+_LEGENDS_OVER_DATA = """
+const out = [];
+for (const svg of document.querySelectorAll(arguments[0])) {
+  const holder = svg.closest("figure");
+  const name = holder ? (holder.dataset.figure || holder.id) : "svg";
+  const areas = [...svg.querySelectorAll('g[id^="axes_"]')]
+    .map((g) => g.querySelector(':scope > g[id^="patch_"]'))
+    .filter((p) => p !== null)
+    .map((p) => p.getBoundingClientRect());
+  for (const leg of svg.querySelectorAll('g[id^="legend_"]')) {
+    const r = leg.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    for (const a of areas) {
+      if (r.left < a.right - 1 && r.right > a.left + 1 && r.top < a.bottom - 1 && r.bottom > a.top + 1) {
+        out.push(`${name}: legend at ${Math.round(r.left)},${Math.round(r.top)} over a plotting area`);
+      }
+    }
+  }
+}
+return out;
+"""
+
+
+def legends_over_data(driver: Any, selector: str = "figure svg") -> list[str]:
+    """Every legend, as the browser lays it out, that meets an axes' plotting area (empty when every
+    legend sits outside the data)."""
+    return list(driver.execute_script(_LEGENDS_OVER_DATA, selector))
+
+
+def legend_count(driver: Any, selector: str = "figure svg") -> int:
+    """How many legends the page's SVG figures draw (so a check over them is not vacuous)."""
+    return int(driver.execute_script(f"return document.querySelectorAll('{selector} g[id^=\"legend_\"]').length"))

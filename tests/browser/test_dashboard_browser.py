@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from browser_harness import full_page_screenshot
+from browser_harness import full_page_screenshot, legend_count, legends_over_data
 
 from accord.web.app import create_app
 
@@ -80,13 +80,16 @@ def test_dashboard_edit_run_and_download(
     draws.send_keys("60")
     browser.find_element(By.ID, "run-sweep").click()
     wait_for("the sweep", lambda: text("run-status") == "sweep: done")
-    wait_for("the sweep charts", lambda: browser.find_element(By.CSS_SELECTOR, "#chart-probabilities svg"))
+    wait_for("the sweep charts", lambda: browser.find_element(By.CSS_SELECTOR, "#chart-agreements svg"))
     assert app_version(browser) == "2"
     table = browser.find_elements(By.CSS_SELECTOR, "#format-table tbody tr")
     assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in table] == ["minsk-group", "bilateral"]
     assert all(r.find_elements(By.TAG_NAME, "td")[1].text == "60" for r in table)
     assert len(browser.find_elements(By.CSS_SELECTOR, "#event-log tbody tr")) == len(rows)  # the replay's log stays
     assert browser.find_element(By.CSS_SELECTOR, "#chart-formats svg").size["width"] > 300
+    # every chart's legend sits outside its data, as the browser lays the dashboard out
+    assert legend_count(browser, "#charts figure svg") > 0
+    assert legends_over_data(browser, "#charts figure svg") == []
     assert browser.find_element(By.ID, "progress").get_attribute("value") == browser.find_element(
         By.ID, "progress"
     ).get_attribute("max")
@@ -111,3 +114,26 @@ def test_dashboard_edit_run_and_download(
     refused = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert refused == []
     return None
+
+
+def test_the_edit_table_scrolls_in_its_box_with_the_actor_column_pinned(browser: Any, serve: Any, engine: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    base = serve(create_app(engine=engine))
+    browser.get(base + "/")
+    browser.find_element(By.ID, "open-minsk-group").click()  # 8 issues: wider than the page
+    wait_for("the dashboard", lambda: browser.find_element(By.ID, "actors"))
+    pinned = browser.execute_script(
+        """const box = document.querySelector('.table-scroll');
+        const cell = () => document.querySelector('#actors tr[data-actor] td').getBoundingClientRect().left;
+        const before = cell(); box.scrollLeft = box.scrollWidth;
+        const moved = box.scrollLeft; const after = cell();
+        const last = [...document.querySelectorAll('#actors tr:first-child th')].pop().getBoundingClientRect();
+        const inside = last.right <= box.getBoundingClientRect().right + 1;
+        box.scrollLeft = 0;
+        return [box.scrollWidth > box.clientWidth, moved, before, after, box.getBoundingClientRect().left, inside];"""
+    )
+    scrolls, moved, before, after, left, inside = pinned
+    # it scrolled inside its own box, the last issue came into view, and the actor column stayed put
+    assert scrolls and moved > 0 and inside, pinned
+    assert abs(after - before) < 1.5 and abs(after - left) < 3, pinned

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from browser_harness import full_page_screenshot
+from browser_harness import full_page_screenshot, legend_count, legends_over_data
 
 from accord.reports.report import write_report
 from accord.scenario import load_scenario
@@ -37,6 +37,9 @@ def check_report_in_browser(browser: Any, html: Path, shot: Path, expected: set[
         browser.execute_script("arguments[0].scrollIntoView()", svg)
         share, spread = ink(svg.screenshot_as_png)
         assert share > 0.01 and spread > 10, f"figure {key} looks blank ({share:.3f} ink, spread {spread:.1f})"
+    # legends sit outside the data: none meets a plotting area as the browser lays the page out
+    assert legend_count(browser, "figure.plot svg") > 0
+    assert legends_over_data(browser, "figure.plot svg") == []
     full_page_screenshot(browser, shot)
     share, _ = ink(shot.read_bytes())
     assert share > 0.02
@@ -58,5 +61,5 @@ def test_report_renders_offline_with_plots(browser: Any, tmp_path: Path, artifac
     out = tmp_path / "report.html"
     write_report(r, out)
     check_report_in_browser(
-        browser, out, artifacts / "report.png", {"timeline", "positions", "probabilities", "formats", "vetoes"}
+        browser, out, artifacts / "report.png", {"timeline", "positions", "agreements", "fighting", "formats", "vetoes"}
     )

@@ -51,6 +51,7 @@ __all__ = [
     "PairedDifference",
     "check_comparison",
     "compare_formats",
+    "difference_text",
     "mean_ci",
     "proportion_ci",
     "summarize_formats",
@@ -277,6 +278,24 @@ def _mechanisms(b: BatchResult) -> dict[str, Any]:
         },
         "share_with_a_text_passed_but_not_in_force": float((b.passed_unbound > 0).mean()),
     }
+
+
+def difference_text(d: Estimate, base: Estimate, other: Estimate, digits: int = 3) -> str:
+    """A paired difference for people: ``no events`` when neither format has the event in any draw
+    (an interval of zero width would read as certainty), ``every draw`` when both have it in every
+    draw, ``same in every draw`` when the two agree draw by draw, else ``+0.100 [+0.006, +0.194]``
+    (or ``–`` with nothing to compare). ``base`` and ``other`` are the two formats' shares."""
+    if d.n == 0 or np.isnan(d.mean):
+        return "–"
+    if base.mean == 0 and other.mean == 0:
+        return "no events"
+    if base.mean == 1 and other.mean == 1:
+        return "every draw"
+    if d.low == d.high == d.mean == 0:
+        return "same in every draw"
+    if np.isnan(d.low):
+        return f"{d.mean:+.{digits}f} (n={d.n})"
+    return f"{d.mean:+.{digits}f} [{d.low:+.{digits}f}, {d.high:+.{digits}f}]"
 
 
 def summarize_formats(

@@ -15,9 +15,18 @@ Sensitivity is counterfactual by default (``history="counterfactual"``): with th
 imposed, P(war) is 1 in every design point and no input can be ranked for war.
 
 Because the process is random, an elementary effect or a Sobol index carries noise. The design
-therefore includes a *dummy* factor that the engine never sees (Khorashadi Zadeh et al. 2017,
-*Environmental Modelling & Software* 91): its index is the noise floor, and inputs at or below
-it cannot be told apart from noise at this sample size.
+therefore includes *dummy* factors that the engine never sees (Khorashadi Zadeh et al. 2017,
+*Environmental Modelling & Software* 91). With many inputs, the largest of them reaches far above
+a single dummy's index by chance alone, so the *noise floor* is family-wise: for Morris, the 95%
+quantile of the largest μ* that as many inputs as are ranked would reach if none did anything,
+bootstrapped from the dummies' elementary effects; for Sobol, the largest dummy index. Inputs at
+or below it cannot be told apart from noise at this design size.
+
+``by="group"`` ranks groups of inputs instead of single numbers (SALib's grouped Morris design,
+Campolongo, Cariboni & Saltelli 2007): an actor's positions, its saliences, its dated changes,
+its domestic inputs; a proposal's terms; an event's status quo; the issues' status quo; each
+parameter on its own (:func:`input_group`). Fewer, larger factors need fewer replays to stand
+above the noise.
 
 Scenario discovery (:mod:`accord.analysis.discovery`) runs on the same design points.
 """
@@ -41,8 +50,62 @@ from accord.simulation import History, HistoryLike, check_run, run_batch, uncert
 from accord.simulation.inputs import field_range
 
 Method = Literal["morris", "sobol"]
+By = Literal["input", "group"]
 DUMMY = "(dummy)"
+DUMMIES = 5
+"""Dummy factors in every design: ``(dummy)``, ``(dummy 2)``, …; their effects are the noise."""
 OUTCOMES = ("agreement", "war", "vetoes")
+NOISE_QUANTILE = 0.95
+
+
+def dummy_names(n: int = DUMMIES) -> list[str]:
+    return [DUMMY] + [f"(dummy {k})" for k in range(2, n + 1)]
+
+
+def is_dummy(name: str) -> bool:
+    return name == DUMMY or name.startswith("(dummy ")
+
+
+def input_group(name: str) -> str:
+    """The group an uncertain input belongs to when ranking by group (``by="group"``):
+    ``actors.ARM.positions.status`` → ``actors.ARM.positions``; ``proposals.P.terms.x`` →
+    ``proposals.P``; ``events.E.status_quo.x`` → ``events.E``; ``issues.x.status_quo`` →
+    ``issues.status_quo``; parameters and format settings stay on their own."""
+    parts = name.split(".")
+    if parts[0] == "actors" and len(parts) >= 3:
+        return ".".join(parts[:3])
+    if parts[0] in ("proposals", "events", "tracks") and len(parts) >= 2:
+        return ".".join(parts[:2])
+    if parts[0] == "issues" and len(parts) >= 3:
+        return "issues." + ".".join(parts[2:])
+    return name
+
+
+def _dummy_effects(X: np.ndarray, y: np.ndarray, dummy_cols: list[int], rows_per_trajectory: int) -> np.ndarray:
+    """|elementary effect| of each dummy in each Morris trajectory (the dummies span [0, 1], so a
+    step in X is already the step on the unit scale SALib uses)."""
+    out = []
+    for start in range(0, X.shape[0], rows_per_trajectory):
+        block, yb = X[start : start + rows_per_trajectory], y[start : start + rows_per_trajectory]
+        dx, dy = np.diff(block, axis=0), np.diff(yb)
+        for c in dummy_cols:
+            for j in np.flatnonzero(dx[:, c] != 0):
+                out.append(abs(dy[j] / dx[j, c]))
+    return np.asarray(out, dtype=float)
+
+
+def family_noise_floor(
+    null_effects: np.ndarray, trajectories: int, ranked: int, seed: int, resamples: int = 2000
+) -> float:
+    """The :data:`NOISE_QUANTILE` quantile of the largest μ* among ``ranked`` inputs that do nothing,
+    each the mean of ``trajectories`` |elementary effects| drawn from the dummies' (bootstrap)."""
+    if null_effects.size == 0 or ranked < 1:
+        return math.nan
+    rng = np.random.default_rng(seed)
+    biggest = np.empty(resamples)
+    for b in range(resamples):  # one resample at a time keeps memory at ranked × trajectories
+        biggest[b] = rng.choice(null_effects, size=(ranked, trajectories), replace=True).mean(axis=1).max()
+    return float(np.quantile(biggest, NOISE_QUANTILE))
 
 
 class SensitivityError(ValueError):
@@ -111,6 +174,32 @@ class SensitivityReport:
     boxes: dict[str, Box]
     bins: dict[str, list[BinnedRates]]
     notes: list[str] = field(default_factory=list)
+    by: By = "input"
+    trajectories: int = 0  # Morris trajectories (or Sobol's base N)
+
+    @property
+    def ranked(self) -> int:
+        """How many inputs (or groups) are ranked, dummies left out."""
+        return len({r.name for rs in self.ranking.values() for r in rs if not is_dummy(r.name)})
+
+    @property
+    def replays(self) -> int:
+        return self.design_points * self.replicates
+
+    def design(self) -> str:
+        """The design in words, for titles: its size and the n behind every index."""
+        what = "groups of inputs" if self.by == "group" else "inputs"
+        return (
+            f"{self.ranked} {what}; {self.method} design of {self.design_points:,} points × {self.replicates} "
+            f"replays = {self.replays:,} replays"
+        )
+
+    def above_noise(self, outcome: str) -> list[Ranked]:
+        """The ranked inputs (no dummy) whose index exceeds the noise floor."""
+        floor = self.noise_floor.get(outcome, math.nan)
+        return [
+            r for r in self.ranking.get(outcome, []) if not is_dummy(r.name) and (math.isnan(floor) or r.index > floor)
+        ]
 
     @property
     def index_name(self) -> str:
@@ -126,8 +215,11 @@ class SensitivityReport:
             "history": self.history,
             "method": self.method,
             "index": self.index_name,
+            "by": self.by,
             "design_points": self.design_points,
+            "trajectories": self.trajectories,
             "replicates": self.replicates,
+            "replays": self.replays,
             "seed": self.seed,
             "factors": [{"input": f.name, "low": f.low, "high": f.high} for f in self.factors],
             "ranking": {
@@ -171,6 +263,7 @@ def analyse_sensitivity(
     executor: Executor | None = None,
     runner: Runner = run_batch,
     inputs: dict[str, Quantity] | None = None,
+    by: By = "input",
     progress: Progress | None = None,
 ) -> SensitivityReport:
     """Rank the scenario's uncertain inputs by their effect on agreement, war and vetoes.
@@ -184,6 +277,8 @@ def analyse_sensitivity(
     history: ``counterfactual`` (default), ``imposed`` or ``from YEAR``.
     chunk_draws: about how many draws per engine batch.
     inputs: the uncertain inputs (default: the engine's ``uncertain_inputs``).
+    by: ``input`` ranks every uncertain number; ``group`` ranks groups of them (:func:`input_group`;
+        Morris only).
     progress: ``progress(replays done, replays total, what)``.
     """
     from SALib.analyze import morris as morris_analyze
@@ -203,13 +298,20 @@ def analyse_sensitivity(
         raise SensitivityError(
             f"{scenario.meta.name}: expected uncertain inputs (numbers with dist: ...), found none to analyse"
         )
+    if by not in ("input", "group"):
+        raise SensitivityError(f"by: expected input or group, found {by!r}")
+    if by == "group" and method != "morris":
+        raise SensitivityError("by: groups of inputs are ranked with method=morris only")
     names = [f.name for f in factors]
-    all_names = [*names, DUMMY]
+    dummies = dummy_names()
+    all_names = [*names, *dummies]
     problem: dict[str, Any] = {
-        "num_vars": len(factors) + 1,
+        "num_vars": len(all_names),
         "names": all_names,
-        "bounds": [[f.low, f.high] for f in factors] + [[0.0, 1.0]],
+        "bounds": [[f.low, f.high] for f in factors] + [[0.0, 1.0]] * len(dummies),
     }
+    if by == "group":
+        problem["groups"] = [input_group(n) for n in names] + dummies
     if method == "morris":
         n = samples if samples is not None else 10
         if n < 2:
@@ -223,7 +325,7 @@ def analyse_sensitivity(
     else:
         raise SensitivityError(f"method: expected morris or sobol, found {method!r}")
     X = np.asarray(X, dtype=float)
-    engine_X = X[:, :-1]  # the dummy is never sent to the engine
+    engine_X = X[:, : len(names)]  # the dummies are never sent to the engine
 
     # chunk k holds design points s .. s+m-1, each replayed `replicates` times as consecutive draws
     rows_per = max(1, chunk_draws // replicates)
@@ -258,7 +360,7 @@ def analyse_sensitivity(
         rows: list[Ranked] = []
         if method == "morris":
             si = morris_analyze.analyze(problem, X, y, num_levels=4, conf_level=0.95, seed=seed)
-            for j, name in enumerate(all_names):
+            for j, name in enumerate(si["names"]):
                 rows.append(
                     Ranked(
                         name,
@@ -280,7 +382,13 @@ def analyse_sensitivity(
                 )
         rows.sort(key=lambda r: -r.index if math.isfinite(r.index) else math.inf)
         ranking[outcome] = rows
-        noise[outcome] = next(r.index for r in rows if r.name == DUMMY)
+        ranked = sum(1 for r in rows if not is_dummy(r.name))
+        if method == "morris":
+            per_trajectory = X.shape[0] // n
+            null = _dummy_effects(X, y, list(range(len(names), len(all_names))), per_trajectory)
+            noise[outcome] = family_noise_floor(null, n, ranked, seed)
+        else:
+            noise[outcome] = max(r.index for r in rows if is_dummy(r.name))
 
     if method == "morris" and n < 20:
         notes.append(
@@ -309,4 +417,6 @@ def analyse_sensitivity(
         boxes=boxes,
         bins=bins,
         notes=notes,
+        by=by,
+        trajectories=n,
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
+import typing
+
 import typer
+from typer.models import OptionInfo
 
 from accord import __version__
 from accord.cli import (
     backtest_cmds,
     forecast_cmds,
     import_cmds,
+    init_cmds,
     panel_cmds,
     replay_cmds,
     report_cmds,
@@ -42,6 +47,7 @@ def _root(
 
 
 app.command("cases")(scenario_cmds.cases)
+app.command("init")(init_cmds.init)
 app.command("validate")(scenario_cmds.validate)
 app.command("show")(scenario_cmds.show)
 app.command("replay")(replay_cmds.replay_cmd)
@@ -55,6 +61,28 @@ app.command("serve")(serve_cmds.serve)
 app.command("yearly")(yearly_cmds.yearly_cmd)
 sweep_cmds.register(app)
 panel_cmds.register(app)
+
+
+def _flags_as_flags(t: typer.Typer) -> None:
+    """Show on/off options as bare flags in ``--help`` (``--json``, not ``--json <bool>``): Typer
+    prints a type for every option unless it has a metavar, so each flag gets an empty one."""
+    for command in t.registered_commands:
+        if command.callback is None:
+            continue
+        hints = typing.get_type_hints(command.callback, include_extras=True)
+        for name, param in inspect.signature(command.callback).parameters.items():
+            hint = hints.get(name)
+            infos = [param.default, *getattr(hint, "__metadata__", ())]
+            base = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+            for info in infos:
+                if base is bool and isinstance(info, OptionInfo) and info.metavar is None:
+                    info.metavar = ""
+    for group in t.registered_groups:
+        if group.typer_instance is not None:
+            _flags_as_flags(group.typer_instance)
+
+
+_flags_as_flags(app)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ scenario or an analysis error into exit code 2 with a message (never a traceback
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
@@ -123,3 +123,27 @@ def progress_bar(label: str, unit: str = "runs") -> Iterator[Progress]:
             bar.update(task_id, completed=done, total=total, description=f"{label} · {what}" if what else label)
 
         yield update
+
+
+def check_mediator(scenario: Scenario, formats: Sequence[str | None], mediator: str | None) -> None:
+    """``--mediator`` only where a format is built around one mediator (``single-mediator``, or
+    one that names a mediator or has no proposers of its own), and never a party: else exit 2,
+    rather than ignore the option."""
+    from accord.mechanisms.formats import FormatError, default_format, uses_one_mediator
+
+    if mediator is None:
+        return
+    if mediator not in scenario.actor_ids:
+        fail(f"--mediator: expected an actor id of {scenario.meta.name}, found {mediator!r}")
+    if "party" in scenario.actor(mediator).roles:
+        fail(f"--mediator: expected an actor that is not a party to the conflict, found {mediator!r} (a party)")
+    names = [f or default_format(scenario) for f in formats] or [default_format(scenario)]
+    try:
+        used = any(uses_one_mediator(scenario, f) for f in names)
+    except FormatError:
+        return  # an unknown format is reported by the run itself, with the formats it knows
+    if not used:
+        fail(
+            f"--mediator: only a format built around one mediator uses it (e.g. --format single-mediator); "
+            f"found {', '.join(names)}, which would ignore it"
+        )

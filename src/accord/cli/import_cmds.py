@@ -30,6 +30,7 @@ def _run(
     start: str,
     end: str,
     force: bool,
+    parties: str | None = None,
 ) -> None:
     if kind not in _KINDS:
         fail(f"--kind: expected one of {', '.join(_KINDS)}, found {kind!r}")
@@ -43,15 +44,27 @@ def _run(
     if out.exists() and not force:
         fail(f"{out}: expected a new file, found one already there (pass --force to replace it)")
     try:
-        scenario, scales = import_table(file, layout, scale=sc, name=name, kind=kind, start=start, end=end)
+        scenario, scales = import_table(
+            file,
+            layout,
+            scale=sc,
+            name=name,
+            kind=kind,
+            start=start,
+            end=end,
+            parties=[p.strip() for p in parties.split(",")] if parties else None,
+        )
     except ScenarioError as e:
         fail(str(e))
     try:
         write_text_atomic(out, scenario_text(scenario))
     except OSError as e:
         fail(f"{out}: expected a writable path, found: {e.strerror}")
+    two = [a.id for a in scenario.actors if "party" in a.roles]
     console.print(
-        f"[green]wrote[/green] {out}: {len(scenario.issues)} issue(s), {len(scenario.actors)} actors",
+        f"[green]wrote[/green] {out}: {len(scenario.issues)} issue(s), {len(scenario.actors)} actors; "
+        f"format {scenario.formats[0].id}: bilateral talks between the parties {two[0]} and {two[1]}"
+        + ("" if parties else " (the strongest actors on opposite sides; --parties names others)"),
         highlight=False,
     )
     for issue, s in zip(scenario.issues, scales, strict=True):
@@ -77,6 +90,14 @@ _Kind = Annotated[str, typer.Option("--kind", help="Actor kind for every row: " 
 _Start = Annotated[str, typer.Option("--start", help="Scenario start date (YYYY[-MM[-DD]]); tables carry none.")]
 _End = Annotated[str, typer.Option("--end", help="Scenario end date.")]
 _Force = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+_Parties = Annotated[
+    str | None,
+    typer.Option(
+        "--parties",
+        help="The two parties, A,B (actor ids or names in the table); default: the most capable actor and the most "
+        "capable on the other side of the capability-weighted mean.",
+    ),
+]
 
 
 @app.command("ktab")
@@ -89,9 +110,10 @@ def ktab(
     start: _Start = "2000",
     end: _End = "2001",
     force: _Force = False,
+    parties: _Parties = None,
 ) -> None:
     """Import a KTAB CSV (positions 0-100, saliences 0-100 -> 0-1, Influence -> capability)."""
-    _run("ktab", file, output, scale, title, kind, start, end, force)
+    _run("ktab", file, output, scale, title, kind, start, end, force, parties)
 
 
 @app.command("csv")
@@ -104,6 +126,7 @@ def csv_table(
     start: _Start = "2000",
     end: _End = "2001",
     force: _Force = False,
+    parties: _Parties = None,
 ) -> None:
     """Import an actor,capability,position,salience table (one issue; salience 0-1)."""
-    _run("csv", file, output, scale, title, kind, start, end, force)
+    _run("csv", file, output, scale, title, kind, start, end, force, parties)

@@ -9,60 +9,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.storage import write_text_atomic
-from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, resolve_history
+from accord.cli.common import FROM_HELP, check_mediator, console, fail, history_help, load_or_exit, resolve_history
+from accord.reports.story import steps_per_year, story
 from accord.scenario import date_to_year
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
 from accord.simulation import events as ev
-
-#: records the brief story tells (one line each); the rest is in --full and --json
-_STORY = (
-    ev.DatedEvent,
-    ev.WarStarted,
-    ev.WarEnded,
-    ev.AgreementSigned,
-    ev.LeaderRemoved,
-    ev.PassedUnbound,
-    ev.Breakdown,
-    ev.Implementation,
-    ev.FormatSwitch,
-)
-
-
-def _steps_per_year(r: Replay) -> int:
-    years = r.trajectory["years"]
-    return 1 if len(years) < 2 else max(1, round(1.0 / (years[1] - years[0])))
-
-
-def _story_lines(r: Replay, full: bool, quiet_incidents: bool) -> list[tuple[str, str, str]]:
-    """``(date, who decided, sentence)`` per record: "history" where the scenario imposed it,
-    "model" where the engine produced it, "context" for dated inputs applied in every mode."""
-    spy = _steps_per_year(r)
-    out: list[tuple[str, str, str]] = []
-    seen_mandate = False
-    for e in r.events:
-        if isinstance(e, ev.Step) or (quiet_incidents and isinstance(e, ev.Incidents)):
-            continue
-        brief = isinstance(e, _STORY) or (isinstance(e, ev.StanceChanged) and e.leader is not None)
-        if isinstance(e, ev.ProposalTabled) and not e.id.startswith("gen."):
-            brief = True  # the scenario's own proposals, with every answer
-        if isinstance(e, ev.MandateBlocked) and not seen_mandate:
-            brief, seen_mandate = True, True
-        if isinstance(e, ev.Escalation):
-            brief = True
-        if isinstance(e, ev.WarStarted) and e.imposed and not e.flare:
-            brief = False  # the dated war event says it
-        if isinstance(e, ev.AgreementSigned) and e.agreement == "renewal":
-            brief = False  # counted in the summary
-        if not (brief or full):
-            continue
-        if isinstance(e, ev.DatedEvent):
-            who = "history" if e.outcome_imposed else "context"
-        elif isinstance(e, ev.StanceChanged):
-            who = "context"
-        else:
-            who = "history" if e.imposed else "model"
-        out.append((ev.date_label(e.time, spy), who, ev.describe(e) if full else e.brief()))
-    return out
 
 
 def _print(r: Replay, *, full: bool = False, quiet_incidents: bool = True) -> None:
@@ -80,7 +31,7 @@ def _print(r: Replay, *, full: bool = False, quiet_incidents: bool = True) -> No
             ("monitoring", "right"),
         ):
             steps.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-        spy = _steps_per_year(r)
+        spy = steps_per_year(r)
         for k, y in enumerate(tr["years"]):
             in_force = [kind for kind, on in zip(tr["agreement_types"], tr["in_force"][k], strict=True) if on]
             steps.add_row(
@@ -92,25 +43,28 @@ def _print(r: Replay, *, full: bool = False, quiet_incidents: bool = True) -> No
                 f"{tr['monitoring'][k]:.2f}",
             )
         console.print(steps)
-    story = Table(
+    told = Table(
         title="history: imposed as dated · model: the engine's own · context: dated inputs",
         title_justify="left",
         expand=False,
         box=None,
         pad_edge=False,
     )
-    story.add_column("date", no_wrap=True)
-    story.add_column("by", no_wrap=True)
-    story.add_column("what", overflow="fold", ratio=1)
-    for date, who, text in _story_lines(r, full, quiet_incidents):
-        story.add_row(date, who, escape(text))
-    console.print(story)
+    told.add_column("date", no_wrap=True)
+    told.add_column("by", no_wrap=True)
+    told.add_column("what", overflow="fold", ratio=1)
+    for line in story(r, full=full, incidents=not quiet_incidents):
+        told.add_row(line.date, line.by, escape(line.text))
+    console.print(told)
     s = r.summary
     signed = ", ".join(f"{k} {n}" for k, n in s["signed"].items() if n) or "none"
     console.print(f"[bold]Agreements signed:[/bold] {signed}", highlight=False)
     if s["agreement"]:
         terms = ", ".join(f"{i} {v:.0f}" for i, v in s["terms"].items() if v is not None)
-        console.print(f"  first settlement: {s['proposal']} ({s['year']:.2f}): {terms}", highlight=False)
+        console.print(
+            f"  first settlement: {s['proposal']} ({ev.date_label(s['year'], steps_per_year(r))}): {terms}",
+            highlight=False,
+        )
     fighting = s["fighting_years"]
     console.print(
         "  fighting in: " + (", ".join(f"{y:g}" for y in fighting) if fighting else "no year"), highlight=False
@@ -157,6 +111,7 @@ def replay_cmd(
     first = date_to_year(s.meta.start)
     if until is not None and until <= first:
         fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
+    check_mediator(s, [format], mediator)
     try:
         r = replay(s, format=format, seed=seed, until=until, mediator=mediator, history=hist)
     except EngineError as e:

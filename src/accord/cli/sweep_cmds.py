@@ -19,6 +19,7 @@ from rich.table import Table
 from accord.cli.common import (
     FROM_HELP,
     as_flags,
+    check_mediator,
     console,
     err_console,
     fail,
@@ -90,6 +91,7 @@ def sweep(
     hist = resolve_history(history, from_year, "imposed")
     # the default folder names what sets the numbers; a history other than the default too
     tag = "" if hist.mode == "imposed" else "-" + str(hist).replace(" ", "")
+    check_mediator(scenario, [format], mediator)
     folder = (
         out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}{tag}"
     )
@@ -233,6 +235,7 @@ def compare(
         names = runnable_formats(scenario)
     else:
         names = _split(formats, "--formats")
+    check_mediator(scenario, names, mediator)
     year_list: list[float] | None = None
     if years is not None:
         try:
@@ -264,6 +267,7 @@ def compare(
 
 
 def _print_comparison(c: Comparison) -> None:
+    from accord.analysis.compare import difference_text
     from accord.simulation import History
 
     pct = f"{c.confidence:.0%}"
@@ -284,26 +288,32 @@ def _print_comparison(c: Comparison) -> None:
     d = Table(title=f"Paired differences against {c.formats[0].format} (same inputs, draw by draw; {pct} CI)")
     for col in ("format", "by year", "Δ P(agreement)", "Δ P(war)"):
         d.add_column(col, justify="left" if col == "format" else "right")
+    shares = {f.format: f for f in c.formats}
+    base = c.formats[0]
     for diff in c.differences:
+        other = shares[diff.format]
         for k, y in enumerate(c.years):
             d.add_row(
                 diff.format if k == 0 else "",
                 f"{y:g}",
-                _fmt_est(diff.p_agreement[y], True),
-                _fmt_est(diff.p_war[y], True),
+                difference_text(diff.p_agreement[y], base.p_agreement[y], other.p_agreement[y]),
+                difference_text(diff.p_war[y], base.p_war[y], other.p_war[y]),
             )
         d.add_section()
     console.print(d)
 
     issues = list(c.formats[0].terms)
-    tt = Table(title="Expected terms given agreement (0-100), and paired Δ where both formats agree")
+    tt = Table(title="Expected terms given agreement (0-100; n draws), and paired Δ where both agree")
     tt.add_column("format")
+    tt.add_column("n", justify="right")
     for i in issues:
         tt.add_column(i, justify="right")
     for f in c.formats:
-        tt.add_row(f.format, *[_fmt_est(f.terms[i], digits=1) for i in issues])
+        n = max((f.terms[i].n for i in issues), default=0)
+        tt.add_row(f.format, str(n), *[_fmt_est(f.terms[i], digits=1) for i in issues])
     for diff in c.differences:
-        tt.add_row(f"Δ {diff.format}", *[_fmt_est(diff.terms[i], True, 1) + f" (n={diff.terms[i].n})" for i in issues])
+        n = max((diff.terms[i].n for i in issues), default=0)
+        tt.add_row(f"Δ {diff.format}", str(n), *[_fmt_est(diff.terms[i], True, 1) for i in issues])
     console.print(tt)
 
     v = Table(title="Who vetoes most, and on which issue")
@@ -362,14 +372,22 @@ def _print_comparison(c: Comparison) -> None:
     console.print(w)
     for diff in c.differences:
         e = diff.p_agreement[last]
+        said = difference_text(e, base.p_agreement[last], shares[diff.format].p_agreement[last])
         verdict = "higher" if e.excludes_zero and e.mean > 0 else "lower" if e.excludes_zero else "not distinguishable"
+        worded = {
+            "no events": "has no events in either format",
+            "every draw": "is 1 in both formats",
+            "same in every draw": "is the same in every draw",
+        }
+        if said in worded:
+            verdict, said = worded[said], ""
         crn = (
             f"common random numbers checked on {diff.common_inputs} shared inputs"
             if diff.inputs_identical
             else "inputs NOT identical"
         )
         console.print(
-            f"{diff.format} vs {diff.baseline}: P(agreement by {last:g}) {verdict} ({_fmt_est(e, True)}); {crn}.",
+            f"{diff.format} vs {diff.baseline}: P(agreement by {last:g}) {verdict}{f' ({said})' if said else ''}; {crn}.",
             highlight=False,
         )
     for note in c.notes:
@@ -401,6 +419,7 @@ def sensitivity(
     hist = resolve_history(history, from_year, "counterfactual")
     if method not in ("morris", "sobol"):
         fail(f"--method: expected morris or sobol, found {method!r}")
+    check_mediator(scenario, [format], mediator)
     with _executor(backend, address, workers) as ex:
         try:
             with progress_bar(f"sensitivity ({method})") as update:

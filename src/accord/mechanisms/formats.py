@@ -41,6 +41,7 @@ __all__ = [
     "resolve_format",
     "resolve_tracks",
     "runnable_formats",
+    "uses_one_mediator",
 ]
 
 
@@ -264,6 +265,16 @@ def default_mediator(scenario: Scenario) -> str:
     return best
 
 
+def uses_one_mediator(scenario: Scenario, name: str) -> bool:
+    """Whether a run that starts in format ``name`` reaches a format built around one mediator (the
+    formats :func:`resolve_format` gives a ``mediator`` to); a named mediator means nothing elsewhere."""
+    for fid in format_chain(scenario, name):
+        f = _merged(scenario, fid)
+        if fid == "single-mediator" or f.mediator is not None or not f.proposers:
+            return True
+    return False
+
+
 def resolve_format(scenario: Scenario, name: str, *, mediator: str | None = None) -> FormatSpec:
     """Build the :class:`FormatSpec` named ``name`` for ``scenario``.
 
@@ -282,6 +293,11 @@ def resolve_format(scenario: Scenario, name: str, *, mediator: str | None = None
         med = mediator or f.mediator or default_mediator(scenario)
         if med not in scenario.actor_ids:
             raise FormatError(f"mediator: expected an actor id, found {med!r}")
+        roles = scenario.actor(med).roles
+        if "party" in roles and "mediator" not in roles:  # Russia in Georgia or Moldova is both
+            raise FormatError(
+                f"mediator: expected a mediator or an actor that is not a party, found {med!r} (a party)"
+            )
         table_refs.append(med)
         if not proposer_refs:
             proposer_refs = [med]

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from accord.analysis.executors import Executor
 from accord.analysis.progress import Progress
 from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
-from accord.mechanisms.formats import available_formats, default_format
+from accord.analysis.sensitivity import By
+from accord.mechanisms.formats import default_format, runnable_formats
 from accord.reports.report import ReportInputs
 from accord.reports.summaries import Sensitivity, SensitivityRow
 from accord.scenario import Scenario
@@ -31,12 +32,15 @@ def run_sensitivity(
     replicates: int = 8,
     history: HistoryLike = "counterfactual",
     outcomes: Sequence[str] = ("agreement", "war"),
+    by: By = "group",
     progress: Progress | None = None,
 ) -> tuple[list[Sensitivity], str | None]:
-    """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows.
+    """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows;
+    by default groups of inputs (an actor's positions, a proposal's terms, each parameter), which
+    need far fewer replays than single numbers to stand above the noise.
 
     Returns the rankings, or an empty list and the reason when the scenario has nothing to analyse."""
-    from accord.analysis.sensitivity import SensitivityError, analyse_sensitivity
+    from accord.analysis.sensitivity import DUMMIES, SensitivityError, analyse_sensitivity, is_dummy
 
     try:
         rep = analyse_sensitivity(
@@ -47,20 +51,28 @@ def run_sensitivity(
             replicates=replicates,
             seed=seed,
             history=history,
+            by=by,
             progress=progress,
         )
     except SensitivityError as e:
         return [], str(e)
     out = []
     for outcome in outcomes:
-        rows = [SensitivityRow(r.name, float(r.index), float(r.conf)) for r in rep.ranking.get(outcome, [])]
+        rows = [
+            SensitivityRow(r.name, float(r.index), float(r.conf))
+            for r in rep.ranking.get(outcome, [])
+            if not is_dummy(r.name)
+        ]
         out.append(
             Sensitivity(
                 outcome=outcome,
-                method=f"Morris μ* ({rep.design_points} design points × {rep.replicates} replays)",
+                method="Morris μ*",
                 rows=rows,
                 uncertainty="95% conf.",
                 noise_floor=rep.noise_floor.get(outcome),
+                design=f"{rep.trajectories} trajectories; {rep.design()}",
+                noise_rule=f"the μ* the largest of {rep.ranked} inputs without effect would reach in 95% of designs, "
+                f"from the effects of {DUMMIES} dummy inputs the engine never sees",
             )
         )
     return out, None
@@ -84,7 +96,8 @@ def case_report_inputs(
 
     Parameters
     ----------
-    formats: the formats to sweep and compare, the first replayed (default: all the scenario can use).
+    formats: the formats to sweep and compare, the first replayed (default: every format the scenario
+        can run, its own first).
     runs: draws per format; seed: of the replay, the sweeps and the sensitivity design.
     history: of the sweeps, the comparison and the sensitivity ranking (default counterfactual);
         the replay always follows the record.
@@ -93,7 +106,7 @@ def case_report_inputs(
     progress: ``progress(done, total, what)`` for each stage (replay, sweeps, sensitivity).
     """
     hist = History.parse(history)
-    chosen = list(formats) or available_formats(scenario)
+    chosen = list(formats) or runnable_formats(scenario)  # a format the scenario cannot run is left out
     first = chosen[0] or default_format(scenario)
     if progress is not None:
         progress(0, 1, f"replay under {first}")

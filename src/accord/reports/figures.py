@@ -68,6 +68,17 @@ def _axes(fig: Figure) -> Any:
     return ax
 
 
+def _year_axis(ax: Any, years: np.ndarray) -> None:
+    """The years on the x axis; a run of one year gets a year's width around it (not a zero span)."""
+    lo, hi = float(years[0]), float(years[-1])
+    ax.set_xlim(*((lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)))
+
+
+def _legend_columns(n: int) -> int:
+    """One row up to seven entries, else two rows (matplotlib fills a legend column by column)."""
+    return n if n <= 7 else -(-n // 2)
+
+
 def to_svg(fig: Figure) -> str:
     """The figure as an ``<svg>`` element (no XML prolog), ready to inline in HTML."""
     buf = io.StringIO()
@@ -104,8 +115,25 @@ def timeline(events: Sequence[tuple[float, str]], start: float, end: float) -> F
     ax.set_xlim(start, end)
     ax.grid(axis="x", color="#dddddd", zorder=0)
     ax.set_xlabel("year")
-    ax.set_title("Replay timeline (one mark per logged event)")
+    ax.set_title("When each kind of event happened in the replay")
     return fig
+
+
+OTHERS = "#b8b8b8"
+"""Grey of the actors a panel does not single out."""
+
+HIGHLIGHT = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+)
+"""Distinct colours for the actors a figure singles out (tab10 without its grey)."""
 
 
 def positions(
@@ -114,44 +142,60 @@ def positions(
     actor_labels: Sequence[str],
     issue_labels: Sequence[str],
     status_quo: np.ndarray | None = None,
+    highlight: Sequence[int] | None = None,
 ) -> Figure:
     """Actors' positions over time, one panel per issue.
 
-    ``pos`` is ``(steps, actors, issues)``; NaN where an actor holds no position.
-    ``status_quo`` is ``(steps, issues)`` and drawn as a thick grey line."""
+    ``pos`` is ``(steps, actors, issues)``; NaN where an actor holds no position (it is not
+    drawn). ``highlight`` lists the actors drawn in colour, the same colour in every panel (at
+    most :data:`HIGHLIGHT`'s nine; default: the first nine); the others are thin grey lines,
+    named once in the legend. ``status_quo`` is ``(steps, issues)``, drawn as a dashed black line."""
     n_issues = pos.shape[2]
+    chosen = list(range(pos.shape[1]))[: len(HIGHLIGHT)] if highlight is None else list(highlight)[: len(HIGHLIGHT)]
+    colour = {a: HIGHLIGHT[k] for k, a in enumerate(chosen)}
     cols = min(2, n_issues)
     rows = (n_issues + cols - 1) // cols
-    fig = _new(9, 0.8 + 2.9 * rows)
-    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
+    fig = _new(9, 1.2 + 2.6 * rows)
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+    greyed: list[str] = []
     for i in range(rows * cols):
         ax = axes[i // cols][i % cols]
         if i >= n_issues:
             ax.set_visible(False)
             continue
-        if status_quo is not None:
-            ax.plot(years, status_quo[:, i], color="#888888", linewidth=4, alpha=0.5, label="status quo")
         for a, label in enumerate(actor_labels):
             series = pos[:, a, i]
-            if np.all(np.isnan(series)):
+            if a in colour or np.all(np.isnan(series)):
                 continue
-            ax.plot(years, series, color=PALETTE[a % len(PALETTE)], linewidth=1.6, label=text(label))
+            ax.plot(years, series, color=OTHERS, linewidth=0.9, zorder=1)
+            if label not in greyed:
+                greyed.append(label)
+        if status_quo is not None:
+            ax.plot(years, status_quo[:, i], color="#111111", linewidth=2.0, linestyle="--", zorder=3)
+        for a in chosen:
+            series = pos[:, a, i]
+            if not np.all(np.isnan(series)):
+                ax.plot(years, series, color=colour[a], linewidth=1.8, zorder=2)
         ax.set_ylim(-3, 103)
         ax.set_title(text(issue_labels[i]), fontsize=10)
-        ax.set_ylabel("position (0–100)")
+        if i % cols == 0:
+            ax.set_ylabel("position (0–100)")
         ax.grid(color="#eeeeee")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    if handles:
-        many = len(labels) > 14
-        fig.legend(
-            handles,
-            labels,
-            loc="outside lower center",
-            ncols=min(12 if many else 7, len(labels)),
-            fontsize=6 if many else 8,
-            frameon=False,
-        )
-    fig.suptitle("Positions over time per issue (replay)")
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="#111111", linewidth=2.0, linestyle="--")]
+    labels = ["status quo"]
+    for a in chosen:
+        if not np.all(np.isnan(pos[:, a, :])):
+            handles.append(Line2D([], [], color=colour[a], linewidth=1.8))
+            labels.append(text(actor_labels[a]))
+    if greyed:
+        handles.append(Line2D([], [], color=OTHERS, linewidth=0.9))
+        labels.append(text("others: " + ", ".join(greyed)))
+    fig.legend(
+        handles, labels, loc="outside lower center", ncols=_legend_columns(len(labels)), fontsize=8, frameon=False
+    )
+    fig.suptitle("Where each actor stands on each issue over the replay")
     return fig
 
 
@@ -159,21 +203,63 @@ def probability_bands(
     years: np.ndarray,
     series: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     title: str,
+    ylabel: str = "probability",
 ) -> Figure:
-    """Probabilities per year with bands: ``series`` maps a label to ``(mean, low, high)``."""
-    fig = _new(9, 3.6)
+    """Probabilities per year with bands: ``series`` maps a label to ``(mean, low, high)``; the
+    legend sits below the plot, outside the data."""
+    fig = _new(9, 3.9)
     ax = _axes(fig)
     for k, (label, (mean, low, high)) in enumerate(series.items()):
-        colour = PALETTE[k % len(PALETTE)]
+        colour = HIGHLIGHT[k % len(HIGHLIGHT)]
         ax.fill_between(years, low, high, color=colour, alpha=0.18, linewidth=0)
-        ax.plot(years, mean, color=colour, linewidth=2, label=text(label))
+        ax.plot(years, mean, color=colour, linewidth=2, label=text(label), marker="o" if len(years) == 1 else None)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlim(float(years[0]), float(years[-1]))
-    ax.set_ylabel("probability")
+    _year_axis(ax, years)
+    ax.set_ylabel(text(ylabel))
     ax.set_xlabel("year")
     ax.grid(color="#eeeeee")
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    if len(series) > 1:
+        fig.legend(loc="outside lower center", ncols=_legend_columns(len(series)), fontsize=8, frameon=False)
     ax.set_title(text(title))
+    return fig
+
+
+def small_multiples(
+    years: np.ndarray,
+    panels: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray] | None],
+    title: str,
+    ylabel: str,
+    empty: str = "no draw has one",
+) -> Figure:
+    """One small panel per series (``label -> (mean, low, high)``), on shared axes, so that curves
+    never lie on top of each other; ``None`` draws an empty panel that says ``empty``."""
+    n = max(1, len(panels))
+    cols = min(3, n)
+    rows = (n + cols - 1) // cols
+    fig = _new(9, 0.9 + 2.1 * rows)
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+    for k in range(rows * cols):
+        ax = axes[k // cols][k % cols]
+        if k >= len(panels):
+            ax.set_visible(False)
+            continue
+        label, band_ = list(panels.items())[k]
+        colour = HIGHLIGHT[k % len(HIGHLIGHT)]
+        if band_ is None:
+            ax.text(0.5, 0.5, text(empty), transform=ax.transAxes, ha="center", va="center", color="#666666")
+        else:
+            mean, low, high = band_
+            ax.fill_between(years, low, high, color=colour, alpha=0.2, linewidth=0)
+            ax.plot(years, mean, color=colour, linewidth=2, marker="o" if len(years) == 1 else None)
+        _year_axis(ax, years)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_title(text(label), fontsize=10)
+        ax.grid(color="#eeeeee")
+        if k % cols == 0:
+            ax.set_ylabel(text(ylabel), fontsize=9)
+        if k + cols >= len(panels):  # no panel below: this one carries the years
+            ax.tick_params(labelbottom=True)
+    fig.suptitle(text(title))
     return fig
 
 
@@ -181,25 +267,25 @@ def format_comparison(
     formats: Sequence[str],
     metrics: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
 ) -> Figure:
-    """Grouped bars per format: ``metrics`` maps a metric label to ``(value, low, high)`` arrays
-    over ``formats`` (95% intervals drawn as error bars)."""
-    fig = _new(9, 0.9 + 0.55 * max(2, len(formats)) * max(1, len(metrics)) / 2 + 1.2)
-    ax = _axes(fig)
+    """One panel per metric (``label -> (value, low, high)`` arrays over ``formats``), a bar per
+    format with its 95% interval; the panel title names the metric, so no legend is needed."""
     n = max(1, len(metrics))
-    height = 0.8 / n
+    fig = _new(9, 1.3 + 0.42 * max(2, len(formats)))
+    axes = fig.subplots(1, n, squeeze=False, sharey=True)[0]
     y = np.arange(len(formats), dtype=float)
     for k, (label, (value, low, high)) in enumerate(metrics.items()):
-        pos = y - 0.4 + height * (k + 0.5)
+        ax = axes[k]
+        ax.set_axisbelow(True)
         err = np.vstack([np.clip(value - low, 0, None), np.clip(high - value, 0, None)])
-        ax.barh(pos, value, height=height * 0.9, color=PALETTE[k % len(PALETTE)], label=text(label))
-        ax.errorbar(value, pos, xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1)
-    ax.set_yticks(y, [text(f) for f in formats])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1.02)
-    ax.set_xlabel("probability (same draws under every format)")
-    ax.grid(axis="x", color="#eeeeee")
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
-    ax.set_title("Format comparison")
+        ax.barh(y, value, height=0.6, color=HIGHLIGHT[k % len(HIGHLIGHT)])
+        ax.errorbar(value, y, xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1)
+        ax.set_xlim(0, 1.02)
+        ax.set_title(text(label), fontsize=10)
+        ax.grid(axis="x", color="#eeeeee")
+        ax.set_xlabel("probability")
+    axes[0].set_yticks(y, [text(f) for f in formats])
+    axes[0].invert_yaxis()
+    fig.suptitle("Formats compared on the same drawn inputs")
     return fig
 
 
@@ -219,32 +305,123 @@ def veto_heatmap(mean_vetoes: np.ndarray, actor_labels: Sequence[str], issue_lab
                 i, a, f"{v:.2f}", ha="center", va="center", fontsize=8, color="white" if v > 0.6 * vmax else "#222222"
             )
     fig.colorbar(im, ax=ax, label="vetoes per replay", shrink=0.8)
-    ax.set_title("Vetoes by actor and issue (mean over draws)")
+    ax.set_title("Who vetoes, and over which issue (mean per replay)")
     return fig
 
 
 def sensitivity_ranking(
-    names: Sequence[str], scores: np.ndarray, what: str, score_label: str, noise_floor: float | None = None
+    names: Sequence[str],
+    scores: np.ndarray,
+    what: str,
+    score_label: str,
+    noise_floor: float | None = None,
+    design: str = "",
 ) -> Figure:
-    """Horizontal bars of a sensitivity score per input, largest first (``scores`` may be signed);
-    a dashed line marks the noise floor when one is known."""
+    """Horizontal bars of a sensitivity score per input, largest first (``scores`` may be signed).
+
+    With a ``noise_floor`` (the score an input that does nothing can reach at this design), a
+    dashed line marks it and every bar at or below it is grey, hatched and labelled "below
+    noise", so a ranking made of noise cannot be read as one. ``design`` (the n behind the
+    scores) goes into the title."""
     order = np.argsort(-np.abs(scores), kind="stable")
     names = [names[k] for k in order]
     scores = scores[order]
-    fig = _new(9, 1.0 + 0.3 * max(3, len(names)))
+    known = noise_floor is not None and np.isfinite(noise_floor)
+    below = np.abs(scores) <= noise_floor if known else np.zeros(len(scores), dtype=bool)
+    fig = _new(9, 1.5 + 0.3 * max(3, len(names)))
     ax = _axes(fig)
-    colours = [PALETTE[0] if s >= 0 else PALETTE[1] for s in scores]
-    ax.barh(np.arange(len(names)), scores, color=colours)
+    colours = [OTHERS if b else (HIGHLIGHT[0] if s >= 0 else HIGHLIGHT[1]) for s, b in zip(scores, below, strict=True)]
+    bars = ax.barh(np.arange(len(names)), scores, color=colours)
+    for bar, b in zip(bars, below, strict=True):
+        if b:
+            bar.set_hatch("///")
+            bar.set_edgecolor("#888888")
     ax.set_yticks(np.arange(len(names)), [text(n) for n in names], fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
-    if noise_floor is not None and np.isfinite(noise_floor):
-        ax.axvline(noise_floor, color="#555555", linestyle="--", linewidth=1, label="noise floor")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+    top = float(np.max(np.abs(scores), initial=0.0))
+    if known:
+        assert noise_floor is not None
+        ax.axvline(noise_floor, color="#555555", linestyle="--", linewidth=1)
+        top = max(top, float(noise_floor))
+    span = top * 1.35 if top > 0 else 1.0
+    lo = min(0.0, float(np.min(scores, initial=0.0)) * 1.35)
+    ax.set_xlim(lo, span)
+    for k, (s, b) in enumerate(zip(scores, below, strict=True)):
+        if b:
+            ax.text(max(float(s), 0.0) + 0.01 * span, k, "below noise", va="center", fontsize=7, color="#555555")
     ax.set_xlabel(text(score_label))
     ax.grid(axis="x", color="#eeeeee")
-    ax.set_title(text(f"Sensitivity ranking: {what}"))
+    verdict = ""
+    if known:
+        above = int((~below).sum())
+        verdict = (
+            f"; {above} of {len(scores)} shown above the noise floor (dashed)"
+            if above
+            else "; none above the noise floor (dashed): this ranking is noise"
+        )
+    ax.set_title(text(f"What moves {what}" + (f" ({design})" if design else "") + verdict), fontsize=10)
     return fig
+
+
+def _hits(xy: np.ndarray, box: Any, closed: bool = False) -> bool:
+    """Whether a polyline (display coordinates) enters ``box``, checked at points along its segments."""
+    xy = xy[np.all(np.isfinite(xy), axis=1)]
+    if closed and len(xy) > 2:
+        xy = np.vstack([xy, xy[:1]])
+    if len(xy) > 1:
+        t = np.linspace(0.0, 1.0, 25)[:, None, None]
+        xy = (xy[:-1][None] * (1 - t) + xy[1:][None] * t).reshape(-1, 2)
+    inside = (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)
+    return bool(inside.any())
+
+
+def legend_overlaps(fig: Figure) -> list[str]:
+    """Where a legend covers plotted data: one line per (legend, artist) whose drawn extents meet.
+
+    A layout check for tests: the figure is drawn, then every legend's box is compared with every
+    line (at points along its segments), bar, marker and band (its outline, and whether it covers
+    the legend) in every axes. Empty when no legend overlaps data."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as MPath
+
+    canvas = FigureCanvasAgg(fig)  # the layout as it is drawn (constrained layout runs here)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    legends = list(fig.legends) + [leg for ax in fig.axes if (leg := ax.get_legend()) is not None]
+    out: list[str] = []
+    for leg in legends:
+        box = leg.get_window_extent(renderer)
+        corners = [(box.x0, box.y0), (box.x0, box.y1), (box.x1, box.y0), (box.x1, box.y1)]
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            where = repr(ax.get_title())
+            for line in ax.get_lines():
+                if line.get_visible():
+                    xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+                    if _hits(xy, box):
+                        out.append(f"legend over the line {line.get_label()!r} in {where}")
+            for patch in ax.patches:
+                if patch.get_visible() and box.overlaps(patch.get_window_extent(renderer)):
+                    out.append(f"legend over a bar in {where}")
+            for coll in ax.collections:
+                if not coll.get_visible():
+                    continue
+                offsets = np.asarray(coll.get_offsets(), dtype=float)
+                if isinstance(coll, PathCollection) and len(offsets):
+                    marks = coll.get_offset_transform().transform(offsets)
+                    if any(_hits(m[None, :], box) for m in marks):  # each marker on its own
+                        out.append(f"legend over markers in {where}")
+                    continue
+                for path in coll.get_paths():
+                    pts = coll.get_transform().transform(path.vertices)
+                    pts = pts[np.all(np.isfinite(pts), axis=1)]
+                    if len(pts) > 2 and (_hits(pts, box, closed=True) or MPath(pts).contains_points(corners).any()):
+                        out.append(f"legend over a band in {where}")
+                        break
+    return out
 
 
 def reliability_diagram(
@@ -267,7 +444,7 @@ def reliability_diagram(
     ax.set_xlabel(text(xlabel))
     ax.set_ylabel("observed rate")
     ax.grid(color="#eeeeee", zorder=0)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     ax.set_title(text(title), fontsize=10)
     return fig
 

@@ -20,24 +20,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from matplotlib.figure import Figure
 
 from accord import __version__
-from accord.analysis.compare import Comparison, summarize_formats
+from accord.analysis.compare import Comparison, difference_text, summarize_formats
 from accord.analysis.runs import DEFAULT_CHUNK_SIZE
 from accord.analysis.storage import write_text_atomic
 from accord.reports import figures
+from accord.reports.story import steps_per_year, story, war_sentence
 from accord.reports.summaries import Sensitivity, actor_issue_table, band, rank_sensitivity
 from accord.scenario import Scenario, date_to_year, provenance, scenario_hash
 from accord.simulation import BatchResult, History, Replay
-from accord.simulation import events as ev
-from accord.simulation.events import date_label, describe
+from accord.simulation.events import date_label
 
-
-def _who(e: ev.Event) -> str:
-    """history (imposed as dated), context (a dated input) or model (the engine's own)."""
-    if isinstance(e, ev.DatedEvent):
-        return "history" if e.outcome_imposed else "context"
-    if isinstance(e, ev.StanceChanged):
-        return "context"
-    return "history" if e.imposed else "model"
+#: agreement types a report draws, in the order of a peace process (renewals are counted, not drawn)
+DRAWN_TYPES = ("ceasefire", "process", "partial", "comprehensive", "implementation")
 
 
 @dataclass
@@ -91,6 +85,7 @@ def format_rows(c: Comparison) -> list[dict[str, Any]]:
     dashboard's tables: shares with their Wilson intervals, paired differences from the baseline."""
     last = c.years[-1]
     diffs = {d.format: d for d in c.differences}
+    base = c.formats[0]
     rows = []
     for f in c.formats:
         d = diffs.get(f.format)
@@ -105,7 +100,13 @@ def format_rows(c: Comparison) -> list[dict[str, Any]]:
                 "p_war_ci": (f.p_war[last].low, f.p_war[last].high),
                 "d_agreement": None if d is None else _triple(d.p_agreement[last]),
                 "d_war": None if d is None else _triple(d.p_war[last]),
+                "d_agreement_text": None
+                if d is None
+                else difference_text(d.p_agreement[last], base.p_agreement[last], f.p_agreement[last]),
+                "d_war_text": None if d is None else difference_text(d.p_war[last], base.p_war[last], f.p_war[last]),
                 "median_agreement_year": f.median_agreement_year,
+                # the draws the median rests on: a conditional statistic is shown with its n
+                "agreement_draws": round(f.p_agreement[last].mean * f.draws),
                 "mean_vetoes": f.vetoes_per_replay,
             }
         )
@@ -151,61 +152,109 @@ def _labels(scenario: Scenario, ids: Sequence[str], what: str) -> list[str]:
     return [names.get(x, x) for x in ids]
 
 
+def singled_out(scenario: Scenario, actor_ids: Sequence[str], limit: int = len(figures.HIGHLIGHT)) -> list[int]:
+    """Which of ``actor_ids`` a figure draws in colour: the parties, then the mediators (by
+    capability), at most ``limit``; when the scenario names neither, the most capable."""
+    start = date_to_year(scenario.meta.start)
+
+    def cap(a: str) -> float:
+        return -scenario.actor(a).capability_at(start)
+
+    parties = [a for a in actor_ids if "party" in scenario.actor(a).roles]
+    mediators = sorted(
+        (a for a in actor_ids if {"mediator", "co-chair"} & set(scenario.actor(a).roles) and a not in parties), key=cap
+    )
+    chosen = (parties + mediators) or sorted(actor_ids, key=cap)
+    return [list(actor_ids).index(a) for a in chosen[:limit]]
+
+
 def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
-    """The report's figures by stem, each with a caption; only those the inputs allow."""
+    """The report's figures by stem, each with a caption; only those the inputs allow. Each
+    answers one question, which its title asks and its caption answers how to read."""
     s = r.scenario
     out: dict[str, tuple[Figure, str]] = {}
     start, end = date_to_year(s.meta.start), date_to_year(s.meta.end)
+    hist = History.parse(r.history).describe()
     if r.replay is not None:
+        logged = [(e.time, e.kind) for e in r.replay.events if e.kind != "step"]
         out["timeline"] = (
-            figures.timeline([(e.time, e.kind) for e in r.replay.events], start, end),
-            f"Every event the replay logged ({len(r.replay.events)}), by kind; format: {r.replay_format or 'default'}, seed {r.seed}.",
+            figures.timeline(logged, start, end),
+            f"Every record the replay logged ({len(logged)}; the yearly step rows left out), one row per kind; "
+            f"format: {r.replay_format or 'default'}, seed {r.seed}.",
         )
         traj = read_trajectory(r.replay)
         # actors with a stance; the others (states that only vote) would be flat lines
         stance = [k for k, a in enumerate(traj.actor_ids) if s.actor(a).positions]
         if stance:
-            holds = np.array([[i in s.actor(traj.actor_ids[k]).positions for i in s.issue_ids] for k in stance])
+            ids = [traj.actor_ids[k] for k in stance]
+            holds = np.array([[i in s.actor(a).positions for i in s.issue_ids] for a in ids])
+            chosen = singled_out(s, ids)
+            others = len(ids) - len(chosen)
             out["positions"] = (
                 figures.positions(
                     traj.years,
                     np.where(holds[None], traj.positions[:, stance], np.nan),
-                    _labels(s, [traj.actor_ids[k] for k in stance], "actor"),
+                    _labels(s, ids, "actor"),
                     _labels(s, s.issue_ids, "issue"),
                     traj.status_quo,
+                    highlight=chosen,
                 ),
-                "Each actor's position on each issue at each step of the replay (0 and 100 as defined on the issue); "
-                "grey: the status quo.",
+                "Each actor's position on each issue at each step of the replay (0 and 100 as the issue defines them); "
+                "only actors that hold a stance on the issue are drawn"
+                + (f"; the parties and mediators in colour, the {others} others in grey" if others else "")
+                + "; dashed: the status quo.",
             )
     if r.batches:
         ref_name, ref = next(iter(r.batches.items()))
         years = np.asarray(ref.years, dtype=float)
-        series = {}
-        for kind in ("ceasefire", "process", "partial", "comprehensive"):
-            bk = band(ref.signed_by(kind))
-            if bk.mean.any():
-                series[f"P({kind} signed by year)"] = (bk.mean, bk.low, bk.high)
-        bf = band(np.asarray(ref.fighting_by_year, dtype=bool))
-        series["P(fighting in the year)"] = (bf.mean, bf.low, bf.high)
-        out["probabilities"] = (
-            figures.probability_bands(
-                years, series, f"{ref_name}: agreements by type and fighting per year ({ref.draws} draws)"
+        panels: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray] | None] = {}
+        for kind in DRAWN_TYPES:
+            if kind in ref.agreement_types:
+                bk = band(ref.signed_by(kind))
+                panels[kind] = (bk.mean, bk.low, bk.high) if bk.mean.any() else None
+        out["agreements"] = (
+            figures.small_multiples(
+                years,
+                panels,
+                f"How likely is each type of agreement to have been signed by each year? ({ref_name})",
+                "P(signed by the year)",
+                empty="not signed in any draw",
             ),
-            f"Under {ref_name}: the share of draws with an agreement of each type signed by each year (cumulative), "
-            "and the share with fighting in each year (not cumulative); bands: 95% Wilson intervals of the Monte "
-            f"Carlo estimate; history: {History.parse(r.history).describe()}.",
+            f"Under {ref_name}, {ref.draws} draws: the share of draws in which an agreement of each type has been "
+            "signed by each year (cumulative: a curve never falls), one panel per type; bands: 95% Wilson intervals "
+            f"of the Monte Carlo estimate; history: {hist}.",
+        )
+        fighting = {}
+        for name, b in r.batches.items():
+            bf = band(np.asarray(b.fighting_by_year, dtype=bool))
+            fighting[name] = (bf.mean, bf.low, bf.high)
+        out["fighting"] = (
+            figures.probability_bands(
+                years,
+                fighting,
+                "In which years is there fighting?" + (f" ({ref_name})" if len(fighting) == 1 else " (per format)"),
+                ylabel="P(fighting in the year)",
+            ),
+            "The share of draws with fighting at any time in each year (per year, not cumulative: a year of peace "
+            "after a war counts as peace)"
+            + (", per format on the same drawn inputs" if len(fighting) > 1 else "")
+            + f"; bands: 95% Wilson intervals; history: {hist}.",
         )
         if len(r.batches) > 1:
             per_format = {}
             for name, b in r.batches.items():
                 ba = band(np.asarray(b.agreement_by_year, dtype=bool))
-                per_format[f"{name}"] = (ba.mean, ba.low, ba.high)
+                per_format[name] = (ba.mean, ba.low, ba.high)
             out["settlements"] = (
                 figures.probability_bands(
-                    years, per_format, "P(a partial or comprehensive agreement by year), per format"
+                    years,
+                    per_format,
+                    "Which format reaches a settlement, and how soon?",
+                    ylabel="P(settlement by the year)",
                 ),
-                "Share of draws with a settlement (a partial or comprehensive agreement in force when signed) by each "
-                "year, per format, on the same drawn inputs (common random numbers); bands: 95% Wilson intervals.",
+                "Share of draws in which a settlement (a partial or comprehensive agreement, in force when signed) "
+                "has been signed by each year (cumulative), per format, on the same drawn inputs (common random "
+                "numbers); bands: 95% Wilson intervals.",
             )
         cmp = r.comparison()
         assert cmp is not None
@@ -215,20 +264,21 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
             figures.format_comparison(
                 names,
                 {
-                    f"P(agreement by {cmp.years[-1]:g})": (
+                    f"P(a settlement by {cmp.years[-1]:g})": (
                         np.array([row["p_agreement"] for row in rows]),
                         np.array([row["p_agreement_ci"][0] for row in rows]),
                         np.array([row["p_agreement_ci"][1] for row in rows]),
                     ),
-                    f"P(war by {cmp.years[-1]:g})": (
+                    f"P(a war begins by {cmp.years[-1]:g})": (
                         np.array([row["p_war"] for row in rows]),
                         np.array([row["p_war_ci"][0] for row in rows]),
                         np.array([row["p_war_ci"][1] for row in rows]),
                     ),
                 },
             ),
-            "Outcome probabilities per format on the same draws; error bars: 95% Wilson intervals; "
-            f"history: {r.history}.",
+            f"Per format, {cmp.runs} draws each on the same drawn inputs: the share of draws with a settlement "
+            f"signed by {cmp.years[-1]:g}, and with at least one war begun by then (cumulative); error bars: 95% "
+            f"Wilson intervals; history: {hist}.",
         )
         vet = np.asarray(ref.vetoes, dtype=float).mean(axis=0)
         vetoing = np.flatnonzero(vet.sum(axis=1) > 0)
@@ -237,7 +287,8 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
         actor_ids = [list(ref.actor_ids)[k] for k in keep]
         out["vetoes"] = (
             figures.veto_heatmap(vet[keep], _labels(s, actor_ids, "actor"), _labels(s, list(ref.issue_ids), "issue")),
-            f"Vetoes cast per replay under {ref_name}, attributed to the issue the vetoing actor objected to most"
+            f"Vetoes cast per replay under {ref_name} ({ref.draws} draws), attributed to the issue the vetoing actor "
+            "objected to most"
             + (f"; {omitted} actors who never vetoed are left out." if omitted and vetoing.size else "."),
         )
         for sens in _sensitivity(r):
@@ -250,11 +301,13 @@ def make_figures(r: ReportInputs) -> dict[str, tuple[Figure, str]]:
                         sens.outcome,
                         sens.method,
                         sens.noise_floor,
+                        design=sens.design,
                     ),
-                    f"Uncertain inputs ranked by {sens.method} for {sens.outcome} ({ref_name})"
+                    f"Uncertain inputs ranked by {sens.method} for {sens.outcome} ({ref_name}; {sens.design})"
                     + (f", the top {len(top)} of {len(sens.rows)}" if len(sens.rows) > len(top) else "")
                     + (
-                        "; dashed: the noise floor (a dummy input the engine never sees)."
+                        f"; dashed: the noise floor ({sens.noise_rule}); grey hatched bars are below it and cannot be "
+                        "told apart from noise at this design size."
                         if sens.noise_floor is not None
                         else "; blue raises it, red lowers it."
                     ),
@@ -334,11 +387,14 @@ def render_html(r: ReportInputs, figs: Mapping[str, tuple[Figure, str]] | None =
         cites=cites,
         assumption_uses=dict(prov.by_assumption),
         unsourced=prov.unsourced,
-        events=[
-            {"t": date_label(e.time, s.meta.steps_per_year), "kind": e.kind, "by": _who(e), "text": describe(e)}
-            for e in (r.replay.events if r.replay else [])
-            if e.kind != "step"
-        ],
+        events=[line.to_dict() for line in story(r.replay, full=True)] if r.replay else [],
+        brief=[line.to_dict() for line in story(r.replay)] if r.replay else [],
+        wars=[war_sentence(w, steps_per_year(r.replay)) for w in r.replay.summary.get("wars") or []]
+        if r.replay
+        else [],
+        agreement_date=date_label(r.replay.summary["year"], steps_per_year(r.replay))
+        if r.replay and r.replay.summary.get("year") is not None
+        else None,
         summary=r.replay.summary if r.replay else None,
         escape=html.escape,
     )

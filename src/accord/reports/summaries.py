@@ -54,13 +54,25 @@ class Sensitivity:
     rows: list[SensitivityRow] = field(default_factory=list)
     uncertainty: str = "p-value"
     noise_floor: float | None = None
+    design: str = ""  # the n behind the scores, in words
+    noise_rule: str = ""  # how the noise floor was set, in words
+
+    def above_noise(self) -> list[SensitivityRow]:
+        """The rows whose score stands above the noise floor (all of them when none is known)."""
+        if self.noise_floor is None or not np.isfinite(self.noise_floor):
+            return list(self.rows)
+        return [r for r in self.rows if abs(r.score) > self.noise_floor]
 
 
 def rank_sensitivity(inputs: Mapping[str, np.ndarray], outcome: np.ndarray, outcome_name: str) -> Sensitivity:
     """Rank uncertain inputs by Spearman's rank correlation with an outcome over the draws.
 
     A screening measure (monotone association, one input at a time); inputs that do not vary
-    are left out. Sorted by absolute correlation, largest first."""
+    are left out. Sorted by absolute correlation, largest first. The noise floor is the |ρ| that
+    the largest of as many inputs that do nothing would exceed with probability 5%
+    (Bonferroni over the inputs, ρ ≈ normal with variance 1/(n − 1) under no association)."""
+    from scipy import stats
+
     y = np.asarray(outcome, dtype=float)
     rows = []
     if np.ptp(y) > 0:
@@ -68,15 +80,24 @@ def rank_sensitivity(inputs: Mapping[str, np.ndarray], outcome: np.ndarray, outc
             xv = np.asarray(x, dtype=float)
             if xv.shape != y.shape or np.ptp(xv) == 0:
                 continue
-            from scipy import stats
-
             res = stats.spearmanr(xv, y)
             rho = float(res.statistic)
             if np.isnan(rho):
                 continue
             rows.append(SensitivityRow(name, rho, float(res.pvalue)))
     rows.sort(key=lambda r: (-abs(r.score), r.input))
-    return Sensitivity(outcome_name, "Spearman rank correlation over draws", rows)
+    n = int(y.size)
+    floor = None
+    if rows and n > 3:
+        floor = float(stats.norm.ppf(1 - 0.05 / (2 * len(rows))) / np.sqrt(n - 1))
+    return Sensitivity(
+        outcome_name,
+        "Spearman rank correlation over draws",
+        rows,
+        noise_floor=floor,
+        design=f"{len(rows)} inputs over {n} draws",
+        noise_rule="the |ρ| the largest of as many inputs without effect would pass in 5% of sweeps",
+    )
 
 
 def actor_issue_table(scenario: Scenario) -> list[dict[str, Any]]:

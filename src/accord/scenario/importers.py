@@ -26,6 +26,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -367,8 +368,13 @@ def build_scenario(
     kind: str = "group",
     start: str = "2000",
     end: str = "2001",
+    parties: Sequence[str] | None = None,
 ) -> tuple[Scenario, list[Scale | None]]:
-    """A validated scenario from table rows; returns it and the scale used per issue."""
+    """A validated scenario from table rows; returns it and the scale used per issue.
+
+    Two actors become the parties (``parties``, by table name or id; default:
+    :func:`strongest_opposed`) and the scenario gets a ``bilateral`` format between them, so that
+    replays, sweeps and reports run on it as imported."""
     taken: set[str] = set()
     issue_ids = [make_id(label.lower(), taken, "issue") for label in issue_labels]
     scales: list[Scale | None] = []
@@ -378,7 +384,8 @@ def build_scenario(
         sc = scale
         if sc is None and (min(values) < 0 or max(values) > 100):
             lo, hi = min(values), max(values)
-            sc = Scale(lo, hi if hi > lo else lo + 1.0)
+            # one value: a unit-wide scale above it (the next float where lo is too large for + 1 to show)
+            sc = Scale(lo, hi if hi > lo else max(lo + 1.0, math.nextafter(lo, math.inf)))
         if sc is not None and not sc.identity:
             outside = [r for r in rows if not sc.low <= r.positions[k] <= sc.high]
             if outside:
@@ -438,6 +445,10 @@ def build_scenario(
                 "salience": sal,
             }
         )
+    chosen = _parties(rows, actors, parties, source_file)
+    for a in actors:
+        if a["id"] in chosen:
+            a["roles"] = ["party"]
     data: dict[str, Any] = {
         "meta": {
             "name": name,
@@ -459,10 +470,60 @@ def build_scenario(
         },
         "issues": issues,
         "actors": actors,
+        "formats": [
+            {
+                "id": "talks",
+                "label": f"Talks between {chosen[0]} and {chosen[1]}",
+                "extends": "bilateral",
+                "note": "Written by accord import: the two parties "
+                + ("named with --parties" if parties else "are the two strongest actors on opposite sides")
+                + "; every other actor of the table is outside the talks.",
+            }
+        ],
     }
     text = dump_scenario_data(data)
     located: LocatedData = parse_yaml(text, f"{source_file} (imported)")
     return validate_data(located), scales
+
+
+def strongest_opposed(rows: Sequence[_Row]) -> tuple[int, int]:
+    """The two rows an import makes the parties: the most capable actor, and the most capable of
+    those on the other side of the capability-weighted mean position (averaged over the issues);
+    when nobody is on the other side, the next most capable."""
+    order = sorted(range(len(rows)), key=lambda k: (-rows[k].capability, k))
+    total = sum(r.capability for r in rows) or 1.0
+    centre = [sum(r.capability * r.positions[i] for r in rows) / total for i in range(len(rows[0].positions))]
+
+    def side(k: int) -> float:
+        return sum(p - c for p, c in zip(rows[k].positions, centre, strict=True))
+
+    first = order[0]
+    opposed = [k for k in order[1:] if side(k) * side(first) < 0]
+    return first, (opposed or order[1:])[0]
+
+
+def _parties(
+    rows: Sequence[_Row], actors: Sequence[dict[str, Any]], named: Sequence[str] | None, source_file: str
+) -> tuple[str, str]:
+    if len(rows) < 2:
+        raise ScenarioError([Problem(source_file, 1, 1, "(table)", f"expected at least two actors, found {len(rows)}")])
+    if not named:
+        a, b = strongest_opposed(rows)
+        return actors[a]["id"], actors[b]["id"]
+    ids: list[str] = []
+    for n in named:
+        match = [a["id"] for r, a in zip(rows, actors, strict=True) if n in (a["id"], r.actor, r.name)]
+        if not match:
+            known = ", ".join(a["id"] for a in actors)
+            raise ScenarioError(
+                [Problem(source_file, 1, 1, "--parties", f"expected actors of the table ({known}), found {n!r}")]
+            )
+        ids.append(match[0])
+    if len(ids) != 2 or ids[0] == ids[1]:
+        raise ScenarioError(
+            [Problem(source_file, 1, 1, "--parties", f"expected two different actors, found {', '.join(named)}")]
+        )
+    return ids[0], ids[1]
 
 
 def dump_scenario_data(data: dict[str, Any]) -> str:
@@ -480,6 +541,7 @@ def import_table(
     kind: str = "group",
     start: str = "2000",
     end: str = "2001",
+    parties: Sequence[str] | None = None,
 ) -> tuple[Scenario, list[Scale | None]]:
     """Read a ``csv`` or ``ktab`` table into a validated scenario (see the module docstring)."""
     p = Path(path)
@@ -499,6 +561,7 @@ def import_table(
             kind=kind,
             start=start,
             end=end,
+            parties=parties,
         )
     if layout == "ktab":
         rows, dims, title, desc = read_ktab_csv(p)
@@ -514,6 +577,7 @@ def import_table(
             kind=kind,
             start=start,
             end=end,
+            parties=parties,
         )
     raise ValueError(f"layout: expected csv or ktab, found {layout!r}")
 

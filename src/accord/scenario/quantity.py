@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
 
 DistName = Literal["uniform", "normal", "triangular"]
@@ -43,15 +43,20 @@ class Quantity(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    value: float | None = None
-    dist: DistName | None = None
-    low: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-    mode: float | None = None
-    source: str | None = None
-    assumption: str | None = None
+    value: float | None = Field(
+        default=None, description="the number (for a distribution: its nominal value, default its centre)"
+    )
+    dist: DistName | None = Field(
+        default=None,
+        description="a distribution for sweeps: `uniform` (low, high), `normal` (mean, sd, optional low/high), `triangular` (low, mode, high)",
+    )
+    low: float | None = Field(default=None, description="lower bound (uniform, triangular; a truncation for normal)")
+    high: float | None = Field(default=None, description="upper bound (uniform, triangular; a truncation for normal)")
+    mean: float | None = Field(default=None, description="mean (normal)")
+    sd: float | None = Field(default=None, description="standard deviation (normal)")
+    mode: float | None = Field(default=None, description="mode (triangular)")
+    source: str | None = Field(default=None, description="a source id (from `sources`)")
+    assumption: str | None = Field(default=None, description="an assumption id (from `assumptions`)")
 
     @model_validator(mode="before")
     @classmethod

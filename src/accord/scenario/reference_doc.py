@@ -168,3 +168,9 @@ def scenario_format_markdown() -> str:
             out.append(f"| `{key}` | {_type_name(f.annotation)} | {_default(f)} | {meaning} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":  # python -m accord.scenario.reference_doc > docs/scenario-format.md
+    import sys
+
+    sys.stdout.write(scenario_format_markdown())

@@ -98,14 +98,16 @@ class Strict(BaseModel):
 class Source(Strict):
     """Where numbers come from: a seed document with a verbatim quote, a data set row, or a paper."""
 
-    kind: Literal["seed", "dataset", "literature"]
+    kind: Literal["seed", "dataset", "literature"] = Field(
+        description="`seed` (a seed document, with `seed` and `quote`), `dataset` (with `dataset` and `row`) or `literature` (with `citation`)"
+    )
     seed: str | None = Field(default=None, description="seed file name (kind: seed)")
     quote: Text | None = Field(default=None, description="exact sentence quoted from the seed")
     dataset: str | None = Field(default=None, description="data set name (kind: dataset)")
     row: str | None = Field(default=None, description="row/column of the data set used")
     citation: Text | None = Field(default=None, description="full reference")
-    url: str | None = None
-    note: Text | None = None
+    url: str | None = Field(default=None, description="where the source can be read")
+    note: Text | None = Field(default=None, description="anything a reader should know about the source")
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> Source:
@@ -124,13 +126,17 @@ class Source(Strict):
 
 
 class Meta(Strict):
-    name: Id
-    title: Text
-    description: Text | None = None
-    start: Date
-    end: Date
-    step: Literal["year", "half-year", "quarter", "month"] = "year"
-    version: str | None = None
+    name: Id = Field(description="the scenario's id (used in file names and on the command line)")
+    title: Text = Field(description="a human-readable title")
+    description: Text | None = Field(default=None, description="what the scenario covers, in prose")
+    start: Date = Field(description="first date of the replay (the first step)")
+    end: Date = Field(
+        description="the date the replay stops: the last step is the one that starts before it (`end: 2010` with yearly steps ends with 2009)"
+    )
+    step: Literal["year", "half-year", "quarter", "month"] = Field(
+        default="year", description="length of one replay step"
+    )
+    version: str | None = Field(default=None, description="the scenario's own version label")
 
     @model_validator(mode="after")
     def _order(self) -> Meta:
@@ -150,11 +156,11 @@ class Meta(Strict):
 class Issue(Strict):
     """A dimension of the dispute on a 0-100 scale whose endpoints are defined in words."""
 
-    id: Id
-    label: Text
+    id: Id = Field(description="the issue's id, used as a key in positions, saliences and terms")
+    label: Text = Field(description="a short name")
     low: Text = Field(description="what 0 means")
     high: Text = Field(description="what 100 means")
-    description: Text | None = None
+    description: Text | None = Field(default=None, description="what the issue is about, in prose")
     status_quo: Position | None = Field(default=None, description="position of the status quo at start")
     war: bool = Field(
         default=False,
@@ -182,11 +188,14 @@ Role = Literal[
 class Series(Strict):
     """A yearly series, e.g. military expenditure; one provenance for all its numbers."""
 
-    series: dict[int, float] = Field(min_length=1)
-    unit: str | None = None
-    source: str | None = None
-    assumption: str | None = None
-    scale: float = 1.0
+    series: dict[int, float] = Field(
+        min_length=1,
+        description="year → value, e.g. `{1995: 81.2, 1996: 77.5}`; interpolated between years, held flat beyond the ends",
+    )
+    unit: str | None = Field(default=None, description="the unit of the values (e.g. `constant 2022 US$ m`)")
+    source: str | None = Field(default=None, description="a source id (from `sources`) for every value")
+    assumption: str | None = Field(default=None, description="an assumption id (from `assumptions`) for every value")
+    scale: float = Field(default=1.0, description="a factor every value is multiplied by")
 
     @field_validator("series")
     @classmethod
@@ -266,13 +275,15 @@ class StanceChange(Strict):
         description="why the leader changed; a resignation or removal is an outcome the engine can produce "
         "itself, so a counterfactual run does not impose it",
     )
-    positions: dict[Id, Position] = Field(default_factory=dict)
-    salience: dict[Id, Salience] = Field(default_factory=dict)
+    positions: dict[Id, Position] = Field(default_factory=dict, description="new positions from this date, per issue")
+    salience: dict[Id, Salience] = Field(default_factory=dict, description="new saliences from this date, per issue")
     pivot: dict[Id, Position] = Field(default_factory=dict, description="the pivot's ideal point from this date")
-    removal_risk: Share | None = None
-    audience_cost: Annotated[Quantity, AfterValidator(in_range(0, 1, "an audience cost"))] | None = None
-    source: str | None = None
-    note: Text | None = None
+    removal_risk: Share | None = Field(default=None, description="new removal risk from this date (0-1)")
+    audience_cost: Annotated[Quantity, AfterValidator(in_range(0, 1, "an audience cost"))] | None = Field(
+        default=None, description="new audience cost from this date (0-1)"
+    )
+    source: str | None = Field(default=None, description="a source id (from `sources`) for the change")
+    note: Text | None = Field(default=None, description="anything a reader should know")
 
     @property
     def is_outcome(self) -> bool:
@@ -281,14 +292,25 @@ class StanceChange(Strict):
 
 
 class Actor(Strict):
-    id: Id
-    name: Text
-    kind: ActorKind
-    capability: Capability | None = None
-    roles: list[Role] = Field(default_factory=list)
-    positions: dict[Id, Position] = Field(default_factory=dict)
-    salience: dict[Id, Salience] = Field(default_factory=dict)
-    domestic: Domestic | None = None
+    id: Id = Field(description="the actor's id (e.g. an ISO code)")
+    name: Text = Field(description="its full name")
+    kind: ActorKind = Field(description="what kind of actor it is")
+    capability: Capability | None = Field(
+        default=None,
+        description="its capability: a number, or a yearly `series` (e.g. military expenditure); 0 when absent",
+    )
+    roles: list[Role] = Field(
+        default_factory=list,
+        description="its roles in formats (`table`, `proposers` and `voters` select actors by role)",
+    )
+    positions: dict[Id, Position] = Field(
+        default_factory=dict,
+        description="its position on each issue it holds a stance on (0-100, as the issue defines the ends)",
+    )
+    salience: dict[Id, Salience] = Field(
+        default_factory=dict, description="how much each issue matters to it (0-1); one for every issue in `positions`"
+    )
+    domestic: Domestic | None = Field(default=None, description="its domestic ratification inputs (two-level game)")
     leader: Text | None = Field(default=None, description="the leader in office at the start")
     optimism: Annotated[Quantity, AfterValidator(in_range(-0.5, 0.5, "an optimism"))] | None = Field(
         default=None,
@@ -297,7 +319,7 @@ class Actor(Strict):
     )
     changes: list[StanceChange] = Field(default_factory=list, description="dated changes of stance, pivot or leader")
     member_since: int | None = Field(default=None, description="year joined the organisation")
-    note: Text | None = None
+    note: Text | None = Field(default=None, description="anything a reader should know")
 
     @model_validator(mode="after")
     def _position_salience_pairs(self) -> Actor:
@@ -331,7 +353,9 @@ class Actor(Strict):
 
 
 class DecisionRule(Strict):
-    kind: Literal["consensus", "majority", "unanimity-of-parties"]
+    kind: Literal["consensus", "majority", "unanimity-of-parties"] = Field(
+        description="`consensus`: every voter must accept; `majority`: a `threshold` share of voters; `unanimity-of-parties`: every party"
+    )
     threshold: Share | None = Field(default=None, description="share of votes needed (majority)")
     voters: list[Role | Id] = Field(default_factory=lambda: ["party"], description="roles or actor ids that vote")
 
@@ -349,18 +373,24 @@ class DecisionRule(Strict):
 class Format(Strict):
     """Who sits at the table, who proposes, and how the table decides."""
 
-    id: Id
-    label: Text
+    id: Id = Field(description="the format's id (`--format ID` on the command line)")
+    label: Text = Field(description="a short name")
     extends: Id | None = Field(default=None, description="a built-in or earlier format to start from")
     table: list[Role | Id] = Field(default_factory=list, description="roles or actor ids at the table")
     proposers: list[Role | Id] = Field(default_factory=list, description="roles or actor ids who propose")
-    decision: DecisionRule | None = None
+    decision: DecisionRule | None = Field(
+        default=None,
+        description="how the table decides (default: the built-in format's rule, else consensus of the parties)",
+    )
     organisation_decisions: DecisionRule | None = Field(
         default=None, description="rule for mandates, budgets and field offices"
     )
     monitoring: Share | None = Field(default=None, description="ceasefire monitoring capacity 0-1")
     leak_risk: Share | None = Field(default=None, description="probability a draft leaks per round")
-    parameters: dict[Id, Quantity] = Field(default_factory=dict)
+    parameters: dict[Id, Quantity] = Field(
+        default_factory=dict,
+        description="engine parameters that apply under this format only (`accord parameters` lists them)",
+    )
     mediator: Id | None = Field(
         default=None, description="the one mediator of a single-mediator format (an actor id); optional"
     )
@@ -372,7 +402,7 @@ class Format(Strict):
         description="whether the scenario's parallel tracks may sit beside this format (false: the format "
         "monopolises the process)",
     )
-    note: Text | None = None
+    note: Text | None = Field(default=None, description="anything a reader should know")
 
 
 # -- agreements and tracks -------------------------------------------------------------
@@ -390,8 +420,8 @@ class Track(Strict):
 
     E.g. a great power's separate talks that produce ceasefires (Russia in 1994 and 2020)."""
 
-    id: Id
-    label: Text
+    id: Id = Field(description="the track's id")
+    label: Text = Field(description="a short name")
     table: list[Role | Id] = Field(min_length=1, description="roles or actor ids at this table")
     proposers: list[Role | Id] = Field(default_factory=list, description="who tables texts (a broker)")
     decision: DecisionRule | None = Field(default=None, description="default: every party at the table signs")
@@ -402,10 +432,10 @@ class Track(Strict):
     when: Literal["always", "fighting", "quiet"] = Field(
         default="fighting", description="when it sits: while the sides fight, in quiet years, or always"
     )
-    active_from: Date | None = None
-    active_until: Date | None = None
-    source: str | None = None
-    note: Text | None = None
+    active_from: Date | None = Field(default=None, description="the date the track opens (default: the start)")
+    active_until: Date | None = Field(default=None, description="the date it closes (default: never)")
+    source: str | None = Field(default=None, description="a source id (from `sources`)")
+    note: Text | None = Field(default=None, description="anything a reader should know")
 
 
 # -- proposals and events --------------------------------------------------------------
@@ -417,7 +447,9 @@ class TermValue(Quantity):
     ``range`` is what a *principles* proposal leaves open: the final value lies in it and is
     decided later (e.g. by a binding expression of will)."""
 
-    range: list[float] | None = None
+    range: list[float] | None = Field(
+        default=None, description="`[low, high]`: the range a principles proposal leaves open on this issue (0-100)"
+    )
 
     @model_validator(mode="after")
     def _range(self) -> TermValue:
@@ -437,19 +469,23 @@ ProposalKind = Literal["package", "phased", "common-state", "principles"]
 
 
 class Deferral(Strict):
-    issues: list[Id] = Field(min_length=1)
-    until: Date | None = None
-    trigger: str | None = None
+    issues: list[Id] = Field(min_length=1, description="the issue ids left open")
+    until: Date | None = Field(default=None, description="the date by which they are to be settled")
+    trigger: str | None = Field(default=None, description="what settles them (e.g. `a binding expression of will`)")
 
 
 class Proposal(Strict):
-    id: Id
-    label: Text
-    sponsor: list[Id] = Field(min_length=1)
-    date: Date
-    kind: ProposalKind
-    terms: dict[Id, Term] = Field(min_length=1)
-    deferred: Deferral | None = None
+    id: Id = Field(description="the proposal's id")
+    label: Text = Field(description="a short name")
+    sponsor: list[Id] = Field(min_length=1, description="actor id(s) that table it (one id or a list)")
+    date: Date = Field(description="when it is tabled")
+    kind: ProposalKind = Field(
+        description="`package`: all issues at once; `phased`: some issues first, others `deferred`; `common-state`; `principles`: ranges and deferred terms"
+    )
+    terms: dict[Id, Term] = Field(min_length=1, description="its term on each issue it covers (0-100)")
+    deferred: Deferral | None = Field(
+        default=None, description="issues left to later (phased and principles proposals)"
+    )
     peacekeeping: bool | None = Field(
         default=None, description="the deal includes the planned peacekeeping force (HLPG); optional"
     )
@@ -458,8 +494,8 @@ class Proposal(Strict):
         description="the agreement it would be if signed; default from kind: package and common-state "
         "comprehensive, phased partial, principles process",
     )
-    source: str | None = None
-    note: Text | None = None
+    source: str | None = Field(default=None, description="a source id (from `sources`)")
+    note: Text | None = Field(default=None, description="anything a reader should know")
 
     @property
     def agreement_type(self) -> str:
@@ -500,14 +536,14 @@ EventKind = Literal[
 
 
 class Event(Strict):
-    id: Id
-    date: Date
-    kind: EventKind
-    label: Text
-    actors: list[Id] = Field(default_factory=list)
+    id: Id = Field(description="the event's id (unique within the scenario)")
+    date: Date = Field(description="when it happens")
+    kind: EventKind = Field(description="what kind of event it is")
+    label: Text = Field(description="what happened, in a few words")
+    actors: list[Id] = Field(default_factory=list, description="the actor ids involved")
     effects: dict[Id, Quantity] = Field(default_factory=dict, description="named effects, e.g. monitoring")
     status_quo: dict[Id, Position] = Field(default_factory=dict, description="new status quo per issue")
-    switch_format: Id | None = None
+    switch_format: Id | None = Field(default=None, description="a format id the mediation switches to from this date")
     fighting: Literal["starts", "ends", "flare", "continues"] | None = Field(
         default=None,
         description="what the event does to fighting: starts it (default for a war), ends it (default for a "
@@ -518,8 +554,8 @@ class Event(Strict):
         default=None, description="the event is the signing of an agreement of this type (e.g. a ceasefire)"
     )
     track: Id | None = Field(default=None, description="the track it was signed on (default: the format's table)")
-    source: str | None = None
-    note: Text | None = None
+    source: str | None = Field(default=None, description="a source id (from `sources`)")
+    note: Text | None = Field(default=None, description="anything a reader should know")
 
     @property
     def fighting_effect(self) -> str | None:
@@ -538,16 +574,25 @@ class Event(Strict):
 class Scenario(Strict):
     """A whole scenario file."""
 
-    meta: Meta
-    issues: list[Issue] = Field(min_length=1)
-    actors: list[Actor] = Field(min_length=1)
-    formats: list[Format] = Field(default_factory=list)
+    meta: Meta = Field(description="name, title, dates and step of the scenario")
+    issues: list[Issue] = Field(min_length=1, description="the dimensions of the dispute (at least one)")
+    actors: list[Actor] = Field(min_length=1, description="the states, authorities and organisations (at least one)")
+    formats: list[Format] = Field(
+        default_factory=list, description="formats of mediation defined here (the built-in ones are always available)"
+    )
     tracks: list[Track] = Field(default_factory=list, description="parallel negotiating tables")
-    proposals: list[Proposal] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
-    parameters: dict[Id, Quantity] = Field(default_factory=dict)
-    sources: dict[Id, Source] = Field(default_factory=dict)
-    assumptions: dict[Id, Text] = Field(default_factory=dict)
+    proposals: list[Proposal] = Field(default_factory=list, description="dated proposals")
+    events: list[Event] = Field(
+        default_factory=list, description="dated events (wars, ceasefires, statements, format changes)"
+    )
+    parameters: dict[Id, Quantity] = Field(
+        default_factory=dict,
+        description="engine parameters for this scenario (`accord parameters` lists them with their defaults)",
+    )
+    sources: dict[Id, Source] = Field(default_factory=dict, description="id → where numbers come from")
+    assumptions: dict[Id, Text] = Field(
+        default_factory=dict, description="id → a sentence saying what was coded and why"
+    )
 
     # -- lookups -----------------------------------------------------------------------
     @property

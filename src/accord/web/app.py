@@ -36,13 +36,13 @@ from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
 from accord.mechanisms.formats import available_formats
 from accord.reports.figures import to_svg
 from accord.reports.report import ReportInputs, format_rows, make_figures, read_trajectory, render_html
+from accord.reports.story import story
 from accord.reports.summaries import actor_issue_table
 from accord.scenario import Scenario, ScenarioError, builtin_cases, dump_scenario
 from accord.scenario.loader import resolve, validate_data
 from accord.scenario.schema import Series
 from accord.scenario.yaml_io import LocatedData, parse_yaml, read_text
 from accord.simulation import BatchResult, History, Replay, replay
-from accord.simulation.events import describe
 from accord.web.editing import Edit, validate_edits
 from accord.web.guard import LOOPBACK_NAMES, BodyProblems, Guard, form_field, json_body, problems_of
 from accord.web.jobs import Job, JobRefused, JobRunner
@@ -167,14 +167,9 @@ def _table_rows(s: Scenario) -> list[dict[str, Any]]:
 
 
 def _events(replay: Replay) -> list[dict[str, Any]]:
-    """The event log as the page shows it: time, kind, the sentence, and the record's fields."""
-    out = []
-    for e in replay.events:
-        details = {k: v for k, v in e.to_dict().items() if k not in ("t", "kind")}
-        out.append(
-            {"t": e.time, "kind": e.kind, "text": describe(e), "details": json.dumps(details, default=_jsonable)}
-        )
-    return out
+    """The event log as the page shows it: the story ``accord replay --full`` prints (date, who
+    decided, kind, the sentence), so the page and the command line say the same thing."""
+    return [line.to_dict() for line in story(replay, full=True)]
 
 
 def _jsonable(x: Any) -> Any:

@@ -187,7 +187,7 @@
     body.replaceChildren();
     for (const e of r.events) {
       const tr = document.createElement("tr");
-      for (const v of [e.t == null ? "" : Number(e.t).toFixed(2), e.kind, e.text]) {
+      for (const v of [e.date, e.kind, e.by, e.text]) {
         const td = document.createElement("td");
         td.textContent = v;
         tr.appendChild(td);
