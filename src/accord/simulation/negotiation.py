@@ -31,7 +31,7 @@ import numpy as np
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducement
-from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
+from accord.mechanisms.proposals import CompiledProposal, candidates, draft_choice, nash_choice, value_of
 from accord.mechanisms.utility import committed_utility, utility
 from accord.simulation import events as ev
 from accord.simulation.context import Context, Table
@@ -365,71 +365,86 @@ def draft(
     streams: Streams,
 ) -> list[tuple[CompiledProposal, np.ndarray]]:
     """The texts a draft slot produces: ``[(text, draws)]`` (a comprehensive and a partial text,
-    each where it was chosen; none where the drafter prefers to table nothing)."""
+    each where it was chosen; none where the drafter prefers to table nothing).
+
+    Only the draws in ``live`` are drafted (each draw's choice depends on that draw alone), and
+    only for the actors whose answers the drafter weighs: the voters, the parties at the table and
+    the sponsors."""
     D = ctx.draws
+    # drawn for every draw: a stream's numbers never depend on which draws use them
+    noise_all = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
+    at = np.flatnonzero(live)
     seated = _seated(table, st)
-    flows = ctx.flows(st.t)
-    cand = candidates(st.sq, np.maximum(flows, 1e-9), st.pos, st.sal, seated)
+    flows = ctx.flows(st.t)[at]
+    sq, pos, sal = st.sq[at], st.pos[at], st.sal[at]
+    params = {
+        n: st.params[n][at] for n in ("mediator_noise", "mediator_leverage", "acceptance_margin", "mediator_bias")
+    }
+    cand = candidates(sq, np.maximum(flows, 1e-9), pos, sal, seated)
     pts = cand.points
     # the drafter values candidates as the voters will: what the other side concedes is only
     # as good as its promise (peacekeepers come with the format's settlements where it has them)
-    imp = _implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5)
-    u_lead = committed_utility(pts, pts, st.sq, st.pos, st.sal, imp)  # (D, K, A)
-    u_piv = committed_utility(pts, pts, st.sq, st.piv, st.sal, imp)
-    noise = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
-    err = st.params["mediator_noise"][:, None] * noise
+    imp = _implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5)[at]
+    err = params["mediator_noise"][:, None] * noise_all[at]
     r_lead, r_piv = power.reservations()
-    r_hat = r_lead + err
-    rp_hat = r_piv + err
+    r_hat = r_lead[at] + err
+    rp_hat = r_piv[at] + err
     rule = table.rule
     voters = rule.voters & seated
     parties_at = ctx.parties & seated
-    u_sq = power.u_sq
+    u_sq = power.u_sq[at]
     if slot.nash:
         bargainers = voters & ctx.parties if (voters & ctx.parties).any() else voters
-        best, exists = nash_choice(u_lead, r_hat, bargainers)
-        exists = exists & live
+        cols = np.flatnonzero(bargainers)
+        u_lead = committed_utility(pts, pts, sq, pos, sal, imp, actors=cols)
+        best, exists = nash_choice(u_lead, r_hat[:, cols], np.ones(cols.size, dtype=bool))
     else:
-        lev = np.zeros((D, ctx.A))
+        need = voters | parties_at
+        need[list(slot.sponsors)] = True
+        cols = np.flatnonzero(need)
+        u_lead = committed_utility(pts, pts, sq, pos, sal, imp, actors=cols)
+        # pivots matter only for voters who must ratify
+        rat = np.flatnonzero(voters & ctx.parties)
+        u_piv = np.zeros_like(u_lead)
+        committed_utility(pts, pts, sq, st.piv[at], sal, imp, actors=rat, out=u_piv, slots=np.searchsorted(cols, rat))
+        lev = np.zeros((at.size, ctx.A))
         for share in _mediator_shares(ctx, st, table, slot.sponsors).values():
-            lev += (st.params["mediator_leverage"] * share)[:, None] * ctx.parties[None, :]
-        p_pass = predicted_pass(
+            lev += (params["mediator_leverage"] * share[at])[:, None] * ctx.parties[None, :]
+        weights = np.stack(
+            [np.maximum(flows[:, m], 1e-9) if slot.joint else np.ones(at.size) for m in slot.sponsors], axis=1
+        )
+        best, top = draft_choice(
             u_lead,
             u_piv,
-            r_hat,
-            rp_hat,
+            cols,
             rule=dataclasses.replace(rule, voters=voters),
             needs_ratification=ctx.parties,
-            audience_cost=st.audience_cost,
-            margin=st.params["acceptance_margin"],
-            noise=st.params["ratification_noise"],
+            reservation_hat=r_hat,
+            pivot_reservation_hat=rp_hat,
+            audience_cost=st.audience_cost[at],
+            margin=params["acceptance_margin"],
+            noise=st.params["ratification_noise"][at],
             leverage=lev,
+            u_status_quo=u_sq,
+            parties_at=parties_at,
+            sponsors=slot.sponsors,
+            weights=weights,
+            bias=params["mediator_bias"],
         )
-        joint_gain = ((u_lead - u_sq[:, None, :]) * parties_at).sum(axis=-1) / max(int(parties_at.sum()), 1)
-        bias = st.params["mediator_bias"][:, None]
-        score = np.zeros(p_pass.shape)
-        weight_total = np.zeros(D)
-        for m in slot.sponsors:
-            w = np.maximum(flows[:, m], 1e-9) if slot.joint else np.ones(D)
-            if ctx.parties[m]:
-                own = u_lead[:, :, m] - r_hat[:, None, m]
-                s_m = p_pass * own
-            else:
-                own = u_lead[:, :, m] - u_sq[:, None, m]
-                s_m = p_pass * (bias * own + (1.0 - bias) * joint_gain)
-            score = score + w[:, None] * s_m
-            weight_total += w
-        score = score / np.maximum(weight_total, 1e-12)[:, None]
-        best = np.argmax(score, axis=1)
-        exists = (np.take_along_axis(score, best[:, None], axis=1)[:, 0] > 1e-9) & live
-    point = np.take_along_axis(pts, best[:, None, None], axis=1)[:, 0]
-    partial = cand.partial[best]
+        exists = top > 1e-9
+    chosen = np.take_along_axis(pts, best[:, None, None], axis=1)[:, 0]
+    point = np.full((D, ctx.I), np.nan)
+    point[at] = chosen
+    partial = np.zeros(D, dtype=bool)
+    partial[at] = cand.partial[best]
+    found = np.zeros(D, dtype=bool)
+    found[at] = exists
     label = slot.label(ctx, table)
     out: list[tuple[CompiledProposal, np.ndarray]] = []
-    full_mask = exists & ~partial
+    full_mask = found & ~partial
     if full_mask.any():
         out.append((_text(label, label, "comprehensive", st.t, slot.sponsors, point), full_mask))
-    part_mask = exists & partial
+    part_mask = found & partial
     if part_mask.any():
         pt = np.where(np.abs(point - st.sq) > 1e-9, point, np.nan)
         out.append((_text(f"{label}.partial", f"{label} (partial)", "partial", st.t, slot.sponsors, pt), part_mask))
