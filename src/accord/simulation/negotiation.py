@@ -133,16 +133,26 @@ def _mediator_shares(ctx: Context, st: StepState, table: Table, sponsors: tuple[
 
 
 def _leverage(
-    ctx: Context, st: StepState, table: Table, sponsors: tuple[int, ...], lo: np.ndarray, hi: np.ndarray, cheap: bool
+    ctx: Context,
+    st: StepState,
+    table: Table,
+    sponsors: tuple[int, ...],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    cheap: bool,
+    at: np.ndarray,
 ) -> np.ndarray:
-    """The inducement ``(D,)`` the sponsoring mediators add to the parties' value of a text."""
-    total = np.zeros(ctx.draws)
+    """The inducement ``(n,)`` the sponsoring mediators add to the parties' value of a text, in
+    the draws ``at`` (``lo``, ``hi``: the text's outcome there)."""
+    total = np.zeros(at.size)
     for m, share in _mediator_shares(ctx, st, table, sponsors).items():
-        capacity = st.params["mediator_leverage"] * share
+        capacity = (st.params["mediator_leverage"] * share)[at]
         if cheap:
             total += capacity  # talk is cheap: backing a declaration or a ceasefire costs nothing
         else:
-            total += inducement(lo, hi, st.sq, st.pos[:, m], st.sal[:, m], capacity, st.params["leverage_cost"])
+            total += inducement(
+                lo, hi, st.sq[at], st.pos[at, m], st.sal[at, m], capacity, st.params["leverage_cost"][at]
+            )
     return total
 
 
@@ -154,11 +164,12 @@ def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarra
     return np.asarray(np.clip(raw, 0.0, 1.0))
 
 
-def _worst_issue(prop_lo: np.ndarray, prop_hi: np.ndarray, st: StepState) -> np.ndarray:
-    """``(D, A)`` the issue each actor objects to most (largest salience-weighted loss)."""
-    mid = (prop_lo + prop_hi) / 2.0
-    lose = st.sal * (np.abs(mid[:, None, :] - st.pos) - np.abs(st.sq[:, None, :] - st.pos))
-    return np.asarray(np.argmax(lose, axis=2))
+def _worst_issue(mid: np.ndarray, st: StepState, d: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """The issue each refusal ``(draw d, actor a)`` objects to most (largest salience-weighted
+    loss against the status quo); ``mid`` ``(D, I)``: the text's outcome."""
+    pos = st.pos[d, a]
+    lose = st.sal[d, a] * (np.abs(mid[d] - pos) - np.abs(st.sq[d] - pos))
+    return np.asarray(np.argmax(lose, axis=1))
 
 
 # -- one text at one table --------------------------------------------------------------------
@@ -179,61 +190,76 @@ def table_text(
     proposal_index: int,
     sponsors_are_brokers: bool = True,
 ) -> Outcome:
-    """Put one text to ``table`` in the draws ``live`` and apply what the answers decide."""
+    """Put one text to ``table`` in the draws ``live`` and apply what the answers decide.
+
+    The answers are computed in the draws ``live`` only (each draw's answers depend on that draw
+    alone); the random numbers are drawn for every draw, so that a draw's numbers never depend on
+    which other draws take part."""
     D, A, I = ctx.draws, ctx.A, ctx.I  # noqa: E741
     rng = streams.rng(f"text/{table.id}/{prop.id}", st.k)
     u_leak = rng.random(D)
     u_rat, u_rem = rng.random((D, A)), rng.random((D, A))
     u_bind, u_pend = rng.random(D), rng.random((D, I))
+    at = np.flatnonzero(live)
     kind = prop.agreement
+    p = st.params
     voters = table.rule.voters & _seated(table, st)
     fi = table.format_index
     leak_p = ctx.leak_risk[:, fi] if fi is not None else np.zeros(D)
     leaked = u_leak < leak_p
-    leaked_row = leaked[:, None] | st.leaked[None, :]
+    leaked_row = leaked[at][:, None] | st.leaked[None, :]
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
-    cred = np.clip(st.params["deferred_credibility"] + st.params["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
+    cred = np.clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    value = value_of(prop, st.sq, st.pos, st.sal, cred, imp)
-    pvalue = value_of(prop, st.sq, st.piv, st.sal, cred, imp)
-    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo, hi, kind in _CHEAP)
+    here = dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    sq, sal = st.sq[at], st.sal[at]
+    value = value_of(here, sq, st.pos[at], sal, cred[at], imp[at])
+    pvalue = value_of(here, sq, st.piv[at], sal, cred[at], imp[at])
+    lev = _leverage(
+        ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo[at], hi[at], kind in _CHEAP, at
+    )
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
     r_lead, r_piv = power.reservations()
-    rho = r_piv + st.params["leak_effect"][:, None] * leaked_row
+    u_sq = power.u_sq[at]
+    rho = r_piv[at] + p["leak_effect"][at][:, None] * leaked_row
     p_rat = np.where(
-        needs[None, :], rat.ratification_probability(pvalue, rho, st.params["ratification_noise"][:, None]), 1.0
+        needs[None, :], rat.ratification_probability(pvalue, rho, p["ratification_noise"][at][:, None]), 1.0
     )
-    margin = np.zeros(D) if kind in _CHEAP else st.params["acceptance_margin"]
+    margin = np.zeros(at.size) if kind in _CHEAP else p["acceptance_margin"][at]
     ans = rat.answer(
         value,
-        r_lead,
-        power.u_sq,
-        power.u_war,
+        r_lead[at],
+        u_sq,
+        power.u_war[at],
         p_rat,
-        audience_cost=st.audience_cost,
-        removal_risk=st.removal_risk,
+        audience_cost=st.audience_cost[at],
+        removal_risk=st.removal_risk[at],
         margin=margin,
-        u_ratify=u_rat,
-        u_remove=u_rem,
+        u_ratify=u_rat[at],
+        u_remove=u_rem[at],
     )
     accept = ans.accept | ~voters[None, :]
     decision = table.rule.decide(accept)
-    passed = decision.passed & live
-    conference_block = np.zeros((D, A), dtype=bool)
+    passed_at = decision.passed
+    conference_block = np.zeros((at.size, A), dtype=bool)
     if kind == "comprehensive" and table.org_rule is not None and fi is not None:
-        conf = _par(ctx, st, table, "conference_signing") > 0.5
+        conf = (_par(ctx, st, table, "conference_signing") > 0.5)[at]
         if conf.any():
             org_voters = table.org_rule.voters
-            ok = (value >= power.u_sq - st.params["conference_tolerance"][:, None]) | ans.accept | ~org_voters[None, :]
+            ok = (value >= u_sq - p["conference_tolerance"][at][:, None]) | ans.accept | ~org_voters[None, :]
             conv = table.org_rule.decide(ok)
-            conference_block = np.where(conf[:, None], conv.objectors, False) & live[:, None]
-            passed = passed & (conv.passed | ~conf)
-    objecting_parties = decision.objectors & ctx.parties[None, :] & passed[:, None]
-    bound = u_bind < binding_probability(pk_deploys, st.params["enforcement_peacekeeping"])
-    unbound = objecting_parties & ~bound[:, None]
-    signed = passed & ~unbound.any(axis=1)
+            conference_block = np.where(conf[:, None], conv.objectors, False)
+            passed_at = passed_at & (conv.passed | ~conf)
+    objecting_parties = decision.objectors & ctx.parties[None, :] & passed_at[:, None]
+    bound = u_bind[at] < binding_probability(pk_deploys[at], p["enforcement_peacekeeping"][at])
+    unbound_at = objecting_parties & ~bound[:, None]
+    signed_at = passed_at & ~unbound_at.any(axis=1)
+    passed = np.zeros(D, dtype=bool)
+    passed[at] = passed_at
+    signed = np.zeros(D, dtype=bool)
+    signed[at] = signed_at
     passed_unbound = passed & ~signed
 
     # the book: type, terms, deferral, peacekeepers
@@ -260,21 +286,24 @@ def table_text(
     rec.passed_unbound += passed_unbound
 
     # leaders who signed what their pivot rejected
-    removed = ans.removed & live[:, None] & voters[None, :]
-    if removed.any():
+    removed_at = ans.removed & voters[None, :]
+    if removed_at.any():
+        removed = np.zeros((D, A), dtype=bool)
+        removed[at] = removed_at
         st.pos = np.where(removed[:, :, None], st.piv, st.pos)
-        rec.removals += removed
+        rec.removals[at] += removed_at
 
     # bookkeeping of refusals, by reason and by the issue objected to most
-    refused = (~ans.accept & voters[None, :] & live[:, None]) | conference_block | unbound
+    refused = (~ans.accept & voters[None, :]) | conference_block | unbound_at
     reason = np.where(conference_block, rat.CONFERENCE_BLOCKED, ans.reason)
-    reason = np.where(unbound, rat.NOT_BOUND, reason)
-    worst = _worst_issue(lo, hi, st) if refused.any() else np.zeros((D, A), dtype=np.int64)
+    reason = np.where(unbound_at, rat.NOT_BOUND, reason)
+    worst = np.zeros((at.size, A), dtype=np.int64)
     if refused.any():
         da, aa = np.nonzero(refused)
-        np.add.at(rec.reasons, (da, aa, reason[da, aa]), 1)
-        np.add.at(rec.vetoes, (da, aa, worst[da, aa]), 1)
-    rec.unbound += unbound
+        worst[da, aa] = _worst_issue((lo + hi) / 2.0, st, at[da], aa)
+        np.add.at(rec.reasons, (at[da], aa, reason[da, aa]), 1)
+        np.add.at(rec.vetoes, (at[da], aa, worst[da, aa]), 1)
+    rec.unbound[at] += unbound_at
 
     if say.on and live[0]:
         ids, iss = ctx.actor_ids, ctx.issue_ids
@@ -312,10 +341,11 @@ def table_text(
                     _r(t_sign), proposal=prop.id, actor=ids[a], reason=rat.REASONS[code], issue=iss[int(worst[0, a])]
                 )
             )
-        for a in np.flatnonzero(removed[0]):
+        # row 0 of the arrays over the live draws is draw 0 (it is live)
+        for a in np.flatnonzero(removed_at[0]):
             say(ev.LeaderRemoved(_r(t_sign), actor=ids[a], proposal=prop.id))
         if passed_unbound[0]:
-            say(ev.PassedUnbound(_r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound[0])]))
+            say(ev.PassedUnbound(_r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound_at[0])]))
         if signed[0]:
             say(
                 ev.AgreementSigned(
