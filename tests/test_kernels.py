@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.mechanisms import _jit
-from accord.mechanisms.proposals import draft_choice, draft_choice_numpy
+from accord.mechanisms.proposals import candidates, candidates_numpy, draft_choice, draft_choice_numpy
 from accord.mechanisms.rules import Consensus, Majority
 from accord.mechanisms.utility import committed_utility, committed_utility_numpy, utility, utility_numpy
 
@@ -126,3 +126,18 @@ def test_draft_choice_is_its_numpy_twin_bit_for_bit(D, K, A, majority, joint, se
     best_np, top_np = draft_choice_numpy(u_lead, u_piv, cols, **kw)
     assert np.array_equal(best, best_np)
     assert np.array_equal(top, top_np)
+
+
+@SETTINGS
+@given(st.integers(1, 5), st.integers(1, 12), st.integers(1, 9), st.integers(0, 2**32 - 1))
+def test_candidates_are_their_numpy_twin_bit_for_bit(D, A, I, seed) -> None:  # type: ignore[no-untyped-def]  # noqa: E741
+    rng = np.random.default_rng(seed)
+    sq = np.round(rng.random((D, I)) * 100, 1)
+    pos = np.round(rng.random((D, A, I)) * 100, 1)
+    sal = rng.random((D, A, I)) * (rng.random((D, A, I)) < 0.7)  # some issues where no member has weight
+    cap = rng.random((D, A)) * (rng.random((D, A)) < 0.9)
+    members = rng.random(A) < 0.6
+    members[int(rng.integers(0, A))] = True
+    fused, twin = candidates(sq, cap, pos, sal, members), candidates_numpy(sq, cap, pos, sal, members)
+    assert np.array_equal(fused.points, twin.points)
+    assert np.array_equal(fused.partial, twin.partial)

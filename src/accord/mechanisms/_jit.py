@@ -120,6 +120,12 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
         for j in range(actors.shape[0]):
             a = actors[j]
             tot = pairwise_sum(sal[d, a], I)  # = salience.sum(axis=-1)
+            if not tot > 0:
+                # an actor without a stance (every salience 0) values every text at 1 exactly,
+                # as the full computation does (its distance total is divided by nothing)
+                for k in range(K):
+                    out[d, k, slots[j]] = 1.0
+                continue
             for k in range(K):
                 for i in range(I):
                     x = pos[d, a, i]
@@ -225,3 +231,26 @@ def best_draft(p_pass, u, ucol, u_sq, r_hat, parties_at, n_parties, sponsors, sp
         best[d] = kbest
         top[d] = vbest
     return best
+
+
+@njit(cache=True)
+def candidate_points(c, ends, sq, grid, out):
+    """The candidate texts of :func:`accord.mechanisms.proposals.candidates_numpy` written into
+    ``out (D, E·G + I·(G − 1), I)`` without its ``(D, I, G − 1, I)`` temporaries: ``c`` ``(D, I)``
+    the compromise, ``ends`` ``(D, E, I)`` the segments' ends, ``sq`` ``(D, I)``, ``grid`` ``(G,)``."""
+    D, E, I = ends.shape  # noqa: E741
+    G = grid.shape[0]
+    for d in range(D):
+        for e in range(E):
+            for g in range(G):
+                r = e * G + g
+                for i in range(I):
+                    out[d, r, i] = c[d, i] + grid[g] * (ends[d, e, i] - c[d, i])
+        base = E * G
+        for j in range(I):
+            for s in range(G - 1):
+                r = base + j * (G - 1) + s
+                for i in range(I):
+                    out[d, r, i] = sq[d, i]
+                out[d, r, j] = sq[d, j] + grid[s + 1] * (c[d, j] - sq[d, j])
+    return out

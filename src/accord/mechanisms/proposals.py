@@ -49,6 +49,7 @@ __all__ = [
     "Candidates",
     "CompiledProposal",
     "candidates",
+    "candidates_numpy",
     "draft_choice",
     "draft_choice_numpy",
     "nash_choice",
@@ -132,6 +133,16 @@ class Candidates:
     partial: np.ndarray
 
 
+def _compromise_and_ends(
+    status_quo: np.ndarray, capability: np.ndarray, position: np.ndarray, salience: np.ndarray, members: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.flatnonzero(members)
+    c = compromise_position(np.maximum(capability[:, idx], 1e-9), position[:, idx], salience[:, idx])
+    c = np.where(np.isnan(c), status_quo, c)
+    ends = np.concatenate([position[:, idx], status_quo[:, None, :]], axis=1)  # (D, E, I)
+    return c, ends
+
+
 def candidates(
     status_quo: np.ndarray,
     capability: np.ndarray,
@@ -143,7 +154,29 @@ def candidates(
     to each member's position and to the status quo, and partial ones moving a single issue from
     the status quo toward the compromise (``GRID`` steps each).
 
-    ``members`` ``(A,)`` bool: whose positions span the set (the table)."""
+    ``members`` ``(A,)`` bool: whose positions span the set (the table). A fused kernel; bit for
+    bit :func:`candidates_numpy`."""
+    from accord.mechanisms import _jit  # numba loads on first use
+
+    c, ends = _compromise_and_ends(status_quo, capability, position, salience, members)
+    d, e, i = ends.shape
+    g = GRID.size
+    points = np.empty((d, e * g + i * (g - 1), i))
+    _jit.candidate_points(
+        np.ascontiguousarray(c, dtype=float), ends, np.ascontiguousarray(status_quo, dtype=float), GRID, points
+    )
+    partial = np.concatenate([np.zeros(e * g, dtype=bool), np.ones(i * (g - 1), dtype=bool)])
+    return Candidates(points, partial)
+
+
+def candidates_numpy(
+    status_quo: np.ndarray,
+    capability: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    members: np.ndarray,
+) -> Candidates:
+    """The NumPy twin of :func:`candidates`."""
     idx = np.flatnonzero(members)
     c = compromise_position(np.maximum(capability[:, idx], 1e-9), position[:, idx], salience[:, idx])
     c = np.where(np.isnan(c), status_quo, c)

@@ -216,9 +216,7 @@ def table_text(
     sq, sal = st.sq[at], st.sal[at]
     value = value_of(here, sq, st.pos[at], sal, cred[at], imp[at])
     pvalue = value_of(here, sq, st.piv[at], sal, cred[at], imp[at])
-    lev = _leverage(
-        ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo[at], hi[at], kind in _CHEAP, at
-    )
+    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo[at], hi[at], kind in _CHEAP, at)
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
     r_lead, r_piv = power.reservations()
@@ -345,7 +343,11 @@ def table_text(
         for a in np.flatnonzero(removed_at[0]):
             say(ev.LeaderRemoved(_r(t_sign), actor=ids[a], proposal=prop.id))
         if passed_unbound[0]:
-            say(ev.PassedUnbound(_r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound_at[0])]))
+            say(
+                ev.PassedUnbound(
+                    _r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound_at[0])]
+                )
+            )
         if signed[0]:
             say(
                 ev.AgreementSigned(
