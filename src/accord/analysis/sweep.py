@@ -55,7 +55,7 @@ from accord.analysis.storage import (
     write_json_atomic,
     write_parquet_atomic,
 )
-from accord.scenario import Scenario, dump_scenario, scenario_hash
+from accord.scenario import Scenario, dump_scenario
 from accord.simulation import BatchResult, History, HistoryLike, check_run, run_batch
 
 MANIFEST = "manifest.json"
@@ -215,8 +215,9 @@ def run_sweep(
     out = Path(out)
     manifest_path = out / MANIFEST
     hist = History.parse(history)
+    text = dump_scenario(scenario)  # once: dumping the Minsk case takes about a second
     wanted = {
-        "scenario_hash": scenario_hash(scenario),
+        "scenario_hash": hashlib.sha256(text.encode()).hexdigest(),  # = scenario_hash(scenario)
         "format": format,
         "seed": int(seed),
         "runs": int(runs),
@@ -283,7 +284,7 @@ def run_sweep(
         return SweepOutcome(out, runs, size, len(plan), len(plan), 0, time.perf_counter() - started, manifest)
 
     write_json_atomic(manifest_path, manifest)
-    write_bytes_atomic(out / SCENARIO_COPY, dump_scenario(scenario).encode())
+    write_bytes_atomic(out / SCENARIO_COPY, text.encode())
     done = _complete_chunks(out, plan)
     reused = len(done)
     todo = [c for c in plan if c.index not in done]

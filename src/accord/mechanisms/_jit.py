@@ -114,6 +114,9 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
     ``pos``, ``sal`` ``(D, A, I)``; ``cred`` ``(D,)``."""
     D, K, I = lo.shape  # noqa: E741
     p = np.empty(I)
+    x = np.empty(I)
+    w_i = np.empty(I)
+    d_sq = np.empty(I)
     for d in range(D):
         c = cred[d]
         omc = 1.0 - c
@@ -126,26 +129,31 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
                 for k in range(K):
                     out[d, k, slots[j]] = 1.0
                 continue
+            # what does not depend on the text, once per actor
+            for i in range(I):
+                x[i] = pos[d, a, i]
+                w_i[i] = sal[d, a, i]
+                d_sq[i] = abs(sq[d, i] - x[i])
             for k in range(K):
                 for i in range(I):
-                    x = pos[d, a, i]
+                    xi = x[i]
                     if ranged:
                         low = lo[d, k, i]
                         high = hi[d, k, i]
                         width = high - low
-                        if x > low and x < high and width > 0:
-                            dx = ((x - low) * (x - low) + (high - x) * (high - x)) / (2.0 * width)
+                        if xi > low and xi < high and width > 0:
+                            dx = ((xi - low) * (xi - low) + (high - xi) * (high - xi)) / (2.0 * width)
                         else:
-                            dx = abs((low + high) / 2.0 - x)
+                            dx = abs((low + high) / 2.0 - xi)
                     else:
-                        dx = abs(lo[d, k, i] - x)
+                        dx = abs(lo[d, k, i] - xi)
                     if committed:
-                        alt = c * dx + omc * abs(sq[d, i] - x)
+                        alt = c * dx + omc * d_sq[i]
                         if not (dx != dx or dx >= alt):
                             dx = alt
-                    p[i] = dx * sal[d, a, i]
+                    p[i] = dx * w_i[i]
                 w = einsum_sum(p, I)
-                v = w / tot if tot > 0 else 0.0
+                v = w / tot
                 out[d, k, slots[j]] = 1.0 - v / 100.0
     return out
 
