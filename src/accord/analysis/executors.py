@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -234,6 +235,9 @@ class DaskExecutor(Executor):
                     processes=True,
                     host="127.0.0.1",
                     dashboard_address="127.0.0.1:0",
+                    # the workers' own log (e.g. a heartbeat's traceback when the sweep is killed
+                    # and they lose their scheduler) is noise here: task errors reach the client
+                    silence_logs=logging.CRITICAL,
                 )
                 self._client: Any = Client(self._cluster, timeout=timeout)
             elif "://" in address:

@@ -64,7 +64,6 @@ from accord.analysis.storage import (
     TMP_PREFIX,
     StorageError,
     atomic_file,
-    frame_to_table,
     remove_leftovers,
     sha256_file,
     write_bytes_atomic,
@@ -97,11 +96,11 @@ class SweepError(ValueError):
 def run_chunk(task: RunTask) -> pa.Table:
     """Compute one chunk: the engine's per-draw frame with the global ``run`` id in front."""
     c = task.chunk
-    frame = task.run().to_frame().reset_index(drop=True)
-    if "run" in frame.columns:
+    cols = task.run().columns()
+    if "run" in cols:
         raise RuntimeError("run_batch's frame already has a 'run' column; the sweep adds its own run ids")
-    frame.insert(0, "run", c.run_ids)
-    return frame_to_table(frame)
+    # straight from the arrays: a DataFrame of ~1,500 columns costs more than the engine's batch
+    return pa.table({"run": np.asarray(c.run_ids), **cols})
 
 
 @dataclass

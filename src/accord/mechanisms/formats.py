@@ -295,9 +295,7 @@ def resolve_format(scenario: Scenario, name: str, *, mediator: str | None = None
             raise FormatError(f"mediator: expected an actor id, found {med!r}")
         roles = scenario.actor(med).roles
         if "party" in roles and "mediator" not in roles:  # Russia in Georgia or Moldova is both
-            raise FormatError(
-                f"mediator: expected a mediator or an actor that is not a party, found {med!r} (a party)"
-            )
+            raise FormatError(f"mediator: expected a mediator or an actor that is not a party, found {med!r} (a party)")
         table_refs.append(med)
         if not proposer_refs:
             proposer_refs = [med]

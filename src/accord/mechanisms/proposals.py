@@ -49,6 +49,9 @@ __all__ = [
     "Candidates",
     "CompiledProposal",
     "candidates",
+    "candidates_numpy",
+    "draft_choice",
+    "draft_choice_numpy",
     "nash_choice",
     "predicted_pass",
     "value_of",
@@ -130,6 +133,16 @@ class Candidates:
     partial: np.ndarray
 
 
+def _compromise_and_ends(
+    status_quo: np.ndarray, capability: np.ndarray, position: np.ndarray, salience: np.ndarray, members: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.flatnonzero(members)
+    c = compromise_position(np.maximum(capability[:, idx], 1e-9), position[:, idx], salience[:, idx])
+    c = np.where(np.isnan(c), status_quo, c)
+    ends = np.concatenate([position[:, idx], status_quo[:, None, :]], axis=1)  # (D, E, I)
+    return c, ends
+
+
 def candidates(
     status_quo: np.ndarray,
     capability: np.ndarray,
@@ -141,7 +154,29 @@ def candidates(
     to each member's position and to the status quo, and partial ones moving a single issue from
     the status quo toward the compromise (``GRID`` steps each).
 
-    ``members`` ``(A,)`` bool: whose positions span the set (the table)."""
+    ``members`` ``(A,)`` bool: whose positions span the set (the table). A fused kernel; bit for
+    bit :func:`candidates_numpy`."""
+    from accord.mechanisms import _jit  # numba loads on first use
+
+    c, ends = _compromise_and_ends(status_quo, capability, position, salience, members)
+    d, e, i = ends.shape
+    g = GRID.size
+    points = np.empty((d, e * g + i * (g - 1), i))
+    _jit.candidate_points(
+        np.ascontiguousarray(c, dtype=float), ends, np.ascontiguousarray(status_quo, dtype=float), GRID, points
+    )
+    partial = np.concatenate([np.zeros(e * g, dtype=bool), np.ones(i * (g - 1), dtype=bool)])
+    return Candidates(points, partial)
+
+
+def candidates_numpy(
+    status_quo: np.ndarray,
+    capability: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    members: np.ndarray,
+) -> Candidates:
+    """The NumPy twin of :func:`candidates`."""
     idx = np.flatnonzero(members)
     c = compromise_position(np.maximum(capability[:, idx], 1e-9), position[:, idx], salience[:, idx])
     c = np.where(np.isnan(c), status_quo, c)
@@ -213,3 +248,145 @@ def nash_choice(
         logs = np.log(np.where(surplus > 0, surplus, 1.0))
         score = np.where(feasible, logs.sum(axis=-1), -np.inf)
     return np.argmax(score, axis=1), np.asarray(feasible.any(axis=1))
+
+
+def _scatter(u: np.ndarray, cols: np.ndarray, actors: int) -> np.ndarray:
+    full = np.zeros((*u.shape[:2], actors))
+    full[:, :, cols] = u
+    return full
+
+
+def draft_choice_numpy(
+    u_leader: np.ndarray,
+    u_pivot: np.ndarray,
+    cols: np.ndarray,
+    *,
+    rule: Rule,
+    needs_ratification: np.ndarray,
+    reservation_hat: np.ndarray,
+    pivot_reservation_hat: np.ndarray,
+    audience_cost: np.ndarray,
+    margin: np.ndarray,
+    noise: np.ndarray,
+    leverage: np.ndarray,
+    u_status_quo: np.ndarray,
+    parties_at: np.ndarray,
+    sponsors: tuple[int, ...],
+    weights: np.ndarray,
+    bias: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The drafter's best candidate ``(D,)`` and its score ``(D,)`` (the NumPy twin of
+    :func:`draft_choice`, on full ``(D, K, A)`` arrays).
+
+    ``u_leader``, ``u_pivot``: ``(D, K, N)`` utilities of the candidates for the actors ``cols``
+    (the voters, the parties at the table and the sponsors; the pivots' for the voters who need
+    ratification); ``weights`` ``(D, M)``: each sponsor's weight; ``bias`` ``(D,)``: the
+    mediators' bias β. Other arguments as :func:`predicted_pass`."""
+    A = needs_ratification.shape[0]
+    u_lead = _scatter(u_leader, cols, A)
+    p_pass = predicted_pass(
+        u_lead,
+        _scatter(u_pivot, cols, A),
+        reservation_hat,
+        pivot_reservation_hat,
+        rule=rule,
+        needs_ratification=needs_ratification,
+        audience_cost=audience_cost,
+        margin=margin,
+        noise=noise,
+        leverage=leverage,
+    )
+    joint_gain = ((u_lead - u_status_quo[:, None, :]) * parties_at).sum(axis=-1) / max(int(parties_at.sum()), 1)
+    b = bias[:, None]
+    score = np.zeros(p_pass.shape)
+    weight_total = np.zeros(p_pass.shape[0])
+    for j, m in enumerate(sponsors):
+        w = weights[:, j]
+        if needs_ratification[m]:
+            s_m = p_pass * (u_lead[:, :, m] - reservation_hat[:, None, m])
+        else:
+            s_m = p_pass * (b * (u_lead[:, :, m] - u_status_quo[:, None, m]) + (1.0 - b) * joint_gain)
+        score = score + w[:, None] * s_m
+        weight_total += w
+    score = score / np.maximum(weight_total, 1e-12)[:, None]
+    best = np.argmax(score, axis=1)
+    return best, np.take_along_axis(score, best[:, None], axis=1)[:, 0]
+
+
+def draft_choice(
+    u_leader: np.ndarray,
+    u_pivot: np.ndarray,
+    cols: np.ndarray,
+    *,
+    rule: Rule,
+    needs_ratification: np.ndarray,
+    reservation_hat: np.ndarray,
+    pivot_reservation_hat: np.ndarray,
+    audience_cost: np.ndarray,
+    margin: np.ndarray,
+    noise: np.ndarray,
+    leverage: np.ndarray,
+    u_status_quo: np.ndarray,
+    parties_at: np.ndarray,
+    sponsors: tuple[int, ...],
+    weights: np.ndarray,
+    bias: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The drafter's best candidate ``(D,)`` and its score ``(D,)``: ``P(pass)`` as
+    :func:`predicted_pass` predicts it times each sponsor's objective (a party: its own gain over
+    its reservation; a mediator: ``β`` its own gain over the status quo plus ``1 − β`` the mean
+    gain of the parties at the table), summed with the sponsors' ``weights``; the first best on
+    ties. A fused kernel with no ``(D, K, A)`` temporaries, bit for bit :func:`draft_choice_numpy`
+    (whose docstring describes the arguments)."""
+    from accord.mechanisms import _jit  # numba loads on first use
+
+    D, K, _ = u_leader.shape
+    A = needs_ratification.shape[0]
+    cols = np.asarray(cols, dtype=np.int64)
+    ucol = np.full(A, -1, dtype=np.int64)
+    ucol[cols] = np.arange(cols.size)
+    rat = np.flatnonzero(needs_ratification & rule.voters)
+    picol = np.full(A, -1, dtype=np.int64)
+    picol[rat] = np.arange(rat.size)
+    pi = ratification_probability(
+        u_pivot[:, :, ucol[rat]], pivot_reservation_hat[:, None, rat], noise[:, None, None]
+    )  # NumPy's own tanh: the same bits as predicted_pass
+    majority = isinstance(rule, Majority)
+    n = max(rule.n_voters, 1)
+    need = rule.threshold * n - 1e-9 if isinstance(rule, Majority) else 0.0
+    p_pass = _jit.pass_chance(
+        np.ascontiguousarray(u_leader),
+        ucol,
+        np.ascontiguousarray(pi),
+        picol,
+        np.ascontiguousarray(leverage, dtype=float),
+        np.ascontiguousarray(reservation_hat, dtype=float),
+        np.ascontiguousarray(audience_cost, dtype=float),
+        np.ascontiguousarray(margin, dtype=float),
+        np.asarray(rule.voters, dtype=np.bool_),
+        majority,
+        float(rule.silent_yes),
+        float(need),
+        np.empty((D, K)),
+    )
+    if majority:
+        p_pass = 0.5 * (1.0 + np.tanh(0.8 * p_pass))
+    best = np.zeros(D, dtype=np.int64)
+    top = np.zeros(D)
+    spons = np.asarray(sponsors, dtype=np.int64)
+    _jit.best_draft(
+        np.ascontiguousarray(p_pass),
+        np.ascontiguousarray(u_leader),
+        ucol,
+        np.ascontiguousarray(u_status_quo, dtype=float),
+        np.ascontiguousarray(reservation_hat, dtype=float),
+        np.asarray(parties_at, dtype=np.bool_),
+        float(max(int(parties_at.sum()), 1)),
+        spons,
+        np.asarray(needs_ratification, dtype=np.bool_)[spons],
+        np.ascontiguousarray(weights, dtype=float),
+        np.ascontiguousarray(bias, dtype=float),
+        best,
+        top,
+    )
+    return best, top

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["committed_utility", "expected_distance", "utility", "weighted_distance"]
+__all__ = [
+    "committed_utility",
+    "committed_utility_numpy",
+    "expected_distance",
+    "utility",
+    "utility_numpy",
+    "weighted_distance",
+]
 
 
 def expected_distance(lo: np.ndarray, hi: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -48,12 +55,13 @@ def weighted_distance(lo: np.ndarray, hi: np.ndarray, position: np.ndarray, sali
     return np.where(total[:, None, :] > 0, out, 0.0)
 
 
-def utility(lo: np.ndarray, hi: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
-    """``(D, K, A)`` utility in [0, 1] of ``K`` outcomes ``(D, K, I)`` for every actor."""
+def utility_numpy(lo: np.ndarray, hi: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """``(D, K, A)`` utility in [0, 1] of ``K`` outcomes ``(D, K, I)`` for every actor (the NumPy
+    twin of :func:`utility`)."""
     return 1.0 - weighted_distance(lo, hi, position, salience) / 100.0
 
 
-def committed_utility(
+def committed_utility_numpy(
     lo: np.ndarray,
     hi: np.ndarray,
     status_quo: np.ndarray,
@@ -69,7 +77,8 @@ def committed_utility(
     with probability ``credibility (D,)`` (otherwise the status quo stays); where it moves the
     outcome away (its own concession) it happens for sure. So the expected distance on an issue is
     ``max(d_x, c d_x + (1 − c) d_sq)`` with ``d_x`` the text's (expected) distance and ``d_sq``
-    the status quo's. With ``credibility`` 1 this is :func:`utility`."""
+    the status quo's. With ``credibility`` 1 this is :func:`utility`. (The NumPy twin of
+    :func:`committed_utility`.)"""
     x_lo, x_hi, p = lo[:, :, None, :], hi[:, :, None, :], position[:, None, :, :]
     d_x = expected_distance(x_lo, x_hi, p) if (hi is not lo and (hi > lo).any()) else np.abs(x_lo - p)
     d_sq = np.abs(status_quo[:, None, None, :] - p)
@@ -80,3 +89,77 @@ def committed_utility(
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(total[:, None, :] > 0, weighted / total[:, None, :], 0.0)
     return np.asarray(1.0 - out / 100.0)
+
+
+def _ranged(lo: np.ndarray, hi: np.ndarray) -> bool:
+    return hi is not lo and bool((hi > lo).any())
+
+
+def _fused(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    status_quo: np.ndarray | None,
+    position: np.ndarray,
+    salience: np.ndarray,
+    credibility: np.ndarray | None,
+    actors: np.ndarray | None,
+    out: np.ndarray | None,
+    slots: np.ndarray | None,
+) -> np.ndarray:
+    from accord.mechanisms import _jit  # numba loads on first use, not when the package is imported
+
+    D, K, _ = lo.shape
+    who = np.arange(position.shape[1]) if actors is None else np.asarray(actors, dtype=np.int64)
+    where = np.arange(who.size) if slots is None else np.asarray(slots, dtype=np.int64)
+    if out is None:
+        out = np.zeros((D, K, who.size))
+    committed = credibility is not None
+    _jit.utilities(
+        np.ascontiguousarray(lo, dtype=float),
+        np.ascontiguousarray(hi, dtype=float),
+        _ranged(lo, hi),
+        committed,
+        np.ascontiguousarray(status_quo if status_quo is not None else lo[:, 0], dtype=float),
+        np.ascontiguousarray(position, dtype=float),
+        np.ascontiguousarray(salience, dtype=float),
+        np.ascontiguousarray(credibility if committed else np.ones(D), dtype=float),
+        who,
+        where,
+        out,
+    )
+    return out
+
+
+def utility(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    *,
+    actors: np.ndarray | None = None,
+) -> np.ndarray:
+    """``(D, K, A)`` utility in [0, 1] of ``K`` outcomes ``(D, K, I)`` for every actor, or
+    ``(D, K, len(actors))`` for the actors listed (a fused kernel; bit for bit
+    :func:`utility_numpy`)."""
+    return _fused(lo, hi, None, position, salience, None, actors, None, None)
+
+
+def committed_utility(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    status_quo: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    credibility: np.ndarray,
+    *,
+    actors: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+    slots: np.ndarray | None = None,
+) -> np.ndarray:
+    """``(D, K, A)`` utility of ``K`` texts when the other side may not carry out what it
+    concedes (see :func:`committed_utility_numpy`, whose numbers this fused kernel gives bit for
+    bit without its ``(D, K, A, I)`` temporaries).
+
+    ``actors``: compute only these actors (columns ``0..len(actors)-1`` of the result, or
+    ``slots`` of ``out`` when given)."""
+    return _fused(lo, hi, status_quo, position, salience, credibility, actors, out, slots)

@@ -31,7 +31,7 @@ import numpy as np
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducement
-from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
+from accord.mechanisms.proposals import CompiledProposal, candidates, draft_choice, nash_choice, value_of
 from accord.mechanisms.utility import committed_utility, utility
 from accord.simulation import events as ev
 from accord.simulation.context import Context, Table
@@ -133,16 +133,26 @@ def _mediator_shares(ctx: Context, st: StepState, table: Table, sponsors: tuple[
 
 
 def _leverage(
-    ctx: Context, st: StepState, table: Table, sponsors: tuple[int, ...], lo: np.ndarray, hi: np.ndarray, cheap: bool
+    ctx: Context,
+    st: StepState,
+    table: Table,
+    sponsors: tuple[int, ...],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    cheap: bool,
+    at: np.ndarray,
 ) -> np.ndarray:
-    """The inducement ``(D,)`` the sponsoring mediators add to the parties' value of a text."""
-    total = np.zeros(ctx.draws)
+    """The inducement ``(n,)`` the sponsoring mediators add to the parties' value of a text, in
+    the draws ``at`` (``lo``, ``hi``: the text's outcome there)."""
+    total = np.zeros(at.size)
     for m, share in _mediator_shares(ctx, st, table, sponsors).items():
-        capacity = st.params["mediator_leverage"] * share
+        capacity = (st.params["mediator_leverage"] * share)[at]
         if cheap:
             total += capacity  # talk is cheap: backing a declaration or a ceasefire costs nothing
         else:
-            total += inducement(lo, hi, st.sq, st.pos[:, m], st.sal[:, m], capacity, st.params["leverage_cost"])
+            total += inducement(
+                lo, hi, st.sq[at], st.pos[at, m], st.sal[at, m], capacity, st.params["leverage_cost"][at]
+            )
     return total
 
 
@@ -154,11 +164,12 @@ def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarra
     return np.asarray(np.clip(raw, 0.0, 1.0))
 
 
-def _worst_issue(prop_lo: np.ndarray, prop_hi: np.ndarray, st: StepState) -> np.ndarray:
-    """``(D, A)`` the issue each actor objects to most (largest salience-weighted loss)."""
-    mid = (prop_lo + prop_hi) / 2.0
-    lose = st.sal * (np.abs(mid[:, None, :] - st.pos) - np.abs(st.sq[:, None, :] - st.pos))
-    return np.asarray(np.argmax(lose, axis=2))
+def _worst_issue(mid: np.ndarray, st: StepState, d: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """The issue each refusal ``(draw d, actor a)`` objects to most (largest salience-weighted
+    loss against the status quo); ``mid`` ``(D, I)``: the text's outcome."""
+    pos = st.pos[d, a]
+    lose = st.sal[d, a] * (np.abs(mid[d] - pos) - np.abs(st.sq[d] - pos))
+    return np.asarray(np.argmax(lose, axis=1))
 
 
 # -- one text at one table --------------------------------------------------------------------
@@ -179,61 +190,74 @@ def table_text(
     proposal_index: int,
     sponsors_are_brokers: bool = True,
 ) -> Outcome:
-    """Put one text to ``table`` in the draws ``live`` and apply what the answers decide."""
+    """Put one text to ``table`` in the draws ``live`` and apply what the answers decide.
+
+    The answers are computed in the draws ``live`` only (each draw's answers depend on that draw
+    alone); the random numbers are drawn for every draw, so that a draw's numbers never depend on
+    which other draws take part."""
     D, A, I = ctx.draws, ctx.A, ctx.I  # noqa: E741
     rng = streams.rng(f"text/{table.id}/{prop.id}", st.k)
     u_leak = rng.random(D)
     u_rat, u_rem = rng.random((D, A)), rng.random((D, A))
     u_bind, u_pend = rng.random(D), rng.random((D, I))
+    at = np.flatnonzero(live)
     kind = prop.agreement
+    p = st.params
     voters = table.rule.voters & _seated(table, st)
     fi = table.format_index
     leak_p = ctx.leak_risk[:, fi] if fi is not None else np.zeros(D)
     leaked = u_leak < leak_p
-    leaked_row = leaked[:, None] | st.leaked[None, :]
+    leaked_row = leaked[at][:, None] | st.leaked[None, :]
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
-    cred = np.clip(st.params["deferred_credibility"] + st.params["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
+    cred = np.clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    value = value_of(prop, st.sq, st.pos, st.sal, cred, imp)
-    pvalue = value_of(prop, st.sq, st.piv, st.sal, cred, imp)
-    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo, hi, kind in _CHEAP)
+    here = dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    sq, sal = st.sq[at], st.sal[at]
+    value = value_of(here, sq, st.pos[at], sal, cred[at], imp[at])
+    pvalue = value_of(here, sq, st.piv[at], sal, cred[at], imp[at])
+    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo[at], hi[at], kind in _CHEAP, at)
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
     r_lead, r_piv = power.reservations()
-    rho = r_piv + st.params["leak_effect"][:, None] * leaked_row
+    u_sq = power.u_sq[at]
+    rho = r_piv[at] + p["leak_effect"][at][:, None] * leaked_row
     p_rat = np.where(
-        needs[None, :], rat.ratification_probability(pvalue, rho, st.params["ratification_noise"][:, None]), 1.0
+        needs[None, :], rat.ratification_probability(pvalue, rho, p["ratification_noise"][at][:, None]), 1.0
     )
-    margin = np.zeros(D) if kind in _CHEAP else st.params["acceptance_margin"]
+    margin = np.zeros(at.size) if kind in _CHEAP else p["acceptance_margin"][at]
     ans = rat.answer(
         value,
-        r_lead,
-        power.u_sq,
-        power.u_war,
+        r_lead[at],
+        u_sq,
+        power.u_war[at],
         p_rat,
-        audience_cost=st.audience_cost,
-        removal_risk=st.removal_risk,
+        audience_cost=st.audience_cost[at],
+        removal_risk=st.removal_risk[at],
         margin=margin,
-        u_ratify=u_rat,
-        u_remove=u_rem,
+        u_ratify=u_rat[at],
+        u_remove=u_rem[at],
     )
     accept = ans.accept | ~voters[None, :]
     decision = table.rule.decide(accept)
-    passed = decision.passed & live
-    conference_block = np.zeros((D, A), dtype=bool)
+    passed_at = decision.passed
+    conference_block = np.zeros((at.size, A), dtype=bool)
     if kind == "comprehensive" and table.org_rule is not None and fi is not None:
-        conf = _par(ctx, st, table, "conference_signing") > 0.5
+        conf = (_par(ctx, st, table, "conference_signing") > 0.5)[at]
         if conf.any():
             org_voters = table.org_rule.voters
-            ok = (value >= power.u_sq - st.params["conference_tolerance"][:, None]) | ans.accept | ~org_voters[None, :]
+            ok = (value >= u_sq - p["conference_tolerance"][at][:, None]) | ans.accept | ~org_voters[None, :]
             conv = table.org_rule.decide(ok)
-            conference_block = np.where(conf[:, None], conv.objectors, False) & live[:, None]
-            passed = passed & (conv.passed | ~conf)
-    objecting_parties = decision.objectors & ctx.parties[None, :] & passed[:, None]
-    bound = u_bind < binding_probability(pk_deploys, st.params["enforcement_peacekeeping"])
-    unbound = objecting_parties & ~bound[:, None]
-    signed = passed & ~unbound.any(axis=1)
+            conference_block = np.where(conf[:, None], conv.objectors, False)
+            passed_at = passed_at & (conv.passed | ~conf)
+    objecting_parties = decision.objectors & ctx.parties[None, :] & passed_at[:, None]
+    bound = u_bind[at] < binding_probability(pk_deploys[at], p["enforcement_peacekeeping"][at])
+    unbound_at = objecting_parties & ~bound[:, None]
+    signed_at = passed_at & ~unbound_at.any(axis=1)
+    passed = np.zeros(D, dtype=bool)
+    passed[at] = passed_at
+    signed = np.zeros(D, dtype=bool)
+    signed[at] = signed_at
     passed_unbound = passed & ~signed
 
     # the book: type, terms, deferral, peacekeepers
@@ -260,21 +284,24 @@ def table_text(
     rec.passed_unbound += passed_unbound
 
     # leaders who signed what their pivot rejected
-    removed = ans.removed & live[:, None] & voters[None, :]
-    if removed.any():
+    removed_at = ans.removed & voters[None, :]
+    if removed_at.any():
+        removed = np.zeros((D, A), dtype=bool)
+        removed[at] = removed_at
         st.pos = np.where(removed[:, :, None], st.piv, st.pos)
-        rec.removals += removed
+        rec.removals[at] += removed_at
 
     # bookkeeping of refusals, by reason and by the issue objected to most
-    refused = (~ans.accept & voters[None, :] & live[:, None]) | conference_block | unbound
+    refused = (~ans.accept & voters[None, :]) | conference_block | unbound_at
     reason = np.where(conference_block, rat.CONFERENCE_BLOCKED, ans.reason)
-    reason = np.where(unbound, rat.NOT_BOUND, reason)
-    worst = _worst_issue(lo, hi, st) if refused.any() else np.zeros((D, A), dtype=np.int64)
+    reason = np.where(unbound_at, rat.NOT_BOUND, reason)
+    worst = np.zeros((at.size, A), dtype=np.int64)
     if refused.any():
         da, aa = np.nonzero(refused)
-        np.add.at(rec.reasons, (da, aa, reason[da, aa]), 1)
-        np.add.at(rec.vetoes, (da, aa, worst[da, aa]), 1)
-    rec.unbound += unbound
+        worst[da, aa] = _worst_issue((lo + hi) / 2.0, st, at[da], aa)
+        np.add.at(rec.reasons, (at[da], aa, reason[da, aa]), 1)
+        np.add.at(rec.vetoes, (at[da], aa, worst[da, aa]), 1)
+    rec.unbound[at] += unbound_at
 
     if say.on and live[0]:
         ids, iss = ctx.actor_ids, ctx.issue_ids
@@ -312,10 +339,15 @@ def table_text(
                     _r(t_sign), proposal=prop.id, actor=ids[a], reason=rat.REASONS[code], issue=iss[int(worst[0, a])]
                 )
             )
-        for a in np.flatnonzero(removed[0]):
+        # row 0 of the arrays over the live draws is draw 0 (it is live)
+        for a in np.flatnonzero(removed_at[0]):
             say(ev.LeaderRemoved(_r(t_sign), actor=ids[a], proposal=prop.id))
         if passed_unbound[0]:
-            say(ev.PassedUnbound(_r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound[0])]))
+            say(
+                ev.PassedUnbound(
+                    _r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound_at[0])]
+                )
+            )
         if signed[0]:
             say(
                 ev.AgreementSigned(
@@ -365,71 +397,86 @@ def draft(
     streams: Streams,
 ) -> list[tuple[CompiledProposal, np.ndarray]]:
     """The texts a draft slot produces: ``[(text, draws)]`` (a comprehensive and a partial text,
-    each where it was chosen; none where the drafter prefers to table nothing)."""
+    each where it was chosen; none where the drafter prefers to table nothing).
+
+    Only the draws in ``live`` are drafted (each draw's choice depends on that draw alone), and
+    only for the actors whose answers the drafter weighs: the voters, the parties at the table and
+    the sponsors."""
     D = ctx.draws
+    # drawn for every draw: a stream's numbers never depend on which draws use them
+    noise_all = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
+    at = np.flatnonzero(live)
     seated = _seated(table, st)
-    flows = ctx.flows(st.t)
-    cand = candidates(st.sq, np.maximum(flows, 1e-9), st.pos, st.sal, seated)
+    flows = ctx.flows(st.t)[at]
+    sq, pos, sal = st.sq[at], st.pos[at], st.sal[at]
+    params = {
+        n: st.params[n][at] for n in ("mediator_noise", "mediator_leverage", "acceptance_margin", "mediator_bias")
+    }
+    cand = candidates(sq, np.maximum(flows, 1e-9), pos, sal, seated)
     pts = cand.points
     # the drafter values candidates as the voters will: what the other side concedes is only
     # as good as its promise (peacekeepers come with the format's settlements where it has them)
-    imp = _implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5)
-    u_lead = committed_utility(pts, pts, st.sq, st.pos, st.sal, imp)  # (D, K, A)
-    u_piv = committed_utility(pts, pts, st.sq, st.piv, st.sal, imp)
-    noise = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
-    err = st.params["mediator_noise"][:, None] * noise
+    imp = _implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5)[at]
+    err = params["mediator_noise"][:, None] * noise_all[at]
     r_lead, r_piv = power.reservations()
-    r_hat = r_lead + err
-    rp_hat = r_piv + err
+    r_hat = r_lead[at] + err
+    rp_hat = r_piv[at] + err
     rule = table.rule
     voters = rule.voters & seated
     parties_at = ctx.parties & seated
-    u_sq = power.u_sq
+    u_sq = power.u_sq[at]
     if slot.nash:
         bargainers = voters & ctx.parties if (voters & ctx.parties).any() else voters
-        best, exists = nash_choice(u_lead, r_hat, bargainers)
-        exists = exists & live
+        cols = np.flatnonzero(bargainers)
+        u_lead = committed_utility(pts, pts, sq, pos, sal, imp, actors=cols)
+        best, exists = nash_choice(u_lead, r_hat[:, cols], np.ones(cols.size, dtype=bool))
     else:
-        lev = np.zeros((D, ctx.A))
+        need = voters | parties_at
+        need[list(slot.sponsors)] = True
+        cols = np.flatnonzero(need)
+        u_lead = committed_utility(pts, pts, sq, pos, sal, imp, actors=cols)
+        # pivots matter only for voters who must ratify
+        rat = np.flatnonzero(voters & ctx.parties)
+        u_piv = np.zeros_like(u_lead)
+        committed_utility(pts, pts, sq, st.piv[at], sal, imp, actors=rat, out=u_piv, slots=np.searchsorted(cols, rat))
+        lev = np.zeros((at.size, ctx.A))
         for share in _mediator_shares(ctx, st, table, slot.sponsors).values():
-            lev += (st.params["mediator_leverage"] * share)[:, None] * ctx.parties[None, :]
-        p_pass = predicted_pass(
+            lev += (params["mediator_leverage"] * share[at])[:, None] * ctx.parties[None, :]
+        weights = np.stack(
+            [np.maximum(flows[:, m], 1e-9) if slot.joint else np.ones(at.size) for m in slot.sponsors], axis=1
+        )
+        best, top = draft_choice(
             u_lead,
             u_piv,
-            r_hat,
-            rp_hat,
+            cols,
             rule=dataclasses.replace(rule, voters=voters),
             needs_ratification=ctx.parties,
-            audience_cost=st.audience_cost,
-            margin=st.params["acceptance_margin"],
-            noise=st.params["ratification_noise"],
+            reservation_hat=r_hat,
+            pivot_reservation_hat=rp_hat,
+            audience_cost=st.audience_cost[at],
+            margin=params["acceptance_margin"],
+            noise=st.params["ratification_noise"][at],
             leverage=lev,
+            u_status_quo=u_sq,
+            parties_at=parties_at,
+            sponsors=slot.sponsors,
+            weights=weights,
+            bias=params["mediator_bias"],
         )
-        joint_gain = ((u_lead - u_sq[:, None, :]) * parties_at).sum(axis=-1) / max(int(parties_at.sum()), 1)
-        bias = st.params["mediator_bias"][:, None]
-        score = np.zeros(p_pass.shape)
-        weight_total = np.zeros(D)
-        for m in slot.sponsors:
-            w = np.maximum(flows[:, m], 1e-9) if slot.joint else np.ones(D)
-            if ctx.parties[m]:
-                own = u_lead[:, :, m] - r_hat[:, None, m]
-                s_m = p_pass * own
-            else:
-                own = u_lead[:, :, m] - u_sq[:, None, m]
-                s_m = p_pass * (bias * own + (1.0 - bias) * joint_gain)
-            score = score + w[:, None] * s_m
-            weight_total += w
-        score = score / np.maximum(weight_total, 1e-12)[:, None]
-        best = np.argmax(score, axis=1)
-        exists = (np.take_along_axis(score, best[:, None], axis=1)[:, 0] > 1e-9) & live
-    point = np.take_along_axis(pts, best[:, None, None], axis=1)[:, 0]
-    partial = cand.partial[best]
+        exists = top > 1e-9
+    chosen = np.take_along_axis(pts, best[:, None, None], axis=1)[:, 0]
+    point = np.full((D, ctx.I), np.nan)
+    point[at] = chosen
+    partial = np.zeros(D, dtype=bool)
+    partial[at] = cand.partial[best]
+    found = np.zeros(D, dtype=bool)
+    found[at] = exists
     label = slot.label(ctx, table)
     out: list[tuple[CompiledProposal, np.ndarray]] = []
-    full_mask = exists & ~partial
+    full_mask = found & ~partial
     if full_mask.any():
         out.append((_text(label, label, "comprehensive", st.t, slot.sponsors, point), full_mask))
-    part_mask = exists & partial
+    part_mask = found & partial
     if part_mask.any():
         pt = np.where(np.abs(point - st.sq) > 1e-9, point, np.nan)
         out.append((_text(f"{label}.partial", f"{label} (partial)", "partial", st.t, slot.sponsors, pt), part_mask))

@@ -121,6 +121,13 @@ class BatchResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per draw: inputs as ``in.NAME``, outcomes as other columns (arrays flattened)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.columns())
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The columns of :meth:`to_frame`, in its order, as arrays ``(D,)`` (views where they can
+        be): an Arrow table is built from them directly, without a DataFrame's consolidated copy."""
         cols: dict[str, Any] = {f"in.{k}": v for k, v in self.inputs.items()}
         cols["agreement"] = self.agreement
         cols["agreement_year"] = self.agreement_year
@@ -158,9 +165,7 @@ class BatchResult:
                 cols[f"broken_in.{label}.{kind}"] = self.breakdown_by_year[:, y, t]
             for i, issue in enumerate(self.issue_ids):
                 cols[f"sq.{label}.{issue}"] = self.status_quo_by_year[:, y, i]
-        import pandas as pd
-
-        return pd.DataFrame(cols)
+        return cols
 
     @classmethod
     def concat(cls, parts: Sequence[BatchResult]) -> BatchResult:

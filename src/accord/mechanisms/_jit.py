@@ -1,0 +1,264 @@
+"""numba kernels of the hot paths (compiled on first use, cached on disk).
+
+Import this module only inside the functions that use it (:mod:`accord.mechanisms.utility`,
+:mod:`accord.mechanisms.proposals`), which load it (and numba)
+the first time a kernel runs, so that starting the command line does not pay for numba.
+
+Every kernel gives the same bits as its NumPy twin (``*_numpy``): each
+elementwise operation is the IEEE operation NumPy performs (no fastmath, no fused multiply-add),
+and the sums follow NumPy's own order: :func:`einsum_sum` the order of ``np.einsum`` contracting a
+contiguous axis into a zero-stride output (two lanes, unrolled by four: the x86-64 baseline
+kernel, which has no FMA), :func:`pairwise_sum` the order of ``np.add.reduce`` over a contiguous
+last axis (pairwise, in blocks of eight). Functions NumPy computes with its own SIMD code (``tanh``,
+``log``) are left to NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, inline="always")
+def einsum_sum(p, n):
+    """``Σ p[:n]`` in the order of NumPy's einsum inner loop (``dkai,dai->dka``)."""
+    a0 = 0.0
+    a1 = 0.0
+    i = 0
+    while n - i >= 8:
+        a0 = p[i] + (p[i + 2] + (p[i + 4] + (p[i + 6] + a0)))
+        a1 = p[i + 1] + (p[i + 3] + (p[i + 5] + (p[i + 7] + a1)))
+        i += 8
+    while i < n:
+        a0 = p[i] + a0
+        a1 = (p[i + 1] + a1) if i + 1 < n else (a1 + 0.0)
+        i += 2
+    return 0.0 + (a0 + a1)
+
+
+@njit(cache=True)
+def _leaf(p, lo, n):
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res = res + p[i]
+        return res
+    r0, r1, r2, r3 = p[lo], p[lo + 1], p[lo + 2], p[lo + 3]
+    r4, r5, r6, r7 = p[lo + 4], p[lo + 5], p[lo + 6], p[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += p[lo + i]
+        r1 += p[lo + i + 1]
+        r2 += p[lo + i + 2]
+        r3 += p[lo + i + 3]
+        r4 += p[lo + i + 4]
+        r5 += p[lo + i + 5]
+        r6 += p[lo + i + 6]
+        r7 += p[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res = res + p[lo + i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def _pairwise(p, lo, n):
+    """NumPy's pairwise sum: blocks of at most 128 summed by :func:`_leaf`, halves (rounded to
+    multiples of 8) added. Written with an explicit stack: numba cannot cache recursive functions."""
+    if n <= 128:
+        return _leaf(p, lo, n)
+    seg_lo = np.empty(64, dtype=np.int64)
+    seg_n = np.empty(64, dtype=np.int64)
+    seg_state = np.empty(64, dtype=np.int64)
+    vals = np.empty(64)
+    top = 0
+    vtop = -1
+    seg_lo[0], seg_n[0], seg_state[0] = lo, n, 0
+    while top >= 0:
+        lo_t, n_t = seg_lo[top], seg_n[top]
+        if n_t <= 128:
+            vtop += 1
+            vals[vtop] = _leaf(p, lo_t, n_t)
+            top -= 1
+            continue
+        n2 = n_t // 2
+        n2 -= n2 % 8
+        state = seg_state[top]
+        if state == 0:
+            seg_state[top] = 1
+            top += 1
+            seg_lo[top], seg_n[top], seg_state[top] = lo_t, n2, 0
+        elif state == 1:
+            seg_state[top] = 2
+            top += 1
+            seg_lo[top], seg_n[top], seg_state[top] = lo_t + n2, n_t - n2, 0
+        else:
+            vals[vtop - 1] = vals[vtop - 1] + vals[vtop]
+            vtop -= 1
+            top -= 1
+    return vals[0]
+
+
+@njit(cache=True)
+def pairwise_sum(p, n):
+    """``Σ p[:n]`` in the order of ``np.add.reduce`` over a contiguous last axis."""
+    return 0.0 + _pairwise(p, 0, n)
+
+
+@njit(cache=True)
+def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out):
+    """``out[d, k, slots[j]]`` = utility of text ``k`` for actor ``actors[j]`` (see
+    :func:`accord.mechanisms.utility.committed_utility`); ``lo``, ``hi`` ``(D, K, I)``; ``sq`` ``(D, I)``;
+    ``pos``, ``sal`` ``(D, A, I)``; ``cred`` ``(D,)``."""
+    D, K, I = lo.shape  # noqa: E741
+    p = np.empty(I)
+    x = np.empty(I)
+    w_i = np.empty(I)
+    d_sq = np.empty(I)
+    for d in range(D):
+        c = cred[d]
+        omc = 1.0 - c
+        for j in range(actors.shape[0]):
+            a = actors[j]
+            tot = pairwise_sum(sal[d, a], I)  # = salience.sum(axis=-1)
+            if not tot > 0:
+                # an actor without a stance (every salience 0) values every text at 1 exactly,
+                # as the full computation does (its distance total is divided by nothing)
+                for k in range(K):
+                    out[d, k, slots[j]] = 1.0
+                continue
+            # what does not depend on the text, once per actor
+            for i in range(I):
+                x[i] = pos[d, a, i]
+                w_i[i] = sal[d, a, i]
+                d_sq[i] = abs(sq[d, i] - x[i])
+            for k in range(K):
+                for i in range(I):
+                    xi = x[i]
+                    if ranged:
+                        low = lo[d, k, i]
+                        high = hi[d, k, i]
+                        width = high - low
+                        if xi > low and xi < high and width > 0:
+                            dx = ((xi - low) * (xi - low) + (high - xi) * (high - xi)) / (2.0 * width)
+                        else:
+                            dx = abs((low + high) / 2.0 - xi)
+                    else:
+                        dx = abs(lo[d, k, i] - xi)
+                    if committed:
+                        alt = c * dx + omc * d_sq[i]
+                        if not (dx != dx or dx >= alt):
+                            dx = alt
+                    p[i] = dx * w_i[i]
+                w = einsum_sum(p, I)
+                v = w / tot
+                out[d, k, slots[j]] = 1.0 - v / 100.0
+    return out
+
+
+@njit(cache=True)
+def pass_chance(u, ucol, pi, picol, lev, r_hat, ac, margin, voters, majority, silent_yes, need, out):
+    """Consensus: ``P(pass)`` ``(D, K)``; majority: the normal approximation's ``z`` (NumPy takes
+    its tanh). ``u`` ``(D, K, N)``: leaders' utilities, actor ``a`` in column ``ucol[a]``; ``pi``
+    ``(D, K, R)``: ratification chances, actor ``a`` in column ``picol[a]`` (-1: none needed)."""
+    D, K, _ = u.shape
+    A = voters.shape[0]
+    mean_terms = np.zeros(A)
+    var_terms = np.zeros(A)
+    for d in range(D):
+        m = margin[d]
+        for k in range(K):
+            prod = 1.0
+            for a in range(A):
+                if not voters[a]:
+                    mean_terms[a] = 0.0
+                    var_terms[a] = 0.0
+                    continue
+                p = pi[d, k, picol[a]] if picol[a] >= 0 else 1.0
+                gain = (u[d, k, ucol[a]] + lev[d, a]) - r_hat[d, a]
+                q = p if p * gain - (1.0 - p) * ac[d, a] >= m else 0.0
+                prod = prod * q
+                mean_terms[a] = q
+                var_terms[a] = q * (1.0 - q)
+            if majority:
+                mean = pairwise_sum(mean_terms, A) + silent_yes
+                var = pairwise_sum(var_terms, A)
+                out[d, k] = (mean - need + 0.5) / np.sqrt(var + 0.25)
+            else:
+                out[d, k] = prod
+    return out
+
+
+@njit(cache=True)
+def best_draft(p_pass, u, ucol, u_sq, r_hat, parties_at, n_parties, sponsors, sponsor_party, weights, bias, best, top):
+    """Each draw's best candidate ``best (D,)`` and its score ``top (D,)``: the sponsors' scores
+    ``P(pass) · own gain`` (a party) or ``P(pass) · [β own gain + (1 − β) mean party gain]`` (a
+    mediator), weighted by ``weights (D, M)``; ties and NaN as ``np.argmax``. ``u`` ``(D, K, N)``
+    with actor ``a`` in column ``ucol[a]`` (needed for the parties at the table and the sponsors)."""
+    D, K, _ = u.shape
+    A = parties_at.shape[0]
+    terms = np.zeros(A)
+    M = sponsors.shape[0]
+    for d in range(D):
+        b = bias[d]
+        omb = 1.0 - b
+        wt = 0.0
+        for j in range(M):
+            wt = wt + weights[d, j]
+        den = wt if (wt != wt or wt >= 1e-12) else 1e-12
+        kbest = 0
+        vbest = 0.0
+        for k in range(K):
+            for a in range(A):
+                terms[a] = (u[d, k, ucol[a]] - u_sq[d, a]) * 1.0 if parties_at[a] else 0.0
+            jg = pairwise_sum(terms, A) / n_parties
+            p = p_pass[d, k]
+            score = 0.0
+            for j in range(M):
+                c = ucol[sponsors[j]]
+                mm = sponsors[j]
+                if sponsor_party[j]:
+                    s_m = p * (u[d, k, c] - r_hat[d, mm])
+                else:
+                    s_m = p * (b * (u[d, k, c] - u_sq[d, mm]) + omb * jg)
+                score = score + weights[d, j] * s_m
+            score = score / den
+            if k == 0:
+                vbest = score
+                if score != score:
+                    break
+            elif score != score:
+                kbest = k
+                vbest = score
+                break
+            elif score > vbest:
+                kbest = k
+                vbest = score
+        best[d] = kbest
+        top[d] = vbest
+    return best
+
+
+@njit(cache=True)
+def candidate_points(c, ends, sq, grid, out):
+    """The candidate texts of :func:`accord.mechanisms.proposals.candidates_numpy` written into
+    ``out (D, E·G + I·(G − 1), I)`` without its ``(D, I, G − 1, I)`` temporaries: ``c`` ``(D, I)``
+    the compromise, ``ends`` ``(D, E, I)`` the segments' ends, ``sq`` ``(D, I)``, ``grid`` ``(G,)``."""
+    D, E, I = ends.shape  # noqa: E741
+    G = grid.shape[0]
+    for d in range(D):
+        for e in range(E):
+            for g in range(G):
+                r = e * G + g
+                for i in range(I):
+                    out[d, r, i] = c[d, i] + grid[g] * (ends[d, e, i] - c[d, i])
+        base = E * G
+        for j in range(I):
+            for s in range(G - 1):
+                r = base + j * (G - 1) + s
+                for i in range(I):
+                    out[d, r, i] = sq[d, i]
+                out[d, r, j] = sq[d, j] + grid[s + 1] * (c[d, j] - sq[d, j])
+    return out

@@ -1,0 +1,143 @@
+"""The fused kernels give the bits of their NumPy twins, on random inputs (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.mechanisms import _jit
+from accord.mechanisms.proposals import candidates, candidates_numpy, draft_choice, draft_choice_numpy
+from accord.mechanisms.rules import Consensus, Majority
+from accord.mechanisms.utility import committed_utility, committed_utility_numpy, utility, utility_numpy
+
+SETTINGS = settings(max_examples=60, deadline=None)
+
+shapes = st.tuples(
+    st.integers(1, 6),  # D
+    st.integers(1, 9),  # K
+    st.integers(1, 12),  # A
+    st.integers(1, 19),  # I
+)
+
+
+def _arrays(seed: int, D: int, K: int, A: int, I: int):  # type: ignore[no-untyped-def]  # noqa: E741
+    rng = np.random.default_rng(seed)
+    pts = np.round(rng.random((D, K, I)) * 100, rng.integers(0, 3))  # some ties with positions
+    sq = np.round(rng.random((D, I)) * 100, 1)
+    pos = np.round(rng.random((D, A, I)) * 100, 1)
+    sal = rng.random((D, A, I)) * (rng.random((D, A, I)) < 0.8)  # some issues without salience
+    sal[:, rng.integers(0, A)] = 0.0  # an actor with no salience anywhere
+    cred = rng.random(D)
+    return rng, pts, sq, pos, sal, cred
+
+
+@SETTINGS
+@given(shapes, st.integers(0, 2**32 - 1))
+def test_committed_utility_is_its_numpy_twin_bit_for_bit(shape, seed) -> None:  # type: ignore[no-untyped-def]
+    D, K, A, _ = shape
+    rng, pts, sq, pos, sal, cred = _arrays(seed, *shape)
+    assert np.array_equal(
+        committed_utility(pts, pts, sq, pos, sal, cred), committed_utility_numpy(pts, pts, sq, pos, sal, cred)
+    )
+    # ranged outcomes (principles texts): lo < hi on some issues
+    hi = pts + rng.random(pts.shape) * 20 * (rng.random(pts.shape) < 0.5)
+    assert np.array_equal(
+        committed_utility(pts, hi, sq, pos, sal, cred), committed_utility_numpy(pts, hi, sq, pos, sal, cred)
+    )
+    assert np.array_equal(utility(pts, hi, pos, sal), utility_numpy(pts, hi, pos, sal))
+    assert np.array_equal(utility(pts, pts, pos, sal), utility_numpy(pts, pts, pos, sal))
+    # a subset of actors, in columns or in given slots of a larger output
+    who = np.flatnonzero(rng.random(A) < 0.5)
+    sub = committed_utility(pts, pts, sq, pos, sal, cred, actors=who)
+    assert np.array_equal(sub, committed_utility_numpy(pts, pts, sq, pos, sal, cred)[:, :, who])
+    out = np.full((D, K, A + 1), -7.0)
+    committed_utility(pts, pts, sq, pos, sal, cred, actors=who, out=out, slots=who + 1)
+    assert np.array_equal(out[:, :, who + 1], sub)
+
+
+@SETTINGS
+@given(st.integers(1, 400), st.integers(0, 2**32 - 1))
+def test_pairwise_sum_is_numpys_sum(n, seed) -> None:  # type: ignore[no-untyped-def]
+    x = np.random.default_rng(seed).standard_normal((3, n)) * 10.0 ** np.arange(-3, 0)[:, None]
+    for row in x:
+        assert _jit.pairwise_sum(row, n) == row.sum()
+
+
+@SETTINGS
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_einsum_sum_is_numpys_einsum(n, seed) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    d, s = rng.random((4, 3, 2, n)) * 100, rng.random((4, 2, n))
+    e = np.einsum("dkai,dai->dka", d, s)
+    for idx in np.ndindex(4, 3, 2):
+        assert _jit.einsum_sum(d[idx] * s[idx[0], idx[2]], n) == e[idx]
+
+
+@SETTINGS
+@given(
+    st.integers(1, 5),
+    st.integers(1, 30),
+    st.integers(2, 10),
+    st.booleans(),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_draft_choice_is_its_numpy_twin_bit_for_bit(D, K, A, majority, joint, seed) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    parties = rng.random(A) < 0.4
+    parties[0] = True
+    seated = rng.random(A) < 0.8
+    seated[0] = True
+    voters = seated & (rng.random(A) < 0.7)
+    sponsors = tuple(int(m) for m in np.flatnonzero(seated & (rng.random(A) < 0.5))) or (0,)
+    rule = (
+        Majority(voters, int(rng.integers(0, 5)), float(rng.choice([0.5, 2 / 3])))
+        if majority
+        else Consensus(voters, int(rng.integers(0, 3)))
+    )
+    parties_at = parties & seated
+    need = voters | parties_at
+    need[list(sponsors)] = True
+    cols = np.flatnonzero(need)
+    # utilities near one another, so that candidates tie and scores cross zero
+    u_lead = np.round(0.5 + 0.3 * rng.random((D, K, cols.size)), int(rng.integers(1, 4)))
+    u_piv = np.round(0.5 + 0.3 * rng.random((D, K, cols.size)), 2)
+    if rng.random() < 0.3:
+        u_lead[:, 1:] = u_lead[:, :1]  # every candidate the same: argmax keeps the first
+    kw = {
+        "rule": dataclasses.replace(rule, voters=voters),
+        "needs_ratification": parties,
+        "reservation_hat": 0.5 + 0.3 * rng.random((D, A)),
+        "pivot_reservation_hat": 0.5 + 0.3 * rng.random((D, A)),
+        "audience_cost": 0.1 * rng.random((D, A)),
+        "margin": 0.02 * rng.random(D),
+        "noise": 0.01 + 0.1 * rng.random(D),
+        "leverage": 0.05 * rng.random((D, A)) * parties,
+        "u_status_quo": 0.5 + 0.3 * rng.random((D, A)),
+        "parties_at": parties_at,
+        "sponsors": sponsors,
+        "weights": rng.random((D, len(sponsors))) * 10 if joint else np.ones((D, len(sponsors))),
+        "bias": rng.random(D),
+    }
+    best, top = draft_choice(u_lead, u_piv, cols, **kw)
+    best_np, top_np = draft_choice_numpy(u_lead, u_piv, cols, **kw)
+    assert np.array_equal(best, best_np)
+    assert np.array_equal(top, top_np)
+
+
+@SETTINGS
+@given(st.integers(1, 5), st.integers(1, 12), st.integers(1, 9), st.integers(0, 2**32 - 1))
+def test_candidates_are_their_numpy_twin_bit_for_bit(D, A, I, seed) -> None:  # type: ignore[no-untyped-def]  # noqa: E741
+    rng = np.random.default_rng(seed)
+    sq = np.round(rng.random((D, I)) * 100, 1)
+    pos = np.round(rng.random((D, A, I)) * 100, 1)
+    sal = rng.random((D, A, I)) * (rng.random((D, A, I)) < 0.7)  # some issues where no member has weight
+    cap = rng.random((D, A)) * (rng.random((D, A)) < 0.9)
+    members = rng.random(A) < 0.6
+    members[int(rng.integers(0, A))] = True
+    fused, twin = candidates(sq, cap, pos, sal, members), candidates_numpy(sq, cap, pos, sal, members)
+    assert np.array_equal(fused.points, twin.points)
+    assert np.array_equal(fused.partial, twin.partial)
