@@ -43,15 +43,21 @@ class HumanText:
 class Decisions:
     """What people decided in a run.
 
-    mediator: the actor id of the human mediator seat (None: the engine's format drafts);
+    mediator: the actor id of the human mediator seat (None: the engine's format drafts), from
+    step ``from_step`` on (before it the engine's format drafts as in any replay);
     texts: the human mediator's texts; answers: ``(step, table id, text id) → {actor id: signs}``
     for the human party seats (a seat absent from the map is the engine's); imposed_events: ids
     of events whose outcome parts apply whatever the history (the facilitator's injections)."""
 
     mediator: str | None = None
+    from_step: int = 0
     texts: tuple[HumanText, ...] = ()
     answers: dict[tuple[int, str, str], dict[str, bool]] = field(default_factory=dict)
     imposed_events: frozenset[str] = frozenset()
+
+    def mediates(self, step: int) -> bool:
+        """Whether a human mediator seat tables the format table's texts in ``step``."""
+        return self.mediator is not None and step >= self.from_step
 
     def texts_at(self, step: int) -> list[HumanText]:
         return [t for t in self.texts if t.step == step]
@@ -68,7 +74,9 @@ class Decisions:
                 out[actor_ids.index(a)] = 1.0 if signs else 0.0
         return out
 
-    def compile(self, text: HumanText, issue_ids: tuple[str, ...], actor_ids: tuple[str, ...], t: float, draws: int) -> CompiledProposal:
+    def compile(
+        self, text: HumanText, issue_ids: tuple[str, ...], actor_ids: tuple[str, ...], t: float, draws: int
+    ) -> CompiledProposal:
         """The text as the engine's :class:`CompiledProposal` (the same in every draw)."""
         point = np.full((draws, len(issue_ids)), np.nan)
         for issue, x in text.terms.items():

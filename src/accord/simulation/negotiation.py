@@ -474,7 +474,7 @@ def negotiate(
         draft_due = (interval > 0) & (np.mod(st.k * ctx.dt + 1e-9, np.where(interval > 0, interval, 1.0)) < ctx.dt)
     for ti, table, live in _live_tables(ctx, st, "quiet"):
         seated = _seated(table, st)
-        if ctx.decisions is not None and ctx.decisions.mediator is not None and table.format_index is not None:
+        if ctx.decisions is not None and ctx.decisions.mediates(st.k) and table.format_index is not None:
             _human_texts(ctx, st, power, rec, table, ti, live, streams, say, proposal_ids)
             continue  # a human mediator seat tables this table's texts: the engine's stand down
         scheduled_here = np.zeros(ctx.draws, dtype=bool)

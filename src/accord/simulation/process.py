@@ -540,9 +540,7 @@ class Process:
         texts are tabled): what a training seat's brief reads (read-only; None: no cost).
     """
 
-    def __init__(
-        self, ctx: Context, streams: Streams, log: ev.Log | None, observe: Observer | None = None
-    ) -> None:
+    def __init__(self, ctx: Context, streams: Streams, log: ev.Log | None, observe: Observer | None = None) -> None:
         self.ctx, self.streams, self.say = ctx, streams, Narrator(log)
         self.observe = observe
         self.proposal_ids = self._proposal_ids()

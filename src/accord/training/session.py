@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.mechanisms.agreements import TYPES
 from accord.mechanisms.formats import default_format
 from accord.mechanisms.mediation import bias_toward, credibility
 from accord.mechanisms.utility import utility
@@ -39,7 +40,7 @@ from accord.simulation.history import History
 from accord.simulation.results import BatchResult
 from accord.simulation.state import Power, StepState
 
-__all__ = ["KINDS", "INJECTABLE", "Session", "SessionSpec", "TrainingError"]
+__all__ = ["INJECTABLE", "KINDS", "Session", "SessionSpec", "TrainingError"]
 
 KINDS = ("ceasefire", "process", "partial", "comprehensive")
 """The kinds of text a mediator seat may table."""
@@ -150,8 +151,8 @@ class Session:
                 f"--from: expected a year after the case's start ({s.meta.start}) and before its end "
                 f"({s.meta.end}), found {spec.start:g}"
             )
-        self.k0 = int(math.ceil((spec.start - self.t0) / self.dt - 1e-9))
-        self.max_steps = int(math.ceil((self.t_end - self.t0) / self.dt - 1e-9))
+        self.k0 = math.ceil((spec.start - self.t0) / self.dt - 1e-9)
+        self.max_steps = math.ceil((self.t_end - self.t0) / self.dt - 1e-9)
         table = ctx.tables[ctx.format_tables[0]]
         self.table_id = table.id
         seated = table.seats
@@ -160,9 +161,7 @@ class Session:
             k = ctx.index(a)
             if k is None or not seated[k]:
                 at = [x for x, on in zip(ctx.actor_ids, seated, strict=True) if on]
-                raise TrainingError(
-                    f"--seats: expected actors at the {table.id} table ({', '.join(at)}), found {a!r}"
-                )
+                raise TrainingError(f"--seats: expected actors at the {table.id} table ({', '.join(at)}), found {a!r}")
             if ctx.parties[k]:
                 self.roles[a] = "party"
             elif ctx.mediators[k]:
@@ -236,7 +235,7 @@ class Session:
             for m in self.moves:
                 if m["type"] == "answer":
                     answers.setdefault((int(m["step"]), m["table"], m["text"]), {})[m["by"]] = bool(m["signs"])
-        return Decisions(mediator=self.mediator, texts=texts, answers=answers, imposed_events=inj)
+        return Decisions(mediator=self.mediator, from_step=self.k0, texts=texts, answers=answers, imposed_events=inj)
 
     def _scenario(self) -> Scenario:
         inj = self.injected()
@@ -316,7 +315,7 @@ class Session:
         return self._run(self.decisions(), min(self.step + 1, self.max_steps))
 
     def _step_of(self, t: float) -> int:
-        return int(math.floor((t - self.t0) / self.dt + 1e-9))
+        return math.floor((t - self.t0) / self.dt + 1e-9)
 
     # -- the texts on the table --------------------------------------------------------------
 
@@ -372,18 +371,31 @@ class Session:
             clean: dict[str, float] = {}
             for issue, x in terms.items():
                 if issue not in self.issue_ids:
-                    raise TrainingError(f"terms: expected issues {', '.join(self.issue_ids)}, found {str(issue)[:40]!r}")
+                    raise TrainingError(
+                        f"terms: expected issues {', '.join(self.issue_ids)}, found {str(issue)[:40]!r}"
+                    )
                 if not isinstance(x, int | float) or isinstance(x, bool) or not 0.0 <= float(x) <= 100.0:
                     raise TrainingError(f"terms.{issue}: expected a number from 0 to 100, found {str(x)[:20]!r}")
                 clean[issue] = round(float(x), 2)
+            if agreement in ("partial", "comprehensive") and "comprehensive" in self._in_force():
+                raise TrainingError(
+                    "agreement: a comprehensive agreement is in force; table a process or ceasefire text"
+                )
             if agreement in ("partial", "comprehensive") and not clean:
                 raise TrainingError("terms: a partial or comprehensive text sets at least one issue")
             n = sum(1 for m in self.moves if m["type"] == "table") + 1
             if sum(1 for m in self.moves if m["type"] == "table" and m["step"] == k) >= 5:
                 raise TrainingError("at most 5 texts a step: advance first")
             label = str(move.get("label") or f"{seat} {agreement} text {n}")[:120]
-            return {"type": "table", "step": k, "id": f"train.{n}", "label": label, "agreement": agreement,
-                    "terms": clean, "by": seat}
+            return {
+                "type": "table",
+                "step": k,
+                "id": f"train.{n}",
+                "label": label,
+                "agreement": agreement,
+                "terms": clean,
+                "by": seat,
+            }
         if kind == "answer":
             if role != "seat" or seat is None or self.roles.get(seat) != "party":
                 raise TrainingError("only a party seat answers a text")
@@ -391,7 +403,9 @@ class Session:
             tabled = {t["id"]: t for t in self.on_table()}
             t = tabled.get(text)
             if t is None:
-                raise TrainingError(f"text: expected a text on the table now ({', '.join(tabled) or 'none'}), found {text[:40]!r}")
+                raise TrainingError(
+                    f"text: expected a text on the table now ({', '.join(tabled) or 'none'}), found {text[:40]!r}"
+                )
             if seat not in t["voters"]:
                 raise TrainingError(f"text: {seat} does not vote on {text}")
             if seat in t["answers"]:
@@ -400,8 +414,15 @@ class Session:
             if not isinstance(signs, bool):
                 raise TrainingError("signs: expected true or false")
             reason = str(move.get("reason") or "").strip()[:_REASON_MAX]
-            return {"type": "answer", "step": k, "table": t["table"], "text": text, "by": seat, "signs": signs,
-                    "reason": reason}
+            return {
+                "type": "answer",
+                "step": k,
+                "table": t["table"],
+                "text": text,
+                "by": seat,
+                "signs": signs,
+                "reason": reason,
+            }
         if role != "facilitator":
             raise TrainingError("only the facilitator does that")
         if kind in ("advance", "pause", "resume", "end"):
@@ -423,10 +444,21 @@ class Session:
                 raise TrainingError("actors: a leadership change names the actor whose leader changes")
             n = sum(1 for m in self.moves if m["type"] == "inject") + 1
             label = str(move.get("label") or f"{what} (facilitator)").strip()[:200] or what
-            return {"type": "inject", "step": k, "by": "facilitator",
-                    "event": {"id": f"train-event-{n}", "what": what, "date": date, "label": label,
-                              "actors": [str(a) for a in actors]}}
-        raise TrainingError(f"type: expected table, answer, advance, inject, pause, resume or end, found {str(kind)[:40]!r}")
+            return {
+                "type": "inject",
+                "step": k,
+                "by": "facilitator",
+                "event": {
+                    "id": f"train-event-{n}",
+                    "what": what,
+                    "date": date,
+                    "label": label,
+                    "actors": [str(a) for a in actors],
+                },
+            }
+        raise TrainingError(
+            f"type: expected table, answer, advance, inject, pause, resume or end, found {str(kind)[:40]!r}"
+        )
 
     def apply(self, move: dict[str, Any]) -> list[dict[str, Any]]:
         """Record a checked move; an advance first records a refusal for every seat that did
@@ -436,8 +468,18 @@ class Session:
             for t in self.on_table():
                 for a in t["seats_to_answer"]:
                     if a not in t["answers"]:
-                        out.append({"type": "answer", "step": self.step, "table": t["table"], "text": t["id"],
-                                    "by": a, "signs": False, "reason": "no answer before the step ran", "auto": True})
+                        out.append(
+                            {
+                                "type": "answer",
+                                "step": self.step,
+                                "table": t["table"],
+                                "text": t["id"],
+                                "by": a,
+                                "signs": False,
+                                "reason": "no answer before the step ran",
+                                "auto": True,
+                            }
+                        )
             self.moves.extend(out)
         self.moves.append(move)
         return [*out, move]
@@ -474,6 +516,7 @@ class Session:
                 {"id": i.id, "label": i.label, "low": i.low, "high": i.high, "status_quo": _r(sq[k])}
                 for k, i in enumerate(s.issues)
             ],
+            "in_force": self._in_force(),
             "on_table": self.on_table(),
             "timeline": self.timeline(),
         }
@@ -513,13 +556,16 @@ class Session:
                 for p in parties:
                     others = [q for q in parties if q != p]
                     o = self.actor_ids.index(others[0])
-                    b = bias_toward(snap.pos[k][None], snap.pos[self.actor_ids.index(p)][None], snap.pos[o][None],
-                                    snap.sal[k][None])
+                    b = bias_toward(
+                        snap.pos[k][None], snap.pos[self.actor_ids.index(p)][None], snap.pos[o][None], snap.sal[k][None]
+                    )
                     bias[p] = {"bias": _r(b[0]), "credibility": _r(credibility(b)[0])}
             seated_med = snap.seated & ~self._ctx().parties
             total = max(float((snap.flows * seated_med).sum()), 1e-12)
             out.update(
-                interests={i: {"position": _r(snap.pos[k, n]), "salience": _r(snap.sal[k, n])} for n, i in enumerate(iss)},
+                interests={
+                    i: {"position": _r(snap.pos[k, n]), "salience": _r(snap.sal[k, n])} for n, i in enumerate(iss)
+                },
                 bias_weight=_r(snap.bias_param),
                 bias_toward=bias,
                 leverage=_r(snap.leverage_param * float(snap.flows[k]) / total),
@@ -527,6 +573,10 @@ class Session:
             )
         out["after_steps"] = self._own_results(actor)
         return out
+
+    def _in_force(self) -> list[str]:
+        b = self.past().batch
+        return [TYPES[j] for j in np.flatnonzero(b.in_force_by_year[0, -1])] if self.step > 0 else []
 
     def _ctx(self) -> Context:
         run = self.past()
@@ -594,38 +644,85 @@ def _public(e: ev.Event) -> dict[str, Any] | None:
     (escalation, stance changes, vetoes with the model's reasons, optimism)."""
     t = round(e.t, 4)
     if isinstance(e, ev.Step):
-        return {"t": t, "kind": "step", "format": e.format, "fighting": e.fighting, "p_onset": e.p_onset,
-                "status_quo": e.status_quo, "in_force": e.in_force,
-                "text": f"{t:g}: {'fighting' if e.fighting else 'no fighting'}; war risk {e.p_onset:.1%}"}
+        return {
+            "t": t,
+            "kind": "step",
+            "format": e.format,
+            "fighting": e.fighting,
+            "p_onset": e.p_onset,
+            "status_quo": e.status_quo,
+            "in_force": e.in_force,
+            "text": f"{t:g}: {'fighting' if e.fighting else 'no fighting'}; war risk {e.p_onset:.1%}",
+        }
     if isinstance(e, ev.ProposalTabled):
-        return {"t": t, "kind": "text", "id": e.id, "label": e.label, "agreement": e.agreement, "table": e.table,
-                "sponsors": e.sponsors, "terms": e.terms, "passed": e.passed,
-                "signed_by": [a for a, v in e.answers.items() if v["sign"]],
-                "refused_by": [a for a, v in e.answers.items() if not v["sign"]],
-                "not_ratified_by": [a for a, v in e.answers.items() if v["sign"] and not v["ratified"]],
-                "text": f"{t:g}: {e.label} ({e.agreement}) tabled at {e.table}: {'passed' if e.passed else 'not passed'}"}
+        return {
+            "t": t,
+            "kind": "text",
+            "id": e.id,
+            "label": e.label,
+            "agreement": e.agreement,
+            "table": e.table,
+            "sponsors": e.sponsors,
+            "terms": e.terms,
+            "passed": e.passed,
+            "signed_by": [a for a, v in e.answers.items() if v["sign"]],
+            "refused_by": [a for a, v in e.answers.items() if not v["sign"]],
+            "not_ratified_by": [a for a, v in e.answers.items() if v["sign"] and not v["ratified"]],
+            "text": f"{t:g}: {e.label} ({e.agreement}) tabled at {e.table}: {'passed' if e.passed else 'not passed'}",
+        }
     if isinstance(e, ev.AgreementSigned):
-        return {"t": t, "kind": "agreement", "proposal": e.proposal, "agreement": e.agreement, "parties": e.parties,
-                "terms": e.terms, "text": f"{t:g}: {e.agreement} agreement signed ({e.proposal})"}
+        return {
+            "t": t,
+            "kind": "agreement",
+            "proposal": e.proposal,
+            "agreement": e.agreement,
+            "parties": e.parties,
+            "terms": e.terms,
+            "text": f"{t:g}: {e.agreement} agreement signed ({e.proposal})",
+        }
     if isinstance(e, ev.WarStarted):
-        return {"t": t, "kind": "war", "flare": e.flare, "p_onset": e.p_onset,
-                "text": f"{t:g}: {'a flare-up' if e.flare else 'war'} (risk was {e.p_onset:.1%})"}
+        return {
+            "t": t,
+            "kind": "war",
+            "flare": e.flare,
+            "p_onset": e.p_onset,
+            "text": f"{t:g}: {'a flare-up' if e.flare else 'war'} (risk was {e.p_onset:.1%})",
+        }
     if isinstance(e, ev.WarEnded):
-        return {"t": t, "kind": "war-end", "how": e.how, "status_quo": e.status_quo, "text": f"{t:g}: war ended ({e.how})"}
+        return {
+            "t": t,
+            "kind": "war-end",
+            "how": e.how,
+            "status_quo": e.status_quo,
+            "text": f"{t:g}: war ended ({e.how})",
+        }
     if isinstance(e, ev.Breakdown | ev.Lapse):
-        return {"t": t, "kind": e.kind, "agreements": e.agreements,
-                "text": f"{t:g}: {', '.join(e.agreements)} {'broke down' if e.kind == 'breakdown' else 'lapsed'}"}
+        return {
+            "t": t,
+            "kind": e.kind,
+            "agreements": e.agreements,
+            "text": f"{t:g}: {', '.join(e.agreements)} {'broke down' if e.kind == 'breakdown' else 'lapsed'}",
+        }
     if isinstance(e, ev.LeaderRemoved):
         return {"t": t, "kind": "leader-removed", "actor": e.actor, "text": f"{t:g}: {e.actor}'s leader lost office"}
     if isinstance(e, ev.DatedEvent):
-        return {"t": t, "kind": "event", "id": e.id, "event": e.event, "label": e.label, "actors": e.actors,
-                "text": f"{t:g}: {e.label}"}
+        return {
+            "t": t,
+            "kind": "event",
+            "id": e.id,
+            "event": e.event,
+            "label": e.label,
+            "actors": e.actors,
+            "text": f"{t:g}: {e.label}",
+        }
     if isinstance(e, ev.FormatSwitch):
         return {"t": t, "kind": "format-switch", "to": e.to, "text": f"{t:g}: the format became {e.to}"}
     if isinstance(e, ev.PassedUnbound):
-        return {"t": t, "kind": "passed-unbound", "proposal": e.proposal, "objectors": e.objectors,
-                "text": f"{t:g}: {e.proposal} passed over objections, not in force"}
+        return {
+            "t": t,
+            "kind": "passed-unbound",
+            "proposal": e.proposal,
+            "objectors": e.objectors,
+            "text": f"{t:g}: {e.proposal} passed over objections, not in force",
+        }
     return None
-
-
-
