@@ -66,8 +66,17 @@ def _risk_figure(years: list[float], own: list[float], model: list[float]) -> st
 
     fig = Figure(figsize=(7.5, 2.8), dpi=100, layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(years, own, marker="o", color=PALETTE[1], label=text("this session"))
-    ax.plot(years, model, marker="s", color=PALETTE[0], linestyle="--", label=text("the model from the same start"))
+    ax.plot(
+        years,
+        model,
+        marker="s",
+        markersize=9,
+        color=PALETTE[0],
+        linestyle="--",
+        label=text("the model from the same start"),
+    )
+    ax.plot(years, own, marker="o", markersize=5, color=PALETTE[1], label=text("this session"), zorder=3)
+    ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
     ax.set_xlabel("year")
     ax.set_ylabel("P(war begins in the step)")
     ax.set_ylim(bottom=0)
