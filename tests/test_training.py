@@ -337,3 +337,14 @@ def test_accord_train_refuses_bad_seats_with_exit_2(tmp_path: Path) -> None:
 def test_debrief_module_is_callable_for_a_fresh_session(minsk: Any) -> None:
     d = debrief(Session("t", SPEC, minsk), batch_draws=0)
     assert d["steps"] == 0 and d["path"] == [] and re.fullmatch(r"t", d["session"])
+
+
+def test_without_a_mediator_seat_the_formats_texts_reach_the_party_seats(minsk: Any) -> None:
+    s = Session("t", SessionSpec("minsk-group", ("ARM", "AZE"), None, 1997.0, 3), minsk)
+    on = {t["id"]: t for t in s.on_table()}
+    assert "package-1997" in on and "ARM" in on["package-1997"]["seats_to_answer"]
+    model = next(e for e in s.now().events if e.kind == "proposal" and e.id == "package-1997")
+    flipped = not model.answers["ARM"]["sign"]
+    s.apply(s.check_move({"type": "answer", "text": "package-1997", "signs": flipped}, "seat", "ARM"))
+    after = next(e for e in s.now().events if e.kind == "proposal" and e.id == "package-1997")
+    assert after.answers["ARM"]["sign"] is flipped  # the seat's decision, not the model's
