@@ -53,6 +53,14 @@ def train(
             markup=False,
             highlight=False,
         )
+        asked = (case, tuple(a.strip() for a in seats.split(",") if a.strip()), format, from_, seed)
+        kept = (s.spec.case, s.spec.seats, s.spec.format, s.spec.start, s.spec.seed)
+        if asked != kept:
+            err_console.print(
+                f"note: {db} holds a session of {s.spec.case} with seats {','.join(s.spec.seats)} from "
+                f"{s.spec.start:g}, seed {s.spec.seed}; it continues as it was (give another --db for a new one)",
+                markup=False,
+            )
         urls: dict[str, str] = {}
     else:
         try:
