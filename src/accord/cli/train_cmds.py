@@ -86,4 +86,12 @@ def train(
         fail(str(e))
     app = create_app(catalog, allowed_hosts=allowed_hosts(host, []), training=trainer)
     # no access log: the URLs carry the seats' tokens
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=3,  # open event streams must not hold a Ctrl+C up
+    )
