@@ -21,6 +21,7 @@ from accord.cli import (
     serve_cmds,
     sources_cmds,
     sweep_cmds,
+    train_cmds,
     yearly_cmds,
 )
 
@@ -58,6 +59,7 @@ app.command("sources")(sources_cmds.sources)
 app.command("backtest")(backtest_cmds.backtest_cmd)
 app.command("report")(report_cmds.report)
 app.command("serve")(serve_cmds.serve)
+app.command("train")(train_cmds.train)
 app.command("yearly")(yearly_cmds.yearly_cmd)
 sweep_cmds.register(app)
 panel_cmds.register(app)

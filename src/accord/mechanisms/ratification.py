@@ -118,6 +118,7 @@ def answer(
     margin: np.ndarray,
     u_ratify: np.ndarray,
     u_remove: np.ndarray,
+    given: np.ndarray | None = None,
 ) -> Answers:
     """Answers of every actor to one text.
 
@@ -132,9 +133,15 @@ def answer(
     p_ratify: ``(D, A)`` the chance the pivot ratifies (1 where no ratification is needed).
     audience_cost, removal_risk: ``(D, A)``; margin: ``(D,)``.
     u_ratify, u_remove: ``(D, A)`` uniforms from the process stream.
+    given: ``(A,)`` leaders' decisions made outside the model (1 signs, 0 refuses, NaN: the
+        model decides); the pivot still ratifies or not by the same draw (a training seat,
+        :mod:`accord.simulation.decisions`).
     """
     gain = value - reservation
     sign = p_ratify * gain - (1.0 - p_ratify) * audience_cost >= margin[:, None]
+    if given is not None:
+        g = np.asarray(given, dtype=float)[None, :]
+        sign = np.where(np.isnan(g), sign, g > 0.5)
     ratified = u_ratify < p_ratify
     failed = sign & ~ratified
     removed = failed & (u_remove < removal_risk)

@@ -23,6 +23,7 @@ from accord.mechanisms.proposals import CompiledProposal
 from accord.mechanisms.rules import Rule, make_rule
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Event, Scenario, Series, StanceChange, date_to_year
+from accord.simulation.decisions import Decisions
 from accord.simulation.history import History
 from accord.simulation.power import Sides, sides_from_positions
 
@@ -104,6 +105,7 @@ class Context:
     format_params: list[dict[str, np.ndarray]] = field(default_factory=list)
     monitoring: np.ndarray = field(default_factory=lambda: np.zeros(0))
     leak_risk: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    decisions: Decisions | None = None
 
     @property
     def A(self) -> int:
@@ -165,6 +167,7 @@ def compile_context(
     until: float | None,
     history: History,
     monitoring_default: np.ndarray,
+    decisions: Decisions | None = None,
 ) -> Context:
     """Compile the static parts of a run (kernel actors, tables, rules, steps, sides)."""
     keep = _kernel_actors(scenario, specs, tracks)
@@ -320,4 +323,5 @@ def compile_context(
         format_params=fparams,
         monitoring=monitoring,
         leak_risk=leak,
+        decisions=decisions,
     )

@@ -13,10 +13,11 @@ from accord.mechanisms.formats import default_format, format_chain, resolve_form
 from accord.scenario.parameters import PARAMETERS, unknown_parameters
 from accord.scenario.schema import Scenario
 from accord.simulation.context import compile_context
+from accord.simulation.decisions import Decisions
 from accord.simulation.events import Log
 from accord.simulation.history import History, HistoryLike
 from accord.simulation.inputs import draw_inputs
-from accord.simulation.process import Process, compile_proposals
+from accord.simulation.process import Observer, Process, compile_proposals
 from accord.simulation.results import BatchResult
 from accord.simulation.streams import Streams
 
@@ -66,6 +67,8 @@ def run_batch(
     mediator: str | None = None,
     history: HistoryLike = "imposed",
     log: Log | None = None,
+    decisions: Decisions | None = None,
+    observe: Observer | None = None,
 ) -> BatchResult:
     """Run ``draws`` replays of ``scenario`` in one vectorized pass.
 
@@ -86,6 +89,10 @@ def run_batch(
         :class:`~accord.simulation.history.History` such as ``History.from_year(1997)``; the rule is
         the table in :mod:`accord.simulation.history`.
     log: called with every record of draw 0's event log (:mod:`accord.simulation.events`).
+    decisions: what people decided in a training session (:mod:`accord.simulation.decisions`);
+        None: the engine decides everything.
+    observe: called each step with the context, the state and the balance the negotiators face
+        (:class:`~accord.simulation.process.Process`).
 
     Memory grows with ``D``: drafting holds about ``D · K · A · I`` floats (``K ≈ 11·(A_t + 1) +
     10·I`` candidate texts, ``A`` kernel actors, ``A_t`` at the table), so split very large sweeps
@@ -116,7 +123,7 @@ def run_batch(
 
     mon_default = values.get("parameters.monitoring_default", np.full(draws, PARAMETERS["monitoring_default"].default))
     proposals = compile_proposals(scenario, values, draws)
-    ctx = compile_context(scenario, specs, chain, tracks, proposals, values, draws, until, hist, mon_default)
-    result = Process(ctx, Streams(seed, batch_index), log).run()
+    ctx = compile_context(scenario, specs, chain, tracks, proposals, values, draws, until, hist, mon_default, decisions)
+    result = Process(ctx, Streams(seed, batch_index), log, observe).run()
     result.inputs = drawn
     return result

@@ -237,6 +237,7 @@ def table_text(
         margin=margin,
         u_ratify=u_rat[at],
         u_remove=u_rem[at],
+        given=ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
     )
     accept = ans.accept | ~voters[None, :]
     decision = table.rule.decide(accept)
@@ -520,6 +521,9 @@ def negotiate(
         draft_due = (interval > 0) & (np.mod(st.k * ctx.dt + 1e-9, np.where(interval > 0, interval, 1.0)) < ctx.dt)
     for ti, table, live in _live_tables(ctx, st, "quiet"):
         seated = _seated(table, st)
+        if ctx.decisions is not None and ctx.decisions.mediates(st.k) and table.format_index is not None:
+            _human_texts(ctx, st, power, rec, table, ti, live, streams, say, proposal_ids)
+            continue  # a human mediator seat tables this table's texts: the engine's stand down
         scheduled_here = np.zeros(ctx.draws, dtype=bool)
         for p in due_props:
             if not table.negotiates(p.agreement) or not any(seated[s] for s in p.sponsors):
@@ -594,6 +598,43 @@ def negotiate(
                         proposal_index=proposal_ids[pid],
                     )
     return st
+
+
+def _human_texts(
+    ctx: Context,
+    st: StepState,
+    power: Power,
+    rec: Record,
+    table: Table,
+    ti: int,
+    live: np.ndarray,
+    streams: Streams,
+    say: Narrator,
+    proposal_ids: dict[str, int],
+) -> None:
+    """The texts a training session's mediator seat tables at the format's table this step
+    (:mod:`accord.simulation.decisions`); put to the table like any other text."""
+    assert ctx.decisions is not None
+    for text in ctx.decisions.texts_at(st.k):
+        if not table.negotiates(text.agreement):
+            continue
+        prop = ctx.decisions.compile(text, ctx.issue_ids, ctx.actor_ids, st.t, ctx.draws)
+        mask = live & ~(st.book.any_in_force("comprehensive") & (text.agreement in ("partial", "comprehensive")))
+        if not mask.any():
+            continue
+        table_text(
+            ctx,
+            st,
+            power,
+            rec,
+            table,
+            prop,
+            mask,
+            streams,
+            say,
+            table_index=ti,
+            proposal_index=proposal_ids[text.id],
+        )
 
 
 def _in_step(ctx: Context, when: float, k: int) -> bool:

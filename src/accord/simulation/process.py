@@ -30,6 +30,7 @@ phase decides anything for all draws from draw 0's values.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -56,7 +57,9 @@ from accord.simulation.results import BatchResult
 from accord.simulation.state import Power, Record, StepState
 from accord.simulation.streams import Streams
 
-__all__ = ["Process", "compile_proposals"]
+__all__ = ["Observer", "Process", "compile_proposals"]
+
+Observer = Callable[[Context, StepState, Power], None]
 
 
 def _r(x: float) -> float:
@@ -174,7 +177,7 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
             st.monitor = st.monitor * (1.0 - st.params["mandate_veto_loss"])
         if e.kind == "mediator-breakup":
             st.excluded[idx] = True
-        imposed = ctx.history.imposes(when)
+        imposed = ctx.history.imposes(when) or (ctx.decisions is not None and e.id in ctx.decisions.imposed_events)
         if imposed:
             fight = e.fighting_effect
             if fight in ("starts", "flare"):
@@ -535,10 +538,13 @@ class Process:
     ----------
     ctx: the compiled scenario and run settings; streams: the process's random streams;
     log: narrates draw 0 as typed records (None: no narration, no cost).
+    observe: called each step with the state the negotiators face (after the risk phase, before
+        texts are tabled): what a training seat's brief reads (read-only; None: no cost).
     """
 
-    def __init__(self, ctx: Context, streams: Streams, log: ev.Log | None) -> None:
+    def __init__(self, ctx: Context, streams: Streams, log: ev.Log | None, observe: Observer | None = None) -> None:
         self.ctx, self.streams, self.say = ctx, streams, Narrator(log)
+        self.observe = observe
         self.proposal_ids = self._proposal_ids()
 
     def _proposal_ids(self) -> dict[str, int]:
@@ -552,6 +558,8 @@ class Process:
             seq += [f"gen.{table.id}.process", f"gen.{table.id}.renewal", f"gen.{table.id}.ceasefire"]
             ids += [x for x in seq if x not in ids]
         ids.append("gen.implementation")
+        if ctx.decisions is not None:
+            ids += [t.id for t in ctx.decisions.texts if t.id not in ids]
         return {p: k for k, p in enumerate(ids)}
 
     def initial_state(self) -> StepState:
@@ -660,6 +668,8 @@ class Process:
             st = information(ctx, st, say)
             n_inc = incidents(ctx, st, power, streams, say)
             power = risk(ctx, st, power, n_inc)
+            if self.observe is not None:
+                self.observe(ctx, st, power)
             st = implement_due(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = negotiate(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = war(ctx, st, power, n_inc, rec, streams, say, self.proposal_ids)

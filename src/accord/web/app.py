@@ -18,7 +18,7 @@ import zipfile
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,9 @@ from accord.web.guard import LOOPBACK_NAMES, BodyProblems, Guard, form_field, js
 from accord.web.jobs import Job, JobRefused, JobRunner
 from accord.web.limits import Limits
 from accord.web.store import StoreFull, WorkspaceStore
+
+if TYPE_CHECKING:
+    from accord.training.service import Trainer
 
 LOCAL_HOSTS = LOOPBACK_NAMES
 
@@ -229,8 +232,10 @@ def create_app(
     engine: Engine | None = None,
     allowed_hosts: Sequence[str] = LOCAL_HOSTS,
     limits: Limits | None = None,
+    training: Trainer | None = None,
 ) -> FastAPI:
-    """The dashboard as an ASGI app. ``allowed_hosts`` guards against DNS rebinding (see
+    """The dashboard as an ASGI app (with ``training``: the training sessions' pages too,
+    :mod:`accord.web.training`). ``allowed_hosts`` guards against DNS rebinding (see
     :func:`accord.web.guard.allowed_hosts`); ``limits`` bound what it accepts and keeps."""
     from importlib import resources
 
@@ -486,4 +491,8 @@ def create_app(
             data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{stem}-{name}"'}
         )
 
+    if training is not None:
+        from accord.web.training import register
+
+        register(app, training, templates)
     return app
