@@ -14,7 +14,7 @@ import numpy as np
 
 from accord.reports.summaries import BatchLike, ReplayLike, Sensitivity, SensitivityRow
 from accord.scenario import Scenario
-from accord.scenario.references import BUILTIN_FORMATS
+from accord.scenario.formats import BUILTIN_FORMATS
 from accord.simulation import replay as engine_replay
 from accord.simulation import run_batch as engine_run_batch
 

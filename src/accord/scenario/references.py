@@ -9,11 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from accord.scenario.errors import PathPart
+from accord.scenario.formats import BUILTIN_FORMATS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Role, Scenario, Series
-
-BUILTIN_FORMATS = ("minsk-group", "bilateral", "single-mediator", "inclusive", "majority")
-"""Formats every scenario may name without defining them (see accord.mechanisms)."""
 
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 

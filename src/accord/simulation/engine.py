@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.formats import format_chain, resolve_format
+from accord.mechanisms.formats import resolve_format
+from accord.scenario.formats import format_chain
 from accord.scenario.parameters import unknown_parameters
 from accord.scenario.schema import Scenario
 from accord.simulation.inputs import draw_inputs
