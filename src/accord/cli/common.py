@@ -20,9 +20,9 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_or_exit(case_or_path: str) -> Scenario:
-    """Load a scenario, or print every located problem and exit 2."""
+def load_or_exit(case_or_path: str, *, engine: bool = True) -> Scenario:
+    """Load a scenario, or print every located problem and exit 2 (``engine``: see load_scenario)."""
     try:
-        return load_scenario(case_or_path)
+        return load_scenario(case_or_path, engine=engine)
     except ScenarioError as e:
         fail(str(e))

@@ -162,8 +162,8 @@ def replay_cmd(
 def parameters_cmd() -> None:
     """List the engine parameters a scenario may set under `parameters:` (default, unit, meaning, reference)."""
     table = Table(title="Engine parameters (scenario `parameters:`; a format's `parameters:` override them)")
-    for col in ("name", "default", "unit", "meaning", "reference"):
+    for col in ("name", "default", "range", "unit", "meaning", "reference"):
         table.add_column(col, overflow="fold")
     for p in PARAMETERS.values():
-        table.add_row(p.name, f"{p.default:g}", p.unit, p.meaning, p.reference)
+        table.add_row(p.name, f"{p.default:g}", f"{p.low:g} – {p.high:g}", p.unit, p.meaning, p.reference)
     console.print(table)

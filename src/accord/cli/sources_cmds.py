@@ -38,7 +38,7 @@ def sources(
     """List a scenario's sources and assumptions, how many numbers rest on each, and check
     every seed quote verbatim. Ends with the line `unsourced numbers: N`; exits 2 if a quote
     is not found in its seed."""
-    s = load_or_exit(case_or_path)
+    s = load_or_exit(case_or_path, engine=False)
     try:
         problems = quote_problems(case_or_path, s)
     except ScenarioError as e:  # the file changed between the two reads

@@ -14,12 +14,15 @@ format in YAML without writing Python::
 
 This module is data and the graph of formats (``extends``, ``after_war``, ``switch_format``);
 :mod:`accord.mechanisms.formats` resolves a format's roles to actor indices for the engine.
+:func:`format_problems` finds, when a scenario is loaded, what the engine would refuse: a cycle of
+``extends``, a table with no voter, a format whose mediator cannot be found.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from accord.scenario.errors import PathPart
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import DecisionRule, Format, Scenario
 
@@ -29,6 +32,7 @@ __all__ = [
     "builtin_format",
     "decision_voters",
     "format_chain",
+    "format_problems",
     "mediator_candidates",
     "merged_format",
     "needs_mediator",
@@ -184,3 +188,77 @@ def needs_mediator(name: str, f: Format) -> bool:
 def mediator_candidates(scenario: Scenario) -> list[str]:
     """Ids of the actors who can mediate a format that names none: role mediator or co-chair."""
     return [a.id for a in scenario.actors if {"mediator", "co-chair"} & set(a.roles)]
+
+
+# -- checks for `accord validate` ---------------------------------------------------------------
+
+Problems = list[tuple[tuple[PathPart, ...], str]]
+
+
+def _cycles(scenario: Scenario) -> Problems:
+    by_id = {f.id: f for f in scenario.formats}
+    out: Problems = []
+    for i, f in enumerate(scenario.formats):
+        seen = [f.id]
+        nxt = f.extends
+        while nxt is not None and nxt in by_id and nxt not in seen:
+            seen.append(nxt)
+            nxt = by_id[nxt].extends
+        if nxt == f.id:
+            out.append(
+                (("formats", i, "extends"), f"expected no cycle of 'extends', found {' -> '.join([*seen, f.id])}")
+            )
+    return out
+
+
+def _runnable(scenario: Scenario, name: str, f: Format, where: tuple[PathPart, ...]) -> Problems:
+    out: Problems = []
+    if not decision_voters(scenario, f):
+        decision = f.decision or _rule("consensus", ["party"])
+        refs = ["party"] if decision.kind == "unanimity-of-parties" else list(decision.voters)
+        out.append(
+            (
+                where,
+                f"expected at least one voter at the table of format {name} "
+                f"(an actor with id or role {', '.join(refs)}) to replay it, found none",
+            )
+        )
+    if needs_mediator(name, f) and f.mediator is None and not mediator_candidates(scenario):
+        out.append(
+            (
+                where,
+                f"expected an actor with role mediator or co-chair to mediate format {name} "
+                "(or a 'mediator' field naming one), found none",
+            )
+        )
+    return out
+
+
+def _first_reference(scenario: Scenario, name: str) -> tuple[PathPart, ...]:
+    """Where a run is sent to the format ``name``: an ``after_war`` or a ``switch_format``."""
+    for i, f in enumerate(scenario.formats):
+        if f.after_war == name:
+            return ("formats", i, "after_war")
+    for j, e in enumerate(scenario.events):
+        if e.switch_format == name:
+            return ("events", j, "switch_format")
+    return ("actors",)  # the default format: what it lacks is an actor
+
+
+def format_problems(scenario: Scenario, *, engine: bool = True) -> Problems:
+    """What the engine would refuse about the scenario's formats, as (field path, message): a cycle
+    of ``extends``; one of the scenario's own formats with no voter or no mediator; and, when
+    ``engine``, the same for the built-in formats a run reaches from its default format (a table of
+    actors for the bargaining models, e.g. an imported one, needs no party). Assumes valid references."""
+    out = _cycles(scenario)
+    if out:
+        return out
+    own = {f.id for f in scenario.formats}
+    for i, f in enumerate(scenario.formats):
+        out += _runnable(scenario, f.id, merged_format(scenario, f.id), ("formats", i))
+    if engine:
+        start = scenario.formats[0].id if scenario.formats else "minsk-group"
+        for name in format_chain(scenario, start):
+            if name not in own:
+                out += _runnable(scenario, name, builtin_format(name), _first_reference(scenario, name))
+    return out

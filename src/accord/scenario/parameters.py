@@ -15,7 +15,7 @@ positions on the 0-100 issue scales. Rates are per year; the engine converts the
 scenario's step.
 
 The names below are stable: case files are written against them. Unknown names in a scenario
-are an error (see :func:`unknown_parameters`).
+are an error, and so are values outside a parameter's range (see :mod:`accord.scenario.runnable`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ class ParameterSpec:
     name: the key under ``parameters:``.
     default: the value used when the scenario does not set it.
     unit: e.g. ``utility``, ``per year``, ``points``, ``share``.
-    low, high: the range a value must lie in.
+    low, high: the range every value (and every bound of a distribution) must lie in; checked when
+        a scenario is loaded (:mod:`accord.scenario.runnable`).
     meaning: what it does in the engine.
     reference: a literature citation, or ``"assumption"`` (with the reason in ``meaning``).
     """
@@ -52,7 +53,11 @@ class ParameterSpec:
     reference: str
 
 
-_INF = float("inf")
+# Rates have finite upper ends: a hazard of 1000 per year is war within hours of every step, and
+# 10^6 incidents a year is two a minute; beyond them the numbers only break the arithmetic (a
+# Poisson rate of 1e300 cannot be drawn).
+_MAX_HAZARD = 1000.0
+_MAX_INCIDENTS = 1e6
 
 _SPECS: tuple[ParameterSpec, ...] = (
     # -- war: a contest over the disputed issues (Fearon 1995) ---------------------------
@@ -98,7 +103,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         0.01,
         "per year",
         0.0,
-        _INF,
+        _MAX_HAZARD,
         "Baseline hazard of war onset when no party expects to gain from war.",
         "assumption",
     ),
@@ -107,7 +112,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         0.2,
         "per year per utility",
         0.0,
-        _INF,
+        _MAX_HAZARD,
         "Added war hazard per unit by which a belligerent's war value exceeds its status-quo utility (empty bargaining range).",
         "Fearon 1995 (war when no bargain beats the war lottery); value: assumption",
     ),
@@ -116,7 +121,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         1.0,
         "per year per (change in P(win) per year)",
         0.0,
-        _INF,
+        _MAX_HAZARD,
         "Added war hazard per unit of the yearly shift in a belligerent's win probability: the commitment problem under shifting power.",
         "Powell 2006, 'War as a commitment problem', Int. Organization 60(1); value: assumption",
     ),
@@ -144,7 +149,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         4.0,
         "incidents per year",
         0.0,
-        _INF,
+        _MAX_INCIDENTS,
         "Expected ceasefire incidents per year at zero tension and zero monitoring (Poisson).",
         "assumption",
     ),
@@ -153,7 +158,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         20.0,
         "incidents per year per utility",
         0.0,
-        _INF,
+        _MAX_INCIDENTS,
         "Extra incidents per year per unit of the largest escalation incentive (war value minus status-quo utility).",
         "assumption",
     ),
@@ -171,7 +176,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
         0.002,
         "per year per incident",
         0.0,
-        _INF,
+        _MAX_HAZARD,
         "Added war hazard per ceasefire incident in the step.",
         "assumption",
     ),
