@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import typer
 from rich.table import Table
 
 from accord.analysis.storage import write_text_atomic
+from accord.cli import limits
 from accord.cli.common import console, fail, load_or_exit
 from accord.scenario import date_to_year
 from accord.scenario.parameters import PARAMETERS
@@ -135,14 +137,20 @@ def replay_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the full event log as JSON instead of tables"),
     output: str | None = typer.Option(None, "--output", "-o", help="also write the JSON event log to this file"),
     incidents: bool = typer.Option(False, "--incidents", help="list every step's ceasefire incidents in the timeline"),
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """Replay a scenario once: a timeline of proposals, answers, vetoes, escalation and war, and a summary."""
+    limit = limits.budget(max_memory)
     s = load_or_exit(case_or_path)
     if seed < 0:
         fail(f"--seed: expected a non-negative integer, found {seed}")
     first = date_to_year(s.meta.start)
-    if until is not None and until <= first:
+    if until is not None and not (math.isfinite(until) and until > first):
         fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
+    shape = limits.run_shape(s, case_or_path, format=format, mediator=mediator)
+    limits.chunk_plan(
+        case_or_path, [shape], limit, chunk=1, cap=1, workers=None, what="replay", option=None, table=False
+    )
     try:
         r = replay(s, format=format, seed=seed, until=until, mediator=mediator)
     except EngineError as e:

@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from accord.cli import limits
 from accord.cli.common import console, fail, load_or_exit
 from accord.scenario.parameters import with_parameter
-from accord.simulation import EngineError
+from accord.simulation import EngineError, uncertain_inputs
+from accord.simulation.budget import DEFAULT_MAX_MEMORY, kept_bytes
 
 
 def report(
@@ -38,7 +40,10 @@ def report(
         int, typer.Option("--draws", min=1, max=1_000_000, help="Draws per format for the bands (a case only).")
     ] = 200,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the replay and the sweeps.")] = 0,
-    chunk: Annotated[int, typer.Option("--chunk", min=1, help="Draws per engine call.")] = 100,
+    chunk: Annotated[
+        int | None,
+        typer.Option("--chunk", min=1, help="Draws per engine call (default 100, fewer to fit --max-memory)."),
+    ] = None,
     sensitivity_samples: Annotated[
         int,
         typer.Option(
@@ -57,10 +62,24 @@ def report(
             "dated wars, so formats can differ in war and peace; --history imposes them as the replay does.",
         ),
     ] = False,
+    max_memory: Annotated[str, limits.max_memory_annotation()] = limits.DEFAULT,
 ) -> None:
     """Write one HTML file (opens offline) with the replay, bands, format comparison, vetoes, sensitivity and sources."""
+    limit = limits.budget(max_memory)
     try:
-        _report(case_or_rundir, out, figures_dir, formats, draws, seed, chunk, sensitivity_samples, replicates, history)
+        _report(
+            case_or_rundir,
+            out,
+            figures_dir,
+            formats,
+            draws,
+            seed,
+            chunk,
+            sensitivity_samples,
+            replicates,
+            history,
+            limit,
+        )
     except EngineError as e:
         fail(f"{case_or_rundir}: {e}")
 
@@ -72,10 +91,11 @@ def _report(
     formats: list[str] | None,
     draws: int,
     seed: int,
-    chunk: int,
+    chunk: int | None,
     sensitivity_samples: int,
     replicates: int,
     history: bool = False,
+    limit: int = DEFAULT_MAX_MEMORY,
 ) -> None:
     from accord.reports import compute
     from accord.reports.report import ReportInputs, write_report
@@ -99,7 +119,46 @@ def _report(
         for f in formats:
             if f not in known:
                 fail(f"--format: expected one of {', '.join(known)}, found {f!r}")
-        chosen: list[str | None] = list(formats or known)
+        runnable, skipped = compute.runnable_formats(scenario)
+        notes = [f"Format {name} is left out: {why}" for name, why in skipped.items() if not formats]
+        chosen: list[str | None] = list(formats or runnable)
+        shapes = [limits.run_shape(scenario, case_or_rundir, format=f) for f in chosen]
+        kept = kept_bytes(shapes[0], draws) * len(chosen)
+        if sensitivity_samples >= 2:
+            kept += limits.sensitivity_design(
+                case_or_rundir,
+                limit,
+                factors=len(uncertain_inputs(scenario)),
+                method="morris",
+                samples=sensitivity_samples,
+                replicates=replicates,
+            )
+        limits.refuse_kept(case_or_rundir, "report", kept, limit, f"use fewer --draws than {draws:,} or fewer --format")
+        chunk, _ = limits.chunk_plan(
+            case_or_rundir,
+            shapes,
+            limit,
+            chunk=chunk,
+            cap=100,
+            workers=None,
+            what="report",
+            option="--chunk",
+            table=False,
+            reserved=kept,
+        )
+        if sensitivity_samples >= 2 and replicates > chunk:  # a batch holds one design point's replicates
+            limits.chunk_plan(
+                case_or_rundir,
+                shapes[:1],
+                limit,
+                chunk=replicates,
+                cap=replicates,
+                workers=None,
+                what="report",
+                option="--replicates",
+                table=False,
+                reserved=kept,
+            )
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -116,7 +175,6 @@ def _report(
             def progress(done: int, total: int, what: str) -> None:
                 bar.update(sweep_task, completed=done, total=total, description=what)
 
-            notes = []
             swept = scenario
             if not history:
                 # the replay follows the record; the sweeps ask what each format would have done
@@ -133,7 +191,12 @@ def _report(
             if sensitivity_samples >= 2:
                 bar.add_task("sensitivity (Morris)", total=None)
                 ranked, why = compute.run_sensitivity(
-                    swept, format=chosen[0], seed=seed, samples=sensitivity_samples, replicates=replicates
+                    swept,
+                    format=chosen[0],
+                    seed=seed,
+                    samples=sensitivity_samples,
+                    replicates=replicates,
+                    chunk_draws=max(chunk, replicates),
                 )
                 if why is None:
                     sensitivity = ranked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,10 +27,19 @@ from rich.text import Text
 from accord.analysis.compare import Comparison, Estimate, compare_formats
 from accord.analysis.executors import Backend, Executor, ExecutorError, make_executor
 from accord.analysis.sensitivity import DUMMY, SensitivityError, SensitivityReport, analyse_sensitivity
-from accord.analysis.sweep import SweepError, SweepOutcome, run_sweep, summarize_results
+from accord.analysis.sweep import (
+    DEFAULT_CHUNK_SIZE,
+    SweepError,
+    SweepOutcome,
+    run_sweep,
+    stored_chunk_size,
+    summarize_results,
+)
+from accord.cli import limits
 from accord.cli.common import console, err_console, fail, load_or_exit
 from accord.scenario.parameters import with_parameter
-from accord.simulation import EngineError
+from accord.simulation import EngineError, uncertain_inputs
+from accord.simulation.budget import kept_bytes
 
 
 class RunsPerSecond(ProgressColumn):
@@ -77,6 +87,13 @@ _WORKERS = typer.Option(None, "--workers", min=1, help="Processes (local) or Loc
 _SEED = typer.Option(0, "--seed", min=0, help="Root seed: same seed, same numbers.")
 
 
+def _workers(backend: str, address: str | None, workers: int | None) -> int | None:
+    """How many chunks may run at once on this machine (None: on a remote cluster's own machines)."""
+    if backend == "dask" and address is not None:
+        return None
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
 def sweep(
     case_or_path: str = typer.Argument(..., help="A built-in case name or a scenario file."),
     runs: int = typer.Option(..., "--runs", min=1, help="Number of replays."),
@@ -90,12 +107,32 @@ def sweep(
     workers: int | None = _WORKERS,
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep in --out."),
     chunk_size: int | None = typer.Option(
-        None, "--chunk-size", min=1, help="Replays per batch (default 1000; part of the sweep's identity)."
+        None,
+        "--chunk-size",
+        min=1,
+        help="Replays per batch (default 1000, fewer when 1000 would need more than a quarter of --max-memory; "
+        "part of the sweep's identity, kept on --resume).",
     ),
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay."""
+    limit = limits.budget(max_memory)
+    limits.check_runs(runs)
     scenario = load_or_exit(case_or_path)
     folder = out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}"
+    if chunk_size is None and resume:
+        chunk_size = stored_chunk_size(folder)  # a resumed sweep keeps its chunks
+    shape = limits.run_shape(scenario, case_or_path, format=format)
+    chunk_size, workers = limits.chunk_plan(
+        case_or_path,
+        [shape],
+        limit,
+        chunk=chunk_size,
+        cap=DEFAULT_CHUNK_SIZE,
+        workers=_workers(backend, address, workers),
+        what="sweep",
+        option="--chunk-size",
+    )
     with _executor(backend, address, workers) as ex:
         try:
             with _progress(f"sweep {scenario.meta.name}") as update:
@@ -170,11 +207,14 @@ def compare(
     seed: int = _SEED,
     years: str | None = typer.Option(None, "--years", help="Years for P(... by year), e.g. 2000,2010,2020."),
     confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Confidence level."),
-    chunk_size: int = typer.Option(1000, "--chunk-size", min=1, help="Replays per batch."),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", min=1, help="Replays per batch (default 1000, fewer to fit --max-memory)."
+    ),
     backend: str = _BACKEND,
     address: str | None = _ADDRESS,
     workers: int | None = _WORKERS,
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    max_memory: str = limits.max_memory_option(),
     history: bool = typer.Option(
         False,
         "--history/--counterfactual",
@@ -184,6 +224,8 @@ def compare(
     ),
 ) -> None:
     """Compare formats on common random numbers: paired differences with confidence intervals."""
+    limit = limits.budget(max_memory)
+    limits.check_runs(runs, "comparison")
     scenario = load_or_exit(case_or_path)
     if not history:
         # A comparison asks what each format would have done; imposing the dated wars would make
@@ -192,6 +234,21 @@ def compare(
             scenario, "history_events", 0.0, "counterfactual comparison: dated wars are not imposed"
         )
     names = _split(formats, "--formats")
+    shapes = [limits.run_shape(scenario, case_or_path, format=name) for name in names]
+    kept = kept_bytes(shapes[0], runs) * len(names)  # every format's per-draw outcomes, until the end
+    limits.refuse_kept(case_or_path, "comparison", kept, limit, f"use fewer --runs than {runs:,}")
+    chunk_size, workers = limits.chunk_plan(
+        case_or_path,
+        shapes,
+        limit,
+        chunk=chunk_size,
+        cap=DEFAULT_CHUNK_SIZE,
+        workers=_workers(backend, address, workers),
+        what="comparison",
+        option="--chunk-size",
+        table=False,
+        reserved=kept,
+    )
     year_list: list[float] | None = None
     if years is not None:
         try:
@@ -305,12 +362,41 @@ def sensitivity(
     address: str | None = _ADDRESS,
     workers: int | None = _WORKERS,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """Global sensitivity of agreement, war and vetoes to each uncertain input, and scenario discovery."""
+    limit = limits.budget(max_memory)
     scenario = load_or_exit(case_or_path)
     if method not in ("morris", "sobol"):
         fail(f"--method: expected morris or sobol, found {method!r}")
-    with _executor(backend, address, workers) as ex:
+    design = limits.sensitivity_design(
+        case_or_path,
+        limit,
+        factors=len(uncertain_inputs(scenario)),
+        method=method,
+        samples=samples,
+        replicates=replicates,
+    )
+    shape = limits.run_shape(scenario, case_or_path, format=format)
+
+    def fit(chunk: int | None, option: str | None, n: int | None) -> tuple[int, int | None]:
+        return limits.chunk_plan(
+            case_or_path,
+            [shape],
+            limit,
+            chunk=chunk,
+            cap=DEFAULT_CHUNK_SIZE,
+            workers=n,
+            what="sensitivity analysis",
+            option=option,
+            table=False,
+            reserved=design,
+        )
+
+    chunk_draws, n_workers = fit(None, None, _workers(backend, address, workers))
+    if replicates > chunk_draws:  # a batch holds at least one design point's replicates
+        chunk_draws, n_workers = fit(replicates, "--replicates", n_workers)
+    with _executor(backend, address, n_workers) as ex:
         try:
             with _progress(f"sensitivity ({method})") as update:
                 rep = analyse_sensitivity(
@@ -320,6 +406,7 @@ def sensitivity(
                     samples=samples,
                     replicates=replicates,
                     seed=seed,
+                    chunk_draws=chunk_draws,
                     executor=ex,
                     progress=update,
                 )

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accord.mechanisms.formats import resolve_format
 from accord.reports.summaries import BatchLike, ReplayLike, Sensitivity, SensitivityRow
 from accord.scenario import Scenario
-from accord.scenario.formats import BUILTIN_FORMATS
+from accord.scenario.formats import BUILTIN_FORMATS, FormatError
 from accord.simulation import replay as engine_replay
 from accord.simulation import run_batch as engine_run_batch
 
@@ -26,6 +27,21 @@ def available_formats(scenario: Scenario) -> list[str]:
     """Formats a run may name: the scenario's own, then the built-in ones."""
     own = [f.id for f in scenario.formats]
     return own + [f for f in BUILTIN_FORMATS if f not in own]
+
+
+def runnable_formats(scenario: Scenario) -> tuple[list[str], dict[str, str]]:
+    """The formats of :func:`available_formats` the engine can build for this scenario, and why
+    each other one cannot (e.g. single-mediator in a scenario with no mediator or co-chair)."""
+    ok: list[str] = []
+    skipped: dict[str, str] = {}
+    for name in available_formats(scenario):
+        try:
+            resolve_format(scenario, name)
+        except FormatError as e:
+            skipped[name] = str(e)
+        else:
+            ok.append(name)
+    return ok, skipped
 
 
 def run_replay(scenario: Scenario, *, format: str | None = None, seed: int = 0) -> ReplayLike:
@@ -131,6 +147,7 @@ def run_sensitivity(
     samples: int = 10,
     replicates: int = 8,
     outcomes: Sequence[str] = ("agreement", "war"),
+    chunk_draws: int = 1000,
 ) -> tuple[list[Sensitivity], str | None]:
     """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows.
 
@@ -139,7 +156,13 @@ def run_sensitivity(
 
     try:
         rep = analyse_sensitivity(
-            scenario, format=format, method="morris", samples=samples, replicates=replicates, seed=seed
+            scenario,
+            format=format,
+            method="morris",
+            samples=samples,
+            replicates=replicates,
+            seed=seed,
+            chunk_draws=chunk_draws,
         )
     except SensitivityError as e:
         return [], str(e)

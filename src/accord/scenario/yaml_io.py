@@ -192,8 +192,8 @@ def parse_yaml(text: str, name: str) -> LocatedData:
                     name,
                     root.start_mark,
                     "(file)",
-                    f"expected at most {MAX_NODES} values once aliases are expanded, found more "
-                    "(refusing a possible alias bomb)",
+                    f"expected at most {MAX_NODES:,} values once aliases are expanded, found more "
+                    "(a scenario too large to read, or an alias bomb)",
                 )
             ]
         )
