@@ -197,3 +197,12 @@ def test_every_problem_is_reported_not_just_the_first(example_text: str) -> None
 def test_valid_file_passes(tmp_path: Path, example_text: str) -> None:
     code, out = _validate(tmp_path, example_text, "good.yaml")
     assert code == 0 and "ok" in out and "0 unsourced" in out
+
+
+def test_a_problem_on_line_100_prints_its_line_number(tmp_path: Path, example_text: str) -> None:
+    # rich would print ":100:" as an emoji; the consoles have emoji codes off
+    lines = example_text.splitlines(keepends=True)
+    assert lines[98].startswith("  - id: AZE"), "test fixture out of date"
+    text = "".join(lines[:99]) + "    colour: red\n" + "".join(lines[99:])
+    code, out = _validate(tmp_path, text)
+    assert code == 2 and ":100:13: actors[1].colour:" in out, out

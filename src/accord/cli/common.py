@@ -9,8 +9,9 @@ from rich.console import Console
 
 from accord.scenario import Scenario, ScenarioError, load_scenario
 
-console = Console()
-err_console = Console(stderr=True)
+# no emoji codes: a located message "file.yaml:100:13: ..." must not print ":100:" as an emoji
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 EXIT_BAD_INPUT = 2
 

@@ -47,7 +47,7 @@ def sources(
     checks = {q.source_id: q for q in check_quotes(s, search_dirs(case_or_path))}
     c = citations(s)
 
-    out = console if console.is_terminal else Console(width=_PIPE_WIDTH)
+    out = console if console.is_terminal else Console(width=_PIPE_WIDTH, emoji=False)
     table = Table(title=f"Sources of {s.meta.name} ({len(s.sources)})", show_lines=True)
     for col in ("id", "kind", "numbers", "records", "texts", "check"):
         table.add_column(col, justify="right" if col in _COUNTS else "left", no_wrap=True)
