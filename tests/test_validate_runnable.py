@@ -257,3 +257,22 @@ def test_dates_that_exist_pass(tmp_path: Path, example_text: str) -> None:
     path = tmp_path / "leap.yaml"
     path.write_text(text, encoding="utf-8")
     assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+
+
+def test_extremes_inside_the_ranges_are_computed_safely(tmp_path: Path, example_text: str) -> None:
+    # the largest capability with the steepest contest, and the largest rates: no overflow, no NaN
+    text = example_text.replace(NK_CAP, "capability: {value: 1e15, assumption: nk-cap}")
+    text = text.replace(
+        EVENTS,
+        "\nparameters:\n  contest_exponent: 10\n  incident_rate: 1e6\n  incident_tension: 1e6\n"
+        "  hazard_base: 1000\n  war_duration: 10\nevents:\n",
+    )
+    path = tmp_path / "extreme.yaml"
+    path.write_text(text, encoding="utf-8")
+    for args in (
+        ["replay", str(path), "--json"],
+        ["sweep", str(path), "--runs", "4", "--workers", "1", "--out", str(tmp_path / "s")],
+    ):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 0, r.output
+    assert "NaN" not in runner.invoke(app, ["replay", str(path), "--json"]).output

@@ -255,6 +255,8 @@ def compare(
             year_list = [float(y) for y in _split(years, "--years")]
         except ValueError:
             fail(f"--years: expected numbers such as 2000,2010, found {years!r}")
+        if not all(math.isfinite(y) for y in year_list):
+            fail(f"--years: expected finite years such as 2000,2010, found {years!r}")
     with _executor(backend, address, workers) as ex:
         try:
             with _progress(f"compare {len(names)} formats") as update:
