@@ -142,6 +142,18 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
+def stored_chunk_size(out: Path | str) -> int | None:
+    """The chunk size recorded in a sweep folder's manifest; None when there is none to read."""
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        value = _read_manifest(path).get("chunk_size")
+    except SweepError:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
 def _complete_chunks(out: Path, plan: list[Chunk]) -> set[int]:
     """Indices of chunk files that exist and hold the expected rows; damaged ones are removed."""
     folder = out / CHUNKS

@@ -116,7 +116,7 @@ def backtest_cmd(
             result = backtest(scenario, tl, runs=runs, seed=seed, history=hist, progress=progress)
     except EngineError as e:
         fail(f"{case}: {e}")
-    _print(result, console if console.is_terminal else Console(width=_PIPE_WIDTH))
+    _print(result, console if console.is_terminal else Console(width=_PIPE_WIDTH, emoji=False))
     if out is not None:
         write_text_atomic(out, json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n")
         console.print(f"wrote {out}", highlight=False)

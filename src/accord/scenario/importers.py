@@ -462,7 +462,7 @@ def build_scenario(
     }
     text = dump_scenario_data(data)
     located: LocatedData = parse_yaml(text, f"{source_file} (imported)")
-    return validate_data(located), scales
+    return validate_data(located, engine=False), scales
 
 
 def dump_scenario_data(data: dict[str, Any]) -> str:

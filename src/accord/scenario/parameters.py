@@ -15,7 +15,7 @@ positions on the 0-100 issue scales. Rates are per year; the engine converts the
 scenario's step.
 
 The names below are stable: case files are written against them. Unknown names in a scenario
-are an error (see :func:`unknown_parameters`).
+are an error, and so are values outside a parameter's range (see :mod:`accord.scenario.runnable`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class ParameterSpec:
     name: the key under ``parameters:``.
     default: the value used when the scenario does not set it.
     unit: e.g. ``utility``, ``per year``, ``points``, ``share``.
-    low, high: the range a value must lie in.
+    low, high: the finite range every value (and every bound of a distribution) must lie in;
+        checked when a scenario is loaded (:mod:`accord.scenario.runnable`).
     meaning: what it does in the engine.
     reference: a literature citation, or ``"assumption"`` (with the reason in ``meaning``).
     """
@@ -47,9 +48,6 @@ class ParameterSpec:
     high: float
     meaning: str
     reference: str
-
-
-_INF = float("inf")
 
 
 def _p(name: str, default: float, unit: str, low: float, high: float, meaning: str, reference: str) -> ParameterSpec:
