@@ -126,8 +126,12 @@ def test_accord_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_
     assert not (out / RESULTS).exists()
     assert len(list((out / CHUNKS).glob("chunk-*.parquet"))) < 80, "killed mid-sweep"
 
+    assert (out / "sweep.lock").exists(), "SIGKILL leaves the lock file (but not the lock)"
+
     done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    assert f"note: took over the lock left by process {proc.pid} on " in done.stderr
+    assert not (out / "sweep.lock").exists()
     resumed = load_results(out)
     assert len(resumed) == 800 and resumed["run"].is_unique
 

@@ -30,7 +30,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A scheduler and two single-threaded workers, each its own process; yields the scheduler file."""
     folder = tmp_path_factory.mktemp("dask")
     sched_file = folder / "scheduler.json"
-    common = ["--no-dashboard"]
+    # loopback only: with --no-dashboard the HTTP server (health, metrics) still listens, on every
+    # interface unless told otherwise
+    common = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
     procs = [
         subprocess.Popen(
             [
@@ -68,6 +70,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                         "--nthreads",
                         "1",
                         "--no-nanny",
+                        "--host",
+                        "127.0.0.1",
                         "--name",
                         name,
                         "--local-directory",
@@ -134,6 +138,29 @@ def test_unreachable_or_malformed_address_is_a_clear_error() -> None:
         DaskExecutor("no-such-scheduler-file.json")
     with pytest.raises(ExecutorError, match="could not reach"):
         DaskExecutor("tcp://127.0.0.1:9", timeout=2)
+
+
+def test_a_local_cluster_listens_on_loopback_only() -> None:
+    """Its scheduler, dashboard, nannies and workers: nothing reachable from another machine."""
+    import ipaddress
+
+    import psutil
+
+    me = psutil.Process()
+
+    def listening(procs: list[psutil.Process]) -> set[tuple[int, object]]:
+        return {(p.pid, c.laddr) for p in procs for c in p.net_connections(kind="inet") if c.status == "LISTEN"}
+
+    # other tests' servers and clusters may be running in or under this process: only new ones count
+    before_children = {p.pid for p in me.children(recursive=True)}
+    before = listening([me])
+    with DaskExecutor(None, workers=1) as ex:
+        started = [p for p in me.children(recursive=True) if p.pid not in before_children]
+        new = sorted(listening([me, *started]) - before, key=str)
+        dashboard = ex._cluster.dashboard_link
+    assert len(new) >= 3, new  # scheduler, its dashboard, the worker
+    assert all(ipaddress.ip_address(addr.ip).is_loopback for _, addr in new), new
+    assert dashboard.startswith("http://127.0.0.1:")
 
 
 def test_dask_without_address_starts_and_stops_a_local_cluster(tmp_path: Path) -> None:

@@ -168,7 +168,7 @@ def test_local_processes_give_the_same_table_as_inline(example, tmp_path: Path) 
 
 
 def test_executor_errors_are_clear() -> None:
-    with pytest.raises(ExecutorError, match="--backend dask"):
+    with pytest.raises(ExecutorError, match="`address` needs `backend=dask`"):
         make_executor("local", address="tcp://127.0.0.1:1")
     with pytest.raises(ValueError, match="at least 1 worker"):
         LocalExecutor(0)

@@ -12,14 +12,23 @@ killed loses only the chunks in flight.
   import ``accord`` (same environment).
 
 Results do not depend on the executor: every item is a deterministic function of its inputs.
+
+Workers never outlive the process that started them. Local workers watch their parent and
+exit within ``PARENT_POLL_S`` of its death, however it died (``kill -9`` included), so no
+worker, and no ``multiprocessing`` resource tracker (which ends once every process holding its
+pipe has), is left behind; Dask's own worker processes do the same. A LocalCluster listens on
+127.0.0.1 only, its dashboard included.
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from types import TracebackType
@@ -81,7 +90,8 @@ class LocalExecutor(Executor):
     Worker processes are started with the ``spawn`` method: the parent may be running a
     progress-bar thread, and forking a threaded process is unsafe. Workers ignore SIGINT: a
     Ctrl-C reaches the parent, which stops the sweep (:meth:`abort`) and says how to resume,
-    instead of every worker printing its own traceback.
+    instead of every worker printing its own traceback. Each worker exits as soon as its
+    parent is gone (:func:`_init_worker`), so killing the parent leaves no process behind.
     """
 
     def __init__(self, workers: int | None = None) -> None:
@@ -96,7 +106,8 @@ class LocalExecutor(Executor):
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_sigint,
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -131,15 +142,29 @@ class LocalExecutor(Executor):
             self._pool = None
 
     def abort(self) -> None:
-        if self._pool is not None:
-            # the chunks in flight are lost anyway; do not wait for them to finish
-            processes = list(getattr(self._pool, "_processes", {}).values())
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for p in processes:
-                p.terminate()
-            for p in processes:
-                p.join(timeout=5)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # the chunks in flight are lost anyway; do not wait for them to finish
+        processes = list(getattr(pool, "_processes", {}).values())
+        results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+        # A worker stopped while sending a result leaves half a message in the result pipe, and
+        # the pool's manager thread waits for the rest forever (this process holds the pipe's
+        # write end, so no end-of-file comes), which hangs the interpreter's exit, where that
+        # thread is joined. This process never writes there: closing its end gives the thread
+        # the end-of-file, it finds the pool broken and ends.
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
 
     def describe(self) -> str:
         return f"local ({self.workers} {'process' if self.workers == 1 else 'processes'})"
@@ -148,8 +173,26 @@ class LocalExecutor(Executor):
 _END: Any = object()
 
 
-def _ignore_sigint() -> None:
+#: how often a local worker checks that its parent is alive (seconds)
+PARENT_POLL_S = 0.25
+
+
+def _init_worker(parent: int) -> None:
+    """In each local worker: leave SIGINT to the parent, and exit once the parent is gone.
+
+    A worker blocked on its task queue would otherwise wait forever after a ``kill -9`` of the
+    parent (it holds the queue's write end itself, so it never sees end-of-file); it notices
+    instead that it was handed to another parent (``getppid`` changes when a parent dies)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.getppid() != parent:  # the parent died while this worker started
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)  # the parent's chunks in flight are lost anyway; nothing here to clean up
+
+    threading.Thread(target=watch, name="accord-watch-parent", daemon=True).start()
 
 
 class DaskExecutor(Executor):
@@ -160,7 +203,8 @@ class DaskExecutor(Executor):
     address:
         ``tcp://HOST:PORT`` of a running scheduler, or the path of a scheduler file
         (``dask scheduler --scheduler-file F``). ``None`` starts a ``LocalCluster`` of
-        ``workers`` single-threaded worker processes, closed again by :meth:`close`.
+        ``workers`` single-threaded worker processes, closed again by :meth:`close`; it and
+        its dashboard listen on 127.0.0.1 only (the dashboard on a free port).
     workers:
         Size of the LocalCluster (default: the number of CPUs); ignored with an address,
         where the cluster's own worker threads count.
@@ -183,8 +227,13 @@ class DaskExecutor(Executor):
         try:
             if address is None:
                 n = workers if workers is not None else (os.cpu_count() or 1)
+                # everything on loopback: a bare ":0" would put the dashboard on every interface
                 self._cluster = LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",
                 )
                 self._client: Any = Client(self._cluster, timeout=timeout)
             elif "://" in address:
@@ -250,10 +299,11 @@ class DaskExecutor(Executor):
 
 
 def make_executor(backend: Backend = "local", *, workers: int | None = None, address: str | None = None) -> Executor:
-    """The executor for a backend name, with a clear error for a bad combination."""
+    """The executor for a backend name, with a clear error for a bad combination (naming the
+    parameters, e.g. ```backend=dask```; the command line names its flags instead)."""
     if backend == "local":
         if address is not None:
-            raise ExecutorError("--address needs --backend dask")
+            raise ExecutorError("`address` needs `backend=dask`")
         return LocalExecutor(workers)
     if backend == "dask":
         return DaskExecutor(address, workers)

@@ -8,11 +8,17 @@ itself is ``fsync``-ed so that the rename survives a power cut. Temporary names 
 Permissions are those ``open(path, "w")`` would give: a new file gets ``0o666`` less the
 process's umask (``-rw-r--r--`` under the usual umask 022), a replaced file keeps its mode
 (``tempfile.mkstemp`` alone would make every result owner-only).
+
+A write the storage refuses (a full disk, a read-only or unwritable folder, a file where a
+folder should be) raises :class:`StorageError`, an ``OSError`` whose message names the path,
+the reason and what to do; the temporary file is removed, and the file it was to replace is
+left as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -27,6 +33,52 @@ if TYPE_CHECKING:  # pandas and Arrow load where a table is written, not when th
     import pyarrow as pa
 
 TMP_PREFIX = ".tmp-"
+
+#: what each refusal means and what to do about it
+_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("no space left on the device", "free some space or write to another disk"),
+    errno.EDQUOT: ("disk quota exceeded", "free some space, raise the quota or write to another disk"),
+    errno.EFBIG: ("file too large for this file system", "write to another file system"),
+    errno.EROFS: ("the file system is read-only", "write to a writable folder (or remount it read-write)"),
+    errno.EACCES: ("permission denied", "make the folder writable for this user, or write to another folder"),
+    errno.EPERM: ("operation not permitted", "make the folder writable for this user, or write to another folder"),
+    errno.ENOTDIR: ("a file stands where a folder is expected", "move that file away, or write to another folder"),
+    errno.EEXIST: ("a file stands where a folder is expected", "move that file away, or write to another folder"),
+    errno.EISDIR: ("a folder stands where a file is expected", "move that folder away, or write elsewhere"),
+    errno.EIO: ("input/output error on the device", "check the disk, then try again"),
+}
+#: errors that can only mean the storage refused a write, whatever call met them
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+class StorageError(OSError):
+    """Writing ``path`` failed for a reason outside the program: a full disk, a read-only or
+    unwritable folder, a file where a folder is expected. ``str()`` names the path, the reason
+    and what to do; ``errno`` is the operating system's code."""
+
+    def __init__(self, path: Path, code: int | None, reason: str, advice: str) -> None:
+        super().__init__(code, reason, str(path))
+        self.path = Path(path)
+        self.reason = reason
+        self.advice = advice
+
+    def __str__(self) -> str:
+        return f"{self.path}: cannot write: {self.reason}; {self.advice}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.errno, self.reason, self.advice))
+
+    @classmethod
+    def from_os_error(cls, e: OSError, path: Path) -> StorageError:
+        """The error ``e`` met while writing ``path``, named by the path the system named (a
+        folder above it, say), or by ``path`` itself (never by a temporary name)."""
+        if isinstance(e, StorageError):
+            return e
+        reason, advice = _REASONS.get(e.errno or -1, (e.strerror or str(e), "check the folder, then try again"))
+        where = Path(path)
+        if e.filename and not Path(os.fsdecode(e.filename)).name.startswith(TMP_PREFIX):
+            where = Path(os.fsdecode(e.filename))
+        return cls(where, e.errno, reason, advice)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -67,9 +119,16 @@ def _mode_for(path: Path) -> int:
 
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """Open a temporary file next to ``path``; on success it replaces ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX + path.name + ".", dir=path.parent)
+    """Open a temporary file next to ``path``; on success it replaces ``path`` atomically.
+
+    Raises :class:`StorageError` when the storage refuses the write (any error of creating the
+    folder or the temporary file, or of moving it into place; an error of the caller's writes
+    when it can only mean that, e.g. a full disk)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX + path.name + ".", dir=path.parent)
+    except OSError as e:
+        raise StorageError.from_os_error(e, path) from None
     try:
         with contextlib.suppress(AttributeError):  # os.fchmod: POSIX only
             os.fchmod(fd, _mode_for(path))
@@ -78,14 +137,16 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and (e.errno in _WRITE_ERRNOS or e.filename == tmp):
+            raise StorageError.from_os_error(e, path) from None
         raise
     _fsync_dir(path.parent)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes | memoryview) -> None:
     with atomic_file(path) as f:
         f.write(data)
 
@@ -105,16 +166,24 @@ def frame_to_table(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def write_parquet_atomic(path: Path, table: pa.Table) -> None:
-    """One Parquet file, written atomically."""
+def write_parquet_atomic(path: Path, table: pa.Table) -> str:
+    """One Parquet file, written atomically; returns the SHA-256 of its bytes (hex).
+
+    The file is built in memory first (its compressed size), so the digest is that of the
+    bytes written, without reading them back."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    with atomic_file(path) as f:
-        pq.write_table(table, f, compression="zstd")
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    data = sink.getvalue()
+    write_bytes_atomic(path, memoryview(data))
+    return hashlib.sha256(memoryview(data)).hexdigest()
 
 
 def remove_leftovers(folder: Path) -> int:
-    """Delete temporary files a killed writer left in ``folder``; returns how many."""
+    """Delete temporary files a killed writer left in ``folder``; returns how many (files it
+    cannot delete, in a read-only folder say, are left: they are never read)."""
     n = 0
     if folder.is_dir():
         for p in folder.iterdir():

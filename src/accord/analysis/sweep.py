@@ -10,16 +10,29 @@ runs, chunk size, horizon, history, mediator — and the versions that produced 
 
 A sweep imposes the scenario's history by default (``history="imposed"``, as a replay does).
 
-Resuming (``resume=True``) checks the manifest, keeps every complete chunk file and computes
-only the missing ones. Because a chunk depends only on (scenario, format, seed, chunk index,
-chunk size, history), the final ``results.parquet`` — the chunks concatenated in order and checked to
-hold exactly run ids ``0 .. runs-1`` once each — is the same whether the sweep ran in one go,
-was killed and resumed any number of times, or ran on another backend.
+As each chunk is written its SHA-256 goes into the manifest (``chunk_sha256``, saved at most
+every ``MANIFEST_EVERY_S`` seconds and whenever the sweep stops), and the final table's into
+``results_sha256``. Resuming (``resume=True``) checks the manifest, keeps every chunk file whose
+bytes match their recorded digest and computes the others again (missing, damaged, or written
+after the manifest was last saved); a complete sweep whose table no longer matches its digest
+(truncated, say) is computed again. Because a chunk depends only on (scenario, format, seed,
+chunk index, chunk size, history), the final ``results.parquet`` — the chunks concatenated in
+order and checked to hold exactly run ids ``0 .. runs-1`` once each — is the same whether the
+sweep ran in one go, was killed and resumed any number of times, or ran on another backend.
+
+One process writes a folder at a time: it holds ``sweep.lock`` (:mod:`accord.analysis.locks`)
+from start to end, so a second sweep, or a resume while one runs, is refused with a message
+naming the holder; the lock of a process that died is taken over. A write the storage refuses
+(a full disk, a read-only folder) stops the sweep with a :class:`SweepError` naming the path;
+what was finished stays on disk and a resume continues from it. Clean-up (deleting ``chunks/``
+and temporary files once the table is complete) is repeated by every resume, so a sweep killed
+while cleaning up leaves nothing behind for good.
 
 Layout of an output folder::
 
-    manifest.json      identity, versions, status (running | complete)
+    manifest.json      identity, versions, status (running | complete), SHA-256 of chunks and table
     scenario.yaml      the scenario as run (for reproduction)
+    sweep.lock         while a sweep writes here: who (process id, host, command, start)
     chunks/            one Parquet file per finished chunk (removed once results.parquet is complete)
     results.parquet    one row per replay, sorted by run
 """
@@ -27,7 +40,6 @@ Layout of an output folder::
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.metadata
 import json
 import platform
@@ -45,12 +57,16 @@ import pyarrow.parquet as pq
 
 from accord import __version__
 from accord.analysis.executors import Executor
+from accord.analysis.locks import FolderLock, LockHeld, describe_holder
 from accord.analysis.progress import Progress
 from accord.analysis.runs import DEFAULT_CHUNK_SIZE, Chunk, Runner, RunTask, execute, plan_chunks, plan_tasks
 from accord.analysis.storage import (
+    TMP_PREFIX,
+    StorageError,
     atomic_file,
     frame_to_table,
     remove_leftovers,
+    sha256_file,
     write_bytes_atomic,
     write_json_atomic,
     write_parquet_atomic,
@@ -62,6 +78,10 @@ MANIFEST = "manifest.json"
 RESULTS = "results.parquet"
 CHUNKS = "chunks"
 SCENARIO_COPY = "scenario.yaml"
+LOCK = "sweep.lock"
+#: save the manifest (with the digests of the chunks written so far) at most this often; a chunk
+#: written after the last save is computed again on resume, so a kill loses about this much work
+MANIFEST_EVERY_S = 1.0
 MANIFEST_VERSION = 2  # 2: history and mediator are part of a sweep's identity
 
 _CHUNK_RE = re.compile(r"^chunk-(\d{6,})\.parquet$")
@@ -96,6 +116,8 @@ class SweepOutcome:
     chunks_computed: int
     seconds: float
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: what the call found and repaired (a stale lock taken over, damaged files recomputed)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def results_path(self) -> Path:
@@ -154,33 +176,87 @@ def stored_chunk_size(out: Path | str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
-def _complete_chunks(out: Path, plan: list[Chunk]) -> set[int]:
-    """Indices of chunk files that exist and hold the expected rows; damaged ones are removed."""
+def _chunk_digests(manifest: dict[str, Any]) -> dict[str, str]:
+    recorded = manifest.get("chunk_sha256")
+    if not isinstance(recorded, dict):
+        return {}
+    return {k: v for k, v in recorded.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise StorageError.from_os_error(e, path) from None
+
+
+def _verified_chunks(out: Path, plan: list[Chunk], digests: dict[str, str]) -> tuple[set[int], list[str]]:
+    """Indices of the chunk files whose bytes have the SHA-256 the manifest recorded for them.
+
+    Every other chunk file (damaged, or written after the manifest was last saved) is deleted and
+    its digest dropped from ``digests``, so it is computed again; the digest of a file that is
+    merely missing is kept (the folder may be back later; a recomputed chunk replaces it).
+    Returns the indices and the names of the files that were damaged (a digest recorded,
+    different bytes)."""
     folder = out / CHUNKS
     remove_leftovers(folder)
-    by_index = {c.index: c for c in plan}
+    expected = {chunk_path(out, c.index).name: c.index for c in plan}
     done: set[int] = set()
-    if not folder.is_dir():
-        return done
-    for p in sorted(folder.iterdir()):
-        m = _CHUNK_RE.match(p.name)
-        if not m:
-            continue
-        k = int(m.group(1))
-        c = by_index.get(k)
-        ok = False
-        if c is not None:
-            try:
-                meta = pq.read_metadata(p)
-                ok = meta.num_rows == c.draws and "run" in meta.schema.names
-            except (OSError, pa.ArrowException):
-                ok = False
-        if ok:
-            done.add(k)
-        else:
-            # a file we cannot trust is recomputed; atomic writes make this rare (e.g. disk damage)
-            p.unlink()
-    return done
+    damaged: list[str] = []
+    if folder.is_dir():
+        for p in sorted(folder.iterdir()):
+            if not _CHUNK_RE.match(p.name):
+                continue
+            want = digests.get(p.name)
+            if p.name in expected and want is not None and sha256_file(p) == want:
+                done.add(expected[p.name])
+                continue
+            if want is not None:
+                damaged.append(p.name)
+            digests.pop(p.name, None)
+            _unlink(p)
+    return done, damaged
+
+
+def _results_intact(out: Path, manifest: dict[str, Any]) -> bool:
+    path = out / RESULTS
+    want = manifest.get("results_sha256")
+    try:
+        return isinstance(want, str) and path.is_file() and sha256_file(path) == want
+    except OSError:
+        return False
+
+
+def _clean_up(out: Path) -> None:
+    """Remove what a complete sweep no longer needs: the chunk files and any temporary file.
+
+    Idempotent: a sweep killed half-way through this is cleaned up by the next resume."""
+    shutil.rmtree(out / CHUNKS, ignore_errors=True)
+    remove_leftovers(out)
+
+
+def _only_leftovers(out: Path) -> bool:
+    """Whether ``out`` holds nothing but the lock and temporary files a killed writer left."""
+    return all(p.name == LOCK or p.name.startswith(TMP_PREFIX) for p in out.iterdir())
+
+
+def _check_and_probe(
+    scenario: Scenario,
+    runner: Runner,
+    *,
+    format: str | None,
+    seed: int,
+    until: float | None,
+    mediator: str | None,
+    hist: History,
+) -> BatchResult:
+    """One draw, before anything is written: an unknown format or a scenario the engine cannot
+    run fails here, not after a manifest that a corrected rerun would have to match."""
+    if runner is run_batch:
+        check_run(scenario, format, mediator)
+    return runner(
+        scenario, format=format, draws=1, seed=seed, batch_index=0, until=until, mediator=mediator, history=hist
+    )
 
 
 def run_sweep(
@@ -219,13 +295,18 @@ def run_sweep(
     source: how the user named the scenario (recorded in the manifest).
     progress: ``progress(rows done, runs, what)`` at the start and after each chunk.
 
+    The folder is locked (``sweep.lock``) for the whole call: a second writer, or a resume while
+    the sweep runs, is refused with a message naming the process that holds it. A lock left by a
+    process that died is taken over (and said so in ``SweepOutcome.notes``).
+
     Raises
     ------
-    SweepError: the folder holds something else, or the manifest does not match.
+    SweepError: the folder holds something else, is locked by another sweep, the manifest does
+        not match, or the storage refused a write (a full disk, a read-only folder: the message
+        names the path; everything finished is kept and ``resume=True`` continues).
     """
     started = time.perf_counter()
     out = Path(out)
-    manifest_path = out / MANIFEST
     hist = History.parse(history)
     wanted = {
         "scenario_hash": scenario_hash(scenario),
@@ -237,6 +318,76 @@ def run_sweep(
         "history": str(hist),
         "mediator": mediator,
     }
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"{out}: expected a folder for the sweep, found a file; choose another `out`")
+    probe = None
+    if not (out / MANIFEST).exists():
+        probe = _check_and_probe(
+            scenario, runner, format=format, seed=int(seed), until=until, mediator=mediator, hist=hist
+        )
+    try:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StorageError.from_os_error(e, out) from None
+        lock = FolderLock(out / LOCK)
+        try:
+            lock.acquire()
+        except LockHeld as e:
+            raise SweepError(
+                f"{out}: another sweep is writing here: {describe_holder(e.holder)}. Wait for it to finish "
+                "(or stop it), or choose another `out`"
+            ) from None
+        try:
+            return _run_locked(
+                scenario,
+                out,
+                lock,
+                wanted,
+                probe,
+                hist=hist,
+                resume=resume,
+                executor=executor,
+                runner=runner,
+                source=source,
+                progress=progress,
+                started=started,
+            )
+        finally:
+            lock.release()
+    except StorageError as e:
+        raise SweepError(
+            f"{e}. Nothing finished is lost: once that is done, continue with `resume=True` and the same `out`"
+        ) from e
+
+
+def _run_locked(
+    scenario: Scenario,
+    out: Path,
+    lock: FolderLock,
+    wanted: dict[str, Any],
+    probe: BatchResult | None,
+    *,
+    hist: History,
+    resume: bool,
+    executor: Executor | None,
+    runner: Runner,
+    source: str | None,
+    progress: Progress | None,
+    started: float,
+) -> SweepOutcome:
+    """:func:`run_sweep` once the folder is locked: every decision about what is there is made here."""
+    notes: list[str] = []
+    if lock.stale:
+        notes.append(f"took over the lock left by {describe_holder(lock.stale)}, which is no longer running")
+    if lock.unsupported:
+        notes.append(
+            f"{lock.path}: this file system cannot lock files ({lock.unsupported}); a second sweep writing to "
+            "this folder at the same time would not be stopped"
+        )
+    manifest_path = out / MANIFEST
+    runs, seed, format = int(wanted["runs"]), int(wanted["seed"]), wanted["format"]
+    until, mediator = wanted["until"], wanted["mediator"]
     if manifest_path.exists():
         if not resume:
             raise SweepError(
@@ -254,24 +405,14 @@ def run_sweep(
                 + "). Use the same scenario and options, or another `out`."
             )
     else:
-        if out.exists() and (not out.is_dir() or any(p for p in out.iterdir())):
+        if not _only_leftovers(out):
             raise SweepError(f"{out}: expected a new or empty folder for the sweep, found existing files")
         if wanted["chunk_size"] is None:
             wanted["chunk_size"] = DEFAULT_CHUNK_SIZE
-        # checked before anything is written: an unknown format or a scenario the engine cannot
-        # run fails here, not after a manifest that a corrected rerun would have to match
-        if runner is run_batch:
-            check_run(scenario, format, mediator)
-        probe = runner(
-            scenario,
-            format=format,
-            draws=1,
-            seed=int(seed),
-            batch_index=0,
-            until=until,
-            mediator=mediator,
-            history=hist,
-        )
+        if probe is None:  # the manifest was there when run_sweep looked, and is gone now
+            probe = _check_and_probe(
+                scenario, runner, format=format, seed=seed, until=until, mediator=mediator, hist=hist
+            )
         manifest = {
             "manifest_version": MANIFEST_VERSION,
             **wanted,
@@ -287,16 +428,32 @@ def run_sweep(
     size = int(wanted["chunk_size"] or DEFAULT_CHUNK_SIZE)
     plan = plan_chunks(runs, size)  # raises ValueError on runs < 1 or size < 1
     manifest["chunks"] = len(plan)
-    out.mkdir(parents=True, exist_ok=True)
 
-    if manifest.get("status") == "complete" and (out / RESULTS).exists():
-        if progress is not None:
-            progress(runs, runs, "complete")
-        return SweepOutcome(out, runs, size, len(plan), len(plan), 0, time.perf_counter() - started, manifest)
+    if manifest.get("status") == "complete":
+        if _results_intact(out, manifest):
+            _clean_up(out)  # a sweep killed while cleaning up is finished here
+            if progress is not None:
+                progress(runs, runs, "complete")
+            return SweepOutcome(
+                out, runs, size, len(plan), len(plan), 0, time.perf_counter() - started, manifest, notes
+            )
+        notes.append(
+            f"{out / RESULTS}: missing or damaged (its SHA-256 is not the one the manifest recorded); "
+            "the sweep is computed again"
+        )
+        for key in ("results", "results_sha256", "rows"):
+            manifest.pop(key, None)
+        manifest["status"] = "running"
+        write_json_atomic(manifest_path, manifest)  # before the damaged table goes: never 'complete' without it
+        _unlink(out / RESULTS)
 
+    remove_leftovers(out)
+    digests = _chunk_digests(manifest)
+    done, damaged = _verified_chunks(out, plan, digests)
+    notes += [f"{out / CHUNKS / name}: damaged (its SHA-256 is not the one recorded); recomputed" for name in damaged]
+    manifest["chunk_sha256"] = digests  # updated in place as chunks are written
     write_json_atomic(manifest_path, manifest)
     write_bytes_atomic(out / SCENARIO_COPY, dump_scenario(scenario).encode())
-    done = _complete_chunks(out, plan)
     reused = len(done)
     todo = [c for c in plan if c.index not in done]
     rows_done = sum(c.draws for c in plan if c.index in done)
@@ -304,7 +461,7 @@ def run_sweep(
         scenario,
         [format],
         runs=runs,
-        seed=int(seed),
+        seed=seed,
         history=hist,
         mediator=mediator,
         chunk_size=size,
@@ -312,16 +469,27 @@ def run_sweep(
         runner=runner,
     )
     todo_tasks = [t for t in tasks if t.chunk.index not in done]
-    for task, table in execute(
-        todo_tasks, total=runs, fn=run_chunk, executor=executor, progress=progress, done=rows_done
-    ):
-        write_parquet_atomic(chunk_path(out, task.chunk.index), table)
+    saved = time.monotonic()
+    try:
+        for task, table in execute(
+            todo_tasks, total=runs, fn=run_chunk, executor=executor, progress=progress, done=rows_done
+        ):
+            path = chunk_path(out, task.chunk.index)
+            digests[path.name] = write_parquet_atomic(path, table)
+            if time.monotonic() - saved >= MANIFEST_EVERY_S:
+                write_json_atomic(manifest_path, manifest)
+                saved = time.monotonic()
+    finally:
+        # whatever stopped the loop (the end, a failing chunk, Ctrl-C, a full disk), record the
+        # digests of the chunks on disk; if even that fails, those chunks are computed again
+        with contextlib.suppress(StorageError):
+            write_json_atomic(manifest_path, manifest)
 
     digest = _assemble(out, plan)
     manifest.update(status="complete", rows=runs, results=RESULTS, results_sha256=digest, versions=versions())
     write_json_atomic(manifest_path, manifest)
-    shutil.rmtree(out / CHUNKS, ignore_errors=True)
-    return SweepOutcome(out, runs, size, len(plan), reused, len(todo), time.perf_counter() - started, manifest)
+    _clean_up(out)
+    return SweepOutcome(out, runs, size, len(plan), reused, len(todo), time.perf_counter() - started, manifest, notes)
 
 
 #: buffer this many bytes of chunks before writing a row group: the Parquet writer keeps some
@@ -368,11 +536,14 @@ def _assemble(out: Path, plan: list[Chunk]) -> str:
         finally:
             if writer is not None:
                 writer.close()
-    h = hashlib.sha256()
-    with open(out / RESULTS, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_file(out / RESULTS)
+
+
+def _unreadable(path: Path, e: Exception) -> SweepError:
+    return SweepError(
+        f"{path}: cannot read the sweep's results ({e}); if the file is damaged, run the sweep again "
+        "with `resume=True`: it checks the file against the manifest and computes it again"
+    )
 
 
 def summarize_results(out: Path | str) -> dict[str, float]:
@@ -380,7 +551,11 @@ def summarize_results(out: Path | str) -> dict[str, float]:
 
     Returns ``runs``, ``p_agreement``, ``median_agreement_year`` (NaN if none), ``p_war`` (at
     least one war) and ``vetoes_per_replay`` — those whose columns the results hold."""
-    pf = pq.ParquetFile(Path(out) / RESULTS)
+    path = Path(out) / RESULTS
+    try:
+        pf = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as e:
+        raise _unreadable(path, e) from None
     names = set(pf.schema_arrow.names)
     veto_cols = [c for c in pf.schema_arrow.names if c.startswith("vetoes.")]
     cols = [c for c in ("agreement", "agreement_year", "wars") if c in names] + veto_cols
@@ -417,7 +592,10 @@ def load_results(out: Path | str) -> pd.DataFrame:
     manifest = _read_manifest(out / MANIFEST)
     if manifest.get("status") != "complete":
         raise SweepError(f"{out}: the sweep is not complete; run it again with `resume=True`")
-    frame = pd.read_parquet(out / RESULTS)
+    try:
+        frame = pd.read_parquet(out / RESULTS)
+    except (OSError, pa.ArrowException) as e:
+        raise _unreadable(out / RESULTS, e) from None
     n = int(manifest["runs"])
     if len(frame) != n or not np.array_equal(frame["run"].to_numpy(), np.arange(n)):
         raise SweepError(f"{out / RESULTS}: expected exactly {n} rows with run ids 0..{n - 1}")

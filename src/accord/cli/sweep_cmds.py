@@ -6,7 +6,12 @@ import json
 import math
 import os
 import shlex
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -43,7 +48,7 @@ def _executor(backend: str, address: str | None, workers: int | None) -> Executo
     try:
         return make_executor(b, workers=workers, address=address)
     except ExecutorError as e:
-        fail(f"--backend {backend}: {e}")
+        fail(f"--backend {backend}: {as_flags(str(e))}")
 
 
 _BACKEND = typer.Option("local", "--backend", help="local (processes on this machine) or dask.")
@@ -119,7 +124,7 @@ def sweep(
         what="sweep",
         option="--chunk-size",
     )
-    with _executor(backend, address, workers) as ex:
+    with _executor(backend, address, workers) as ex, _signals_interrupt() as received:
         try:
             with progress_bar(f"sweep {scenario.meta.name}") as update:
                 outcome = run_sweep(
@@ -147,15 +152,46 @@ def sweep(
             again += ["--chunk-size", str(chunk_size)] if chunk_size else []
             again += ["--from", from_year] if from_year else ["--history", hist.mode]
             again += ["--mediator", mediator] if mediator else []
-            fail(f"interrupted; resume with: {shlex.join([*again, '--resume'])}", code=130)
+            what = "terminated (SIGTERM)" if received == [signal.SIGTERM] else "interrupted"
+            code = 128 + signal.SIGTERM if received == [signal.SIGTERM] else 130
+            fail(f"{what}; resume with: {shlex.join([*again, '--resume'])}", code=code)
         where = ex.describe()
+    for note in outcome.notes:
+        err_console.print(f"note: {as_flags(note)}", markup=False, highlight=False, soft_wrap=True)
     _print_sweep(outcome, where)
 
 
-def _print_sweep(o: SweepOutcome, where: str) -> None:
-    from accord.analysis.sweep import summarize_results
+@contextmanager
+def _signals_interrupt() -> Iterator[list[int]]:
+    """While a sweep runs, SIGTERM stops it as Ctrl-C does (workers stopped, the command that
+    resumes printed) instead of killing it outright; yields the signals received. A second
+    SIGTERM or Ctrl-C while stopping ends the process at once (its workers follow it)."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # signal handlers can only be set from the main thread
+        return
 
-    summary = summarize_results(o.out)
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop), signal.signal(signal.SIGINT, stop)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+
+
+def _print_sweep(o: SweepOutcome, where: str) -> None:
+    from accord.analysis.sweep import SweepError, summarize_results
+
+    try:
+        summary = summarize_results(o.out)
+    except SweepError as e:
+        fail(as_flags(str(e)))
     t = Table(title=f"Sweep: {o.runs:,} replays → {o.results_path}", show_header=False)
     t.add_column("what")
     t.add_column("value")
