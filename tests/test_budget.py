@@ -236,7 +236,7 @@ def test_every_command_that_runs_the_engine_has_a_budget(tmp_path: Path, wide: P
             w,
             "-f",
             "inclusive",
-            "--draws",
+            "--runs",
             "4",
             "--max-memory",
             "8MiB",
@@ -261,6 +261,6 @@ def test_a_report_without_a_mediator_leaves_single_mediator_out(tmp_path: Path, 
     path = tmp_path / "nomediator.yaml"
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "r.html"
-    r = runner.invoke(app, ["report", str(path), "-o", str(out), "--draws", "4", "--sensitivity-samples", "0"])
+    r = runner.invoke(app, ["report", str(path), "-o", str(out), "--runs", "4", "--sensitivity-samples", "0"])
     assert r.exit_code == 0, r.output
     assert "Format single-mediator is left out" in out.read_text(encoding="utf-8")
