@@ -36,14 +36,17 @@ def _tracks(body: str) -> tuple[str, str]:
 
 
 RUSSIA = "  - {id: russia, label: Russia's talks, table: [ARM, AZE, RUS], proposers: [RUS]}"
-CEASEFIRE_1994 = "\nevents:\n  - id: ceasefire-1994\n    date: 1994-05\n    kind: ceasefire\n"
+CEASEFIRE_1994 = "  - id: ceasefire-1994\n    date: 1994-05\n    kind: ceasefire\n"
+WAR_1994 = "\nevents:\n  - id: war-1994\n    date: 1994\n    kind: war\n    label: First Karabakh War (under way when the case starts)\n    actors: [ARM, AZE, NK]\n    source: seed-war\n"
+CEASEFIRE_BODY = "    label: Ceasefire brokered by Russia\n    actors: [ARM, AZE, RUS]\n"
 ARM_CHANGE_END = "        source: seed-resignation-1998\n  - id: AZE\n"
 AZE_PIVOT = "      pivot:\n        status: {value: 0, assumption: coding}\n"
 
 
 def _on_track(lines: str) -> tuple[str, str]:
-    """The 1994 ceasefire recorded on Russia's track, with ``lines`` added to the event."""
-    return (CEASEFIRE_1994, f"\ntracks:\n{RUSSIA}\n{CEASEFIRE_1994[1:]}{lines}")
+    """The 1994 ceasefire recorded on Russia's track, with ``lines`` in place of its agreement."""
+    old = f"{WAR_1994}{CEASEFIRE_1994}{CEASEFIRE_BODY}    agreement: ceasefire\n"
+    return (old, f"\ntracks:\n{RUSSIA}\n{WAR_1994[1:]}{CEASEFIRE_1994}{CEASEFIRE_BODY}{lines}")
 
 
 def _second_change(date: str) -> tuple[str, str]:
@@ -130,19 +133,19 @@ CASES: list[tuple[str, tuple[str, str], str, str]] = [
     (
         "effect-out-of-range",
         ("    actors: [ARM, AZE, RUS]\n", "    actors: [ARM, AZE, RUS]\n    effects: {war_cost: -10}\n"),
-        "events[0].effects.war_cost",
+        "events[1].effects.war_cost",
         "between 0 and 1, found -10",
     ),
     (
         "effect-monitoring",
         ("    actors: [ARM, AZE, RUS]\n", "    actors: [ARM, AZE, RUS]\n    effects: {monitoring: 2}\n"),
-        "events[0].effects.monitoring",
+        "events[1].effects.monitoring",
         "between 0 and 1, found 2",
     ),
     (
         "effect-unknown",
         ("    actors: [ARM, AZE, RUS]\n", "    actors: [ARM, AZE, RUS]\n    effects: {bogus: 1}\n"),
-        "events[0].effects.bogus",
+        "events[1].effects.bogus",
         "(or 'monitoring'",
     ),
     (
@@ -241,25 +244,25 @@ CASES: list[tuple[str, tuple[str, str], str, str]] = [
     (
         "event-unknown-track",
         (CEASEFIRE_1994, CEASEFIRE_1994 + "    track: moscow\n"),
-        "events[0].track",
+        "events[1].track",
         "expected a known track",
     ),
     (
         "event-track-without-agreement",
         _on_track("    track: russia\n"),
-        "events[0].agreement",
+        "events[1].agreement",
         "expected the agreement type signed on track russia (ceasefire), found none",
     ),
     (
         "event-track-wrong-agreement",
         _on_track("    track: russia\n    agreement: partial\n"),
-        "events[0].agreement",
+        "events[1].agreement",
         "expected an agreement type track russia negotiates (ceasefire), found 'partial'",
     ),
     (
         "event-fighting",
         (CEASEFIRE_1994, CEASEFIRE_1994 + "    fighting: stops\n"),
-        "events[0].fighting",
+        "events[1].fighting",
         "'starts', 'ends' or 'flare'",
     ),
     # dates and horizons
@@ -316,7 +319,9 @@ def test_validate_refuses_with_the_line(
     first = next(
         n for n, (a, b) in enumerate(zip(example_text.splitlines(), text.splitlines(), strict=False), start=1) if a != b
     )
-    last = first + change[1].count("\n") - change[0].count("\n")
+    before, after = example_text.splitlines(), text.splitlines()
+    same_tail = next(n for n, (a, b) in enumerate(zip(before[::-1], after[::-1], strict=False)) if a != b)
+    last = max(first, len(after) - same_tail)  # the changed lines of the new text: first..last
     # the message points into (or right next to) what was changed
     assert first - 2 <= int(hit.group("line")) <= last + 1, (hit.group(0), first, last)
 
