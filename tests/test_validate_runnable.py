@@ -116,7 +116,7 @@ CASES: list[tuple[str, tuple[str, str], str, str]] = [
         "parameters.process_duration",
         "between 0.1 and 1000, found 1e+06",
     ),
-    ("hazard-intercept", _params("  hazard_intercept: 50"), "parameters.hazard_intercept", "between -15 and 5"),
+    ("hazard-intercept", _params("  hazard_intercept: 50"), "parameters.hazard_intercept", "between -15 and 15"),
     ("contest-exponent", _params("  contest_exponent: 11"), "parameters.contest_exponent", "between 0 and 10"),
     (
         "parameter-distribution",

@@ -92,7 +92,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
        "Share of a party's over-optimism a fully credible mediator corrects per year. A mediator is credible to "
        "the side it favours when it warns that side, not to the other.", f"{_KYDD}; {_SAVUN}; value: assumption"),
     # -- war onset: a discrete-time logit hazard per year ---------------------------------
-    _p("hazard_intercept", -4.0, "log-odds per year", -15.0, 5.0,
+    _p("hazard_intercept", -4.0, "log-odds per year", -15.0, 15.0,
        "Log-odds of fighting breaking out in a quiet year with every covariate at zero.", f"assumption{_UNCAL}"),
     _p("hazard_gap", 8.0, "log-odds per utility", 0.0, 100.0,
        "Weight of the bargaining gap: the largest amount by which a belligerent's war value exceeds its value "
