@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from accord.scenario import Scenario, parse_scenario
 from accord.scenario.yaml_io import dump_yaml
 
@@ -81,3 +83,45 @@ def veto_scenario() -> Scenario:
         ],
         proposals=[proposal("deal", "M1", 30)],
     )
+
+
+def sized_scenario(
+    actors: int, issues: int, proposals: int = 0, years: int = 5, *, mediators: int = 3, step: str = "year"
+) -> Scenario:
+    """A scenario of a given shape (two parties, ``mediators`` co-chairs, the rest affected actors
+    with stances; uncertain saliences; the proposals all in the last year, so that the tables draft
+    before), for measuring memory and work against the budget."""
+    ids = [f"I{i}" for i in range(issues)]
+    rng = np.random.default_rng(0)
+    people: list[dict[str, Any]] = []
+    for k in range(actors):
+        roles = ["party"] if k < 2 else ["co-chair", "mediator"] if k < 2 + mediators else ["affected"]
+        people.append(
+            {
+                "id": f"A{k}",
+                "name": f"A{k}",
+                "kind": "state",
+                "roles": [*roles, "participating-state"],
+                "capability": float(rng.uniform(10, 100)),
+                "positions": {i: float(rng.uniform(0, 100)) for i in ids},
+                "salience": {i: {"dist": "uniform", "low": 0.2, "high": 0.8} for i in ids},
+            }
+        )
+    props = [
+        {
+            "id": f"P{j}",
+            "label": f"P{j}",
+            "sponsor": ["A2" if mediators else "A0"],
+            "date": str(1900 + years - 1),  # after the first drafts: the budget's worst case
+            "kind": "package",
+            "terms": {i: 50.0 for i in ids},
+        }
+        for j in range(proposals)
+    ]
+    data: dict[str, Any] = {
+        "meta": {"name": "sized", "title": "sized", "start": "1900", "end": str(1900 + years), "step": step},
+        "issues": [{"id": i, "label": i, "low": "0", "high": "100"} for i in ids],
+        "actors": people,
+        "proposals": props,
+    }
+    return Scenario.model_validate(data)

@@ -148,7 +148,7 @@ def test_an_imposed_flare_up_is_over_within_its_step() -> None:
     # does not carry on: with a hazard of ~0 nobody fights the next year (regression: the flare's
     # p_onset of 1 was also drawn as a hazard onset, so every run fought on into the next year)
     actors = [actor("P1", ["party"], 0), actor("P2", ["party"], 100)]
-    params = {"hazard_intercept": -30.0, "hazard_recency": 0.0}
+    params = {"hazard_intercept": -15.0, "hazard_recency": 0.0}
     flare = {"id": "clash", "date": "2003", "kind": "clashes", "label": "clashes"}
     b = run_batch(scenario(actors, events=[flare], parameters=params, end=2006), format="bilateral", draws=D, seed=1)
     years = list(np.floor(b.years + 1e-9).astype(int))

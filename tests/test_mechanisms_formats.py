@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from accord.mechanisms.formats import BUILTIN_FORMATS, FormatError, default_mediator, format_chain, resolve_format
+from accord.mechanisms.formats import default_mediator, resolve_format
 from accord.scenario import load_scenario
-from accord.scenario.references import BUILTIN_FORMATS as NAMED_IN_SCENARIO_LAYER
+from accord.scenario.formats import FormatError, format_chain
 from accord.simulation import replay
 from engine_scenarios import veto_scenario
-
-
-def test_builtin_formats_match_the_names_the_scenario_layer_accepts() -> None:
-    assert set(BUILTIN_FORMATS) == set(NAMED_IN_SCENARIO_LAYER)
 
 
 def test_minsk_group_resolves_roles_on_the_example() -> None:

@@ -26,7 +26,7 @@ def _hits(pattern: str) -> list[str]:
         ("batch record", r"^class \w*Batch\w*\b", "simulation/results.py"),
         ("chunk planner", r"^def \w*chunk\w*\(\s*runs|^def plan_chunks\b|^def chunk_sizes\b", "analysis/runs.py"),
         ("Wilson interval", r"= proportion_confint\(|z \* z / \(2 \* n\)|binomtest", "analysis/estimates.py"),
-        ("list of built-in formats", r"^BUILTIN_FORMATS\b.*=", "scenario/references.py"),
+        ("list of built-in formats", r"^BUILTIN_FORMATS\b.*=", "scenario/formats.py"),
         ("progress protocol", r"^\w*Progress\w* = |^ProgressFn = |Callable\[\[int, int", "analysis/progress.py"),
     ],
 )

@@ -197,3 +197,16 @@ def test_every_problem_is_reported_not_just_the_first(example_text: str) -> None
 def test_valid_file_passes(tmp_path: Path, example_text: str) -> None:
     code, out = _validate(tmp_path, example_text, "good.yaml")
     assert code == 0 and "ok" in out and "0 unsourced" in out
+
+
+def test_a_problem_on_line_100_prints_its_line_number(tmp_path: Path, example_text: str) -> None:
+    # rich would print ":100:" as an emoji; the consoles have emoji codes off
+    lines = example_text.splitlines(keepends=True)
+    first = next(k for k, line in enumerate(lines) if line.startswith("  - id: ARM"))
+    assert first < 99, "test fixture out of date: the first actor starts after line 99"
+    # an unknown key right after the first actor's id, on line 100: comments in front move it there
+    padding = ["# padding\n"] * (99 - (first + 1))
+    text = "".join(padding + lines[: first + 1]) + "    colour: red\n" + "".join(lines[first + 1 :])
+    assert text.splitlines()[99] == "    colour: red"
+    code, out = _validate(tmp_path, text)
+    assert code == 2 and ":100:13: actors[0].colour:" in out, out

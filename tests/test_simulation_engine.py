@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.scenario import load_scenario
+from accord.scenario import ScenarioError, load_scenario
 from accord.scenario.parameters import PARAMETERS
 from accord.simulation import EngineError, replay, run_batch, uncertain_inputs
 from engine_scenarios import QUIET, actor, proposal, scenario, veto_scenario
@@ -339,12 +339,21 @@ def test_overrides_set_inputs_per_draw() -> None:
 
 
 def test_unknown_parameter_in_a_scenario_is_named() -> None:
-    s = scenario([actor("P1", ["party"], 0), actor("P2", ["party"], 100)], parameters={"war_cots": 0.1})
+    # the loader refuses the name with its line; the engine refuses it too for a scenario built in code
+    with pytest.raises(
+        ScenarioError,
+        match=r"paper.yaml:\d+:\d+: parameters.war_cots: expected a known engine parameter, found 'war_cots' "
+        r"\(did you mean 'war_cost'\?\)",
+    ):
+        scenario([actor("P1", ["party"], 0), actor("P2", ["party"], 100)], parameters={"war_cots": 0.1})
+    good = scenario([actor("P1", ["party"], 0), actor("P2", ["party"], 100)])
+    data = good.model_dump()
+    data["parameters"]["war_cots"] = {"value": 0.1}
     with pytest.raises(
         EngineError,
         match=r"parameters: expected a known engine parameter, found 'war_cots' \(did you mean 'war_cost'\?\)",
     ):
-        replay(s)
+        replay(type(good).model_validate(data))
 
 
 def test_example_replays_under_every_format() -> None:

@@ -163,6 +163,18 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
+def stored_chunk_size(out: Path | str) -> int | None:
+    """The chunk size recorded in a sweep folder's manifest; None when there is none to read."""
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        value = _read_manifest(path).get("chunk_size")
+    except SweepError:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
 def _chunk_digests(manifest: dict[str, Any]) -> dict[str, str]:
     recorded = manifest.get("chunk_sha256")
     if not isinstance(recorded, dict):

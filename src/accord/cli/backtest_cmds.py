@@ -272,7 +272,7 @@ def backtest_cmd(
             if path is not None:
                 err_console.print(f"wrote {path}", highlight=False)
         return
-    print_result(result, Console(width=min(WIDTH, console.width) if console.is_terminal else WIDTH))
+    print_result(result, Console(width=min(WIDTH, console.width) if console.is_terminal else WIDTH, emoji=False))
     for path in (out, report):
         if path is not None:
             console.print(f"wrote {path}", highlight=False)

@@ -17,8 +17,9 @@ from accord.simulation.history import History
 if TYPE_CHECKING:
     from accord.analysis.progress import Progress
 
-console = Console()
-err_console = Console(stderr=True)
+# no emoji codes: a located message "file.yaml:100:13: ..." must not print ":100:" as an emoji
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 EXIT_BAD_INPUT = 2
 
@@ -28,10 +29,10 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_or_exit(case_or_path: str) -> Scenario:
-    """Load a scenario, or print every located problem and exit 2."""
+def load_or_exit(case_or_path: str, *, engine: bool = True) -> Scenario:
+    """Load a scenario, or print every located problem and exit 2 (``engine``: see load_scenario)."""
     try:
-        return load_scenario(case_or_path)
+        return load_scenario(case_or_path, engine=engine)
     except ScenarioError as e:
         fail(str(e))
 

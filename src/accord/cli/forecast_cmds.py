@@ -89,7 +89,7 @@ def forecast(
     """Forecast the outcome per issue with a bargaining model; for the EUM, also round by round."""
     if model not in MODELS:
         fail(f"--model: expected one of {', '.join(MODELS)}, found {model!r}")
-    scenario = load_or_exit(case_or_path)
+    scenario = load_or_exit(case_or_path, engine=False)  # the bargaining models need no parties
     opts = _parse_options(option or [])
     if opts and model != "eum":
         fail("--option: only the eum model takes options")

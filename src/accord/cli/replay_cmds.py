@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import typer
@@ -9,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.storage import write_text_atomic
+from accord.cli import limits
 from accord.cli.common import FROM_HELP, check_mediator, console, fail, history_help, load_or_exit, resolve_history
 from accord.reports.story import steps_per_year, story
 from accord.scenario import date_to_year
@@ -102,16 +104,22 @@ def replay_cmd(
         None, "--history", metavar="imposed|counterfactual", help=history_help("imposed")
     ),
     from_year: str | None = typer.Option(None, "--from", metavar="YEAR", help=FROM_HELP),
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """Replay a scenario once: a timeline of proposals, answers, vetoes, escalation and war, and a summary."""
+    limit = limits.budget(max_memory)
     s = load_or_exit(case_or_path)
     hist = resolve_history(history, from_year, "imposed")
     if seed < 0:
         fail(f"--seed: expected a non-negative integer, found {seed}")
     first = date_to_year(s.meta.start)
-    if until is not None and until <= first:
+    if until is not None and not (math.isfinite(until) and until > first):
         fail(f"--until: expected a year after the scenario's start ({s.meta.start}), found {until:g}")
     check_mediator(s, [format], mediator)
+    shape = limits.run_shape(s, case_or_path, format=format, mediator=mediator, until=until)
+    limits.chunk_plan(
+        case_or_path, [shape], limit, chunk=1, cap=1, workers=None, what="replay", option=None, table=False
+    )
     try:
         r = replay(s, format=format, seed=seed, until=until, mediator=mediator, history=hist)
     except EngineError as e:
@@ -129,10 +137,10 @@ def replay_cmd(
 
 
 def parameters_cmd() -> None:
-    """List the engine parameters a scenario may set under `parameters:` (default, unit, meaning, reference)."""
+    """List the engine parameters a scenario may set under `parameters:` (default, range, unit, meaning, reference)."""
     table = Table(title="Engine parameters (scenario `parameters:`; a format's `parameters:` override them)")
-    for col in ("name", "default", "unit", "meaning", "reference"):
+    for col in ("name", "default", "range", "unit", "meaning", "reference"):
         table.add_column(col, overflow="fold")
     for p in PARAMETERS.values():
-        table.add_row(p.name, f"{p.default:g}", p.unit, p.meaning, p.reference)
+        table.add_row(p.name, f"{p.default:g}", f"{p.low:g} – {p.high:g}", p.unit, p.meaning, p.reference)
     console.print(table)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from accord.cli import limits
 from accord.cli.common import (
     FROM_HELP,
     as_flags,
@@ -19,7 +20,10 @@ from accord.cli.common import (
     progress_bar,
     resolve_history,
 )
-from accord.simulation import EngineError
+from accord.simulation import EngineError, uncertain_inputs
+
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
 
 
 def report(
@@ -47,8 +51,13 @@ def report(
     ] = 200,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the replay and the sweeps.")] = 0,
     chunk_size: Annotated[
-        int, typer.Option("--chunk-size", min=1, help="Draws per engine batch (as accord compare; default 1000).")
-    ] = 1000,
+        int | None,
+        typer.Option(
+            "--chunk-size",
+            min=1,
+            help="Draws per engine batch (as accord compare; default 1000, fewer to fit --max-memory).",
+        ),
+    ] = None,
     sensitivity_samples: Annotated[
         int,
         typer.Option(
@@ -69,11 +78,13 @@ def report(
         ),
     ] = None,
     from_year: Annotated[str | None, typer.Option("--from", metavar="YEAR", help=FROM_HELP)] = None,
+    max_memory: Annotated[str, limits.max_memory_annotation()] = limits.DEFAULT,
 ) -> None:
     """Write one HTML file (opens offline) with the replay, bands, format comparison, vetoes, sensitivity and sources."""
-    from accord.mechanisms.formats import available_formats
+    from accord.mechanisms.formats import available_formats, runnable_formats
     from accord.reports.report import write_report
 
+    limit = limits.budget(max_memory)
     started = time.perf_counter()
     out_path = Path(out)
     fig_path = Path(figures_dir) if figures_dir else None
@@ -97,6 +108,16 @@ def report(
         for f in formats or []:
             if f not in known:
                 fail(f"--format: expected one of {', '.join(known)}, found {f!r}")
+        chunk_size = _fit(
+            case_or_rundir,
+            scenario,
+            formats or runnable_formats(scenario),
+            runs,
+            chunk_size,
+            sensitivity_samples,
+            replicates,
+            limit,
+        )
         try:
             with progress_bar(f"report {scenario.meta.name}") as progress:
                 inputs = case_report_inputs(
@@ -126,3 +147,60 @@ def report(
         + f" in {time.perf_counter() - started:.1f} s",
         highlight=False,
     )
+
+
+def _fit(
+    source: str,
+    scenario: Scenario,
+    formats: list[str],
+    runs: int,
+    chunk_size: int | None,
+    sensitivity_samples: int,
+    replicates: int,
+    limit: int,
+) -> int:
+    """The chunk size of a report's sweeps within ``limit`` bytes (exit 2 with what to change when
+    even one chunk, what the sweeps keep or the sensitivity design cannot fit)."""
+    from accord.analysis.runs import DEFAULT_CHUNK_SIZE
+    from accord.simulation.budget import kept_bytes
+
+    if not formats:
+        return chunk_size or DEFAULT_CHUNK_SIZE  # nothing runs; the run service says why
+    shapes = [limits.run_shape(scenario, source, format=f) for f in formats]
+    kept = kept_bytes(shapes[0], runs) * len(formats)
+    if sensitivity_samples >= 2:
+        kept += limits.sensitivity_design(
+            source,
+            limit,
+            factors=len(uncertain_inputs(scenario)),
+            method="morris",
+            samples=sensitivity_samples,
+            replicates=replicates,
+        )
+    limits.refuse_kept(source, "report", kept, limit, f"use fewer --runs than {runs:,} or fewer --format")
+    chunk, _ = limits.chunk_plan(
+        source,
+        shapes,
+        limit,
+        chunk=chunk_size,
+        cap=DEFAULT_CHUNK_SIZE,
+        workers=None,
+        what="report",
+        option="--chunk-size",
+        table=False,
+        reserved=kept,
+    )
+    if sensitivity_samples >= 2 and replicates > chunk:  # a batch holds one design point's replicates
+        limits.chunk_plan(
+            source,
+            shapes[:1],
+            limit,
+            chunk=replicates,
+            cap=replicates,
+            workers=None,
+            what="report",
+            option="--replicates",
+            table=False,
+            reserved=kept,
+        )
+    return chunk

@@ -39,7 +39,7 @@ def validate(path: str) -> None:
 
 def show(case_or_path: str) -> None:
     """Show a scenario: actors × issues (position / salience), capabilities, sources and assumptions."""
-    s = load_or_exit(case_or_path)
+    s = load_or_exit(case_or_path, engine=False)
     console.print(f"[bold]{s.meta.title}[/bold] ({s.meta.name}), {s.meta.start} – {s.meta.end}, step: {s.meta.step}")
     if s.meta.description:
         console.print(s.meta.description, highlight=False)

@@ -38,7 +38,7 @@ def sources(
     """List a scenario's sources and assumptions, how many numbers rest on each, and check
     every seed quote verbatim. Ends with the line `unsourced numbers: N`; exits 2 if a quote
     is not found in its seed."""
-    s = load_or_exit(case_or_path)
+    s = load_or_exit(case_or_path, engine=False)
     try:
         problems = quote_problems(case_or_path, s)
     except ScenarioError as e:  # the file changed between the two reads
@@ -47,7 +47,7 @@ def sources(
     checks = {q.source_id: q for q in check_quotes(s, search_dirs(case_or_path))}
     c = citations(s)
 
-    out = console if console.is_terminal else Console(width=_PIPE_WIDTH)
+    out = console if console.is_terminal else Console(width=_PIPE_WIDTH, emoji=False)
     table = Table(title=f"Sources of {s.meta.name} ({len(s.sources)})", show_lines=True)
     for col in ("id", "kind", "numbers", "records", "texts", "check"):
         table.add_column(col, justify="right" if col in _COUNTS else "left", no_wrap=True)

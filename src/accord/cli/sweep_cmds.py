@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shlex
 import signal
 import threading
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
+from accord.cli import limits
 from accord.cli.common import (
     FROM_HELP,
     as_flags,
@@ -28,7 +30,8 @@ from accord.cli.common import (
     progress_bar,
     resolve_history,
 )
-from accord.simulation import EngineError
+from accord.simulation import EngineError, uncertain_inputs
+from accord.simulation.budget import kept_bytes
 
 if TYPE_CHECKING:
     from accord.analysis.compare import Comparison, Estimate
@@ -65,6 +68,13 @@ def _history_option(default: str) -> Any:
     return typer.Option(None, "--history", metavar="imposed|counterfactual", help=history_help(default))
 
 
+def _workers(backend: str, address: str | None, workers: int | None) -> int | None:
+    """How many chunks may run at once on this machine (None: on a remote cluster's own machines)."""
+    if backend == "dask" and address is not None:
+        return None
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
 def sweep(
     case_or_path: str = typer.Argument(..., help="A built-in case name or a scenario file."),
     runs: int = typer.Option(..., "--runs", min=1, help="Number of replays."),
@@ -78,15 +88,23 @@ def sweep(
     workers: int | None = _WORKERS,
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep in --out."),
     chunk_size: int | None = typer.Option(
-        None, "--chunk-size", min=1, help="Replays per batch (default 1000; part of the sweep's identity)."
+        None,
+        "--chunk-size",
+        min=1,
+        help="Replays per batch (default 1000, fewer when 1000 would need more than a quarter of --max-memory; "
+        "part of the sweep's identity, kept on --resume).",
     ),
     history: str | None = _history_option("imposed"),
     from_year: str | None = _FROM,
     mediator: str | None = _MEDIATOR,
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay."""
-    from accord.analysis.sweep import SweepError, run_sweep
+    from accord.analysis.runs import DEFAULT_CHUNK_SIZE
+    from accord.analysis.sweep import SweepError, run_sweep, stored_chunk_size
 
+    limit = limits.budget(max_memory)
+    limits.check_runs(runs)
     scenario = load_or_exit(case_or_path)
     hist = resolve_history(history, from_year, "imposed")
     # the default folder names what sets the numbers; a history other than the default too
@@ -94,6 +112,19 @@ def sweep(
     check_mediator(scenario, [format], mediator)
     folder = (
         out if out is not None else Path("runs") / f"{scenario.meta.name}-{format or 'default'}-s{seed}-n{runs}{tag}"
+    )
+    if chunk_size is None and resume:
+        chunk_size = stored_chunk_size(folder)  # a resumed sweep keeps its chunks
+    shape = limits.run_shape(scenario, case_or_path, format=format, mediator=mediator)
+    chunk_size, workers = limits.chunk_plan(
+        case_or_path,
+        [shape],
+        limit,
+        chunk=chunk_size,
+        cap=DEFAULT_CHUNK_SIZE,
+        workers=_workers(backend, address, workers),
+        what="sweep",
+        option="--chunk-size",
     )
     with _executor(backend, address, workers) as ex, _signals_interrupt() as received:
         try:
@@ -215,7 +246,9 @@ def compare(
     seed: int = _SEED,
     years: str | None = typer.Option(None, "--years", help="Years for P(... by year), e.g. 2000,2010,2020."),
     confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Confidence level."),
-    chunk_size: int = typer.Option(1000, "--chunk-size", min=1, help="Replays per batch."),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", min=1, help="Replays per batch (default 1000, fewer to fit --max-memory)."
+    ),
     backend: str = _BACKEND,
     address: str | None = _ADDRESS,
     workers: int | None = _WORKERS,
@@ -223,10 +256,14 @@ def compare(
     history: str | None = _history_option("counterfactual"),
     from_year: str | None = _FROM,
     mediator: str | None = _MEDIATOR,
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """Compare formats on common random numbers: paired differences with confidence intervals."""
     from accord.analysis.compare import compare_formats
+    from accord.analysis.runs import DEFAULT_CHUNK_SIZE
 
+    limit = limits.budget(max_memory)
+    limits.check_runs(runs, "comparison")
     scenario = load_or_exit(case_or_path)
     hist = resolve_history(history, from_year, "counterfactual")
     if formats is None:
@@ -242,6 +279,23 @@ def compare(
             year_list = [float(y) for y in _split(years, "--years")]
         except ValueError:
             fail(f"--years: expected numbers such as 2000,2010, found {years!r}")
+        if not all(math.isfinite(y) for y in year_list):
+            fail(f"--years: expected finite years such as 2000,2010, found {years!r}")
+    shapes = [limits.run_shape(scenario, case_or_path, format=name, mediator=mediator) for name in names]
+    kept = kept_bytes(shapes[0], runs) * len(names)  # every format's per-draw outcomes, until the end
+    limits.refuse_kept(case_or_path, "comparison", kept, limit, f"use fewer --runs than {runs:,}")
+    chunk_size, workers = limits.chunk_plan(
+        case_or_path,
+        shapes,
+        limit,
+        chunk=chunk_size,
+        cap=DEFAULT_CHUNK_SIZE,
+        workers=_workers(backend, address, workers),
+        what="comparison",
+        option="--chunk-size",
+        table=False,
+        reserved=kept,
+    )
     with _executor(backend, address, workers) as ex:
         try:
             with progress_bar(f"compare {len(names)} formats") as update:
@@ -411,16 +465,46 @@ def sensitivity(
     history: str | None = _history_option("counterfactual"),
     from_year: str | None = _FROM,
     mediator: str | None = _MEDIATOR,
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """Global sensitivity of agreement, war and vetoes to each uncertain input, and scenario discovery."""
+    from accord.analysis.runs import DEFAULT_CHUNK_SIZE
     from accord.analysis.sensitivity import SensitivityError, analyse_sensitivity
 
+    limit = limits.budget(max_memory)
     scenario = load_or_exit(case_or_path)
     hist = resolve_history(history, from_year, "counterfactual")
     if method not in ("morris", "sobol"):
         fail(f"--method: expected morris or sobol, found {method!r}")
     check_mediator(scenario, [format], mediator)
-    with _executor(backend, address, workers) as ex:
+    design = limits.sensitivity_design(
+        case_or_path,
+        limit,
+        factors=len(uncertain_inputs(scenario)),
+        method=method,
+        samples=samples,
+        replicates=replicates,
+    )
+    shape = limits.run_shape(scenario, case_or_path, format=format, mediator=mediator)
+
+    def fit(chunk: int | None, option: str | None, n: int | None) -> tuple[int, int | None]:
+        return limits.chunk_plan(
+            case_or_path,
+            [shape],
+            limit,
+            chunk=chunk,
+            cap=DEFAULT_CHUNK_SIZE,
+            workers=n,
+            what="sensitivity analysis",
+            option=option,
+            table=False,
+            reserved=design,
+        )
+
+    chunk_draws, n_workers = fit(None, None, _workers(backend, address, workers))
+    if replicates > chunk_draws:  # a batch holds at least one design point's replicates
+        chunk_draws, n_workers = fit(replicates, "--replicates", n_workers)
+    with _executor(backend, address, n_workers) as ex:
         try:
             with progress_bar(f"sensitivity ({method})") as update:
                 rep = analyse_sensitivity(
@@ -432,6 +516,7 @@ def sensitivity(
                     seed=seed,
                     history=hist,
                     mediator=mediator,
+                    chunk_draws=chunk_draws,
                     executor=ex,
                     progress=update,
                 )

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from accord.cli import limits
 from accord.cli.common import (
     FROM_HELP,
     as_flags,
@@ -33,20 +34,46 @@ def yearly_cmd(
     ),
     from_year: str | None = typer.Option(None, "--from", metavar="YEAR", help=FROM_HELP),
     as_json: bool = typer.Option(False, "--json", help="print the outlook as JSON"),
+    max_memory: str = limits.max_memory_option(),
 ) -> None:
     """The outlook year by year: P(fighting), P(war onset), P(each agreement type signed), P(a ceasefire in
     force) and the status quo per issue (median and 90% band), with 95% Wilson intervals."""
-    from accord.analysis.runs import run_formats
+    from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
     from accord.analysis.yearly import yearly_outlook
+    from accord.simulation.budget import kept_bytes
 
+    limit = limits.budget(max_memory)
+    limits.check_runs(runs, "outlook")
     s = load_or_exit(case_or_path)
     hist = resolve_history(history, from_year, "imposed")
+    shape = limits.run_shape(s, case_or_path, format=format, mediator=mediator)
+    kept = kept_bytes(shape, runs)  # the outlook reads every draw's outcomes at the end
+    limits.refuse_kept(case_or_path, "outlook", kept, limit, f"use fewer --runs than {runs:,}")
+    chunk, _ = limits.chunk_plan(
+        case_or_path,
+        [shape],
+        limit,
+        chunk=None,
+        cap=DEFAULT_CHUNK_SIZE,
+        workers=None,
+        what="outlook",
+        option=None,
+        table=False,
+        reserved=kept,
+    )
     try:
         with progress_bar("yearly outlook") as update:
             batch = next(
                 iter(
                     run_formats(
-                        s, [format], runs=runs, seed=seed, history=hist, mediator=mediator, progress=update
+                        s,
+                        [format],
+                        runs=runs,
+                        seed=seed,
+                        history=hist,
+                        mediator=mediator,
+                        chunk_size=chunk,
+                        progress=update,
                     ).values()
                 )
             )

@@ -1,6 +1,6 @@
 """Mediation formats, decision rules, proposals, ratification, agreements and mediation.
 
-* :mod:`accord.mechanisms.formats` - the built-in formats as data, :func:`resolve_format`, tracks;
+* :mod:`accord.mechanisms.formats` - :func:`resolve_format` and tracks (the formats as data: :mod:`accord.scenario.formats`);
 * :mod:`accord.mechanisms.rules` - decision rules as objects (consensus, majority);
 * :mod:`accord.mechanisms.ratification` - a leader signs, its domestic pivot ratifies (Putnam 1988);
 * :mod:`accord.mechanisms.agreements` - agreement types and their lives (PA-X stages), enforcement;

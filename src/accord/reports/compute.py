@@ -14,7 +14,7 @@ from accord.analysis.executors import Executor
 from accord.analysis.progress import Progress
 from accord.analysis.runs import DEFAULT_CHUNK_SIZE, run_formats
 from accord.analysis.sensitivity import By
-from accord.mechanisms.formats import default_format, runnable_formats
+from accord.mechanisms.formats import default_format, runnable_formats, unrunnable_formats
 from accord.reports.report import ReportInputs
 from accord.reports.summaries import Sensitivity, SensitivityRow
 from accord.scenario import Scenario
@@ -33,12 +33,14 @@ def run_sensitivity(
     history: HistoryLike = "counterfactual",
     outcomes: Sequence[str] = ("agreement", "war"),
     by: By = "group",
+    chunk_draws: int = DEFAULT_CHUNK_SIZE,
     progress: Progress | None = None,
 ) -> tuple[list[Sensitivity], str | None]:
     """Morris screening of the uncertain inputs (``accord.analysis.sensitivity``), as report rows;
     by default groups of inputs (an actor's positions, a proposal's terms, each parameter), which
     need far fewer replays than single numbers to stand above the noise.
 
+    ``chunk_draws``: about how many draws per engine batch (at least ``replicates``).
     Returns the rankings, or an empty list and the reason when the scenario has nothing to analyse."""
     from accord.analysis.sensitivity import DUMMIES, SensitivityError, analyse_sensitivity, is_dummy
 
@@ -52,6 +54,7 @@ def run_sensitivity(
             seed=seed,
             history=history,
             by=by,
+            chunk_draws=chunk_draws,
             progress=progress,
         )
     except SensitivityError as e:
@@ -96,8 +99,8 @@ def case_report_inputs(
 
     Parameters
     ----------
-    formats: the formats to sweep and compare, the first replayed (default: every format the scenario
-        can run, its own first).
+    formats: the formats to sweep and compare, the first replayed (default: every format the
+        scenario can run; the others are named in the report's notes with the reason).
     runs: draws per format; seed: of the replay, the sweeps and the sensitivity design.
     history: of the sweeps, the comparison and the sensitivity ranking (default counterfactual);
         the replay always follows the record.
@@ -106,7 +109,8 @@ def case_report_inputs(
     progress: ``progress(done, total, what)`` for each stage (replay, sweeps, sensitivity).
     """
     hist = History.parse(history)
-    chosen = list(formats) or runnable_formats(scenario)  # a format the scenario cannot run is left out
+    chosen = list(formats) or runnable_formats(scenario)
+    left_out = {} if formats else unrunnable_formats(scenario)
     first = chosen[0] or default_format(scenario)
     if progress is not None:
         progress(0, 1, f"replay under {first}")
@@ -132,6 +136,7 @@ def case_report_inputs(
         f"The replay follows the record (history imposed). The sweeps, the format comparison and the sensitivity "
         f"ranking: {hist.describe()}."
     ]
+    notes += [f"Format {name} is left out: {why}" for name, why in left_out.items()]
     sensitivity = None
     if sensitivity_samples >= 2:
 
@@ -146,6 +151,7 @@ def case_report_inputs(
             samples=sensitivity_samples,
             replicates=replicates,
             history=hist,
+            chunk_draws=max(chunk_size, replicates),
             progress=morris,
         )
         if why is None:

@@ -483,7 +483,7 @@ def build_scenario(
     }
     text = dump_scenario_data(data)
     located: LocatedData = parse_yaml(text, f"{source_file} (imported)")
-    return validate_data(located), scales
+    return validate_data(located, engine=False), scales
 
 
 def strongest_opposed(rows: Sequence[_Row]) -> tuple[int, int]:

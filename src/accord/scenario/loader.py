@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from accord.scenario import schema
-from accord.scenario.errors import Problem, ScenarioError, field_path
+from accord.scenario.errors import PathPart, Problem, ScenarioError, field_path
 from accord.scenario.references import check_references
+from accord.scenario.runnable import KEY, runnable_problems
 from accord.scenario.schema import Scenario
 from accord.scenario.yaml_io import LocatedData, dump_yaml, parse_yaml, read_text
 
@@ -77,31 +78,38 @@ def resolve(case_or_path: str) -> tuple[bytes, str]:
         ) from None
 
 
-def load_scenario(case_or_path: str) -> Scenario:
+def load_scenario(case_or_path: str, *, engine: bool = True) -> Scenario:
     """Load and fully validate a scenario by built-in case name or file path.
+
+    ``engine=False`` for the bargaining models only (``accord forecast``): the scenario need not
+    be runnable by the engine in its default format (e.g. a table of actors with no parties).
 
     Raises :class:`ScenarioError` listing every problem with file, line, column and field."""
     raw, name = resolve(case_or_path)
-    return parse_scenario(raw, name)
+    return parse_scenario(raw, name, engine=engine)
 
 
-def parse_scenario(raw: bytes | str, name: str = "<scenario>") -> Scenario:
+def parse_scenario(raw: bytes | str, name: str = "<scenario>", *, engine: bool = True) -> Scenario:
     text = raw if isinstance(raw, str) else read_text(raw, name)
     located = parse_yaml(text, name)
-    return validate_data(located)
+    return validate_data(located, engine=engine)
 
 
-def validate_data(located: LocatedData) -> Scenario:
+def validate_data(located: LocatedData, *, engine: bool = True) -> Scenario:
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as e:
         raise ScenarioError(_problems_from_pydantic(e, located)) from None
-    problems = [
-        Problem(located.name, *located.locate(path), field_path(path), msg) for path, msg in check_references(scenario)
-    ]
-    if problems:
-        raise ScenarioError(problems)
+    # what the engine would refuse needs consistent references, so it is checked only after them
+    found = check_references(scenario) or runnable_problems(scenario, engine=engine)
+    if found:
+        raise ScenarioError([_located(located, path, msg) for path, msg in found])
     return scenario
+
+
+def _located(located: LocatedData, path: tuple[PathPart, ...], msg: str) -> Problem:
+    shown = path[:-1] if path and path[-1] == KEY else path  # a key is named by its own path
+    return Problem(located.name, *located.locate(path), field_path(shown), msg)
 
 
 def dump_scenario(scenario: Scenario) -> str:

@@ -15,7 +15,7 @@ positions on the 0-100 issue scales. Rates are per year; the engine converts the
 scenario's step.
 
 The names below are stable: case files are written against them. Unknown names in a scenario
-are an error (see :func:`unknown_parameters`).
+are an error, and so are values outside a parameter's range (see :mod:`accord.scenario.runnable`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class ParameterSpec:
     name: the key under ``parameters:``.
     default: the value used when the scenario does not set it.
     unit: e.g. ``utility``, ``per year``, ``points``, ``share``.
-    low, high: the range a value must lie in.
+    low, high: the finite range every value (and every bound of a distribution) must lie in;
+        checked when a scenario is loaded (:mod:`accord.scenario.runnable`).
     meaning: what it does in the engine.
     reference: a literature citation, or ``"assumption"`` (with the reason in ``meaning``).
     """
@@ -47,9 +48,6 @@ class ParameterSpec:
     high: float
     meaning: str
     reference: str
-
-
-_INF = float("inf")
 
 
 def _p(name: str, default: float, unit: str, low: float, high: float, meaning: str, reference: str) -> ParameterSpec:
@@ -94,7 +92,7 @@ _SPECS: tuple[ParameterSpec, ...] = (
        "Share of a party's over-optimism a fully credible mediator corrects per year. A mediator is credible to "
        "the side it favours when it warns that side, not to the other.", f"{_KYDD}; {_SAVUN}; value: assumption"),
     # -- war onset: a discrete-time logit hazard per year ---------------------------------
-    _p("hazard_intercept", -4.0, "log-odds per year", -15.0, 5.0,
+    _p("hazard_intercept", -4.0, "log-odds per year", -15.0, 15.0,
        "Log-odds of fighting breaking out in a quiet year with every covariate at zero.", f"assumption{_UNCAL}"),
     _p("hazard_gap", 8.0, "log-odds per utility", 0.0, 100.0,
        "Weight of the bargaining gap: the largest amount by which a belligerent's war value exceeds its value "

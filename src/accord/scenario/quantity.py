@@ -34,6 +34,12 @@ _DIST_FIELDS: dict[str, tuple[set[str], set[str]]] = {
 _ALL_PARAMS = {"low", "high", "mean", "sd", "mode"}
 
 
+MAX_MAGNITUDE = 1e15
+"""The largest magnitude of any number in a scenario. Capabilities in US dollars stay well below
+it (world military spending is about 2.4e12), and bounded numbers keep the engine's sums, powers
+and distribution widths finite: a uniform from -1.7e308 to 1.7e308 has an infinite width."""
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -65,6 +71,13 @@ class Quantity(BaseModel):
         if isinstance(data, bool):
             raise PydanticCustomError("number_type", "expected a number, found {found}", {"found": repr(data)})
         if isinstance(data, int | float):
+            if isinstance(data, int) and abs(data) > MAX_MAGNITUDE:
+                # float() of a 400-digit integer overflows; say what is allowed instead
+                raise PydanticCustomError(
+                    "finite",
+                    "expected a number of magnitude at most {max}, found an integer of {n} digits",
+                    {"max": _fmt(MAX_MAGNITUDE), "n": len(str(abs(data)))},
+                )
             return {"value": float(data)}
         if isinstance(data, dict):
             # ints are fine where floats are expected (strict mode accepts int for float)
@@ -79,11 +92,11 @@ class Quantity(BaseModel):
     def _check_shape(self) -> Quantity:
         for name in ("value", "low", "high", "mean", "sd", "mode"):
             v = getattr(self, name)
-            if v is not None and not math.isfinite(v):
+            if v is not None and not (math.isfinite(v) and abs(v) <= MAX_MAGNITUDE):
                 raise PydanticCustomError(
                     "finite",
-                    "expected a finite number for {name}, found {found}",
-                    {"name": name, "found": _fmt(v)},
+                    "expected a finite number of magnitude at most {max} for {name}, found {found}",
+                    {"max": _fmt(MAX_MAGNITUDE), "name": name, "found": _fmt(v)},
                 )
         if self.source is not None and self.assumption is not None:
             raise PydanticCustomError("provenance", "expected either source or assumption, found both", {})

@@ -9,12 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from accord.scenario.errors import PathPart
+from accord.scenario.formats import BUILTIN_FORMATS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Role, Scenario, Series, date_to_year
-
-BUILTIN_FORMATS: tuple[str, ...] = ("minsk-group", "bilateral", "single-mediator", "inclusive", "majority")
-"""Formats every scenario may name without defining them; their specs are in
-:mod:`accord.mechanisms.formats` (which checks that it defines exactly these)."""
 
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 
@@ -94,6 +91,14 @@ def check_references(s: Scenario) -> list[tuple[Path_, str]]:
             if last is not None and when < last:
                 out.append(
                     (("actors", i, "changes", j, "from"), "expected changes in date order, found an earlier date")
+                )
+            elif last is not None and when == last:
+                # a change's inputs are named by its date (actors.ID.changes.DATE...): one per date
+                out.append(
+                    (
+                        ("actors", i, "changes", j, "from"),
+                        f"expected one change per date (merge the two), found {ch.from_} again",
+                    )
                 )
             last = when
 

@@ -8,6 +8,8 @@ span fields (an actor id a proposal refers to, a source a number cites) live in
 
 from __future__ import annotations
 
+import calendar
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -24,12 +26,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from accord.scenario.quantity import Quantity, in_range
+from accord.scenario.quantity import MAX_MAGNITUDE, Quantity, in_range
 
 # -- basic types ----------------------------------------------------------------------
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+YEAR_MIN, YEAR_MAX = 1800, 2200
+"""Every date and every year of a series lies in these years (a bounded horizon)."""
+MAX_STEPS = 1200
+"""Most steps from a scenario's start to its end: 100 years by month, 300 by quarter, 400 by year.
+Work and memory grow with the steps (see ``accord.simulation.budget``)."""
 
 
 def _check_id(v: str) -> str:
@@ -51,20 +59,43 @@ def _check_date(v: str) -> str:
             "expected a date YYYY, YYYY-MM or YYYY-MM-DD, found {found}",
             {"found": repr(v[:80])},
         )
-    _, month, day = m.groups()
+    year, month, day = m.groups()
+    if not YEAR_MIN <= int(year) <= YEAR_MAX:
+        raise PydanticCustomError(
+            "date_format",
+            "expected a year between {lo} and {hi}, found {found}",
+            {"lo": YEAR_MIN, "hi": YEAR_MAX, "found": repr(v)},
+        )
     if month is not None and not 1 <= int(month) <= 12:
         raise PydanticCustomError("date_format", "expected a month 01-12, found {found}", {"found": repr(v)})
-    if day is not None and not 1 <= int(day) <= 31:
-        raise PydanticCustomError("date_format", "expected a day 01-31, found {found}", {"found": repr(v)})
+    if day is not None:
+        last = calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= last:
+            raise PydanticCustomError(
+                "date_format",
+                "expected a day that exists (01-{last} in {ym}), found {found}",
+                {"last": f"{last:02d}", "ym": f"{year}-{month}", "found": repr(v)},
+            )
+    return v
+
+
+def _check_year(v: int) -> int:
+    if not YEAR_MIN <= v <= YEAR_MAX:
+        raise PydanticCustomError(
+            "year", "expected a year between {lo} and {hi}, found {y}", {"lo": YEAR_MIN, "hi": YEAR_MAX, "y": v}
+        )
     return v
 
 
 def _date_from_number(v: Any) -> Any:
-    # `start: 1992` arrives from YAML as an int
-    return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+    # `start: 1992` arrives from YAML as an int (and `start: 0000` as 0)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:04d}" if 0 <= v <= 9999 else str(v)
+    return v
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
+Year = Annotated[int, AfterValidator(_check_year)]
 Date = Annotated[str, BeforeValidator(_date_from_number), AfterValidator(_check_date)]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
@@ -149,6 +180,11 @@ class Meta(Strict):
         return self
 
     @property
+    def steps(self) -> int:
+        """Steps from start to end (the engine's ``T`` without ``--until``)."""
+        return math.ceil((date_to_year(self.end) - date_to_year(self.start)) * self.steps_per_year - 1e-9)
+
+    @property
     def steps_per_year(self) -> int:
         return {"year": 1, "half-year": 2, "quarter": 4, "month": 12}[self.step]
 
@@ -185,10 +221,20 @@ Role = Literal[
 ]
 
 
+def _check_yearly_capability(x: float) -> float:
+    if not 0 <= x <= MAX_MAGNITUDE:
+        raise PydanticCustomError(
+            "out_of_range",
+            "expected a finite, non-negative capability of at most {max}, found {x}",
+            {"max": f"{MAX_MAGNITUDE:g}", "x": f"{x:g}"},
+        )
+    return x
+
+
 class Series(Strict):
     """A yearly series, e.g. military expenditure; one provenance for all its numbers."""
 
-    series: dict[int, float] = Field(
+    series: dict[Year, Annotated[float, AfterValidator(_check_yearly_capability)]] = Field(
         min_length=1,
         description="year → value, e.g. `{1995: 81.2, 1996: 77.5}`; interpolated between years, held flat beyond the ends",
     )
@@ -199,24 +245,31 @@ class Series(Strict):
 
     @field_validator("series")
     @classmethod
-    def _years_and_values(cls, v: dict[int, float]) -> dict[int, float]:
-        for year, x in v.items():
-            if not 1800 <= year <= 2200:
-                raise PydanticCustomError("series_year", "expected years between 1800 and 2200, found {y}", {"y": year})
-            if not x >= 0:
-                raise PydanticCustomError(
-                    "out_of_range",
-                    "expected a non-negative capability in every year, found {x} in {y}",
-                    {"x": x, "y": year},
-                )
+    def _in_order(cls, v: dict[int, float]) -> dict[int, float]:
         return dict(sorted(v.items()))
+
+    @field_validator("scale")
+    @classmethod
+    def _scale(cls, v: float) -> float:
+        if not 0 <= v <= MAX_MAGNITUDE:
+            raise PydanticCustomError(
+                "out_of_range",
+                "expected a finite, non-negative scale of at most {max}, found {s}",
+                {"max": f"{MAX_MAGNITUDE:g}", "s": f"{v:g}"},
+            )
+        return v
 
     @model_validator(mode="after")
     def _one_provenance(self) -> Series:
         if self.source is not None and self.assumption is not None:
             raise PydanticCustomError("provenance", "expected either source or assumption, found both", {})
-        if not self.scale >= 0:
-            raise PydanticCustomError("out_of_range", "expected a non-negative scale, found {s}", {"s": self.scale})
+        top = max(self.series.values()) * self.scale
+        if top > MAX_MAGNITUDE:
+            raise PydanticCustomError(
+                "out_of_range",
+                "expected a capability of at most {max} once scaled, found {x} (series x scale)",
+                {"max": f"{MAX_MAGNITUDE:g}", "x": f"{top:g}"},
+            )
         return self
 
     def at(self, year: float) -> float:
@@ -318,7 +371,7 @@ class Actor(Strict):
         "private information that mediators can correct (Fearon 1995; Kydd 2003)",
     )
     changes: list[StanceChange] = Field(default_factory=list, description="dated changes of stance, pivot or leader")
-    member_since: int | None = Field(default=None, description="year joined the organisation")
+    member_since: Year | None = Field(default=None, description="year joined the organisation")
     note: Text | None = Field(default=None, description="anything a reader should know")
 
     @model_validator(mode="after")

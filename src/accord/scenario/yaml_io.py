@@ -7,7 +7,6 @@ and build plain dicts/lists alongside a map from field path to source location.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -24,6 +23,10 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 """Refuse documents whose aliases expand to more nodes than this (billion-laughs guard)."""
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 18
+"""Integers with more digits than this are refused as they are read: no scenario number needs them
+(every number must fit a float, see accord.scenario.quantity.MAX_MAGNITUDE), and Python refuses to
+read integers of more than 4,300 digits at all."""
 
 Location = tuple[int, int]  # 1-based line, column
 _PLAIN_TAGS = {
@@ -60,6 +63,8 @@ class LocatedData:
         out: list[PathPart] = []
         node = self.data
         for i, part in enumerate(path):
+            if _is_union_tag(node, part, path[i + 1 : i + 2]):
+                continue
             if (isinstance(node, dict) and part in node) or (
                 isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
             ):
@@ -68,6 +73,16 @@ class LocatedData:
             elif name_last and i == len(path) - 1 and isinstance(node, dict) and isinstance(part, str):
                 out.append(part)
         return tuple(out)
+
+
+def _is_union_tag(node: Any, part: Any, following: tuple[Any, ...]) -> bool:
+    """pydantic names a tagged union's branch in its path (``capability.series.scale``); when that
+    tag is also a key (``series``) but the next part lives beside it, the tag is not a step."""
+    if not (isinstance(node, dict) and part in node and following):
+        return False
+    child = node[part]
+    nxt = following[0]
+    return nxt in node and not (isinstance(child, dict) and nxt in child)
 
 
 def _problem(name: str, mark: Any, field: str, message: str) -> Problem:
@@ -177,8 +192,8 @@ def parse_yaml(text: str, name: str) -> LocatedData:
                     name,
                     root.start_mark,
                     "(file)",
-                    f"expected at most {MAX_NODES} values once aliases are expanded, found more "
-                    "(refusing a possible alias bomb)",
+                    f"expected at most {MAX_NODES:,} values once aliases are expanded, found more "
+                    "(a scenario too large to read, or an alias bomb)",
                 )
             ]
         )
@@ -264,13 +279,28 @@ def _to_plain(
                 )
             )
             return None
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return str(node.value)  # dates stay text (even 1997-02-31); the schema parses them
+        if node.tag == "tag:yaml.org,2002:int":
+            digits = len(_int_digits(str(node.value)))
+            if digits > MAX_INT_DIGITS:
+                problems.append(
+                    _problem(
+                        name,
+                        node.start_mark,
+                        field_path(path),
+                        f"expected a number of at most {MAX_INT_DIGITS} digits, found an integer of {digits} digits",
+                    )
+                )
+                return None
         try:
             value = constructor.construct_object(node, deep=True)
-        except YAMLError as e:
-            problems.append(_problem(name, node.start_mark, field_path(path), f"expected a plain value, found: {e}"))
+        except (YAMLError, ValueError, OverflowError) as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            problems.append(
+                _problem(name, node.start_mark, field_path(path), f"expected a plain value, found: {first[:200]}")
+            )
             return None
-        if isinstance(value, _dt.date | _dt.datetime):
-            return str(node.value)  # dates stay text; the schema parses them
         return value
     if isinstance(node, SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
@@ -349,6 +379,12 @@ def _to_plain(
         return out
     problems.append(_problem(name, node.start_mark, field_path(path), "expected plain data"))
     return None
+
+
+def _int_digits(text: str) -> str:
+    """The digits of a YAML integer (``-1_000``, ``0x1F``, ``0o17``) without sign, prefix or ``_``."""
+    t = text.strip().lstrip("+-").replace("_", "").lower()
+    return t[2:] if t[:2] in ("0x", "0o", "0b") else t
 
 
 def dump_yaml(data: Any) -> str:

@@ -27,7 +27,7 @@ from accord.simulation.decisions import Decisions
 from accord.simulation.history import History
 from accord.simulation.power import Sides, sides_from_positions
 
-__all__ = ["Change", "Context", "Table", "compile_context"]
+__all__ = ["Change", "Context", "Table", "compile_context", "kernel_actors"]
 
 _ARMED_KINDS = ("state", "de-facto-authority", "group")
 
@@ -129,7 +129,7 @@ class Context:
         return c
 
 
-def _kernel_actors(scenario: Scenario, specs: list[FormatSpec], tracks: list[TrackSpec]) -> np.ndarray:
+def kernel_actors(scenario: Scenario, specs: list[FormatSpec], tracks: list[TrackSpec]) -> np.ndarray:
     """Actors the kernel carries: a stance, a party or armed role, a seat or a proposer anywhere."""
     n = len(scenario.actors)
     keep = np.zeros(n, dtype=bool)
@@ -170,7 +170,7 @@ def compile_context(
     decisions: Decisions | None = None,
 ) -> Context:
     """Compile the static parts of a run (kernel actors, tables, rules, steps, sides)."""
-    keep = _kernel_actors(scenario, specs, tracks)
+    keep = kernel_actors(scenario, specs, tracks)
     kidx = np.flatnonzero(keep)
     pos_in_kernel = {int(a): n for n, a in enumerate(kidx)}
     actors = [scenario.actors[i] for i in kidx]

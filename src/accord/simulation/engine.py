@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.formats import default_format, format_chain, resolve_format, resolve_tracks
+from accord.mechanisms.formats import default_format, resolve_format, resolve_tracks
+from accord.scenario.formats import format_chain
 from accord.scenario.parameters import PARAMETERS, unknown_parameters
 from accord.scenario.schema import Scenario
 from accord.simulation.context import compile_context
