@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.scenario import load_scenario
-from accord.scenario.parameters import PARAMETERS
+from accord.scenario.parameters import FITTED_OVERRIDES, PARAMETERS, is_fitted
 from accord.simulation import EngineError, replay, run_batch, uncertain_inputs
 from engine_scenarios import QUIET, actor, proposal, scenario, veto_scenario
 
@@ -18,8 +18,10 @@ FORMATS = ["minsk-group", "bilateral", "single-mediator", "inclusive", "majority
 
 def test_every_parameter_has_default_unit_meaning_and_reference() -> None:
     for p in PARAMETERS.values():
-        assert p.low <= p.default <= p.high, p.name
+        # no default of its own: an override of a fitted coefficient, or an optional term
+        assert is_fitted(p) or p.low <= p.default <= p.high, p.name
         assert p.unit and p.meaning and p.reference, p.name
+    assert {p.name for p in PARAMETERS.values() if is_fitted(p)} == {*FITTED_OVERRIDES, "hazard_commitment"}
 
 
 def _kinds(r: object) -> list[str]:

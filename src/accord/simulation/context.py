@@ -23,12 +23,13 @@ from accord.mechanisms.proposals import CompiledProposal
 from accord.mechanisms.rules import Rule, make_rule
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Event, Scenario, Series, StanceChange, date_to_year
+from accord.simulation.conflict import ARMED_KINDS, ConflictTraits
 from accord.simulation.history import History
 from accord.simulation.power import Sides, sides_from_positions
 
 __all__ = ["Change", "Context", "Table", "compile_context"]
 
-_ARMED_KINDS = ("state", "de-facto-authority", "group")
+_ARMED_KINDS = ARMED_KINDS
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,9 @@ class Context:
     format_params: list[dict[str, np.ndarray]] = field(default_factory=list)
     monitoring: np.ndarray = field(default_factory=lambda: np.zeros(0))
     leak_risk: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    traits: ConflictTraits | None = None
+    onset_coef: dict[str, np.ndarray] = field(default_factory=dict)
+    capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def A(self) -> int:
@@ -165,8 +169,13 @@ def compile_context(
     until: float | None,
     history: History,
     monitoring_default: np.ndarray,
+    traits: ConflictTraits | None = None,
+    onset_coef: dict[str, np.ndarray] | None = None,
 ) -> Context:
-    """Compile the static parts of a run (kernel actors, tables, rules, steps, sides)."""
+    """Compile the static parts of a run (kernel actors, tables, rules, steps, sides); ``traits``:
+    the conflict's coding for the hazards (:func:`~accord.simulation.conflict.conflict_traits`),
+    ``onset_coef``: the onset hazard's coefficients per draw
+    (:func:`~accord.simulation.hazards.onset_coefficients`)."""
     keep = _kernel_actors(scenario, specs, tracks)
     kidx = np.flatnonzero(keep)
     pos_in_kernel = {int(a): n for n, a in enumerate(kidx)}
@@ -320,4 +329,7 @@ def compile_context(
         format_params=fparams,
         monitoring=monitoring,
         leak_risk=leak,
+        traits=traits if sides is not None else None,
+        onset_coef=onset_coef or {},
+        capability_given=np.array([a.capability is not None for a in actors], dtype=bool),
     )
