@@ -43,12 +43,28 @@ def main() -> None:
     rows = []
     for c in curves:
         jump, kind = largest_jump(c)
-        rows.append({"input": c.name, "x": c.x.tolist(), "shares": {k: v.tolist() for k, v in c.shares.items()},
-                     "largest_jump": jump, "largest_jump_type": kind})
+        rows.append(
+            {
+                "input": c.name,
+                "x": c.x.tolist(),
+                "shares": {k: v.tolist() for k, v in c.shares.items()},
+                "largest_jump": jump,
+                "largest_jump_type": kind,
+            }
+        )
         print(f"{c.name:45s} largest jump {jump:.3f} ({kind})")
     worst = max(r["largest_jump"] for r in rows)
-    out = {"case": "minsk-group", "year": args.year, "points": args.points, "runs": args.runs, "seed": args.seed,
-           "history": args.history, "seconds": round(seconds, 1), "largest_jump": worst, "inputs": rows}
+    out = {
+        "case": "minsk-group",
+        "year": args.year,
+        "points": args.points,
+        "runs": args.runs,
+        "seed": args.seed,
+        "history": args.history,
+        "seconds": round(seconds, 1),
+        "largest_jump": worst,
+        "inputs": rows,
+    }
     (HERE / "results" / "robustness.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     # one panel per input: P(type by year) along the grid
     n = len(curves)

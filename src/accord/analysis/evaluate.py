@@ -3,7 +3,8 @@
 Each hazard's specification (:data:`accord.models.hazards.HAZARDS`) is refitted with one conflict
 left out (leave-one-conflict-out; or ``folds`` groups of conflicts for a fast run) and scored on
 the left-out conflict's years, so no conflict is ever predicted by a model that saw it. The
-pooled out-of-fold predictions are scored by:
+pooled out-of-fold predictions are scored by (:mod:`accord.analysis.skill`, the one implementation
+of these metrics, which the backtest of a case uses too):
 
 - **AUC** (discrimination; scikit-learn ``roc_auc_score``);
 - **Brier score** (scikit-learn ``brier_score_loss``) and its **skill** ``1 − Brier / Brier_ref``
@@ -35,13 +36,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from accord.analysis.calibration import HazardSample, fit_hazard, hazard_sample
+from accord.analysis.skill import bootstrap_intervals, point_scores, reliability
 from accord.models.hazards import HAZARDS
 
-__all__ = ["RECENT_YEARS", "OutOfFold", "cross_validate", "evaluate", "score"]
+__all__ = ["RECENT_YEARS", "OutOfFold", "cross_validate", "evaluate", "reliability", "score"]
 
 RECENT_YEARS = 10
 
@@ -74,54 +75,8 @@ def cross_validate(sample: HazardSample, folds: int | None = None) -> OutOfFold:
     return OutOfFold(sample, p, base, k)
 
 
-def _skill(brier: float, ref: float) -> float:
-    return float(1.0 - brier / ref) if ref > 0 else float("nan")
-
-
-def _point(y: np.ndarray, p: np.ndarray, base: np.ndarray, persist: np.ndarray) -> dict[str, float]:
-    both = 0 < y.sum() < len(y)
-    brier = float(brier_score_loss(y, p))
-    b_base = float(brier_score_loss(y, base))
-    b_pers = float(brier_score_loss(y, persist))
-    return {
-        "auc": float(roc_auc_score(y, p)) if both else float("nan"),
-        "brier": brier,
-        "brier_base_rate": b_base,
-        "brier_persistence": b_pers,
-        "brier_skill_base_rate": _skill(brier, b_base),
-        "brier_skill_persistence": _skill(brier, b_pers),
-    }
-
-
-def _bootstrap(
-    y: np.ndarray, p: np.ndarray, base: np.ndarray, persist: np.ndarray, groups: np.ndarray, reps: int, seed: int
-) -> dict[str, list[float]]:
-    """95% percentile intervals of every point metric, resampling conflicts with replacement."""
-    ids, inverse = np.unique(groups, return_inverse=True)
-    members = [np.flatnonzero(inverse == g) for g in range(ids.size)]
-    rng = np.random.default_rng(seed)
-    draws: dict[str, list[float]] = {}
-    for _ in range(reps):
-        pick = rng.integers(0, ids.size, ids.size)
-        idx = np.concatenate([members[g] for g in pick])
-        for k, v in _point(y[idx], p[idx], base[idx], persist[idx]).items():
-            draws.setdefault(k, []).append(v)
-    out: dict[str, list[float]] = {}
-    for k, vals in draws.items():
-        a = np.asarray(vals, dtype=float)
-        a = a[np.isfinite(a)]
-        out[k] = [float(np.percentile(a, 2.5)), float(np.percentile(a, 97.5))] if a.size else [np.nan, np.nan]
-    return out
-
-
-def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
-    """Mean prediction and observed rate in ``bins`` bins of (about) equal count."""
-    order = np.argsort(p, kind="stable")
-    out = []
-    for chunk in np.array_split(order, min(bins, len(order))):
-        if chunk.size:
-            out.append({"p_mean": float(p[chunk].mean()), "observed": float(y[chunk].mean()), "n": int(chunk.size)})
-    return out
+def _references(base: np.ndarray, persist: np.ndarray) -> dict[str, np.ndarray]:
+    return {"base_rate": base, "persistence": persist}
 
 
 def score(oof: OutOfFold, *, bootstrap: int = 1000, seed: int = 0, rows: np.ndarray | None = None) -> dict[str, Any]:
@@ -129,8 +84,9 @@ def score(oof: OutOfFold, *, bootstrap: int = 1000, seed: int = 0, rows: np.ndar
     s = oof.sample
     sel = np.ones(len(s.y), dtype=bool) if rows is None else rows
     y, p, base, persist, groups = s.y[sel], oof.p[sel], oof.base_rate[sel], s.persistence[sel], s.groups[sel]
-    out: dict[str, Any] = _point(y, p, base, persist)
-    ci = _bootstrap(y, p, base, persist, groups, bootstrap, seed) if bootstrap > 0 else {}
+    refs = _references(base, persist)
+    out: dict[str, Any] = point_scores(y, p, refs)
+    ci = bootstrap_intervals(y, p, refs, groups, bootstrap, seed)[0] if bootstrap > 0 else {}
     for k in out.copy():
         if k in ci:
             out[f"{k}_ci"] = ci[k]

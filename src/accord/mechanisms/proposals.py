@@ -41,7 +41,7 @@ import numpy as np
 
 from accord.mechanisms.ratification import ratification_probability
 from accord.mechanisms.rules import Majority, Rule
-from accord.mechanisms.utility import committed_utility, utility
+from accord.mechanisms.utility import committed_utility
 from accord.models.compromise import compromise_position
 
 __all__ = [

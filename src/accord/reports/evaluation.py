@@ -19,7 +19,7 @@ from accord.reports import figures
 
 __all__ = ["render_evaluation", "write_evaluation"]
 
-_STYLE = """
+STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 0 auto;
        max-width: 1000px; padding: 1.5em; color: #1b1b1b; line-height: 1.45; }
 h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
@@ -94,7 +94,7 @@ def render_evaluation(result: Mapping[str, Any]) -> str:
     persistence = "; ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in refs.items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="generator" content="accord {__version__}">
-<title>accord: out-of-sample skill of the fitted hazards</title><style>{_STYLE}</style></head>
+<title>accord: out-of-sample skill of the fitted hazards</title><style>{STYLE}</style></head>
 <body>
 <h1>Out-of-sample skill of the fitted hazards</h1>
 <p class="meta">Cross-validation: {html.escape(str(result["cv"]))} ({result.get("folds", "")} folds);

@@ -247,7 +247,9 @@ def sensitivity_ranking(
     return fig
 
 
-def reliability_diagram(bins: Sequence[Mapping[str, float]], title: str) -> Figure:
+def reliability_diagram(
+    bins: Sequence[Mapping[str, float]], title: str, xlabel: str = "mean predicted probability (out of fold)"
+) -> Figure:
     """Observed event rate against mean predicted probability, one point per bin (size ~ rows),
     with the diagonal of perfect calibration (Murphy 1973)."""
     fig = _new(4.2, 4.0)
@@ -262,9 +264,26 @@ def reliability_diagram(bins: Sequence[Mapping[str, float]], title: str) -> Figu
     ax.scatter(p, o, s=size, color=PALETTE[0], edgecolor="white", linewidth=0.6, zorder=3, label="bins (size ~ rows)")
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
-    ax.set_xlabel("mean predicted probability (out of fold)")
+    ax.set_xlabel(text(xlabel))
     ax.set_ylabel("observed rate")
     ax.grid(color="#eeeeee", zorder=0)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.set_title(text(title), fontsize=10)
+    return fig
+
+
+def forecast_record(years: np.ndarray, p: np.ndarray, observed: np.ndarray, title: str) -> Figure:
+    """A yearly forecast against the record: the model's probability as a line, the years in
+    which the outcome happened shaded (a backtest's one outcome)."""
+    fig = _new(4.4, 2.6)
+    ax = _axes(fig)
+    for y in years[observed.astype(bool)]:
+        ax.axvspan(float(y) - 0.5, float(y) + 0.5, color=EVENT_COLOURS["war"], alpha=0.18, linewidth=0, zorder=1)
+    ax.plot(years, p, color=PALETTE[0], linewidth=1.6, marker="o", markersize=2.5, zorder=3, label="model P")
+    top = float(max(np.nanmax(p, initial=0.0), 0.05)) * 1.1
+    ax.set_ylim(0, min(1.02, top))
+    ax.set_xlim(float(years[0]) - 0.5, float(years[-1]) + 0.5)
+    ax.set_ylabel("probability")
+    ax.grid(color="#eeeeee", zorder=0)
+    ax.set_title(text(title), fontsize=9)
     return fig
