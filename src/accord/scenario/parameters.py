@@ -35,7 +35,7 @@ class ParameterSpec:
     ----------
     name: the key under ``parameters:``.
     default: the value used when the scenario does not set it; NaN for a parameter that only
-    overrides a fitted coefficient (:data:`FITTED_OVERRIDES`) or adds an optional term.
+    overrides a fitted coefficient (:data:`FITTED_OVERRIDES`).
     unit: e.g. ``utility``, ``per year``, ``points``, ``share``.
     low, high: the range a value must lie in.
     meaning: what it does in the engine.
@@ -97,40 +97,39 @@ _SPECS: tuple[ParameterSpec, ...] = (
     _p("information_rate", 0.5, "share per year", 0.0, 10.0,
        "Share of a party's over-optimism a fully credible mediator corrects per year. A mediator is credible to "
        "the side it favours when it warns that side, not to the other.", f"{_KYDD}; {_SAVUN}; value: assumption"),
-    # -- war onset: the fitted logit hazard and the engine's own terms on its logit scale ---------
-    # The onset hazard is the discrete-time logit fitted on the conflict panel (accord.models.hazards,
-    # the shipped table; docs/engine.md). These parameters are the terms the panel cannot measure,
-    # added to its logit (offsets), and the overrides of fitted coefficients (default: fitted).
-    _p("hazard_gap", 8.0, "log-odds per utility", 0.0, 100.0,
-       "Offset on the fitted onset logit per unit of the bargaining gap: the largest amount by which a "
-       "belligerent's war value exceeds its value of the status quo (no deal it can get beats fighting). "
-       "The panel cannot measure it: not fitted.", f"{_FEARON}; value: assumption"),
-    _p("hazard_monitoring", -1.0, "log-odds per unit", -10.0, 10.0,
-       "Offset on the fitted onset logit per unit of ceasefire monitoring capacity (0-1); not fitted.",
+    # -- war onset: the fitted logit hazards and the engine's own terms on their logit scale ---------
+    # The hazards of fighting are the discrete-time logits fitted on the conflict panel
+    # (accord.models.hazards, the shipped table; docs/engine.md). These four are terms the panel cannot
+    # measure, added to the fitted logit; off (0) by default so the engine's hazard is the fitted one.
+    _p("hazard_gap", 0.0, "log-odds per utility", 0.0, 100.0,
+       "Offset on the fitted logit per unit of the bargaining gap: the largest amount by which a belligerent's "
+       "war value exceeds its value of the status quo (no deal it can get beats fighting). Not fitted: off "
+       "unless a scenario sets it.", f"{_FEARON}; value: assumption"),
+    _p("hazard_monitoring", 0.0, "log-odds per unit", -10.0, 10.0,
+       "Offset on the fitted logit per unit of ceasefire monitoring capacity (0-1). Not fitted: off unless set.",
        f"{_FORTNA} (monitoring); value: assumption"),
-    _p("hazard_incidents", 0.05, "log-odds per incident", -10.0, 10.0,
-       "Offset on the fitted onset logit per ceasefire incident per year; not fitted.", "assumption"),
-    _p("hazard_commitment", _FITTED, "log-odds per utility", 0.0, 100.0,
-       "Optional offset on the fitted onset logit per unit of the stake-weighted commitment term (a declining "
-       "side's anticipated loss of P(win) over anticipation_years times its stake). Default: none, because the "
-       "fitted cap_shift_expected terms already measure the anticipated shift; set it to add the engine's own.",
-       f"{_POWELL}; value: assumption"),
+    _p("hazard_incidents", 0.0, "log-odds per incident", -10.0, 10.0,
+       "Offset on the fitted logit per ceasefire incident per year. Not fitted: off unless set.", "assumption"),
+    _p("hazard_commitment", 0.0, "log-odds per utility", 0.0, 100.0,
+       "Offset on the fitted logit per unit of the stake-weighted commitment term (a declining side's "
+       "anticipated loss of P(win) over anticipation_years times its stake). Off unless set: the fitted "
+       "cap_shift_expected terms already measure the anticipated shift.", f"{_POWELL}; value: assumption"),
     _p("hazard_intercept", _FITTED, "log-odds per year", -15.0, 5.0,
-       "Overrides the fitted onset hazard's intercept (default: fitted).", _OVERRIDE),
+       "Overrides the intercept of the fitted hazards (onset, breakdown, fighting; default: fitted).", _OVERRIDE),
     _p("hazard_recency", _FITTED, "log-odds per log-year", -10.0, 10.0,
-       "Overrides the fitted onset coefficient of log(1 + years since fighting) (default: fitted).",
+       "Overrides the fitted hazards' coefficient of log(1 + years since fighting) (default: fitted).",
        f"Hegre 2004, 'The duration and termination of civil war', JPR 41(3); {_OVERRIDE}"),
     _p("hazard_ceasefire", _FITTED, "log-odds", -10.0, 10.0,
-       "Overrides the fitted onset coefficient of a ceasefire agreement in force (default: fitted).",
+       "Overrides the fitted hazards' coefficient of a ceasefire agreement in force (default: fitted).",
        f"{_FORTNA}; {_OVERRIDE}"),
     _p("hazard_process", _FITTED, "log-odds", -10.0, 10.0,
-       "Overrides the fitted onset coefficients of a process and of a renewal agreement in force (both; "
+       "Overrides the fitted hazards' coefficients of a process and of a renewal agreement in force (both; "
        "default: fitted).", _OVERRIDE),
     _p("hazard_settlement", _FITTED, "log-odds", -10.0, 10.0,
-       "Overrides the fitted onset coefficients of a partial, a comprehensive and an implementation agreement "
+       "Overrides the fitted hazards' coefficients of a partial, a comprehensive and an implementation agreement "
        "in force (all three; default: fitted).", f"{_FORTNA}; {_OVERRIDE}"),
     _p("hazard_peacekeeping", _FITTED, "log-odds", -10.0, 10.0,
-       "Overrides the fitted onset coefficient of an agreement in force that provides for peacekeeping "
+       "Overrides the fitted hazards' coefficient of an agreement in force that provides for peacekeeping "
        "(default: fitted).", f"{_FORTNA} (peacekeeping); {_OVERRIDE}"),
     _p("escalation_threshold", 0.0, "utility", -1.0, 1.0,
        "A belligerent escalates (and blocks the monitoring mandate) when its war value exceeds its status quo "
@@ -232,10 +231,11 @@ FITTED_OVERRIDES: dict[str, tuple[str, ...]] = {
     "hazard_settlement": ("in_force_partial", "in_force_comprehensive", "in_force_implementation"),
     "hazard_peacekeeping": ("peacekeeping_in_force",),
 }
-"""Parameters that override coefficients of the fitted onset hazard (``accord.models.hazards``),
-by the coefficient names they set; unset (NaN), the fitted value holds. The names are those of
+"""Parameters that override coefficients of the fitted hazards the engine uses (onset, breakdown,
+fighting: ``accord.simulation.hazards``), by the coefficient names they set, in all three; unset
+(NaN), the fitted value holds. The names are those of
 the engine's pre-calibration hazard, so scenarios written for it still load and say what they
-override (the same can be written ``hazards: {onset: {in_force_ceasefire: ...}}``)."""
+override (one hazard's: ``hazards: {onset: {in_force_ceasefire: ...}}``)."""
 
 
 def is_fitted(spec: ParameterSpec) -> bool:

@@ -8,11 +8,11 @@ whether the conflict is interstate (UCDP type 2) and whether its incompatibility
 UCDP's own conventions:
 
 - **side A.** In an intrastate conflict UCDP's side A is always the government, so when only one
-  side of the war is led by a state, that side is side A. In an interstate conflict both sides
-  are governments and side A is the one UCDP lists first; in v25.1 that is the government whose
-  name comes first alphabetically in every one of the 52 interstate conflicts of the panel, so
-  the side whose leading state's ``name`` sorts first is side A. Side B is the combatants on the
-  other side of the war.
+  side of the war is led by a state, that side is side A. When both sides are led by states no
+  convention tells the engine which is the government UCDP would list as side A, and the
+  capability covariates are side A's: ``conflict.side_a`` is then **required** (a located error
+  names it), unless a side's capability is missing (then side A changes nothing and the side
+  whose leader's name sorts first is taken). Side B is the combatants on the other side of the war.
 - **interstate**: both sides' leading parties are states (``kind: state``).
 - **territory**: some issue is contested by force (``war: true``: territory and control).
 - **last fighting** before the start: the year before the scenario's start (a scenario begins
@@ -76,6 +76,14 @@ def scenario_sides(scenario: Scenario) -> tuple[Sides | None, list[str]]:
     return sides_from_positions(pos, sal, parties, combatants, war), ids
 
 
+def _capability_read(scenario: Scenario, members: dict[str, list[str]]) -> bool:
+    """Whether the capability covariates can be computed: each side has a state, and every state
+    on either side has a capability in the scenario (else they are missing and side A is moot)."""
+    actors = {a.id: a for a in scenario.actors}
+    states = {s: [a for a in ids if actors[a].kind == "state"] for s, ids in members.items()}
+    return all(states.values()) and all(actors[a].capability is not None for v in states.values() for a in v)
+
+
 def conflict_traits(scenario: Scenario) -> ConflictTraits | None:
     """The scenario's conflict coding with UCDP's conventions for what it leaves out; None when
     no war is possible (fewer than two sides). Raises ValueError naming the ``conflict`` field."""
@@ -125,7 +133,14 @@ def conflict_traits(scenario: Scenario) -> ConflictTraits | None:
         state_led = [s for s in ("low", "high") if kind[lead[s]] == "state"]
         if len(state_led) == 1:  # intrastate: the government is side A
             a_side = state_led[0]
-        else:  # interstate (or no state): the side listed first, alphabetically by its leader's name
+        elif len(state_led) == 2 and _capability_read(scenario, members):
+            raise ValueError(
+                "conflict.side_a: expected the actors on UCDP's side A (the government side; the fitted "
+                "hazards read side A's share of capability), found none; both sides are led by states "
+                f"({name[lead['low']]}, {name[lead['high']]}), so no convention decides: add e.g. "
+                f"`conflict: {{side_a: [{lead['low']}], source: ...}}` (or override every capability coefficient)"
+            )
+        else:  # side A does not change the hazard (a side's capability is missing): the first by name
             a_side = min(("low", "high"), key=lambda s: name[lead[s]].casefold())
         b_side = "high" if a_side == "low" else "low"
         side_a, side_b = tuple(members[a_side]), tuple(members[b_side])

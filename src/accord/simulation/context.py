@@ -106,7 +106,7 @@ class Context:
     monitoring: np.ndarray = field(default_factory=lambda: np.zeros(0))
     leak_risk: np.ndarray = field(default_factory=lambda: np.zeros(0))
     traits: ConflictTraits | None = None
-    onset_coef: dict[str, np.ndarray] = field(default_factory=dict)
+    hazard_coef: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
@@ -170,12 +170,12 @@ def compile_context(
     history: History,
     monitoring_default: np.ndarray,
     traits: ConflictTraits | None = None,
-    onset_coef: dict[str, np.ndarray] | None = None,
+    hazard_coef: dict[str, dict[str, np.ndarray]] | None = None,
 ) -> Context:
     """Compile the static parts of a run (kernel actors, tables, rules, steps, sides); ``traits``:
     the conflict's coding for the hazards (:func:`~accord.simulation.conflict.conflict_traits`),
-    ``onset_coef``: the onset hazard's coefficients per draw
-    (:func:`~accord.simulation.hazards.onset_coefficients`)."""
+    ``hazard_coef``: the fitted hazards' coefficients per draw
+    (:func:`~accord.simulation.hazards.coefficients`)."""
     keep = _kernel_actors(scenario, specs, tracks)
     kidx = np.flatnonzero(keep)
     pos_in_kernel = {int(a): n for n, a in enumerate(kidx)}
@@ -330,6 +330,6 @@ def compile_context(
         monitoring=monitoring,
         leak_risk=leak,
         traits=traits if sides is not None else None,
-        onset_coef=onset_coef or {},
+        hazard_coef=hazard_coef or {},
         capability_given=np.array([a.capability is not None for a in actors], dtype=bool),
     )

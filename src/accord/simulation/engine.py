@@ -129,7 +129,7 @@ def run_batch(
 
     mon_default = values.get("parameters.monitoring_default", np.full(draws, PARAMETERS["monitoring_default"].default))
     proposals = compile_proposals(scenario, values, draws)
-    coef = hazards.onset_coefficients(values, draws)
+    coef = hazards.coefficients(values, draws)
     ctx = compile_context(
         scenario, specs, chain, tracks, proposals, values, draws, until, hist, mon_default, traits, coef
     )

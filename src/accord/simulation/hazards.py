@@ -1,50 +1,46 @@
-"""The hazard of fighting breaking out: the logit fitted on the conflict panel, plus the engine's
-own terms on its logit scale.
+"""The hazard of fighting breaking out: the logits fitted on the conflict panel, chosen by risk set.
 
-``P(fighting begins in a year) = logistic(η_fitted + η_engine)``, converted to the scenario's step
-as ``1 − (1 − P)^dt``.
+``P(fighting in a year) = logistic(η)``, converted to the scenario's step as ``1 − (1 − P)^dt``
+(the covariates are a calendar year's state, constant within it, so the yearly hazard is the
+step's constant rate).
 
-**Fitted** (``η_fitted``): the *onset/recurrence* hazard of :mod:`accord.models.hazards`, a
-discrete-time logit (Beck, Katz & Tucker 1998, *AJPS* 42(4)) fitted on the UCDP/PA-X/COW conflict
-panel (the shipped table ``accord/models/data/hazards.json``: UCDP/PRIO ACD v25.1, COW NMC v6.0,
-PA-X; fit at commit b7bca40; n = 6,092 conflict-years after a year without fighting, 193
-recurrences, 268 conflicts, 1990-2020; Wald 95% intervals in the table). Its covariates are
-computed from the engine's state exactly as the panel defines them
-(:mod:`accord.simulation.conflict_year`): log(1 + years since fighting), the capability share of
-UCDP's side A and its anticipated and realised shifts (with a missing-capability indicator),
-agreements in force by type, peacekeeping and a third party in force, territory, interstate.
+**Fitted, by default.** In a step whose sides are not fighting at its start, ``η`` is the linear
+predictor of the one fitted hazard of :mod:`accord.models.hazards` whose risk set holds the
+engine's conflict-year (the panel's state, :mod:`accord.simulation.conflict_year`), so no row is
+outside the data a model was fitted on:
 
-It applies in every step the sides do not fight at its start, with an agreement in force or
-not: a *breakdown* (fighting while an agreement is in force) is the onset of fighting in a year
-with an agreement in force, so its probability is the onset hazard with the agreements in force
-(the fitted breakdown hazard is not used; docs/engine.md says why). In the year after fighting
-ended the years since fighting are 1, one less than anywhere in the onset hazard's risk set (the
-panel cannot tell a war that ended in a year from one that went on): there the fitted log-time
-term is extrapolated.
+===============  ===========================================================================
+hazard           the engine's conflict-year
+===============  ===========================================================================
+``breakdown``    an agreement is in force (as the panel defines it: signed in an earlier year,
+                 no fighting since)
+``onset``        no agreement in force, no fighting last year (recurrence after a quiet year)
+``fighting``     no agreement in force, fighting last year (the war ended last year)
+===============  ===========================================================================
 
-**Engine terms** (``η_engine``), which no panel measures, are labelled assumptions added to the
-fitted logit (offsets; engine parameters, ``accord parameters``):
+The coefficients are those shipped in ``accord/models/data/hazards.json``: discrete-time logits
+(Beck, Katz & Tucker 1998, *AJPS* 42(4)) fitted at commit b7bca40 on the UCDP/PRIO ACD v25.1 ×
+COW NMC v6.0 × PA-X panel, 1990-2020 (onset n = 6,092, 193 events; breakdown n = 1,627, 299;
+fighting n = 7,377, 1,183), the Armenia-Azerbaijan conflict withheld. They are point estimates,
+the same in every draw: the table ships standard errors but no covariance matrix, and sampling
+each coefficient independently would ignore their strong correlations (e.g. the signed and
+absolute capability shifts), so no sampling is done. The fitted hazards of a ceasefire and of a
+comprehensive agreement being signed are not used by the engine (its agreements come from
+negotiation; docs/engine.md).
 
-=================  =====================  ==========================================================
-term               parameter              what it is
-=================  =====================  ==========================================================
-gap                ``hazard_gap``         the bargaining gap: the largest amount by which a
-                                          belligerent's war value (with its optimism) exceeds its
-                                          value of the status quo (Fearon 1995)
-monitoring         ``hazard_monitoring``  ceasefire monitoring capacity, 0-1 (Fortna 2004)
-incidents          ``hazard_incidents``   ceasefire incidents per year
-commitment         ``hazard_commitment``  optional (default none): a declining side's anticipated
-                                          loss of P(win) times its stake (Powell 2006); the fitted
-                                          shift terms measure the anticipated shift already
-=================  =====================  ==========================================================
+**Engine terms** (``η += b × term``; parameters, ``accord parameters``): the bargaining gap
+(``hazard_gap``, Fearon 1995), ceasefire monitoring (``hazard_monitoring``), incidents
+(``hazard_incidents``) and the stake-weighted commitment term (``hazard_commitment``, Powell
+2006). No panel measures them: they are **off by default** (0), so the engine's yearly hazard is
+the fitted model's prediction (tests/test_engine_hazards.py checks it); a scenario may turn them
+on, as labelled assumptions.
 
-With every engine term at zero the engine's yearly hazard is the fitted model's prediction
-(tests/test_engine_hazards.py checks it on panel rows).
-
-**Overrides.** A scenario may replace fitted coefficients: ``hazards: {onset: {NAME: number}}``
-(``intercept`` or a covariate), or the parameters of :data:`accord.scenario.parameters.FITTED_OVERRIDES`
-(``hazard_ceasefire`` etc., the names of the engine's pre-calibration hazard). Both are numbers
-with provenance and may be uncertain (drawn per draw) or swept.
+**Overrides.** ``hazards: {HAZARD: {NAME: number}}`` replaces coefficient ``NAME`` (``intercept``
+or a covariate) of one fitted hazard; the parameters of
+:data:`accord.scenario.parameters.FITTED_OVERRIDES` (``hazard_intercept``, ``hazard_ceasefire``,
+… the names of the engine's pre-calibration hazard) replace their coefficients in all three
+hazards. Both are numbers with provenance, may be uncertain (drawn per draw) or swept, and are
+checked by :func:`check_overrides` (located errors).
 """
 
 from __future__ import annotations
@@ -53,23 +49,23 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from accord.models.hazards import HAZARDS, HazardTable, covariates, default_table
+from accord.models.hazards import AGREEMENT_TYPES, HAZARDS, HazardTable, covariates, default_table
 from accord.scenario.parameters import FITTED_OVERRIDES
 from accord.scenario.schema import Scenario
 
 __all__ = [
     "ENGINE_TERMS",
-    "ONSET",
+    "USED",
     "check_overrides",
-    "fitted_logit",
+    "coefficients",
+    "hazard_logit",
     "logistic",
-    "onset_coefficients",
-    "onset_logit",
     "per_step",
+    "which_hazard",
 ]
 
-ONSET = "onset"
-"""The fitted hazard the engine uses."""
+USED = ("onset", "breakdown", "fighting")
+"""The fitted hazards the engine uses, in the order of :func:`which_hazard`'s codes (0, 1, 2)."""
 
 ENGINE_TERMS: dict[str, str] = {
     "gap": "hazard_gap",
@@ -77,11 +73,11 @@ ENGINE_TERMS: dict[str, str] = {
     "incidents": "hazard_incidents",
     "commitment": "hazard_commitment",
 }
-"""Engine term → the parameter that is its coefficient on the logit scale (NaN: the term is off)."""
+"""Engine term → the parameter that is its coefficient on the logit scale (default 0: off)."""
 
 
 def per_step(p_year: np.ndarray, dt: float) -> np.ndarray:
-    """A yearly probability as the probability within a step of ``dt`` years."""
+    """Convert a yearly probability to a step of ``dt`` years (constant hazard within the year)."""
     return np.asarray(1.0 - (1.0 - np.clip(p_year, 0.0, 1.0)) ** dt)
 
 
@@ -90,7 +86,7 @@ def logistic(eta: np.ndarray) -> np.ndarray:
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.clip(eta, -60.0, 60.0))))
 
 
-def coefficient_names(hazard: str = ONSET) -> tuple[str, ...]:
+def coefficient_names(hazard: str) -> tuple[str, ...]:
     """``intercept`` and the covariates of a fitted hazard."""
     return ("intercept", *HAZARDS[hazard].covariates)
 
@@ -98,25 +94,23 @@ def coefficient_names(hazard: str = ONSET) -> tuple[str, ...]:
 def check_overrides(scenario: Scenario) -> list[str]:
     """Problems with a scenario's overrides of fitted coefficients, each naming its field."""
     out: list[str] = []
-    names = coefficient_names()
     for hazard, coefs in scenario.hazards.items():
-        if hazard != ONSET:
+        if hazard not in USED:
             out.append(
-                f"hazards.{hazard}: expected {ONSET!r}, the one fitted hazard the engine uses (breakdown is onset "
-                f"with an agreement in force; the others are scored, not used: docs/engine.md), found {hazard!r}"
+                f"hazards.{hazard}: expected one of the fitted hazards the engine uses ({', '.join(USED)}), "
+                f"found {hazard!r}"
             )
             continue
+        names = coefficient_names(hazard)
         for name in coefs:
             if name not in names:
                 out.append(f"hazards.{hazard}.{name}: expected intercept or a covariate ({', '.join(names[1:])})")
-    set_here = scenario.hazards.get(ONSET, {})
     for param, targets in FITTED_OVERRIDES.items():
-        both = [t for t in targets if t in set_here]
-        if param in scenario.parameters and both:
-            out.append(
-                f"parameters.{param}: expected one override of {', '.join(both)}, found it also under "
-                f"hazards.{ONSET}"
-            )
+        if param not in scenario.parameters:
+            continue
+        both = [f"hazards.{h}.{t}" for h in USED for t in targets if t in scenario.hazards.get(h, {})]
+        if both:
+            out.append(f"parameters.{param}: expected one override of a coefficient, found it also as {', '.join(both)}")
     for f in scenario.formats:
         for name in f.parameters:
             if name.startswith("hazard_"):
@@ -127,26 +121,37 @@ def check_overrides(scenario: Scenario) -> list[str]:
     return out
 
 
-def onset_coefficients(
+def coefficients(
     values: Mapping[str, np.ndarray], draws: int, table: HazardTable | None = None
-) -> dict[str, np.ndarray]:
-    """The onset hazard's coefficients ``(D,)`` by name: the fitted ones (the shipped table unless
-    ``table``), replaced where the scenario's ``hazards.onset.NAME`` inputs say."""
-    fitted = (table or default_table()).hazards[ONSET]
-    out: dict[str, np.ndarray] = {"intercept": np.full(draws, fitted.intercept)}
-    for name in HAZARDS[ONSET].covariates:
-        out[name] = np.full(draws, fitted.coef[name])
-    for name in out:
-        key = f"hazards.{ONSET}.{name}"
-        if key in values:
-            out[name] = np.asarray(values[key], dtype=float).copy()
+) -> dict[str, dict[str, np.ndarray]]:
+    """Each used hazard's coefficients ``(D,)`` by name: the fitted ones (the shipped table unless
+    ``table``), replaced where the scenario's ``hazards.HAZARD.NAME`` inputs say."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for hazard in USED:
+        fitted = (table or default_table()).hazards[hazard]
+        c: dict[str, np.ndarray] = {"intercept": np.full(draws, fitted.intercept)}
+        for name in HAZARDS[hazard].covariates:
+            c[name] = np.full(draws, fitted.coef[name])
+        for name in c:
+            key = f"hazards.{hazard}.{name}"
+            if key in values:
+                c[name] = np.asarray(values[key], dtype=float).copy()
+        out[hazard] = c
     return out
 
 
-def fitted_logit(state: Mapping[str, np.ndarray], coef: Mapping[str, np.ndarray]) -> np.ndarray:
-    """``η_fitted (D,)``: the onset logit of the panel state ``state`` (:data:`accord.models.hazards.STATE`)
-    with per-draw coefficients ``coef`` (:func:`onset_coefficients`)."""
-    names = HAZARDS[ONSET].covariates
+def which_hazard(state: Mapping[str, np.ndarray]) -> np.ndarray:
+    """``(D,)`` index into :data:`USED` of the hazard whose risk set holds each draw's conflict-year."""
+    in_force = np.zeros(np.shape(state["fighting_last_year"]), dtype=bool)
+    for t in AGREEMENT_TYPES:
+        in_force |= np.asarray(state[f"in_force_{t}"]) > 0
+    last = np.asarray(state["fighting_last_year"]) > 0
+    return np.where(in_force, 1, np.where(last, 2, 0))
+
+
+def fitted_logit(hazard: str, state: Mapping[str, np.ndarray], coef: Mapping[str, np.ndarray]) -> np.ndarray:
+    """``η (D,)`` of fitted hazard ``hazard`` on the panel state ``state`` with per-draw coefficients."""
+    names = HAZARDS[hazard].covariates
     x = covariates(state, names)
     eta = np.array(coef["intercept"], dtype=float, copy=True)
     for name in names:
@@ -154,24 +159,31 @@ def fitted_logit(state: Mapping[str, np.ndarray], coef: Mapping[str, np.ndarray]
     return eta
 
 
-def onset_logit(
+def hazard_logit(
     state: Mapping[str, np.ndarray],
-    coef: Mapping[str, np.ndarray],
+    coef: Mapping[str, Mapping[str, np.ndarray]],
     params: Mapping[str, np.ndarray],
     terms: Mapping[str, np.ndarray],
-) -> np.ndarray:
-    """``η (D,)`` of the yearly onset hazard: the fitted logit, with coefficients overridden where a
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(η, which)`` ``(D,)``: the yearly logit of fighting in a step quiet at its start, from the
+    hazard :func:`which_hazard` picks, with coefficients overridden where a
     :data:`~accord.scenario.parameters.FITTED_OVERRIDES` parameter is set (not NaN) in this step's
     ``params``, plus each engine term (:data:`ENGINE_TERMS`) times its parameter."""
-    coef = dict(coef)
-    for param, targets in FITTED_OVERRIDES.items():
-        v = params[param]
-        if np.isnan(v).all():
+    which = which_hazard(state)
+    eta = np.zeros(which.shape)
+    for j, hazard in enumerate(USED):
+        if not (which == j).any():
             continue
-        for t in targets:
-            coef[t] = np.where(np.isnan(v), coef[t], v)
-    eta = fitted_logit(state, coef)
+        c = dict(coef[hazard])
+        for param, targets in FITTED_OVERRIDES.items():
+            v = params[param]
+            if np.isnan(v).all():
+                continue
+            for t in targets:
+                if t in c:
+                    c[t] = np.where(np.isnan(v), c[t], v)
+        eta = np.where(which == j, fitted_logit(hazard, state, c), eta)
     for term, param in ENGINE_TERMS.items():
         b = params[param]
         eta = eta + np.where(np.isnan(b), 0.0, b * terms[term])
-    return eta
+    return eta, which

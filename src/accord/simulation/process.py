@@ -391,14 +391,16 @@ def incidents(ctx: Context, st: StepState, power: Power, streams: Streams, say: 
 
 
 def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> Power:
-    """The step's hazard of fighting (:mod:`accord.simulation.hazards`: the fitted onset logit on
-    the panel's state of the conflict, plus the engine's terms) and, from it, every leader's and
+    """The step's hazard of fighting (:mod:`accord.simulation.hazards`: the fitted logit whose risk
+    set holds the panel's state of the conflict - breakdown, onset or fighting - plus the engine's
+    terms, off by default) and, from it, every leader's and
     pivot's value of no agreement: the status quo while it lasts, with the chance that war comes
     anyway within ``anticipation_years`` (:func:`~accord.mechanisms.ratification.reversion_value`)."""
     D = ctx.draws
     p = st.params
     if st.conflict_year is None:
         p_year = np.zeros(D)
+        power.hazard_model = np.full(D, -1)
     else:
         terms = {
             "gap": power.gap,
@@ -406,7 +408,8 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
             "incidents": n_incidents / ctx.dt,
             "commitment": power.commitment,
         }
-        p_year = hazards.logistic(hazards.onset_logit(st.conflict_year.state(), ctx.onset_coef, p, terms))
+        eta, power.hazard_model = hazards.hazard_logit(st.conflict_year.state(), ctx.hazard_coef, p, terms)
+        p_year = hazards.logistic(eta)
     power.onset_year = p_year
     power.p_onset = hazards.per_step(p_year, ctx.dt)
     q = 1.0 - (1.0 - p_year) ** np.maximum(p["anticipation_years"], 0.0)
@@ -666,6 +669,7 @@ class Process:
         traj_p = np.zeros((ctx.steps, 2))
         traj_format: list[str] = []
         traj_hazard = np.zeros(ctx.steps)
+        traj_model: list[str | None] = []
         traj_cov: dict[str, np.ndarray] = {}
         for k in range(ctx.steps):
             st.t, st.k = float(ctx.years[k]), k
@@ -689,6 +693,8 @@ class Process:
                 for name, v in st.conflict_year.state().items():
                     traj_cov.setdefault(name, np.zeros(ctx.steps))[k] = v[0]
             traj_hazard[k] = power.onset_year[0] if power.onset_year is not None else 0.0
+            m = int(power.hazard_model[0]) if power.hazard_model is not None else -1
+            traj_model.append(hazards.USED[m] if m >= 0 else None)
             st = implement_due(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = negotiate(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = war(ctx, st, power, n_inc, rec, streams, say, self.proposal_ids)
@@ -698,9 +704,10 @@ class Process:
             traj_p[k] = (power.p_high[0], power.p_future[0])
             traj_format.append(ctx.specs[int(st.fmt[0])].id)
         result = self._result(st, rec, traj_pos, traj_monitor, traj_p, traj_format)
-        # draw 0's yearly onset hazard (the model's, before history imposes anything) and the panel
-        # state it was computed on
+        # draw 0's yearly hazard of fighting (the model's, before history imposes anything), the
+        # fitted hazard it came from and the panel state it was computed on
         result.trajectory["onset_hazard"] = traj_hazard
+        result.trajectory["hazard_model"] = traj_model
         result.trajectory["hazard_state"] = traj_cov
         return result
 

@@ -84,7 +84,8 @@ class Power:
     u_sq, u_war, stake: leaders' values of the status quo and of war, and their stake;
     u_sq_piv, u_war_piv: the same for the domestic pivots; gap: the bargaining gap ``(D,)``;
     commitment: the commitment-problem term ``(D,)``; p_onset: ``P(fighting begins in the step)``
-    ``(D,)``; onset_year: the yearly onset hazard it comes from ``(D,)``; r_lead, r_piv: leaders'
+    ``(D,)``; onset_year: the yearly hazard it comes from ``(D,)``; hazard_model: which fitted
+    hazard gave it ``(D,)`` (index into :data:`accord.simulation.hazards.USED`, -1: none); r_lead, r_piv: leaders'
     and pivots' values of no agreement ``(D, A)``."""
 
     p_high: np.ndarray
@@ -102,6 +103,7 @@ class Power:
     r_lead: np.ndarray | None = None
     r_piv: np.ndarray | None = None
     onset_year: np.ndarray | None = None
+    hazard_model: np.ndarray | None = None
 
     def reservations(self) -> tuple[np.ndarray, np.ndarray]:
         """Leaders' and pivots' values of no agreement ``(D, A)`` (set by the risk phase)."""
