@@ -137,6 +137,7 @@ def test_a_scenario_override_replaces_the_fitted_coefficient() -> None:
         conflict={"side_a": ["P1"], "last_fighting": 1995},
     )
     base = run_batch(s, format="bilateral", draws=20, seed=1).p_onset_by_year
+
     def with_hazards(h: dict[str, object]) -> object:
         return scenario(
             [actor("P1", ["party"], 0), actor("P2", ["party"], 100)],

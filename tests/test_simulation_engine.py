@@ -197,7 +197,9 @@ def test_party_whose_war_value_rises_above_the_status_quo_escalates() -> None:
             hazards={"onset": no_cap},
         )
 
-    b = run_batch(spending({"series": {2000: 10, 2005: 1000}, "assumption": "test"}), format="bilateral", draws=300, seed=2)
+    b = run_batch(
+        spending({"series": {2000: 10, 2005: 1000}, "assumption": "test"}), format="bilateral", draws=300, seed=2
+    )
     b_flat = run_batch(spending(10), format="bilateral", draws=300, seed=2)
     quiet = ~b.fighting_by_year[:, :3].any(axis=1) & ~b_flat.fighting_by_year[:, :3].any(axis=1)
     assert (b.p_onset_by_year[quiet, 3] > b_flat.p_onset_by_year[quiet, 3]).all()

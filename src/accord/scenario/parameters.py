@@ -66,7 +66,9 @@ _SAVUN = "Savun 2008, 'Information, bias, and mediation success', Int. Studies Q
 _FORTNA = "Fortna 2004, Peace Time: Cease-Fire Agreements and the Durability of Peace, Princeton UP"
 _UNCAL = "; value: assumption (not fitted: the panel has no matching event, see docs/engine.md)"
 _FITTED = float("nan")
-_OVERRIDE = "default: the coefficient fitted on the conflict panel (accord.models/data/hazards.json); a value: assumption"
+_OVERRIDE = (
+    "default: the coefficient fitted on the conflict panel (accord.models/data/hazards.json); a value: assumption"
+)
 
 # fmt: off
 _SPECS: tuple[ParameterSpec, ...] = (

@@ -35,6 +35,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.TermValue,
     schema.Deferral,
     schema.Event,
+    schema.Conflict,
     schema.Source,
     Quantity,
 )

@@ -559,10 +559,10 @@ class Conflict(Strict):
     share and its shifts are side A's), whether it is interstate, whether the incompatibility is
     territory, and the last year of fighting before the scenario starts.
 
-    UCDP's conventions: in an intrastate conflict side A is the government; in an interstate
-    conflict both sides are governments and side A is the one listed first (in UCDP/PRIO ACD v25.1
-    the government whose name comes first alphabetically, in all 52 interstate conflicts). Left
-    out, each field takes the default the engine documents (docs/engine.md, "The onset hazard")."""
+    UCDP's convention: in an intrastate conflict side A is the government, which the engine takes
+    when only one side is led by a state; when both are, ``side_a`` is required (unless a side's
+    capability is missing). Left out, the other fields take the defaults the engine documents
+    (docs/engine.md, "The hazards of fighting")."""
 
     side_a: list[Id] = Field(
         min_length=1,
@@ -596,9 +596,7 @@ class Conflict(Strict):
                 raise PydanticCustomError("duplicate", "expected each actor once in {s}, found a repeat", {"s": name})
         both = sorted(set(self.side_a) & set(self.side_b or []))
         if both:
-            raise PydanticCustomError(
-                "sides", "expected no actor on both sides, found {a}", {"a": ", ".join(both)}
-            )
+            raise PydanticCustomError("sides", "expected no actor on both sides, found {a}", {"a": ", ".join(both)})
         if self.source is not None and self.assumption is not None:
             raise PydanticCustomError("provenance", "expected either source or assumption, found both", {})
         if self.last_fighting is not None and not 1800 <= self.last_fighting <= 2200:

@@ -47,7 +47,7 @@ __all__ = ["ConflictYear", "calendar_year"]
 
 def calendar_year(t: float) -> int:
     """The calendar year a decimal year falls in (1994.99 → 1994; 1995.0 → 1995)."""
-    return int(math.floor(t + 1e-9))
+    return math.floor(t + 1e-9)
 
 
 class ConflictYear:

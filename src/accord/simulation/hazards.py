@@ -110,7 +110,9 @@ def check_overrides(scenario: Scenario) -> list[str]:
             continue
         both = [f"hazards.{h}.{t}" for h in USED for t in targets if t in scenario.hazards.get(h, {})]
         if both:
-            out.append(f"parameters.{param}: expected one override of a coefficient, found it also as {', '.join(both)}")
+            out.append(
+                f"parameters.{param}: expected one override of a coefficient, found it also as {', '.join(both)}"
+            )
     for f in scenario.formats:
         for name in f.parameters:
             if name.startswith("hazard_"):

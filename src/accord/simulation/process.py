@@ -18,7 +18,7 @@ and texts only; every phase is vectorized over draws):
 7. :func:`~accord.simulation.negotiation.implement_due`, then
    :func:`~accord.simulation.negotiation.negotiate` - deferred terms fall due; dated proposals,
    the tables' drafts and declarations are answered, ratified, enforced (quiet draws only).
-8. :func:`war` - onset from the logit hazard (:mod:`accord.simulation.hazards`), breakdown of the
+8. :func:`war` - onset from the fitted hazards (:mod:`accord.simulation.hazards`), breakdown of the
    agreements in force, the front moving while the sides fight, victory, and ceasefire talks
    (:func:`~accord.simulation.negotiation.ceasefire_talks`).
 9. :func:`record` - the step's outcomes.
