@@ -130,7 +130,9 @@ def test_the_story_fits_80_columns_and_marks_history_apart_from_the_model() -> N
     r = runner.invoke(app, ["replay", "minsk-group"], env={"COLUMNS": "80"})
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert len(lines) <= 120 and max(len(line) for line in lines) <= 80
+    # (120 lines before the fitted hazards; their model onsets and escalations between the dated
+    # wars lengthen the Minsk story)
+    assert len(lines) <= 160 and max(len(line) for line in lines) <= 80
     assert "…" not in r.output  # nothing truncated
     assert " history  " in r.output and " model  " in r.output and " context  " in r.output
     assert "1994-05  history  Ceasefire brokered by Russia" in r.output  # dates, not decimal years

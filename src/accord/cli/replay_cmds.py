@@ -11,6 +11,7 @@ from rich.table import Table
 from accord.analysis.storage import write_text_atomic
 from accord.cli.common import FROM_HELP, console, fail, history_help, load_or_exit, resolve_history
 from accord.scenario import date_to_year
+from accord.scenario.parameters import is_fitted
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
 from accord.simulation import events as ev
 
@@ -179,5 +180,6 @@ def parameters_cmd() -> None:
     for col in ("name", "default", "unit", "meaning", "reference"):
         table.add_column(col, overflow="fold")
     for p in PARAMETERS.values():
-        table.add_row(p.name, f"{p.default:g}", p.unit, p.meaning, p.reference)
+        default = "fitted" if is_fitted(p) else f"{p.default:g}"  # an override of a fitted coefficient
+        table.add_row(p.name, default, p.unit, p.meaning, p.reference)
     console.print(table)
