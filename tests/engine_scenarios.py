@@ -46,21 +46,31 @@ def scenario(
     *,
     status_quo: float = 100.0,
     proposals: list[dict[str, Any]] | None = None,
-    parameters: dict[str, float] | None = None,
+    parameters: dict[str, float | None] | None = None,
     formats: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
     start: int = 2000,
     end: int = 2005,
+    conflict: dict[str, Any] | None = None,
+    hazards: dict[str, Any] | None = None,
 ) -> Scenario:
+    parties = [a["id"] for a in actors if "party" in a["roles"]]
     data: dict[str, Any] = {
         "meta": {"name": "paper", "title": "hand-made", "start": start, "end": end, "step": "year"},
         "issues": [{"id": "x", "label": "x", "low": "zero", "high": "hundred", "status_quo": status_quo}],
         "actors": actors,
         "proposals": proposals or [],
-        "parameters": {**QUIET, **(parameters or {})},
+        # a parameter given as None is left out (e.g. QUIET's intercept, for the fitted hazards)
+        "parameters": {k: v for k, v in {**QUIET, **(parameters or {})}.items() if v is not None},
         "formats": formats or [],
         "events": events or [],
     }
+    if hazards is not None:
+        data["hazards"] = hazards
+    if conflict is not None:
+        data["conflict"] = conflict
+    elif len(parties) >= 2:  # two state parties: the fitted hazards need UCDP's side A (the first party here)
+        data["conflict"] = {"side_a": parties[:1]}
     return parse_scenario(dump_yaml(data), "paper.yaml")
 
 
@@ -123,5 +133,7 @@ def sized_scenario(
         "issues": [{"id": i, "label": i, "low": "0", "high": "100"} for i in ids],
         "actors": people,
         "proposals": props,
+        # no fighting (a fighting step drafts nothing): the tables draft every year, the worst case
+        "parameters": {"hazard_intercept": -15.0},
     }
     return Scenario.model_validate(data)

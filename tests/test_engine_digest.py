@@ -8,7 +8,10 @@ in the commit message.
 Re-pinned once: the imposed-history digests (minsk-group imposed, the two replay logs and the
 sweep chunk) at main d0ff74d, where an imposed flare-up stopped carrying on as fighting into the
 next step (a model change); computed identically on main before and after merging the
-performance branch. The counterfactual digests are unchanged since 36397d5.
+performance branch. Re-pinned again, all of them, at the merge of the fitted hazards (branch
+hazardwire, issue 12): the engine's hazards of fighting became the panel's fitted logits, a
+change of the model; the trajectory's dict entries (the hazards' covariates) are hashed entry by
+entry, since an object array's bytes are addresses.
 """
 
 from __future__ import annotations
@@ -36,25 +39,34 @@ def batch_digest(b: BatchResult) -> str:
         add(name, getattr(b, name))
     for name in sorted(b.inputs):
         add(f"in.{name}", b.inputs[name])
+
+    def add_value(name: str, v: object) -> None:
+        if isinstance(v, dict):  # e.g. the hazards' covariates by name: each on its own
+            for key in sorted(v):
+                add_value(f"{name}.{key}", v[key])
+        elif isinstance(v, list):
+            add(name, np.array(v, dtype=str))
+        else:
+            add(name, np.asarray(v))
+
     for name in sorted(b.trajectory):
-        v = b.trajectory[name]
-        add(f"trajectory.{name}", np.asarray(v) if not isinstance(v, list) else np.array(v, dtype=str))
+        add_value(f"trajectory.{name}", b.trajectory[name])
     h.update(repr((b.actor_ids, b.issue_ids, b.proposal_ids, b.format_ids, b.history)).encode())
     return h.hexdigest()
 
 
-# (format, history, draws, seed) -> digest at main 36397d5 (imposed: d0ff74d, see above)
+# (format, history, draws, seed) -> digest at the merge of the fitted hazards (see above)
 PINNED = {
-    ("minsk-group", "imposed", 48, 11): "8b7d50504d325628e66acddf0ead4f5300fd521ce00241223b6207cc6c4303eb",
-    ("minsk-group", "counterfactual", 48, 3): "bc2599d69d8d657a921c8dd2bb3424e1498e0936a0c6d7d3cdd7345c221ec643",
-    ("bilateral", "counterfactual", 16, 5): "087161f6da2e495508d962bd7a292043fea3d33a89993908e429a62b4340a27c",
-    ("inclusive", "counterfactual", 16, 5): "ed5581132f982e7ae092e0529ac683dacee38c5910c71371e6f26925093ad87e",
-    ("majority", "counterfactual", 16, 5): "5bcfbbdb105387c91c10e78d504192d7a6c0b083386532f51f2e880c494c3ea6",
-    ("single-mediator", "from 1997", 16, 5): "bff2e0fa6e210ff0d9b1998d16e1d1a8365d48d02ec5eff2f6a55c61031b611a",
+    ("minsk-group", "imposed", 48, 11): "86e96d30f13ab301672f8b13f38c409266c70dd1bebfe63369608c33fe19de48",
+    ("minsk-group", "counterfactual", 48, 3): "1a8a3591e30e8147184122c37f286d0422cd592cc3e1bd0521ad31c0256ff599",
+    ("bilateral", "counterfactual", 16, 5): "171c77939998740f652a05b51b89021d31139c6efb10b3ab17e66a54cfcbd4e4",
+    ("inclusive", "counterfactual", 16, 5): "d31ff97b460fba79b220c4ae12775fa96ace49c5e6479a0cba244911248d85d7",
+    ("majority", "counterfactual", 16, 5): "847c9dab6551f779d6958970592ec9bb0fdfc730e68f2c1560f2c8b1a71297ab",
+    ("single-mediator", "from 1997", 16, 5): "afb84d20a281903aea9751ecf63493465ca807b895e2ea4a6b571657138f0186",
 }
 REPLAY_PINNED = {
-    ("minsk-group", 0): "e1f83d61c21a2c27a89766be5865d57376b104dcfa2ab30e8d85372eda8348e4",
-    ("minsk-group", 4): "11833dfe1e22f02c3644453e496104fc1dae030a5a3b3c498e0ecd29798d835b",
+    ("minsk-group", 0): "fa1a2e4e5c767fcd0be079c35efe707cd1361976920f111d5fcf411d9b3e322e",
+    ("minsk-group", 4): "35b11cf7af63be6440d1117b8a2a97625a5fff6bb3612d7284c57ada53c0fd1a",
 }
 
 
@@ -79,4 +91,4 @@ def test_a_full_sweep_chunk_is_bit_identical_to_the_pinned_engine(minsk) -> None
     # one chunk of `accord sweep minsk-group` (1000 draws, a batch index other than 0): near-ties
     # between candidate texts that a reordered sum could flip show up at this size
     b = run_batch(minsk, draws=1000, seed=2, batch_index=3)
-    assert batch_digest(b) == "d8b9d249e9b79cef89c4f76e3ca4590dd5873baa2ac643ae7a9172f3aff2e943"
+    assert batch_digest(b) == "f91d2a17c04473a467a7a6d6ca3c4ebb23eba1b8435d4197632a0676f06477cb"

@@ -65,6 +65,7 @@ def _two_issue(parameters: dict[str, float] | None = None, pivot: float | None =
             for y in (2001, 2003)
         ],
         "parameters": {**QUIET, "ratification_noise": 0.05, **(parameters or {})},
+        "conflict": {"side_a": ["P1"]},  # two state parties: the fitted hazards need UCDP's side A
         **extra,
     }
     return parse_scenario(dump_yaml(data), "mech.yaml")

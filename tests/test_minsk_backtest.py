@@ -68,7 +68,7 @@ def test_minsk_backtest_has_a_row_for_every_scored_year_and_outcome(case: Scenar
     assert all(0.0 <= row.p_event <= 1.0 for row in r.rows)
     assert set(r.scores) == {*outcomes, "proposal", "format"}
     assert r.notes == []  # the record and the case's events agree on fighting and agreements
-    assert {p[0] for p in r.parameters} >= {"war_cost", "hazard_intercept", "minsk-group.conference_signing"}
+    assert {p[0] for p in r.parameters} >= {"war_cost", "war_gain", "minsk-group.conference_signing"}
 
 
 def test_parameters_labelled_engine_default_are_centred_on_the_engine_default(case: Scenario) -> None:

@@ -414,7 +414,11 @@ REMOVED = (
 
 
 def test_every_engine_parameter_is_set_with_provenance(case: Scenario) -> None:
-    assert set(case.parameters) == set(PARAMETERS)
+    # every one but the hazard terms: the case's hazards are the fitted ones (no coefficient
+    # overridden, the engine's own terms off)
+    hazard_terms = {n for n in PARAMETERS if n.startswith("hazard_")}
+    assert set(case.parameters) == set(PARAMETERS) - hazard_terms
+    assert case.hazards == {} and case.conflict is not None and case.conflict.side_a == ["AZE"]
     assert not set(REMOVED) & set(case.parameters)
     for f in case.formats:
         assert set(f.parameters) <= set(PARAMETERS), f.id
@@ -438,7 +442,7 @@ def test_parameters_labelled_engine_default_are_the_default_with_a_50_percent_ra
                 assert q.nominal == spec.default == 0, name
         elif q.assumption == "param-flag":
             assert spec.unit == "flag" and q.nominal == spec.default, name
-    assert labelled >= 35
+    assert labelled >= 25  # 35 before the hand-set hazard terms (10) gave way to the fitted hazards
 
 
 def test_parameters_argued_from_the_seeds_cite_them(case: Scenario) -> None:

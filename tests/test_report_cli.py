@@ -40,7 +40,9 @@ def test_report_from_a_case_with_figures(tmp_path: Path) -> None:
     html = out.read_text()
     for key in ("timeline", "positions", "agreements", "fighting", "formats", "vetoes"):
         assert f'id="fig-{key}"' in html
-    assert "Replay under minsk-group" in html and "Morris μ*" in html
+    # (with the fitted hazards every run of the example has a war and none a settlement, so the
+    # sensitivity section says there is nothing to rank instead of showing Morris μ*)
+    assert "Replay under minsk-group" in html and ("Morris μ*" in html or "nothing to rank" in html)
     assert "<script" not in html.lower()
     assert re.search(r"<td>inclusive</td><td class=\"num\">40</td>", html)
     stems = {p.stem for p in figs.glob("*.png")}

@@ -29,10 +29,13 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from accord.models.hazards import SHIFT_HORIZON, STOCK_DEPRECIATION
+
 __all__ = ["ANTICIPATION_YEARS", "DEPRECIATION", "GW_TO_COW", "StateCapability", "side_capability"]
 
-DEPRECIATION = 0.10
-ANTICIPATION_YEARS = 5
+# the constants belong to the covariates' definition, which the engine shares
+DEPRECIATION = STOCK_DEPRECIATION
+ANTICIPATION_YEARS = SHIFT_HORIZON
 
 GW_TO_COW: dict[int, int] = {
     260: 255,  # Germany: GW keeps 260 after unification, COW codes unified Germany 255 (from 1990)

@@ -14,6 +14,7 @@ from accord.cli import limits
 from accord.cli.common import FROM_HELP, check_mediator, console, fail, history_help, load_or_exit, resolve_history
 from accord.reports.story import steps_per_year, story
 from accord.scenario import date_to_year
+from accord.scenario.parameters import is_fitted
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
 from accord.simulation import events as ev
 
@@ -142,5 +143,6 @@ def parameters_cmd() -> None:
     for col in ("name", "default", "range", "unit", "meaning", "reference"):
         table.add_column(col, overflow="fold")
     for p in PARAMETERS.values():
-        table.add_row(p.name, f"{p.default:g}", f"{p.low:g} – {p.high:g}", p.unit, p.meaning, p.reference)
+        default = "fitted" if is_fitted(p) else f"{p.default:g}"  # an override of a fitted coefficient
+        table.add_row(p.name, default, f"{p.low:g} – {p.high:g}", p.unit, p.meaning, p.reference)
     console.print(table)

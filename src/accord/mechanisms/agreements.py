@@ -60,8 +60,10 @@ class AgreementBook:
     Arrays over ``(D, T)`` with ``T = len(TYPES)``: ``in_force``, ``expires`` (decimal year; inf
     for no expiry), ``signed`` and ``broken`` counts over the run, ``first`` signing time (NaN if
     never). ``step_signed`` / ``step_broken`` / ``step_lapsed`` hold what happened in the current
-    step (cleared by :meth:`new_step`). ``peacekeepers (D,)``: a force deployed with an agreement
-    in force.
+    step (cleared by :meth:`new_step`); ``step_peacekeeping``, ``step_third_party`` ``(D,)``: an
+    agreement signed in the step provides for an international mission or force, or has a third
+    party (what PA-X codes ImPK and ThrdPart/ImUN/ImOth, and the hazards' covariates read).
+    ``peacekeepers (D,)``: a force deployed with an agreement in force.
     """
 
     draws: int
@@ -73,6 +75,8 @@ class AgreementBook:
     step_signed: np.ndarray = field(init=False)
     step_broken: np.ndarray = field(init=False)
     step_lapsed: np.ndarray = field(init=False)
+    step_peacekeeping: np.ndarray = field(init=False)
+    step_third_party: np.ndarray = field(init=False)
     peacekeepers: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,21 +89,37 @@ class AgreementBook:
         self.step_signed = np.zeros((d, t), dtype=bool)
         self.step_broken = np.zeros((d, t), dtype=bool)
         self.step_lapsed = np.zeros((d, t), dtype=bool)
+        self.step_peacekeeping = np.zeros(d, dtype=bool)
+        self.step_third_party = np.zeros(d, dtype=bool)
         self.peacekeepers = np.zeros(d, dtype=bool)
 
     def new_step(self) -> None:
         self.step_signed[:] = False
         self.step_broken[:] = False
         self.step_lapsed[:] = False
+        self.step_peacekeeping[:] = False
+        self.step_third_party[:] = False
 
-    def sign(self, kind: str, mask: np.ndarray, t: float, expires: np.ndarray | float = np.inf) -> None:
-        """Record an agreement of ``kind`` signed at ``t`` in the draws ``mask``."""
+    def sign(
+        self,
+        kind: str,
+        mask: np.ndarray,
+        t: float,
+        expires: np.ndarray | float = np.inf,
+        *,
+        peacekeeping: np.ndarray | bool = False,
+        third_party: np.ndarray | bool = False,
+    ) -> None:
+        """Record an agreement of ``kind`` signed at ``t`` in the draws ``mask``; ``peacekeeping``:
+        its text provides for an international mission or force; ``third_party``: it has one."""
         k = type_index(kind)
         self.in_force[:, k] |= mask
         self.expires[:, k] = np.where(mask, expires, self.expires[:, k])
         self.signed[:, k] += mask
         self.first[:, k] = np.where(mask & np.isnan(self.first[:, k]), t, self.first[:, k])
         self.step_signed[:, k] |= mask
+        self.step_peacekeeping |= mask & np.asarray(peacekeeping, dtype=bool)
+        self.step_third_party |= mask & np.asarray(third_party, dtype=bool)
 
     def break_down(self, mask: np.ndarray, kinds: tuple[str, ...] = TYPES) -> np.ndarray:
         """Fighting (or a failed implementation) ends the agreements of ``kinds`` in force in

@@ -51,13 +51,16 @@ __all__ = [
     "AGREEMENT_TYPES",
     "COVARIATES",
     "HAZARDS",
+    "SHIFT_HORIZON",
     "SPEC_VERSION",
     "STATE",
+    "STOCK_DEPRECIATION",
     "Covariate",
     "FittedHazard",
     "HazardSpec",
     "HazardTable",
     "HazardTableError",
+    "capability_state",
     "covariates",
     "default_table",
     "load_table",
@@ -67,6 +70,16 @@ __all__ = [
 SPEC_VERSION = "1"
 """Bumped whenever a covariate's meaning or computation changes; a table fitted under another
 version is refused."""
+
+STOCK_DEPRECIATION = 0.10
+"""δ of the military capital stock the capability covariates are computed on (perpetual inventory
+``K_t = (1 − δ) K_{t−1} + m_t``, started at the steady state ``m / δ``): an **assumption** of the
+panel (:mod:`accord.analysis.panel_capability`), part of the covariates' definition, so the engine
+uses it whatever its own ``stock_depreciation``."""
+
+SHIFT_HORIZON = 5
+"""Years ahead of the anticipated shift ``cap_shift_expected`` (an assumption of the panel, part of
+the covariate's definition: the engine uses it whatever its own ``anticipation_years``)."""
 
 AGREEMENT_TYPES = ("ceasefire", "process", "partial", "comprehensive", "implementation", "renewal")
 
@@ -173,6 +186,32 @@ HAZARDS: dict[str, HazardSpec] = {
 }  # fmt: skip
 """The five fitted hazards. Every risk set is the panel's conflict-years in PA-X's 1990-2020,
 without each conflict's first year (its onset defines it)."""
+
+
+def capability_state(
+    stock_a: ArrayLike, stock_b: ArrayLike, prev_a: ArrayLike, prev_b: ArrayLike, flow_a: ArrayLike, flow_b: ArrayLike
+) -> dict[str, np.ndarray]:
+    """``cap_share_a``, ``cap_shift_expected`` and ``cap_shift_realised`` from the two sides' summed
+    military capital stocks this year and last year and their spending this year (arrays of any
+    shape; NaN where a side's capability is unknown), as the panel defines them: the share
+    ``K_A / (K_A + K_B)`` (NaN where both are 0), its change since last year, and its change over
+    :data:`SHIFT_HORIZON` years if spending stays at this year's level (projected stocks
+    ``(1 − δ)^h K + m (1 − (1 − δ)^h) / δ``, δ = :data:`STOCK_DEPRECIATION`; Powell 2006)."""
+
+    def share(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        tot = x + y
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(np.where(tot > 0, x / tot, np.nan))
+
+    ka, kb, pa, pb, ma, mb = (np.asarray(v, dtype=float) for v in (stock_a, stock_b, prev_a, prev_b, flow_a, flow_b))
+    keep = (1.0 - STOCK_DEPRECIATION) ** SHIFT_HORIZON
+    grow = (1.0 - keep) / STOCK_DEPRECIATION
+    now = share(ka, kb)
+    return {
+        "cap_share_a": now,
+        "cap_shift_expected": share(keep * ka + ma * grow, keep * kb + mb * grow) - now,
+        "cap_shift_realised": now - share(pa, pb),
+    }
 
 
 def covariates(state: Mapping[str, ArrayLike], names: tuple[str, ...] = ALL_COVARIATES) -> dict[str, np.ndarray]:

@@ -60,9 +60,13 @@ def steps_per_year(r: Replay) -> int:
     return 1 if len(years) < 2 else max(1, round(1.0 / (years[1] - years[0])))
 
 
-def _in_brief(e: ev.Event, first_mandate: bool) -> bool:
+def _in_brief(e: ev.Event, first_mandate: bool, ended_by_ceasefire: set[tuple[float, str]]) -> bool:
     if isinstance(e, ev.WarStarted) and e.imposed and not e.flare:
         return False  # the dated war event says it
+    if isinstance(e, ev.Breakdown) and e.cause == "fighting" and not e.imposed:
+        return False  # the line that fighting begins says it (the full log lists what broke)
+    if isinstance(e, ev.AgreementSigned) and e.agreement == "ceasefire" and (e.time, e.table) in ended_by_ceasefire:
+        return False  # "fighting ends (ceasefire at TABLE)" says it
     if isinstance(e, ev.AgreementSigned) and e.agreement == "renewal":
         return False  # counted in the summary
     if isinstance(e, BRIEF_KINDS):
@@ -81,12 +85,13 @@ def story(r: Replay, *, full: bool = False, incidents: bool = False) -> list[Sto
     spy = steps_per_year(r)
     out: list[StoryLine] = []
     seen_mandate = False
+    ended = {(e.time, e.table) for e in r.events if isinstance(e, ev.WarEnded) and e.how == "ceasefire" and e.table}
     for e in r.events:
         if isinstance(e, ev.Step) or (not incidents and isinstance(e, ev.Incidents)):
             continue
         first_mandate = isinstance(e, ev.MandateBlocked) and not seen_mandate
         seen_mandate = seen_mandate or isinstance(e, ev.MandateBlocked)
-        if not (full or _in_brief(e, first_mandate)):
+        if not (full or _in_brief(e, first_mandate, ended)):
             continue
         out.append(StoryLine(e.time, ev.date_label(e.time, spy), who(e), e.kind, ev.describe(e) if full else e.brief()))
     return out

@@ -29,6 +29,7 @@ class Citations:
     records_by_source: proposals, events and other records whose own ``source:`` names the id.
     assumptions_by_source: assumption texts and notes that cite the source id in brackets.
     numbers_by_assumption: numbers labelled with each assumption (a declared id, or inline text).
+    records_by_assumption: records (the ``conflict`` coding) labelled with each assumption.
     unsourced: field paths of numbers with neither.
     """
 
@@ -36,6 +37,7 @@ class Citations:
     records_by_source: Counter[str] = field(default_factory=Counter)
     assumptions_by_source: Counter[str] = field(default_factory=Counter)
     numbers_by_assumption: Counter[str] = field(default_factory=Counter)
+    records_by_assumption: Counter[str] = field(default_factory=Counter)
     unsourced: list[str] = field(default_factory=list)
 
     def unused_sources(self, s: Scenario) -> list[str]:
@@ -46,11 +48,11 @@ class Citations:
         ]
 
     def unused_assumptions(self, s: Scenario) -> list[str]:
-        return [k for k in s.assumptions if not self.numbers_by_assumption[k]]
+        return [k for k in s.assumptions if not (self.numbers_by_assumption[k] or self.records_by_assumption[k])]
 
     def inline_assumptions(self, s: Scenario) -> list[str]:
         """Assumption labels that are free text rather than a declared id."""
-        return [k for k in self.numbers_by_assumption if k not in s.assumptions]
+        return [k for k in (*self.numbers_by_assumption, *self.records_by_assumption) if k not in s.assumptions]
 
 
 def citations(s: Scenario) -> Citations:
@@ -69,6 +71,9 @@ def citations(s: Scenario) -> Citations:
             src = getattr(obj, "source", None)
             if src is not None:
                 out.records_by_source[src] += 1
+            label = getattr(obj, "assumption", None)
+            if isinstance(label, str):
+                out.records_by_assumption[label] += 1
     for text in _texts(s):
         for sid in set(cited_ids(text)):
             out.assumptions_by_source[sid] += 1
@@ -80,6 +85,8 @@ def _texts(s: Scenario) -> list[str]:
     out = list(s.assumptions.values())
     for group in (s.actors, s.formats, s.proposals, s.events, list(s.sources.values())):
         out.extend(x.note for x in group if x.note)
+    if s.conflict is not None and s.conflict.note:
+        out.append(s.conflict.note)
     return out
 
 

@@ -17,7 +17,7 @@ def field_path(parts: Sequence[PathPart]) -> str:
     for p in parts:
         if isinstance(p, int):
             out += f"[{p}]"
-        elif _PLAIN_KEY.match(str(p)):
+        elif _PLAIN_KEY.fullmatch(str(p)):  # (match would let a trailing newline through)
             out += ("." if out else "") + str(p)
         else:  # keys with spaces or odd characters stay readable and unambiguous
             out += f"[{str(p)[:40]!r}]"
@@ -37,7 +37,8 @@ class Problem:
     def __str__(self) -> str:
         # one problem, one line: a stray newline in a quoted value must not split it
         message = self.message.replace("\r", "\\r").replace("\n", "\\n")
-        return f"{self.file}:{self.line}:{self.column}: {self.field}: {message}"
+        field = self.field.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{self.file}:{self.line}:{self.column}: {field}: {message}"
 
 
 class ScenarioError(Exception):

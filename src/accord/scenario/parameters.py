@@ -7,7 +7,7 @@ uncertainty::
 
     parameters:
       war_cost: {dist: uniform, low: 0.05, high: 0.3, assumption: costs-unknown}
-      hazard_intercept: {value: -4.5, assumption: coding}
+      hazard_gap: {value: 6.0, assumption: coding}
 
 Units. *Utility* is an actor's value of an outcome on a 0-1 scale: 1 at its ideal point, 0 at
 the far end of every issue (``u = 1 - Σ_i s_i |x_i - p_i| / (100 Σ_i s_i)``). *Points* are
@@ -21,9 +21,10 @@ are an error, and so are values outside a parameter's range (see :mod:`accord.sc
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 
-__all__ = ["PARAMETERS", "ParameterSpec", "defaults", "unknown_parameters"]
+__all__ = ["FITTED_OVERRIDES", "PARAMETERS", "ParameterSpec", "defaults", "is_fitted", "unknown_parameters"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class ParameterSpec:
     Attributes
     ----------
     name: the key under ``parameters:``.
-    default: the value used when the scenario does not set it.
+    default: the value used when the scenario does not set it; NaN for a parameter that only
+    overrides a fitted coefficient (:data:`FITTED_OVERRIDES`).
     unit: e.g. ``utility``, ``per year``, ``points``, ``share``.
     low, high: the finite range every value (and every bound of a distribution) must lie in;
         checked when a scenario is loaded (:mod:`accord.scenario.runnable`).
@@ -60,7 +62,11 @@ _PUTNAM = "Putnam 1988, 'Diplomacy and domestic politics: the logic of two-level
 _KYDD = "Kydd 2003, 'Which side are you on? Bias, credibility, and mediation', AJPS 47(4)"
 _SAVUN = "Savun 2008, 'Information, bias, and mediation success', Int. Studies Quarterly 52(1)"
 _FORTNA = "Fortna 2004, Peace Time: Cease-Fire Agreements and the Durability of Peace, Princeton UP"
-_UNCAL = "; value: assumption until calibrated on the conflict panel"
+_UNCAL = "; value: assumption (not fitted: the panel has no matching event, see docs/engine.md)"
+_FITTED = float("nan")
+_OVERRIDE = (
+    "default: the coefficient fitted on the conflict panel (accord.models/data/hazards.json); a value: assumption"
+)
 
 # fmt: off
 _SPECS: tuple[ParameterSpec, ...] = (
@@ -91,35 +97,40 @@ _SPECS: tuple[ParameterSpec, ...] = (
     _p("information_rate", 0.5, "share per year", 0.0, 10.0,
        "Share of a party's over-optimism a fully credible mediator corrects per year. A mediator is credible to "
        "the side it favours when it warns that side, not to the other.", f"{_KYDD}; {_SAVUN}; value: assumption"),
-    # -- war onset: a discrete-time logit hazard per year ---------------------------------
-    _p("hazard_intercept", -4.0, "log-odds per year", -15.0, 15.0,
-       "Log-odds of fighting breaking out in a quiet year with every covariate at zero.", f"assumption{_UNCAL}"),
-    _p("hazard_gap", 8.0, "log-odds per utility", 0.0, 100.0,
-       "Weight of the bargaining gap: the largest amount by which a belligerent's war value exceeds its value "
-       "of the status quo (no deal it can get beats fighting).", f"{_FEARON}; value: assumption{_UNCAL}"),
-    _p("hazard_commitment", 8.0, "log-odds per utility", 0.0, 100.0,
-       "Weight of the commitment problem: the anticipated loss of a declining side's probability of winning "
-       "over the anticipation horizon times its stake in the war.", f"{_POWELL}; value: assumption{_UNCAL}"),
-    _p("hazard_recency", -0.5, "log-odds per log-year", -10.0, 10.0,
-       "Change in the log-odds of fighting per unit of log(1 + years since the last fighting): recent "
-       "fighting makes more fighting likely.",
-       f"Hegre 2004, 'The duration and termination of civil war', JPR 41(3); value: assumption{_UNCAL}"),
-    _p("hazard_ceasefire", -0.7, "log-odds", -10.0, 10.0,
-       "Change in the log-odds of fighting while a ceasefire agreement is in force.", f"{_FORTNA}; value: assumption{_UNCAL}"),
-    _p("hazard_process", -0.2, "log-odds", -10.0, 10.0,
-       "Change in the log-odds of fighting while a process (pre-negotiation, principles) agreement is in force.",
-       f"assumption{_UNCAL}"),
-    _p("hazard_settlement", -0.5, "log-odds", -10.0, 10.0,
-       "Change in the log-odds of fighting while a partial or comprehensive agreement is in force.",
-       f"{_FORTNA}; value: assumption{_UNCAL}"),
-    _p("hazard_peacekeeping", -1.0, "log-odds", -10.0, 10.0,
-       "Change in the log-odds of fighting while peacekeepers deployed with an agreement are in place.",
-       f"{_FORTNA} (peacekeeping); value: assumption"),
-    _p("hazard_monitoring", -1.0, "log-odds per unit", -10.0, 10.0,
-       "Change in the log-odds of fighting per unit of ceasefire monitoring capacity (0-1).",
+    # -- war onset: the fitted logit hazards and the engine's own terms on their logit scale ---------
+    # The hazards of fighting are the discrete-time logits fitted on the conflict panel
+    # (accord.models.hazards, the shipped table; docs/engine.md). These four are terms the panel cannot
+    # measure, added to the fitted logit; off (0) by default so the engine's hazard is the fitted one.
+    _p("hazard_gap", 0.0, "log-odds per utility", 0.0, 100.0,
+       "Offset on the fitted logit per unit of the bargaining gap: the largest amount by which a belligerent's "
+       "war value exceeds its value of the status quo (no deal it can get beats fighting). Not fitted: off "
+       "unless a scenario sets it.", f"{_FEARON}; value: assumption"),
+    _p("hazard_monitoring", 0.0, "log-odds per unit", -10.0, 10.0,
+       "Offset on the fitted logit per unit of ceasefire monitoring capacity (0-1). Not fitted: off unless set.",
        f"{_FORTNA} (monitoring); value: assumption"),
-    _p("hazard_incidents", 0.05, "log-odds per incident", -10.0, 10.0,
-       "Change in the log-odds of fighting per ceasefire incident per year.", "assumption"),
+    _p("hazard_incidents", 0.0, "log-odds per incident", -10.0, 10.0,
+       "Offset on the fitted logit per ceasefire incident per year. Not fitted: off unless set.", "assumption"),
+    _p("hazard_commitment", 0.0, "log-odds per utility", 0.0, 100.0,
+       "Offset on the fitted logit per unit of the stake-weighted commitment term (a declining side's "
+       "anticipated loss of P(win) over anticipation_years times its stake). Off unless set: the fitted "
+       "cap_shift_expected terms already measure the anticipated shift.", f"{_POWELL}; value: assumption"),
+    _p("hazard_intercept", _FITTED, "log-odds per year", -15.0, 15.0,
+       "Overrides the intercept of the fitted hazards (onset, breakdown, fighting; default: fitted).", _OVERRIDE),
+    _p("hazard_recency", _FITTED, "log-odds per log-year", -10.0, 10.0,
+       "Overrides the fitted hazards' coefficient of log(1 + years since fighting) (default: fitted).",
+       f"Hegre 2004, 'The duration and termination of civil war', JPR 41(3); {_OVERRIDE}"),
+    _p("hazard_ceasefire", _FITTED, "log-odds", -10.0, 10.0,
+       "Overrides the fitted hazards' coefficient of a ceasefire agreement in force (default: fitted).",
+       f"{_FORTNA}; {_OVERRIDE}"),
+    _p("hazard_process", _FITTED, "log-odds", -10.0, 10.0,
+       "Overrides the fitted hazards' coefficients of a process and of a renewal agreement in force (both; "
+       "default: fitted).", _OVERRIDE),
+    _p("hazard_settlement", _FITTED, "log-odds", -10.0, 10.0,
+       "Overrides the fitted hazards' coefficients of a partial, a comprehensive and an implementation agreement "
+       "in force (all three; default: fitted).", f"{_FORTNA}; {_OVERRIDE}"),
+    _p("hazard_peacekeeping", _FITTED, "log-odds", -10.0, 10.0,
+       "Overrides the fitted hazards' coefficient of an agreement in force that provides for peacekeeping "
+       "(default: fitted).", f"{_FORTNA} (peacekeeping); {_OVERRIDE}"),
     _p("escalation_threshold", 0.0, "utility", -1.0, 1.0,
        "A belligerent escalates (and blocks the monitoring mandate) when its war value exceeds its status quo "
        "value by more than this.", f"{_FEARON}; value: assumption"),
@@ -211,6 +222,25 @@ _SPECS: tuple[ParameterSpec, ...] = (
 
 PARAMETERS: dict[str, ParameterSpec] = {p.name: p for p in _SPECS}
 """Every engine parameter by name."""
+
+FITTED_OVERRIDES: dict[str, tuple[str, ...]] = {
+    "hazard_intercept": ("intercept",),
+    "hazard_recency": ("log_years_since_fighting",),
+    "hazard_ceasefire": ("in_force_ceasefire",),
+    "hazard_process": ("in_force_process", "in_force_renewal"),
+    "hazard_settlement": ("in_force_partial", "in_force_comprehensive", "in_force_implementation"),
+    "hazard_peacekeeping": ("peacekeeping_in_force",),
+}
+"""Parameters that override coefficients of the fitted hazards the engine uses (onset, breakdown,
+fighting: ``accord.simulation.hazards``), by the coefficient names they set, in all three; unset
+(NaN), the fitted value holds. The names are those of
+the engine's pre-calibration hazard, so scenarios written for it still load and say what they
+override (one hazard's: ``hazards: {onset: {in_force_ceasefire: ...}}``)."""
+
+
+def is_fitted(spec: ParameterSpec) -> bool:
+    """Whether the parameter has no default of its own (the fitted hazard decides unless it is set)."""
+    return math.isnan(spec.default)
 
 
 def defaults() -> dict[str, float]:

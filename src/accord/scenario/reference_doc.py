@@ -35,6 +35,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.TermValue,
     schema.Deferral,
     schema.Event,
+    schema.Conflict,
     schema.Source,
     Quantity,
 )
@@ -101,6 +102,7 @@ actors:
     salience: {border: {value: 0.5, assumption: coding}}
 formats:
   - {id: talks, label: "Mediated talks", table: [party, mediator], proposers: [mediator], decision: {kind: consensus, voters: [party]}}
+conflict: {side_a: [A], interstate: true, assumption: coding}  # needed when both sides are states
 events:
   - {id: clash-2004, date: 2004-06, kind: clashes, label: "Border clashes"}
 assumptions:

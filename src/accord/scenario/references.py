@@ -155,6 +155,11 @@ def check_references(s: Scenario) -> list[tuple[Path_, str]]:
         if ev.track is not None and ev.track not in tracks:
             out.append((("events", i, "track"), _unknown("track", ev.track, sorted(tracks))))
 
+    if s.conflict is not None:
+        for side in ("side_a", "side_b"):
+            for j, ref in enumerate(getattr(s.conflict, side) or []):
+                who(("conflict", side, j), ref, False)
+
     for path, obj in iter_provenanced(s):
         src = getattr(obj, "source", None)
         if src is not None and src not in sources:

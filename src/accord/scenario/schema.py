@@ -607,8 +607,29 @@ class Event(Strict):
         default=None, description="the event is the signing of an agreement of this type (e.g. a ceasefire)"
     )
     track: Id | None = Field(default=None, description="the track it was signed on (default: the format's table)")
+    peacekeeping: bool | None = Field(
+        default=None,
+        description="the agreement it signs provides for an international mission or force (as PA-X codes ImPK); "
+        "default: no. Counted in the hazard's peacekeeping covariate",
+    )
+    third_party: bool | None = Field(
+        default=None,
+        description="the agreement it signs has a third party (as PA-X codes ThrdPart, ImUN, ImOth); default: "
+        "yes when one of the event's actors is not a party",
+    )
     source: str | None = Field(default=None, description="a source id (from `sources`)")
     note: Text | None = Field(default=None, description="anything a reader should know")
+
+    @model_validator(mode="after")
+    def _agreement_flags(self) -> Event:
+        flags = [f for f in ("peacekeeping", "third_party") if getattr(self, f) is not None]
+        if flags and self.agreement is None:
+            raise PydanticCustomError(
+                "agreement_flags",
+                "expected {flags} only on an event that signs an agreement (agreement: ...), found no agreement",
+                {"flags": " and ".join(flags)},
+            )
+        return self
 
     @property
     def fighting_effect(self) -> str | None:
@@ -619,6 +640,62 @@ class Event(Strict):
         if self.agreement == "ceasefire":
             return "ends"
         return {"war": "starts", "ceasefire": "ends", "war-end": "ends", "clashes": "flare"}.get(self.kind)
+
+
+# -- the conflict as the conflict panel codes it ---------------------------------------
+
+
+class Conflict(Strict):
+    """The conflict as UCDP would code it, which the fitted hazards' covariates read
+    (:mod:`accord.models.hazards`): which actors are UCDP's *side A* and *side B* (the capability
+    share and its shifts are side A's), whether it is interstate, whether the incompatibility is
+    territory, and the last year of fighting before the scenario starts.
+
+    UCDP's convention: in an intrastate conflict side A is the government, which the engine takes
+    when only one side is led by a state; when both are and ``side_a`` is left out, the side of the
+    first party listed is side A (a convention: state it). Left out, the other fields take the defaults the engine documents
+    (docs/engine.md, "The hazards of fighting")."""
+
+    side_a: list[Id] = Field(
+        min_length=1,
+        description="UCDP side A: the combatants on one side of the war (their states' capability stocks make "
+        "side A's share)",
+    )
+    side_b: list[Id] | None = Field(
+        default=None, description="UCDP side B (default: the combatants on the other side of the war)"
+    )
+    interstate: bool | None = Field(
+        default=None, description="an interstate conflict, UCDP type 2 (default: both sides' leaders are states)"
+    )
+    territory: bool | None = Field(
+        default=None,
+        description="the incompatibility is territory, UCDP 1 or 3 (default: an issue is contested by force, "
+        "`war: true`)",
+    )
+    last_fighting: Year | None = Field(
+        default=None,
+        description="the last calendar year with fighting (25+ battle deaths) before the scenario starts "
+        "(default: the year before the start)",
+    )
+    source: str | None = Field(default=None, description="a source id (from `sources`) for this coding")
+    assumption: str | None = Field(default=None, description="an assumption id (from `assumptions`) for this coding")
+    note: Text | None = Field(default=None, description="anything a reader should know")
+
+    @model_validator(mode="after")
+    def _sides(self) -> Conflict:
+        for name, ids in (("side_a", self.side_a), ("side_b", self.side_b or [])):
+            if len(set(ids)) != len(ids):
+                raise PydanticCustomError("duplicate", "expected each actor once in {s}, found a repeat", {"s": name})
+        both = sorted(set(self.side_a) & set(self.side_b or []))
+        if both:
+            raise PydanticCustomError("sides", "expected no actor on both sides, found {a}", {"a": ", ".join(both)})
+        if self.source is not None and self.assumption is not None:
+            raise PydanticCustomError("provenance", "expected either source or assumption, found both", {})
+        if self.last_fighting is not None and not 1800 <= self.last_fighting <= 2200:
+            raise PydanticCustomError(
+                "out_of_range", "expected a year between 1800 and 2200, found {y}", {"y": self.last_fighting}
+            )
+        return self
 
 
 # -- the scenario ----------------------------------------------------------------------
@@ -641,6 +718,14 @@ class Scenario(Strict):
     parameters: dict[Id, Quantity] = Field(
         default_factory=dict,
         description="engine parameters for this scenario (`accord parameters` lists them with their defaults)",
+    )
+    conflict: Conflict | None = Field(
+        default=None, description="the conflict as UCDP would code it (sides, type, incompatibility), for the hazards"
+    )
+    hazards: dict[Id, dict[Id, Quantity]] = Field(
+        default_factory=dict,
+        description="coefficients of the fitted hazards this scenario replaces, e.g. `onset: {in_force_ceasefire: "
+        "{value: -0.5, source: ...}}` (hazard, then `intercept` or a covariate)",
     )
     sources: dict[Id, Source] = Field(default_factory=dict, description="id → where numbers come from")
     assumptions: dict[Id, Text] = Field(

@@ -67,7 +67,7 @@ DEFAULT_MAX_MEMORY = 4 * 2**30
 _F = 8  # bytes per float64
 
 # float64 per draw per unit of each term, temporaries included (see the module docstring)
-DRAFTING_KAI = 3.5
+DRAFTING_KAI = 0.25  # the fused kernels (simulation/_jit.py) hold no (draws, K, A, I) temporary
 DRAFTING_KA = 12.0
 DRAFTING_KI = 6.0
 STATE_AI = 14.0

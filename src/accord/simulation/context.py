@@ -23,13 +23,14 @@ from accord.mechanisms.proposals import CompiledProposal
 from accord.mechanisms.rules import Rule, make_rule
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Event, Scenario, Series, StanceChange, date_to_year
+from accord.simulation.conflict import ARMED_KINDS, ConflictTraits
 from accord.simulation.decisions import Decisions
 from accord.simulation.history import History
 from accord.simulation.power import Sides, sides_from_positions
 
 __all__ = ["Change", "Context", "Table", "compile_context", "kernel_actors"]
 
-_ARMED_KINDS = ("state", "de-facto-authority", "group")
+_ARMED_KINDS = ARMED_KINDS
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class Context:
     monitoring: np.ndarray = field(default_factory=lambda: np.zeros(0))
     leak_risk: np.ndarray = field(default_factory=lambda: np.zeros(0))
     decisions: Decisions | None = None
+    traits: ConflictTraits | None = None
+    hazard_coef: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def A(self) -> int:
@@ -167,9 +171,14 @@ def compile_context(
     until: float | None,
     history: History,
     monitoring_default: np.ndarray,
+    traits: ConflictTraits | None = None,
+    hazard_coef: dict[str, dict[str, np.ndarray]] | None = None,
     decisions: Decisions | None = None,
 ) -> Context:
-    """Compile the static parts of a run (kernel actors, tables, rules, steps, sides)."""
+    """Compile the static parts of a run (kernel actors, tables, rules, steps, sides); ``traits``:
+    the conflict's coding for the hazards (:func:`~accord.simulation.conflict.conflict_traits`),
+    ``hazard_coef``: the fitted hazards' coefficients per draw
+    (:func:`~accord.simulation.hazards.coefficients`); ``decisions``: a training session's."""
     keep = kernel_actors(scenario, specs, tracks)
     kidx = np.flatnonzero(keep)
     pos_in_kernel = {int(a): n for n, a in enumerate(kidx)}
@@ -324,4 +333,7 @@ def compile_context(
         monitoring=monitoring,
         leak_risk=leak,
         decisions=decisions,
+        traits=traits if sides is not None else None,
+        hazard_coef=hazard_coef or {},
+        capability_given=np.array([a.capability is not None for a in actors], dtype=bool),
     )

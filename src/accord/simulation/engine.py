@@ -13,6 +13,8 @@ from accord.mechanisms.formats import default_format, resolve_format, resolve_tr
 from accord.scenario.formats import format_chain
 from accord.scenario.parameters import PARAMETERS, unknown_parameters
 from accord.scenario.schema import Scenario
+from accord.simulation import hazards
+from accord.simulation.conflict import ConflictTraits, conflict_traits
 from accord.simulation.context import compile_context
 from accord.simulation.decisions import Decisions
 from accord.simulation.events import Log
@@ -36,16 +38,26 @@ def _check(scenario: Scenario) -> None:
     for e in scenario.events:
         names = [n for n in e.effects if n != "monitoring"]
         problems += [f"events.{e.id}.effects: {m} (or 'monitoring')" for m in unknown_parameters(names)]
+    problems += hazards.check_overrides(scenario)
     if problems:
         raise EngineError("; ".join(problems))
+
+
+def _traits(scenario: Scenario) -> ConflictTraits | None:
+    try:
+        return conflict_traits(scenario)
+    except ValueError as e:
+        raise EngineError(str(e)) from None
 
 
 def check_run(scenario: Scenario, format: str | None = None, mediator: str | None = None) -> str:
     """Check that ``scenario`` can run under ``format`` (default: :func:`default_format`); return its id.
 
-    Raises EngineError naming the field (unknown parameter, effect, format or mediator), without
+    Raises EngineError naming the field (unknown parameter, effect, format or mediator, a hazard
+    override, the conflict's coding), without
     running anything: what the layers above call before they write a manifest or start workers."""
     _check(scenario)
+    _traits(scenario)
     fmt0 = format or default_format(scenario)
     try:
         for f in format_chain(scenario, fmt0):
@@ -110,6 +122,7 @@ def run_batch(
     except ValueError as e:
         raise EngineError(str(e)) from None
     _check(scenario)
+    traits = _traits(scenario)
     fmt0 = format or default_format(scenario)
     try:
         chain = format_chain(scenario, fmt0)
@@ -124,7 +137,10 @@ def run_batch(
 
     mon_default = values.get("parameters.monitoring_default", np.full(draws, PARAMETERS["monitoring_default"].default))
     proposals = compile_proposals(scenario, values, draws)
-    ctx = compile_context(scenario, specs, chain, tracks, proposals, values, draws, until, hist, mon_default, decisions)
+    coef = hazards.coefficients(values, draws)
+    ctx = compile_context(
+        scenario, specs, chain, tracks, proposals, values, draws, until, hist, mon_default, traits, coef, decisions
+    )
     result = Process(ctx, Streams(seed, batch_index), log, observe).run()
     result.inputs = drawn
     return result

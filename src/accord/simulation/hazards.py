@@ -1,59 +1,191 @@
-"""The hazard of fighting breaking out, as a discrete-time logit over covariates the engine computes.
+"""The hazard of fighting breaking out: the logits fitted on the conflict panel, chosen by risk set.
 
-``P(fighting begins in a year) = logistic(β₀ + Σ_j β_j x_j)``, converted to the scenario's step
-as ``1 − (1 − P)^dt``. The covariates are things a political scientist would look for, each
-computed from the engine's own state in the step:
+``P(fighting in a year) = logistic(η)``, converted to the scenario's step as ``1 − (1 − P)^dt``
+(the covariates are a calendar year's state, constant within it, so the yearly hazard is the
+step's constant rate).
 
-=================  ==============================================================================
-covariate          what it is
-=================  ==============================================================================
-gap                the bargaining gap: the largest amount by which a belligerent's war value
-                   (with its optimism) exceeds its value of the status quo (Fearon 1995)
-commitment         the commitment problem: the anticipated loss of a declining side's chance of
-                   winning over the anticipation horizon, times its stake in a war (Powell 2006)
-log_years_since    log(1 + years since the last fighting): recent fighting begets fighting
-ceasefire          a ceasefire agreement in force (Fortna 2004)
-process            a process agreement in force
-settlement         a partial or comprehensive agreement in force
-peacekeeping       peacekeepers deployed with an agreement in force (Fortna 2004)
-monitoring         ceasefire monitoring capacity, 0-1
-incidents          ceasefire incidents per year
-=================  ==============================================================================
+**Fitted, by default.** In a step whose sides are not fighting at its start, ``η`` is the linear
+predictor of the one fitted hazard of :mod:`accord.models.hazards` whose risk set holds the
+engine's conflict-year (the panel's state, :mod:`accord.simulation.conflict_year`), so no row is
+outside the data a model was fitted on:
 
-The coefficients are engine parameters (``hazard_*``, see ``accord parameters``); until they are
-calibrated on the conflict panel they are labelled assumptions.
+===============  ===========================================================================
+hazard           the engine's conflict-year
+===============  ===========================================================================
+``breakdown``    an agreement is in force (as the panel defines it: signed in an earlier year,
+                 no fighting since)
+``onset``        no agreement in force, no fighting last year (recurrence after a quiet year)
+``fighting``     no agreement in force, fighting last year (the war ended last year)
+===============  ===========================================================================
+
+The coefficients are those shipped in ``accord/models/data/hazards.json``: discrete-time logits
+(Beck, Katz & Tucker 1998, *AJPS* 42(4)) fitted at commit b7bca40 on the UCDP/PRIO ACD v25.1 ×
+COW NMC v6.0 × PA-X panel, 1990-2020 (onset n = 6,092, 193 events; breakdown n = 1,627, 299;
+fighting n = 7,377, 1,183), the Armenia-Azerbaijan conflict withheld. They are point estimates,
+the same in every draw: the table ships standard errors but no covariance matrix, and sampling
+each coefficient independently would ignore their strong correlations (e.g. the signed and
+absolute capability shifts), so no sampling is done. The fitted hazards of a ceasefire and of a
+comprehensive agreement being signed are not used by the engine (its agreements come from
+negotiation; docs/engine.md).
+
+**Engine terms** (``η += b × term``; parameters, ``accord parameters``): the bargaining gap
+(``hazard_gap``, Fearon 1995), ceasefire monitoring (``hazard_monitoring``), incidents
+(``hazard_incidents``) and the stake-weighted commitment term (``hazard_commitment``, Powell
+2006). No panel measures them: they are **off by default** (0), so the engine's yearly hazard is
+the fitted model's prediction (tests/test_engine_hazards.py checks it); a scenario may turn them
+on, as labelled assumptions.
+
+**Overrides.** ``hazards: {HAZARD: {NAME: number}}`` replaces coefficient ``NAME`` (``intercept``
+or a covariate) of one fitted hazard; the parameters of
+:data:`accord.scenario.parameters.FITTED_OVERRIDES` (``hazard_intercept``, ``hazard_ceasefire``,
+… the names of the engine's pre-calibration hazard) replace their coefficients in all three
+hazards. Both are numbers with provenance, may be uncertain (drawn per draw) or swept, and are
+checked by :func:`check_overrides` (located errors).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-__all__ = ["COVARIATES", "onset_probability", "per_step"]
+from accord.models.hazards import AGREEMENT_TYPES, HAZARDS, HazardTable, covariates, default_table
+from accord.scenario.parameters import FITTED_OVERRIDES
+from accord.scenario.schema import Scenario
 
-COVARIATES: dict[str, str] = {
+__all__ = [
+    "ENGINE_TERMS",
+    "USED",
+    "check_overrides",
+    "coefficients",
+    "hazard_logit",
+    "logistic",
+    "per_step",
+    "which_hazard",
+]
+
+USED = ("onset", "breakdown", "fighting")
+"""The fitted hazards the engine uses, in the order of :func:`which_hazard`'s codes (0, 1, 2)."""
+
+ENGINE_TERMS: dict[str, str] = {
     "gap": "hazard_gap",
-    "commitment": "hazard_commitment",
-    "log_years_since": "hazard_recency",
-    "ceasefire": "hazard_ceasefire",
-    "process": "hazard_process",
-    "settlement": "hazard_settlement",
-    "peacekeeping": "hazard_peacekeeping",
     "monitoring": "hazard_monitoring",
     "incidents": "hazard_incidents",
+    "commitment": "hazard_commitment",
 }
-"""Covariate name → the engine parameter that is its coefficient."""
+"""Engine term → the parameter that is its coefficient on the logit scale (default 0: off)."""
 
 
 def per_step(p_year: np.ndarray, dt: float) -> np.ndarray:
-    """A yearly probability as the probability within a step of ``dt`` years."""
+    """Convert a yearly probability to a step of ``dt`` years (constant hazard within the year)."""
     return np.asarray(1.0 - (1.0 - np.clip(p_year, 0.0, 1.0)) ** dt)
 
 
-def onset_probability(covariates: dict[str, np.ndarray], params: dict[str, np.ndarray], dt: float) -> np.ndarray:
-    """``P(fighting begins within the step)`` ``(D,)`` from the covariates ``(D,)`` by name and
-    the current parameters (``hazard_intercept`` and one coefficient per covariate)."""
-    eta = np.array(params["hazard_intercept"], dtype=float, copy=True)
-    for name, coef in COVARIATES.items():
-        eta = eta + params[coef] * covariates[name]
-    p_year = 0.5 * (1.0 + np.tanh(0.5 * np.clip(eta, -60.0, 60.0)))
-    return per_step(p_year, dt)
+def logistic(eta: np.ndarray) -> np.ndarray:
+    """``1 / (1 + e^−η)`` without overflow (the form :mod:`accord.models.hazards` uses)."""
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.clip(eta, -60.0, 60.0))))
+
+
+def coefficient_names(hazard: str) -> tuple[str, ...]:
+    """``intercept`` and the covariates of a fitted hazard."""
+    return ("intercept", *HAZARDS[hazard].covariates)
+
+
+def check_overrides(scenario: Scenario) -> list[str]:
+    """Problems with a scenario's overrides of fitted coefficients, each naming its field."""
+    out: list[str] = []
+    for hazard, coefs in scenario.hazards.items():
+        if hazard not in USED:
+            out.append(
+                f"hazards.{hazard}: expected one of the fitted hazards the engine uses ({', '.join(USED)}), "
+                f"found {hazard!r}"
+            )
+            continue
+        names = coefficient_names(hazard)
+        for name in coefs:
+            if name not in names:
+                out.append(f"hazards.{hazard}.{name}: expected intercept or a covariate ({', '.join(names[1:])})")
+    for param, targets in FITTED_OVERRIDES.items():
+        if param not in scenario.parameters:
+            continue
+        both = [f"hazards.{h}.{t}" for h in USED for t in targets if t in scenario.hazards.get(h, {})]
+        if both:
+            out.append(
+                f"parameters.{param}: expected one override of a coefficient, found it also as {', '.join(both)}"
+            )
+    for f in scenario.formats:
+        for name in f.parameters:
+            if name.startswith("hazard_"):
+                out.append(
+                    f"formats.{f.id}.parameters.{name}: expected hazard terms for the whole scenario (under "
+                    "parameters: or hazards:), found one for a format"
+                )
+    return out
+
+
+def coefficients(
+    values: Mapping[str, np.ndarray], draws: int, table: HazardTable | None = None
+) -> dict[str, dict[str, np.ndarray]]:
+    """Each used hazard's coefficients ``(D,)`` by name: the fitted ones (the shipped table unless
+    ``table``), replaced where the scenario's ``hazards.HAZARD.NAME`` inputs say."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for hazard in USED:
+        fitted = (table or default_table()).hazards[hazard]
+        c: dict[str, np.ndarray] = {"intercept": np.full(draws, fitted.intercept)}
+        for name in HAZARDS[hazard].covariates:
+            c[name] = np.full(draws, fitted.coef[name])
+        for name in c:
+            key = f"hazards.{hazard}.{name}"
+            if key in values:
+                c[name] = np.asarray(values[key], dtype=float).copy()
+        out[hazard] = c
+    return out
+
+
+def which_hazard(state: Mapping[str, np.ndarray]) -> np.ndarray:
+    """``(D,)`` index into :data:`USED` of the hazard whose risk set holds each draw's conflict-year."""
+    in_force = np.zeros(np.shape(state["fighting_last_year"]), dtype=bool)
+    for t in AGREEMENT_TYPES:
+        in_force |= np.asarray(state[f"in_force_{t}"]) > 0
+    last = np.asarray(state["fighting_last_year"]) > 0
+    return np.where(in_force, 1, np.where(last, 2, 0))
+
+
+def fitted_logit(hazard: str, state: Mapping[str, np.ndarray], coef: Mapping[str, np.ndarray]) -> np.ndarray:
+    """``η (D,)`` of fitted hazard ``hazard`` on the panel state ``state`` with per-draw coefficients."""
+    names = HAZARDS[hazard].covariates
+    x = covariates(state, names)
+    eta = np.array(coef["intercept"], dtype=float, copy=True)
+    for name in names:
+        eta = eta + coef[name] * x[name]
+    return eta
+
+
+def hazard_logit(
+    state: Mapping[str, np.ndarray],
+    coef: Mapping[str, Mapping[str, np.ndarray]],
+    params: Mapping[str, np.ndarray],
+    terms: Mapping[str, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(η, which)`` ``(D,)``: the yearly logit of fighting in a step quiet at its start, from the
+    hazard :func:`which_hazard` picks, with coefficients overridden where a
+    :data:`~accord.scenario.parameters.FITTED_OVERRIDES` parameter is set (not NaN) in this step's
+    ``params``, plus each engine term (:data:`ENGINE_TERMS`) times its parameter."""
+    which = which_hazard(state)
+    eta = np.zeros(which.shape)
+    for j, hazard in enumerate(USED):
+        if not (which == j).any():
+            continue
+        c = dict(coef[hazard])
+        for param, targets in FITTED_OVERRIDES.items():
+            v = params[param]
+            if np.isnan(v).all():
+                continue
+            for t in targets:
+                if t in c:
+                    c[t] = np.where(np.isnan(v), c[t], v)
+        eta = np.where(which == j, fitted_logit(hazard, state, c), eta)
+    for term, param in ENGINE_TERMS.items():
+        b = params[param]
+        eta = eta + np.where(np.isnan(b), 0.0, b * terms[term])
+    return eta, which

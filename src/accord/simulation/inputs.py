@@ -4,7 +4,8 @@ Names: ``actors.ARM.positions.status``, ``actors.ARM.salience.districts``,
 ``actors.NK.capability``, ``actors.ARM.domestic.pivot.status`` (``removal_risk``, ``audience_cost``),
 ``actors.ARM.optimism``, ``actors.ARM.changes.1998-02.positions.status`` (a dated change: ``salience``,
 ``pivot``, ``removal_risk``, ``audience_cost``),
-``issues.status.status_quo``, ``parameters.war_cost``, ``formats.minsk-group.monitoring``
+``issues.status.status_quo``, ``parameters.war_cost``, ``hazards.onset.in_force_ceasefire`` (a
+fitted coefficient the scenario replaces), ``formats.minsk-group.monitoring``
 (``leak_risk``, ``parameters.NAME``), ``proposals.package-1997.terms.status``,
 ``events.ID.effects.NAME``, ``events.ID.status_quo.ISSUE``.
 """
@@ -68,6 +69,9 @@ def all_inputs(scenario: Scenario) -> dict[str, Quantity]:
                     out[f"{base}.{field}"] = q
     for name, q in scenario.parameters.items():
         out[f"parameters.{name}"] = q
+    for hazard, coefs in scenario.hazards.items():
+        for name, q in coefs.items():
+            out[f"hazards.{hazard}.{name}"] = q
     for f in scenario.formats:
         if f.monitoring is not None:
             out[f"formats.{f.id}.monitoring"] = f.monitoring

@@ -264,7 +264,9 @@ def table_text(
     # the book: type, terms, deferral, peacekeepers
     t_sign = prop.time if math.isfinite(prop.time) and prop.time >= st.t else st.t
     expires = st.t + st.params["process_duration"] if kind in ("process", "renewal") else np.inf
-    st.book.sign(kind, signed, t_sign, expires)
+    # what the panel's covariates see of the text: peacekeeping it provides for, a third party at the table
+    third_party = bool((_seated(table, st) & ~ctx.parties).any())
+    st.book.sign(kind, signed, t_sign, expires, peacekeeping=prop.peacekeeping, third_party=third_party)
     st.book.peacekeepers |= signed & pk_deploys
     new_sq = prop.immediate(st.sq)
     st.sq = np.where(signed[:, None], new_sq, st.sq)
@@ -678,7 +680,7 @@ def implement_due(
     u = streams.rng("implementation-enforced", st.k).random(D)
     enforced = refused & (u < binding_probability(st.pending_pk, st.params["enforcement_peacekeeping"]))
     st.sq = np.where(enforced[:, None] & falls, st.pending_value, st.sq)
-    st.book.sign("implementation", enforced, st.t)
+    st.book.sign("implementation", enforced, st.t, peacekeeping=True, third_party=True)  # by the peacekeepers
     failed = refused & ~enforced
     broke = st.book.break_down(failed, ("process", "partial", "comprehensive"))
     if say.on and due[0]:

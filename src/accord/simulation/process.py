@@ -18,7 +18,7 @@ and texts only; every phase is vectorized over draws):
 7. :func:`~accord.simulation.negotiation.implement_due`, then
    :func:`~accord.simulation.negotiation.negotiate` - deferred terms fall due; dated proposals,
    the tables' drafts and declarations are answered, ratified, enforced (quiet draws only).
-8. :func:`war` - onset from the logit hazard (:mod:`accord.simulation.hazards`), breakdown of the
+8. :func:`war` - onset from the fitted hazards (:mod:`accord.simulation.hazards`), breakdown of the
    agreements in force, the front moving while the sides fight, victory, and ceasefire talks
    (:func:`~accord.simulation.negotiation.ceasefire_talks`).
 9. :func:`record` - the step's outcomes.
@@ -41,9 +41,10 @@ from accord.mechanisms.ratification import reversion_value
 from accord.mechanisms.utility import utility
 from accord.models.compromise import compromise_position
 from accord.scenario.parameters import PARAMETERS
-from accord.scenario.schema import Scenario, date_to_year
+from accord.scenario.schema import Event, Scenario, date_to_year
 from accord.simulation import events as ev
 from accord.simulation import hazards
+from accord.simulation.conflict_year import ConflictYear
 from accord.simulation.context import Context
 from accord.simulation.negotiation import Narrator, ceasefire_talks, implement_due, negotiate
 from accord.simulation.power import (
@@ -210,7 +211,14 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
                 st.sq = new_sq
             if e.agreement is not None:
                 expires = st.t + st.params["process_duration"] if e.agreement in ("process", "renewal") else np.inf
-                st.book.sign(e.agreement, np.ones(D, dtype=bool), when, expires)
+                st.book.sign(
+                    e.agreement,
+                    np.ones(D, dtype=bool),
+                    when,
+                    expires,
+                    peacekeeping=bool(e.peacekeeping),
+                    third_party=_event_third_party(ctx, e),
+                )
             if e.switch_format is not None:
                 st.fmt[:] = ctx.chain.index(e.switch_format)
             if e.kind == "resignation":
@@ -235,6 +243,14 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
     return st
 
 
+def _event_third_party(ctx: Context, e: Event) -> bool:
+    """Whether an event's agreement has a third party: as the event says, else a non-party among its actors."""
+    if e.third_party is not None:
+        return e.third_party
+    actors = {a.id: a for a in ctx.scenario.actors}
+    return any(a in actors and "party" not in actors[a].roles for a in e.actors)
+
+
 def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState, Power]:
     """Stocks, the contest, the anticipated shift, and war values of leaders and pivots."""
     D, A = ctx.draws, ctx.A
@@ -245,6 +261,8 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
         st.stock = flows / delta[:, None]
     else:
         st.stock = advance_stock(st.stock, flows, delta, ctx.dt)
+    if st.conflict_year is not None:
+        st.conflict_year.capability(flows, st.k, ctx.dt)
     u_sq = utility(st.sq[:, None], st.sq[:, None], st.pos, st.sal)[:, 0]
     u_sq_piv = utility(st.sq[:, None], st.sq[:, None], st.piv, st.sal)[:, 0]
     s = ctx.sides
@@ -376,26 +394,27 @@ def incidents(ctx: Context, st: StepState, power: Power, streams: Streams, say: 
 
 
 def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> Power:
-    """The step's hazard of fighting (:mod:`accord.simulation.hazards`) and, from it, every
-    leader's and pivot's value of no agreement: the status quo while it lasts, with the chance that
-    war comes anyway within ``anticipation_years`` (:func:`~accord.mechanisms.ratification.reversion_value`)."""
+    """The step's hazard of fighting (:mod:`accord.simulation.hazards`: the fitted logit whose risk
+    set holds the panel's state of the conflict - breakdown, onset or fighting - plus the engine's
+    terms, off by default) and, from it, every leader's and
+    pivot's value of no agreement: the status quo while it lasts, with the chance that war comes
+    anyway within ``anticipation_years`` (:func:`~accord.mechanisms.ratification.reversion_value`)."""
     D = ctx.draws
-    p, s = st.params, ctx.sides
-    years_since = np.where(np.isnan(st.last_fighting), st.t - ctx.start, st.t - st.last_fighting)
-    covariates = {
-        "gap": power.gap,
-        "commitment": power.commitment,
-        "log_years_since": np.log1p(np.maximum(years_since, 0.0)),
-        "ceasefire": st.book.any_in_force("ceasefire").astype(float),
-        "process": st.book.any_in_force("process", "renewal").astype(float),
-        "settlement": st.book.any_in_force("partial", "comprehensive", "implementation").astype(float),
-        "peacekeeping": st.book.peacekeepers.astype(float),
-        "monitoring": st.monitor,
-        "incidents": n_incidents / ctx.dt,
-    }
-    p_on = hazards.onset_probability(covariates, p, ctx.dt) if s is not None else np.zeros(D)
-    power.p_onset = p_on
-    p_year = 1.0 - (1.0 - p_on) ** (1.0 / ctx.dt)
+    p = st.params
+    if st.conflict_year is None:
+        p_year = np.zeros(D)
+        power.hazard_model = np.full(D, -1)
+    else:
+        terms = {
+            "gap": power.gap,
+            "monitoring": st.monitor,
+            "incidents": n_incidents / ctx.dt,
+            "commitment": power.commitment,
+        }
+        eta, power.hazard_model = hazards.hazard_logit(st.conflict_year.state(), ctx.hazard_coef, p, terms)
+        p_year = hazards.logistic(eta)
+    power.onset_year = p_year
+    power.p_onset = hazards.per_step(p_year, ctx.dt)
     q = 1.0 - (1.0 - p_year) ** np.maximum(p["anticipation_years"], 0.0)
     power.r_lead = reversion_value(power.u_sq, power.u_war, q)
     power.r_piv = reversion_value(power.u_sq_piv, power.u_war_piv, q)
@@ -496,6 +515,8 @@ def record(ctx: Context, st: StepState, power: Power, rec: Record, say: Narrator
     k = st.k
     fought = st.fought_this_step | st.fighting
     st.last_fighting = np.where(fought, st.t, st.last_fighting)
+    if st.conflict_year is not None:
+        st.conflict_year.end_step(fought, st.book)
     rec.fighting[:, k] = fought
     rec.onset[:, k] = st.onset_this_step
     gone = st.book.lapse(st.t + ctx.dt)
@@ -630,6 +651,11 @@ class Process:
             pending_pk=np.zeros(D, dtype=bool),
             leaked=np.zeros(A, dtype=bool),
             escalating=np.zeros(A, dtype=bool),
+            conflict_year=(
+                ConflictYear(ctx.traits, ctx.actor_ids, ctx.capability_given, D, ctx.start, round(1.0 / ctx.dt))
+                if ctx.traits is not None
+                else None
+            ),
         )
 
     def run(self) -> BatchResult:
@@ -652,6 +678,9 @@ class Process:
         traj_monitor = np.zeros(ctx.steps)
         traj_p = np.zeros((ctx.steps, 2))
         traj_format: list[str] = []
+        traj_hazard = np.zeros(ctx.steps)
+        traj_model: list[str | None] = []
+        traj_cov: dict[str, np.ndarray] = {}
         for k in range(ctx.steps):
             st.t, st.k = float(ctx.years[k]), k
             st.book.new_step()
@@ -661,6 +690,8 @@ class Process:
             st.fought_this_step = np.zeros(D, dtype=bool)
             st.onset_this_step = np.zeros(D, dtype=bool)
             st.forced_time = math.nan
+            if st.conflict_year is not None:
+                st.conflict_year.begin_step(st.t)
             st = dated_changes(ctx, st, say)
             st = dated_events(ctx, st, say, rec)
             st, power = power_balance(ctx, st, say)
@@ -670,6 +701,12 @@ class Process:
             power = risk(ctx, st, power, n_inc)
             if self.observe is not None:
                 self.observe(ctx, st, power)
+            if st.conflict_year is not None:
+                for name, v in st.conflict_year.state().items():
+                    traj_cov.setdefault(name, np.zeros(ctx.steps))[k] = v[0]
+            traj_hazard[k] = power.onset_year[0] if power.onset_year is not None else 0.0
+            m = int(power.hazard_model[0]) if power.hazard_model is not None else -1
+            traj_model.append(hazards.USED[m] if m >= 0 else None)
             st = implement_due(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = negotiate(ctx, st, power, rec, streams, say, self.proposal_ids)
             st = war(ctx, st, power, n_inc, rec, streams, say, self.proposal_ids)
@@ -678,7 +715,13 @@ class Process:
             traj_monitor[k] = st.monitor[0]
             traj_p[k] = (power.p_high[0], power.p_future[0])
             traj_format.append(ctx.specs[int(st.fmt[0])].id)
-        return self._result(st, rec, traj_pos, traj_monitor, traj_p, traj_format)
+        result = self._result(st, rec, traj_pos, traj_monitor, traj_p, traj_format)
+        # draw 0's yearly hazard of fighting (the model's, before history imposes anything), the
+        # fitted hazard it came from and the panel state it was computed on
+        result.trajectory["onset_hazard"] = traj_hazard
+        result.trajectory["hazard_model"] = traj_model
+        result.trajectory["hazard_state"] = traj_cov
+        return result
 
     def _result(
         self,

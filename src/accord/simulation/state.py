@@ -12,6 +12,7 @@ import numpy as np
 
 from accord.mechanisms.agreements import TYPES, AgreementBook
 from accord.mechanisms.ratification import REASONS
+from accord.simulation.conflict_year import ConflictYear
 
 __all__ = ["Power", "Record", "StepState"]
 
@@ -38,6 +39,8 @@ class StepState:
     pending_table: ``(D,)`` table they were signed at; pending_pk: ``(D,)`` with peacekeepers.
     leaked: ``(A,)`` actors whose publics learn of drafts this step (a dated leak).
     escalating: ``(A,)`` draw 0's escalation state (for narration).
+    conflict_year: the panel's state of the conflict in the step's calendar year, which the fitted
+    hazard reads (:mod:`accord.simulation.conflict_year`; None when no war is possible).
     """
 
     t: float
@@ -69,6 +72,7 @@ class StepState:
     fought_this_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     onset_this_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     forced_time: float = float("nan")
+    conflict_year: ConflictYear | None = None
 
 
 @dataclass
@@ -80,7 +84,9 @@ class Power:
     u_sq, u_war, stake: leaders' values of the status quo and of war, and their stake;
     u_sq_piv, u_war_piv: the same for the domestic pivots; gap: the bargaining gap ``(D,)``;
     commitment: the commitment-problem term ``(D,)``; p_onset: ``P(fighting begins in the step)``
-    ``(D,)``; r_lead, r_piv: leaders' and pivots' values of no agreement ``(D, A)``."""
+    ``(D,)``; onset_year: the yearly hazard it comes from ``(D,)``; hazard_model: which fitted
+    hazard gave it ``(D,)`` (index into :data:`accord.simulation.hazards.USED`, -1: none); r_lead, r_piv: leaders'
+    and pivots' values of no agreement ``(D, A)``."""
 
     p_high: np.ndarray
     p_future: np.ndarray
@@ -96,6 +102,8 @@ class Power:
     p_onset: np.ndarray | None = None
     r_lead: np.ndarray | None = None
     r_piv: np.ndarray | None = None
+    onset_year: np.ndarray | None = None
+    hazard_model: np.ndarray | None = None
 
     def reservations(self) -> tuple[np.ndarray, np.ndarray]:
         """Leaders' and pivots' values of no agreement ``(D, A)`` (set by the risk phase)."""

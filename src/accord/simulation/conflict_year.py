@@ -1,0 +1,156 @@
+"""The fitted hazards' covariates, computed from the engine's own state as the panel defines them.
+
+The hazards fitted on the conflict panel (:mod:`accord.models.hazards`) read the *state* of a
+conflict-year (:data:`accord.models.hazards.STATE`). :class:`ConflictYear` keeps, for ``D`` draws,
+what is needed to compute that state from the run exactly as :mod:`accord.analysis.panel` defines
+it from UCDP, PA-X and COW rows, not from the engine's own mechanisms (which differ on purpose):
+
+- **calendar years.** A covariate holds for a calendar year and is the state at its start;
+  the step's calendar year is the year its start falls in. At yearly steps (every built-in case)
+  a step is a panel row.
+- ``fighting_last_year``: the draw fought (any step with fighting) in the previous calendar year;
+  ``years_since_fighting``: the calendar year minus the last earlier one with fighting (before
+  the run: ``conflict.last_fighting``, see :mod:`accord.simulation.conflict`).
+- ``in_force_<type>``, ``peacekeeping_in_force``, ``third_party_in_force``: an agreement signed in
+  an earlier calendar year with no fighting since (a year of fighting ends every agreement in
+  force; agreements signed that year count from the next); its text provides for peacekeepers
+  (a proposal's ``peacekeeping``, an event's ``peacekeeping``) or it has a third party (a
+  non-party at the table where it was signed, or among the actors of the event that signed it).
+  The engine's own lapses of process agreements and failed implementations do not end them here:
+  PA-X dates signatures, not ends.
+- ``cap_share_a``, ``cap_shift_expected``, ``cap_shift_realised``: from military capital stocks of
+  the *states* on UCDP's side A and side B, accumulated from the scenario's capability (its yearly
+  spending) with the panel's depreciation :data:`~accord.models.hazards.STOCK_DEPRECIATION` and
+  started at the steady state, projected :data:`~accord.models.hazards.SHIFT_HORIZON` years: the
+  plain stock share ``K_A / (K_A + K_B)``, whatever the engine's ``contest_exponent``,
+  ``stock_depreciation`` or ``anticipation_years`` (those shape the engine's contest, not the
+  covariates). Before the start the stocks are taken to have been at their steady state, so the
+  realised shift of the first year is 0. Missing (NaN) where a side has no state or a state has
+  no capability in the scenario.
+- ``territorial``, ``interstate``: the conflict's static traits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from accord.mechanisms.agreements import TYPES, AgreementBook
+from accord.models.hazards import STATE, STOCK_DEPRECIATION, capability_state
+from accord.simulation.conflict import ConflictTraits
+from accord.simulation.power import advance_stock
+
+__all__ = ["ConflictYear", "calendar_year"]
+
+
+def calendar_year(t: float) -> int:
+    """The calendar year a decimal year falls in (1994.99 → 1994; 1995.0 → 1995)."""
+    return math.floor(t + 1e-9)
+
+
+class ConflictYear:
+    """The panel's state of the conflict in the current calendar year, for ``D`` draws.
+
+    ``traits``: the coding (sides, type); ``actor_ids``: the kernel's actors (the order of the
+    stock arrays); ``capability_given``: ``(A,)`` whether the scenario gives each actor's
+    capability; ``start``: the first step's decimal year; ``steps_per_year``."""
+
+    def __init__(
+        self,
+        traits: ConflictTraits,
+        actor_ids: tuple[str, ...],
+        capability_given: np.ndarray,
+        draws: int,
+        start: float,
+        steps_per_year: int,
+    ) -> None:
+        d, t = draws, len(TYPES)
+        self.traits = traits
+        self.year = calendar_year(start)
+        self.steps_per_year = steps_per_year
+        self.a_states = np.array([a in traits.states_a for a in actor_ids], dtype=bool)
+        self.b_states = np.array([a in traits.states_b for a in actor_ids], dtype=bool)
+        given = np.asarray(capability_given, dtype=bool)
+        self.cap_known = bool(
+            self.a_states.any() and self.b_states.any() and given[self.a_states | self.b_states].all()
+        )
+        self.last_fighting = np.full(d, float(traits.last_fighting))
+        self.fought_last_year = np.full(d, traits.last_fighting == self.year - 1)
+        self.fought_year = np.zeros(d, dtype=bool)
+        self.in_force = np.zeros((d, t), dtype=bool)
+        self.peacekeeping = np.zeros(d, dtype=bool)
+        self.third_party = np.zeros(d, dtype=bool)
+        self.signed_year = np.zeros((d, t), dtype=bool)
+        self.peacekeeping_year = np.zeros(d, dtype=bool)
+        self.third_party_year = np.zeros(d, dtype=bool)
+        self.stock = np.zeros((d, len(actor_ids)))
+        self.stock_year_ago = self.stock
+        self.flow = self.stock
+        self._past: deque[np.ndarray] = deque(maxlen=steps_per_year)
+
+    def begin_step(self, t: float) -> None:
+        """Move to the calendar year of the step starting at ``t``: last year's fighting ends the
+        agreements in force, last year's signatures enter into force."""
+        y = calendar_year(t)
+        if y <= self.year:
+            return
+        fought = self.fought_year
+        self.fought_last_year = fought.copy()
+        self.last_fighting = np.where(fought, float(self.year), self.last_fighting)
+        self.in_force = (self.in_force & ~fought[:, None]) | self.signed_year
+        self.peacekeeping = (self.peacekeeping & ~fought) | self.peacekeeping_year
+        self.third_party = (self.third_party & ~fought) | self.third_party_year
+        self.fought_year = np.zeros_like(fought)
+        self.signed_year = np.zeros_like(self.signed_year)
+        self.peacekeeping_year = np.zeros_like(fought)
+        self.third_party_year = np.zeros_like(fought)
+        self.year = y
+
+    def capability(self, flows: np.ndarray, k: int, dt: float) -> None:
+        """Advance the stocks ``(D, A)`` with this step's spending ``flows`` (steady state at ``k = 0``)."""
+        if k == 0:
+            self.stock = flows / STOCK_DEPRECIATION
+            self._past.extend([self.stock] * self.steps_per_year)
+        else:
+            self.stock = advance_stock(self.stock, flows, np.full(flows.shape[0], STOCK_DEPRECIATION), dt)
+        self.stock_year_ago = self._past[0]
+        self._past.append(self.stock)
+        self.flow = flows
+
+    def end_step(self, fought: np.ndarray, book: AgreementBook) -> None:
+        """What the step adds to its calendar year: fighting, and the agreements signed in it."""
+        self.fought_year = self.fought_year | fought
+        self.signed_year = self.signed_year | book.step_signed
+        self.peacekeeping_year = self.peacekeeping_year | book.step_peacekeeping
+        self.third_party_year = self.third_party_year | book.step_third_party
+
+    def state(self) -> dict[str, np.ndarray]:
+        """The panel's state of this calendar year (:data:`accord.models.hazards.STATE`), ``(D,)`` each."""
+        d = self.last_fighting.shape[0]
+        out: dict[str, np.ndarray] = {
+            "fighting_last_year": self.fought_last_year.astype(float),
+            "years_since_fighting": self.year - self.last_fighting,
+        }
+        if self.cap_known:
+            a, b = self.a_states, self.b_states
+            cap = capability_state(
+                self.stock[:, a].sum(axis=1),
+                self.stock[:, b].sum(axis=1),
+                self.stock_year_ago[:, a].sum(axis=1),
+                self.stock_year_ago[:, b].sum(axis=1),
+                self.flow[:, a].sum(axis=1),
+                self.flow[:, b].sum(axis=1),
+            )
+        else:
+            cap = {k: np.full(d, np.nan) for k in ("cap_share_a", "cap_shift_expected", "cap_shift_realised")}
+        out.update(cap)
+        for j, kind in enumerate(TYPES):
+            out[f"in_force_{kind}"] = self.in_force[:, j].astype(float)
+        out["peacekeeping_in_force"] = self.peacekeeping.astype(float)
+        out["third_party_in_force"] = self.third_party.astype(float)
+        out["territorial"] = np.full(d, float(self.traits.territorial))
+        out["interstate"] = np.full(d, float(self.traits.interstate))
+        assert set(out) == set(STATE), "the engine computes every covariate the hazards read"
+        return out
