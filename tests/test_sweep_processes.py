@@ -151,7 +151,9 @@ def _mount_namespace(tmp_path: Path) -> list[str] | None:
 
 
 def _in_namespace(prefix: list[str], script: str) -> None:
-    r = subprocess.run([*prefix, "sh", "-c", script], capture_output=True, text=True, timeout=600)
+    # a wide terminal: the summary table must not wrap "(N computed, M kept)" under a long tmp path
+    env = {**os.environ, "COLUMNS": "200"}
+    r = subprocess.run([*prefix, "sh", "-c", script], capture_output=True, text=True, timeout=600, env=env)
     assert r.returncode == 0, f"the script failed: {r.stdout}\n{r.stderr}"
 
 
@@ -295,7 +297,7 @@ set +e
         assert "continue with --resume and the same --out" in err and "Traceback" not in err
     assert _snapshot(out) == before, "a refused sweep changes nothing in the folder"
 
-    done = subprocess.run(resume, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(resume, capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"})
     assert done.returncode == 0, done.stderr
     assert "(3 computed, 2 kept)" in done.stdout
     ref = tmp_path / "ref"
