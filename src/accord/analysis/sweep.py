@@ -40,6 +40,7 @@ Layout of an output folder::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.metadata
 import json
 import platform
@@ -70,7 +71,7 @@ from accord.analysis.storage import (
     write_json_atomic,
     write_parquet_atomic,
 )
-from accord.scenario import Scenario, dump_scenario, scenario_hash
+from accord.scenario import Scenario, dump_scenario
 from accord.simulation import BatchResult, History, HistoryLike, check_run, run_batch
 
 MANIFEST = "manifest.json"
@@ -307,8 +308,9 @@ def run_sweep(
     started = time.perf_counter()
     out = Path(out)
     hist = History.parse(history)
+    text = dump_scenario(scenario)  # once: the hash and the folder's copy (the Minsk case takes ~1 s)
     wanted = {
-        "scenario_hash": scenario_hash(scenario),
+        "scenario_hash": hashlib.sha256(text.encode()).hexdigest(),  # = scenario_hash(scenario)
         "format": format,
         "seed": int(seed),
         "runs": int(runs),
@@ -344,6 +346,7 @@ def run_sweep(
                 lock,
                 wanted,
                 probe,
+                text,
                 hist=hist,
                 resume=resume,
                 executor=executor,
@@ -366,6 +369,7 @@ def _run_locked(
     lock: FolderLock,
     wanted: dict[str, Any],
     probe: BatchResult | None,
+    scenario_text: str,
     *,
     hist: History,
     resume: bool,
@@ -452,7 +456,7 @@ def _run_locked(
     notes += [f"{out / CHUNKS / name}: damaged (its SHA-256 is not the one recorded); recomputed" for name in damaged]
     manifest["chunk_sha256"] = digests  # updated in place as chunks are written
     write_json_atomic(manifest_path, manifest)
-    write_bytes_atomic(out / SCENARIO_COPY, dump_scenario(scenario).encode())
+    write_bytes_atomic(out / SCENARIO_COPY, scenario_text.encode())
     reused = len(done)
     todo = [c for c in plan if c.index not in done]
     rows_done = sum(c.draws for c in plan if c.index in done)

@@ -24,6 +24,10 @@ def field_path(parts: Sequence[PathPart]) -> str:
     return out or "(file)"
 
 
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located problem in a scenario file."""
@@ -35,10 +39,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # one problem, one line: a stray newline in a quoted value must not split it
-        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
-        field = self.field.replace("\r", "\\r").replace("\n", "\\n")
-        return f"{self.file}:{self.line}:{self.column}: {field}: {message}"
+        # one problem, one line: a stray newline in a quoted value or a key must not split it
+        return f"{self.file}:{self.line}:{self.column}: {_one_line(self.field)}: {_one_line(self.message)}"
 
 
 class ScenarioError(Exception):
