@@ -265,6 +265,12 @@ CASES: list[tuple[str, tuple[str, str], str, str]] = [
     ("year-0000", ("  start: 1994\n", "  start: 0000\n"), "meta.start", "expected a year between 1800 and 2200"),
     ("year-9999", ("  end: 2000\n", "  end: 9999\n"), "meta.end", "expected a year between 1800 and 2200"),
     (
+        "last-fighting-after-start",
+        ("  last_fighting: 1993\n", "  last_fighting: 1994\n"),
+        "conflict.last_fighting",
+        "expected a year before the scenario's start (1994), found 1994",
+    ),
+    (
         "too-many-steps",
         ("  start: 1994\n  end: 2000\n  step: year\n", "  start: 1800\n  end: 2200\n  step: month\n"),
         "meta.end",

@@ -10,6 +10,7 @@ so that ``accord validate`` says ok only for a scenario every command can run.
   (:func:`accord.scenario.formats.track_problems`);
 * events: one signed on a track (``track``) says what it signed (``agreement``); the type need not
   be one the track negotiates in the model (a record of history: the JCC signed partial texts);
+* the conflict's coding: ``conflict.last_fighting`` before the start;
 * deferrals: a proposal's ``deferred.until`` falls after the proposal's own date;
 * the horizon: at most ``MAX_STEPS`` steps from start to end.
 
@@ -18,6 +19,8 @@ Problems are ``(field path, message)`` pairs, located by the loader; a path that
 """
 
 from __future__ import annotations
+
+import math
 
 from accord.scenario.errors import PathPart
 from accord.scenario.formats import format_problems, track_problems
@@ -112,6 +115,21 @@ def deferral_problems(s: Scenario) -> Problems:
     return out
 
 
+def conflict_problems(s: Scenario) -> Problems:
+    """A ``conflict.last_fighting`` on or after the scenario's start (the hazards read the years
+    of quiet before it; the engine refuses it too)."""
+    c = s.conflict
+    start = math.floor(date_to_year(s.meta.start) + 1e-9)
+    if c is None or c.last_fighting is None or c.last_fighting < start:
+        return []
+    return [
+        (
+            ("conflict", "last_fighting"),
+            f"expected a year before the scenario's start ({start}), found {c.last_fighting}",
+        )
+    ]
+
+
 def horizon_problems(s: Scenario) -> Problems:
     """A horizon of more than ``MAX_STEPS`` steps (work and memory grow with them)."""
     m = s.meta
@@ -134,6 +152,7 @@ def runnable_problems(s: Scenario, *, engine: bool = True) -> Problems:
         + parameter_problems(s)
         + deferral_problems(s)
         + event_problems(s)
+        + conflict_problems(s)
         + format_problems(s, engine=engine)
         + (track_problems(s) if engine else [])
     )
