@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 import typing
 
+import click
 import typer
+from typer.core import TyperCommand, TyperGroup
 from typer.models import OptionInfo
 
 from accord import __version__
@@ -65,23 +67,55 @@ sweep_cmds.register(app)
 panel_cmds.register(app)
 
 
+def _bare_help_flag(option: click.Option | None) -> click.Option | None:
+    if option is not None and option.metavar is None:
+        option.metavar = ""  # ``--help``, not ``--help <bool>``
+    return option
+
+
+class _Command(TyperCommand):
+    """A command whose own ``--help`` option is shown as a flag too."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _bare_help_flag(super().get_help_option(ctx))
+
+
+class _Group(TyperGroup):
+    """A group of commands whose ``--help`` option is shown as a flag."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _bare_help_flag(super().get_help_option(ctx))
+
+
+def _bare_flags(callback: typing.Callable[..., object]) -> None:
+    hints = typing.get_type_hints(callback, include_extras=True)
+    for name, param in inspect.signature(callback).parameters.items():
+        hint = hints.get(name)
+        infos = [param.default, *getattr(hint, "__metadata__", ())]
+        base = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+        for info in infos:
+            if base is bool and isinstance(info, OptionInfo) and info.metavar is None:
+                info.metavar = ""
+
+
 def _flags_as_flags(t: typer.Typer) -> None:
     """Show on/off options as bare flags in ``--help`` (``--json``, not ``--json <bool>``): Typer
-    prints a type for every option unless it has a metavar, so each flag gets an empty one."""
+    prints a type for every option unless it has a metavar, so each flag gets an empty one, and
+    the commands' and groups' own ``--help`` options likewise."""
+    if not isinstance(t.info.cls, type):  # Typer's default placeholder
+        t.info.cls = _Group
+    if t.registered_callback is not None and t.registered_callback.callback is not None:
+        _bare_flags(t.registered_callback.callback)
     for command in t.registered_commands:
-        if command.callback is None:
-            continue
-        hints = typing.get_type_hints(command.callback, include_extras=True)
-        for name, param in inspect.signature(command.callback).parameters.items():
-            hint = hints.get(name)
-            infos = [param.default, *getattr(hint, "__metadata__", ())]
-            base = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
-            for info in infos:
-                if base is bool and isinstance(info, OptionInfo) and info.metavar is None:
-                    info.metavar = ""
+        if command.cls in (None, TyperCommand):
+            command.cls = _Command
+        if command.callback is not None:
+            _bare_flags(command.callback)
     for group in t.registered_groups:
         if group.typer_instance is not None:
             _flags_as_flags(group.typer_instance)
+        if not isinstance(group.cls, type):
+            group.cls = _Group
 
 
 _flags_as_flags(app)

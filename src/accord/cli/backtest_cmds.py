@@ -210,7 +210,7 @@ def backtest_cmd(
     ),
     runs: int = typer.Option(200, "--runs", min=1, max=100_000, help="Draws of the uncertain inputs per replay."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of every replay and of the bootstrap."),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (only JSON on stdout).")] = False,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (only JSON on stdout)."),
     out: Annotated[Path | None, typer.Option("--out", help="Also write the result as JSON to this file.")] = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Write an HTML report (tables and reliability diagrams).")

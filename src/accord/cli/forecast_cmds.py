@@ -84,7 +84,7 @@ def forecast(
     year: Annotated[
         float | None, typer.Option("--year", help="Year for capability series (default: the scenario's start).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Forecast the outcome per issue with a bargaining model; for the EUM, also round by round."""
     if model not in MODELS:

@@ -199,7 +199,7 @@ def evaluate_cmd(
     nmc: NmcOpt = None,
     pax: PaxOpt = None,
     data: DataOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (only JSON on stdout).")] = False,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (only JSON on stdout)."),
     report: Annotated[
         Path | None, typer.Option("--report", help="Write an HTML report with reliability diagrams.")
     ] = None,

@@ -12,7 +12,7 @@ from rich.table import Table
 from accord.analysis.storage import write_text_atomic
 from accord.cli import limits
 from accord.cli.common import FROM_HELP, check_mediator, console, fail, history_help, load_or_exit, resolve_history
-from accord.reports.story import steps_per_year, story
+from accord.reports.story import steps_per_year, story, year_spans
 from accord.scenario import date_to_year
 from accord.scenario.parameters import is_fitted
 from accord.simulation import PARAMETERS, EngineError, Replay, replay
@@ -59,29 +59,33 @@ def _print(r: Replay, *, full: bool = False, quiet_incidents: bool = True) -> No
     for line in story(r, full=full, incidents=not quiet_incidents):
         told.add_row(line.date, line.by, escape(line.text))
     console.print(told)
+    _print_summary(r, full=full)
+
+
+def _print_summary(r: Replay, *, full: bool) -> None:
+    """The replay's summary as a two-column grid, so long values wrap under their own column."""
     s = r.summary
-    signed = ", ".join(f"{k} {n}" for k, n in s["signed"].items() if n) or "none"
-    console.print(f"[bold]Agreements signed:[/bold] {signed}", highlight=False)
+    spy = steps_per_year(r)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold", ratio=1)
+    grid.add_row("signed", ", ".join(f"{k} {n}" for k, n in s["signed"].items() if n) or "none")
     if s["agreement"]:
         terms = ", ".join(f"{i} {v:.0f}" for i, v in s["terms"].items() if v is not None)
-        console.print(
-            f"  first settlement: {s['proposal']} ({ev.date_label(s['year'], steps_per_year(r))}): {terms}",
-            highlight=False,
-        )
+        grid.add_row("settlement", escape(f"{s['proposal']} ({ev.date_label(s['year'], spy)}): {terms}"))
     fighting = s["fighting_years"]
-    console.print(
-        "  fighting in: " + (", ".join(f"{y:g}" for y in fighting) if fighting else "no year"), highlight=False
-    )
+    grid.add_row("fighting in", year_spans(fighting) if fighting else "no year")
     if s["leaders_removed"]:
-        console.print(f"  leaders removed: {', '.join(s['leaders_removed'])}", highlight=False)
+        grid.add_row("removed", ", ".join(s["leaders_removed"]))
     for b in s["blocked_by"][:4]:
-        console.print(
-            f"  {b['actor']} refused {len(b['reasons'])} kind(s) of text; e.g. {b['reasons'][0]}", highlight=False
-        )
-    sq = ", ".join(f"{i} {v:.0f}" for i, v in s["final_status_quo"].items())
-    console.print(f"  final status quo: {sq}; final format: {s['final_format']}", highlight=False)
-    if not full:
-        console.print("  (--full: every step and every text tabled; --json: the whole log)", highlight=False)
+        reason = b["reasons"][0] if full else ev.short_reason(b["reasons"][0])
+        n = len(b["reasons"])
+        grid.add_row(f"{b['actor']} refused", escape(f"{n} text{'s' if n != 1 else ''}; e.g. {reason}"))
+    grid.add_row("status quo", ", ".join(f"{i} {v:.0f}" for i, v in s["final_status_quo"].items()) + " (at the end)")
+    grid.add_row("format", f"{s['final_format']} (at the end)")
+    hint = "" if full else "  (--full: every step and every text tabled; --json: the whole log)"
+    console.print(f"[bold]Summary[/bold]{hint}", highlight=False)
+    console.print(grid, highlight=False)
 
 
 def replay_cmd(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
 import typer
 
@@ -21,7 +20,7 @@ def train(
     db: str = typer.Option("training.sqlite", "--db", help="SQLite file; reopening it continues its session."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
-    as_json: Annotated[bool, typer.Option("--json", help="Also print the URLs as one JSON line.")] = False,
+    as_json: bool = typer.Option(False, "--json", help="Also print the URLs as one JSON line."),
 ) -> None:
     """Start (or, with a --db that holds one, continue) a training session and serve its pages.
 

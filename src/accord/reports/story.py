@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from accord.simulation import Replay
 from accord.simulation import events as ev
 
-__all__ = ["BRIEF_KINDS", "StoryLine", "steps_per_year", "story", "who"]
+__all__ = ["BRIEF_KINDS", "StoryLine", "steps_per_year", "story", "who", "year_spans"]
 
 #: records the brief story tells (one line each); the rest is in the full log
 BRIEF_KINDS: tuple[type[ev.Event], ...] = (
@@ -60,7 +60,9 @@ def steps_per_year(r: Replay) -> int:
     return 1 if len(years) < 2 else max(1, round(1.0 / (years[1] - years[0])))
 
 
-def _in_brief(e: ev.Event, first_mandate: bool, ended_by_ceasefire: set[tuple[float, str]]) -> bool:
+def _in_brief(
+    e: ev.Event, first_mandate: bool, ended_by_ceasefire: set[tuple[float, str]], signed: set[tuple[float, str]]
+) -> bool:
     if isinstance(e, ev.WarStarted) and e.imposed and not e.flare:
         return False  # the dated war event says it
     if isinstance(e, ev.Breakdown) and e.cause == "fighting" and not e.imposed:
@@ -74,6 +76,8 @@ def _in_brief(e: ev.Event, first_mandate: bool, ended_by_ceasefire: set[tuple[fl
     if isinstance(e, ev.StanceChanged):
         return e.leader is not None  # a new leader; stance changes are in the full log
     if isinstance(e, ev.ProposalTabled):
+        if e.passed and (e.time, e.id) in signed:
+            return False  # the signing line says it, with the terms
         return not e.id.startswith("gen.")  # the scenario's own proposals, with every answer
     return isinstance(e, ev.MandateBlocked) and first_mandate
 
@@ -86,15 +90,27 @@ def story(r: Replay, *, full: bool = False, incidents: bool = False) -> list[Sto
     out: list[StoryLine] = []
     seen_mandate = False
     ended = {(e.time, e.table) for e in r.events if isinstance(e, ev.WarEnded) and e.how == "ceasefire" and e.table}
+    signed = {(e.time, e.proposal) for e in r.events if isinstance(e, ev.AgreementSigned)}
     for e in r.events:
         if isinstance(e, ev.Step) or (not incidents and isinstance(e, ev.Incidents)):
             continue
         first_mandate = isinstance(e, ev.MandateBlocked) and not seen_mandate
         seen_mandate = seen_mandate or isinstance(e, ev.MandateBlocked)
-        if not (full or _in_brief(e, first_mandate, ended)):
+        if not (full or _in_brief(e, first_mandate, ended, signed)):
             continue
         out.append(StoryLine(e.time, ev.date_label(e.time, spy), who(e), e.kind, ev.describe(e) if full else e.brief()))
     return out
+
+
+def year_spans(years: list[float]) -> str:
+    """Whole years as spans: ``[1992, 1993, 1994, 2016]`` → ``"1992–1994, 2016"``."""
+    spans: list[list[int]] = []
+    for y in sorted({round(y) for y in years}):
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def war_sentence(war: dict[str, object], spy: int) -> str:

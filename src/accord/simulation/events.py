@@ -40,6 +40,7 @@ __all__ = [
     "WarStarted",
     "date_label",
     "describe",
+    "short_reason",
 ]
 
 
@@ -64,6 +65,13 @@ _SHORT = {
     "outvoted, and no one enforces the text against it": "outvoted, not bound",
 }
 """Short forms of the refusal reasons (:data:`accord.mechanisms.ratification.REASONS`) for the story."""
+
+
+def short_reason(text: str) -> str:
+    """``text`` with every refusal reason in it in its short form (for the brief story)."""
+    for long, short in _SHORT.items():
+        text = text.replace(long, short)
+    return text
 
 
 def _fmt_terms(terms: dict[str, float]) -> str:
@@ -165,6 +173,10 @@ class DatedEvent(Event):
         tail = "" if self.outcome_imposed or self.event in _CONTEXT_KINDS else " (history not imposed: context only)"
         return f"{self.label} [{self.event}]{tail}"
 
+    def brief(self) -> str:  # the label says what happened; its kind is in the full log
+        tail = "" if self.outcome_imposed or self.event in _CONTEXT_KINDS else " (context only)"
+        return f"{self.label}{tail}"
+
 
 _CONTEXT_KINDS = {"leak", "office-closure", "mediator-breakup", "statement", "other", "format-dispute"}
 
@@ -204,6 +216,14 @@ class Escalation(Event):
             f"than from the status quo ({self.status_quo_value:.3f})"
         )
 
+    def brief(self) -> str:
+        if not self.rising:
+            return self.sentence()
+        return (
+            f"{self.actor} escalates: war {self.war_value:.2f} (P(win) {self.p_win:.2f}) "
+            f"> status quo {self.status_quo_value:.2f}"
+        )
+
 
 @dataclass(frozen=True)
 class MandateBlocked(Event):
@@ -216,6 +236,11 @@ class MandateBlocked(Event):
         return (
             f"monitoring mandate blocked by {', '.join(self.blocked_by)} (expects to gain from war); "
             f"monitoring falls to {self.monitoring:.2f}"
+        )
+
+    def brief(self) -> str:
+        return (
+            f"{', '.join(self.blocked_by)} blocks monitoring (expects to gain from war): down to {self.monitoring:.2f}"
         )
 
 
@@ -390,6 +415,13 @@ class WarStarted(Event):
             f"P({self.side_high[0]}'s side wins) {self.p_win_high_side:.2f}"
         )
 
+    def brief(self) -> str:
+        what = "clashes flare up" if self.flare else "fighting begins"
+        p = "" if self.imposed else f" (P {self.p_onset:.2f})"
+        return (
+            f"{what}{p}: {', '.join(self.side_high)} (P(win) {self.p_win_high_side:.2f}) vs {', '.join(self.side_low)}"
+        )
+
 
 @dataclass(frozen=True)
 class Fighting(Event):
@@ -411,6 +443,10 @@ class WarEnded(Event):
     def sentence(self) -> str:
         where = f" at {self.table}" if self.table else ""
         return f"fighting ends ({self.how}{where}); status quo {_fmt_terms(self.status_quo)}"
+
+    def brief(self) -> str:  # the new status quo is in the full log and the summary's final one
+        where = f" at {self.table}" if self.table else ""
+        return f"fighting ends ({self.how}{where})"
 
 
 @dataclass(frozen=True)
