@@ -5,9 +5,8 @@ from __future__ import annotations
 import inspect
 import typing
 
-import click
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.models import OptionInfo
 
 from accord import __version__
@@ -67,7 +66,7 @@ sweep_cmds.register(app)
 panel_cmds.register(app)
 
 
-def _bare_help_flag(option: click.Option | None) -> click.Option | None:
+def _bare_help_flag(option: TyperOption | None) -> TyperOption | None:
     if option is not None and option.metavar is None:
         option.metavar = ""  # ``--help``, not ``--help <bool>``
     return option
@@ -76,14 +75,14 @@ def _bare_help_flag(option: click.Option | None) -> click.Option | None:
 class _Command(TyperCommand):
     """A command whose own ``--help`` option is shown as a flag too."""
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+    def get_help_option(self, ctx: typing.Any) -> TyperOption | None:  # Typer's own (vendored) click Context
         return _bare_help_flag(super().get_help_option(ctx))
 
 
 class _Group(TyperGroup):
     """A group of commands whose ``--help`` option is shown as a flag."""
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+    def get_help_option(self, ctx: typing.Any) -> TyperOption | None:  # Typer's own (vendored) click Context
         return _bare_help_flag(super().get_help_option(ctx))
 
 
