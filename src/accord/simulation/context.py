@@ -110,6 +110,23 @@ class Context:
     traits: ConflictTraits | None = None
     hazard_coef: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    event_times: tuple[float, ...] = ()
+    _step_of: dict[float, int] = field(default_factory=dict, repr=False)
+
+    def in_step(self, when: float, k: int) -> bool:
+        """Whether decimal year ``when`` falls in step ``k`` (the first step also holds everything
+        before the start; a date after the last step falls in none)."""
+        step = self._step_of.get(when)
+        if step is None:
+            # the first step whose interval holds it (remembered: dates repeat every step)
+            step = -1
+            for j in range(self.steps):
+                lo_t = -math.inf if j == 0 else self.years[j]
+                if lo_t <= when < self.years[j] + self.dt - 1e-9:
+                    step = j
+                    break
+            self._step_of[when] = step
+        return step == k
 
     @property
     def A(self) -> int:
@@ -304,6 +321,7 @@ def compile_context(
     )
     leak = np.stack([_fmt_value(values, own, s.id, "leak_risk", s.leak_risk, np.zeros(draws)) for s in specs], 1)
 
+    events = sorted(scenario.events, key=lambda e: date_to_year(e.date))
     return Context(
         scenario=scenario,
         history=history,
@@ -321,7 +339,8 @@ def compile_context(
         tables=tables,
         format_tables=format_tables,
         proposals=props,
-        events=sorted(scenario.events, key=lambda e: date_to_year(e.date)),
+        events=events,
+        event_times=tuple(date_to_year(e.date) for e in events),
         changes=changes,
         series=series,
         cap_const=cap_const,

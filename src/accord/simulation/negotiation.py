@@ -640,8 +640,7 @@ def _human_texts(
 
 
 def _in_step(ctx: Context, when: float, k: int) -> bool:
-    lo_t = -math.inf if k == 0 else ctx.years[k]
-    return bool(lo_t <= when < ctx.years[k] + ctx.dt - 1e-9)
+    return ctx.in_step(when, k)
 
 
 # -- deferred terms fall due -----------------------------------------------------------------

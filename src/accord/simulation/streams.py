@@ -24,12 +24,14 @@ per process (``PYTHONHASHSEED``) and would give other numbers in every worker.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
 __all__ = ["Streams", "input_stream", "stable_int"]
 
 
+@lru_cache(maxsize=65536)
 def stable_int(name: str) -> int:
     """A 64-bit integer that names ``name`` the same way on every machine and in every process."""
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
@@ -37,7 +39,10 @@ def stable_int(name: str) -> int:
 
 def input_stream(seed: int, batch_index: int, name: str) -> np.random.Generator:
     """The generator of uncertain input ``name`` in batch ``batch_index``."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch_index, 0, stable_int(name))))
+    # Generator(PCG64(ss)) is what default_rng(ss) builds, without its argument dispatch
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(batch_index, 0, stable_int(name))))
+    )
 
 
 class Streams:
@@ -49,4 +54,4 @@ class Streams:
     def rng(self, name: str, step: int) -> np.random.Generator:
         """The generator of one use of randomness, ``name``, at step ``step``."""
         ss = np.random.SeedSequence(self.seed, spawn_key=(self.batch_index, 1, stable_int(name), step))
-        return np.random.default_rng(ss)
+        return np.random.Generator(np.random.PCG64(ss))
