@@ -381,3 +381,59 @@ def candidate_points(c, ends, sq, grid, out):
                     out[d, r, i] = sq[d, i]
                 out[d, r, j] = sq[d, j] + grid[s + 1] * (c[d, j] - sq[d, j])
     return out
+
+
+# NumPy's SeedSequence (numpy/random/bit_generator.pyx), in uint64 arithmetic masked to 32 bits
+_M32 = np.uint64(0xFFFFFFFF)
+_INIT_A, _MULT_A = np.uint64(0x43B0D7E5), np.uint64(0x931E8875)
+_INIT_B, _MULT_B = np.uint64(0x8B51F9DD), np.uint64(0x58F38DED)
+_MIX_L, _MIX_R = np.uint64(0xCA01F9DD), np.uint64(0x4973F715)
+_SHIFT = np.uint64(16)
+_POOL = 4
+
+
+@njit(cache=True)
+def _hashmix(value, h):
+    """NumPy's ``hashmix``: returns ``(mixed value, next hash constant)``."""
+    value = value ^ h
+    h = (h * _MULT_A) & _M32
+    value = (value * h) & _M32
+    return value ^ (value >> _SHIFT), h
+
+
+@njit(cache=True)
+def _mix(x, y):
+    r = (((_MIX_L * x) & _M32) - ((_MIX_R * y) & _M32)) & _M32
+    return r ^ (r >> _SHIFT)
+
+
+@njit(cache=True)
+def seed_state_words(entropy, out):
+    """``out`` (4 uint64) = ``SeedSequence.generate_state(4, np.uint64)`` for the assembled
+    ``entropy`` words (:func:`accord.simulation._seeding.seed_state` assembles them): 8 words of
+    32 bits, each pair read little-endian as one 64-bit word."""
+    n = entropy.shape[0]
+    pool = np.zeros(_POOL, dtype=np.uint64)
+    h = _INIT_A
+    for i in range(_POOL):
+        v = entropy[i] if i < n else np.uint64(0)
+        pool[i], h = _hashmix(v, h)
+    for i_src in range(_POOL):
+        for i_dst in range(_POOL):
+            if i_src != i_dst:
+                v, h = _hashmix(pool[i_src], h)
+                pool[i_dst] = _mix(pool[i_dst], v)
+    for i_src in range(_POOL, n):
+        for i_dst in range(_POOL):
+            v, h = _hashmix(entropy[i_src], h)
+            pool[i_dst] = _mix(pool[i_dst], v)
+    hb = _INIT_B
+    for i in range(2 * out.shape[0]):
+        v = pool[i % _POOL] ^ hb
+        hb = (hb * _MULT_B) & _M32
+        v = (v * hb) & _M32
+        v = v ^ (v >> _SHIFT)
+        if i % 2 == 0:
+            out[i // 2] = v
+        else:
+            out[i // 2] = out[i // 2] | (v << np.uint64(32))
