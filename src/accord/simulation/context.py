@@ -112,6 +112,7 @@ class Context:
     capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     event_times: tuple[float, ...] = ()
     _step_of: dict[float, int] = field(default_factory=dict, repr=False)
+    _flows: tuple[float, np.ndarray] | None = field(default=None, repr=False)
 
     def in_step(self, when: float, k: int) -> bool:
         """Whether decimal year ``when`` falls in step ``k`` (the first step also holds everything
@@ -143,10 +144,15 @@ class Context:
             return None
 
     def flows(self, t: float) -> np.ndarray:
-        """Capability flows ``(D, A)`` at decimal year ``t`` (yearly series interpolated)."""
+        """Capability flows ``(D, A)`` at decimal year ``t`` (yearly series interpolated; read-only:
+        a step asks for its year's several times, so the last one is kept)."""
+        if self._flows is not None and self._flows[0] == t:
+            return self._flows[1]
         c = self.cap_const.copy()
         for k, s in self.series.items():
             c[:, k] = s.at(t)
+        c.flags.writeable = False
+        self._flows = (t, c)
         return c
 
 
