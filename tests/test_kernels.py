@@ -160,6 +160,22 @@ def test_seed_state_is_numpys_seed_sequence(entropy, key) -> None:  # type: igno
     assert np.array_equal(ours.standard_normal(3), numpys.standard_normal(3))
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 2**70),
+    st.lists(st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1)), max_size=5), max_size=8),
+)
+def test_many_seed_states_at_once_are_numpys(entropy, keys) -> None:  # type: ignore[no-untyped-def]
+    from accord.simulation._seeding import pcg64_generators
+
+    ours = pcg64_generators(entropy, [tuple(k) for k in keys])
+    assert len(ours) == len(keys)
+    for g, k in zip(ours, keys, strict=True):
+        assert np.array_equal(
+            g.random(5), np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=k)).random(5)
+        )
+
+
 def test_seeding_falls_back_to_numpy_outside_plain_integers() -> None:
     from accord.simulation._seeding import pcg64_generator
 

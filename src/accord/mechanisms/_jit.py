@@ -437,3 +437,11 @@ def seed_state_words(entropy, out):
             out[i // 2] = v
         else:
             out[i // 2] = out[i // 2] | (v << np.uint64(32))
+
+
+@njit(cache=True)
+def seed_states_words(flat, starts, out):
+    """:func:`seed_state_words` for many seed sequences at once: row ``r``'s entropy words are
+    ``flat[starts[r]:starts[r + 1]]``, its state ``out[r]``."""
+    for r in range(out.shape[0]):
+        seed_state_words(flat[starts[r] : starts[r + 1]], out[r])

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-__all__ = ["SeededState", "pcg64_generator", "seed_state"]
+__all__ = ["SeededState", "pcg64_generator", "pcg64_generators", "seed_state"]
 
 POOL_SIZE = 4
 _jit: Any = None  # accord.mechanisms._jit, imported on first use
@@ -41,15 +41,43 @@ def seed_state(entropy: int, spawn_key: tuple[int, ...]) -> np.ndarray:
         from accord.mechanisms import _jit as jit  # numba loads on first use
 
         _jit = jit
+    out = np.empty(4, dtype=np.uint64)
+    _jit.seed_state_words(np.array(_entropy_words(entropy, spawn_key), dtype=np.uint64), out)
+    return out
+
+
+def _plain(entropy: object, spawn_key: tuple[object, ...]) -> bool:
+    """Whether NumPy would read ``entropy`` and ``spawn_key`` as the non-negative integers they are."""
+    ok = isinstance(entropy, int | np.integer) and not isinstance(entropy, bool) and entropy >= 0
+    return bool(ok and all(isinstance(k, int | np.integer) and k >= 0 for k in spawn_key))
+
+
+def _entropy_words(entropy: int, spawn_key: tuple[int, ...]) -> list[int]:
     words: list[int] = []
     _words(entropy, words)
     if spawn_key and len(words) < POOL_SIZE:
         words += [0] * (POOL_SIZE - len(words))
     for k in spawn_key:
         _words(k, words)
-    out = np.empty(4, dtype=np.uint64)
-    _jit.seed_state_words(np.array(words, dtype=np.uint64), out)
-    return out
+    return words
+
+
+def pcg64_generators(entropy: int, spawn_keys: list[tuple[int, ...]]) -> list[np.random.Generator]:
+    """:func:`pcg64_generator` for many spawn keys of one entropy, with one kernel call."""
+    global _jit
+    if not all(_plain(entropy, k) for k in spawn_keys):
+        return [pcg64_generator(entropy, k) for k in spawn_keys]
+    if _jit is None:
+        from accord.mechanisms import _jit as jit  # numba loads on first use
+
+        _jit = jit
+    rows = [_entropy_words(entropy, k) for k in spawn_keys]
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=starts[1:])
+    flat = np.array([w for r in rows for w in r], dtype=np.uint64)
+    states = np.empty((len(rows), 4), dtype=np.uint64)
+    _jit.seed_states_words(flat, starts, states)
+    return [np.random.Generator(np.random.PCG64(SeededState(row))) for row in states]  # type: ignore[arg-type]
 
 
 class SeededState(ISeedSequence):
@@ -69,8 +97,7 @@ class SeededState(ISeedSequence):
 
 def pcg64_generator(entropy: int, spawn_key: tuple[int, ...]) -> np.random.Generator:
     """``np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=spawn_key))``, bit for bit."""
-    ok = isinstance(entropy, int | np.integer) and not isinstance(entropy, bool) and entropy >= 0
-    if not ok or not all(isinstance(k, int | np.integer) and k >= 0 for k in spawn_key):
+    if not _plain(entropy, spawn_key):
         # anything else (None, arrays, negative numbers): NumPy's own, with its own errors
         return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=spawn_key))
     # PCG64 takes any ISeedSequence (NumPy's documented interface); its stubs name SeedSequence only

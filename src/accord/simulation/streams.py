@@ -32,9 +32,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from accord.simulation._seeding import pcg64_generator
+from accord.simulation._seeding import pcg64_generator, pcg64_generators
 
-__all__ = ["Streams", "input_stream", "stable_int"]
+__all__ = ["Streams", "input_stream", "input_streams", "stable_int"]
 
 
 @lru_cache(maxsize=65536)
@@ -46,6 +46,11 @@ def stable_int(name: str) -> int:
 def input_stream(seed: int, batch_index: int, name: str) -> np.random.Generator:
     """The generator of uncertain input ``name`` in batch ``batch_index``."""
     return pcg64_generator(seed, (batch_index, 0, stable_int(name)))
+
+
+def input_streams(seed: int, batch_index: int, names: list[str]) -> list[np.random.Generator]:
+    """:func:`input_stream` of each of ``names`` (their seed states computed in one call)."""
+    return pcg64_generators(seed, [(batch_index, 0, stable_int(n)) for n in names])
 
 
 class Streams:
