@@ -280,9 +280,10 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
             zero,
             none,
         )
-    p_hi = win_probability(st.stock, s, p["contest_exponent"])
     future = projected_stock(st.stock, flows, delta, p["anticipation_years"])
-    p_fut = win_probability(future, s, p["contest_exponent"])
+    # now and projected in one call (row by row: the bits of two calls)
+    both = win_probability(np.concatenate([st.stock, future]), s, np.concatenate([p["contest_exponent"]] * 2))
+    p_hi, p_fut = both[:D], both[D:]
     sign = np.where(s.high, 1.0, np.where(s.low, -1.0, 0.0))
     p_bel = np.clip(p_hi[:, None] + sign[None, :] * st.optimism, 0.01, 0.99)
     x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues)
