@@ -212,7 +212,8 @@ def table_text(
     cred = np.clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    here = dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    # the text in the live draws (all of them: the text itself, as at = arange(D))
+    here = prop if at.size == D else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
     sq, sal = st.sq[at], st.sal[at]
     # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
     both = value_of(
