@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,7 @@ SETTINGS = settings(max_examples=60, deadline=None)
 
 shapes = st.tuples(
     st.integers(1, 6),  # D
-    st.integers(1, 9),  # K
+    st.integers(1, 20),  # K (both layouts of the utilities kernel: below and from _jit.FEW_TEXTS)
     st.integers(1, 12),  # A
     st.integers(1, 19),  # I
 )
@@ -141,3 +142,44 @@ def test_candidates_are_their_numpy_twin_bit_for_bit(D, A, I, seed) -> None:  # 
     fused, twin = candidates(sq, cap, pos, sal, members), candidates_numpy(sq, cap, pos, sal, members)
     assert np.array_equal(fused.points, twin.points)
     assert np.array_equal(fused.partial, twin.partial)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.integers(0, 2**32 + 5), st.integers(0, 2**200)),
+    st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1), st.integers(0, 2**100)), max_size=6),
+)
+def test_seed_state_is_numpys_seed_sequence(entropy, key) -> None:  # type: ignore[no-untyped-def]
+    from accord.simulation._seeding import pcg64_generator, seed_state
+
+    spawn_key = tuple(key)
+    ss = np.random.SeedSequence(entropy, spawn_key=spawn_key)
+    assert np.array_equal(seed_state(entropy, spawn_key), ss.generate_state(4, np.uint64))
+    ours, numpys = pcg64_generator(entropy, spawn_key), np.random.default_rng(ss)
+    assert np.array_equal(ours.random(7), numpys.random(7))
+    assert np.array_equal(ours.standard_normal(3), numpys.standard_normal(3))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 2**70),
+    st.lists(st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1)), max_size=5), max_size=8),
+)
+def test_many_seed_states_at_once_are_numpys(entropy, keys) -> None:  # type: ignore[no-untyped-def]
+    from accord.simulation._seeding import pcg64_generators
+
+    ours = pcg64_generators(entropy, [tuple(k) for k in keys])
+    assert len(ours) == len(keys)
+    for g, k in zip(ours, keys, strict=True):
+        assert np.array_equal(
+            g.random(5), np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=k)).random(5)
+        )
+
+
+def test_seeding_falls_back_to_numpy_outside_plain_integers() -> None:
+    from accord.simulation._seeding import pcg64_generator
+
+    same = np.random.default_rng(np.random.SeedSequence(np.int64(5), spawn_key=(np.int64(2), 1)))
+    assert np.array_equal(pcg64_generator(np.int64(5), (np.int64(2), 1)).random(4), same.random(4))
+    with pytest.raises(ValueError):
+        pcg64_generator(-1, (0,))

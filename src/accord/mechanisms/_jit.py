@@ -18,6 +18,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+FEW_TEXTS = 8
+"""From this many texts on, :func:`utilities` works on all texts of a draw at once."""
+
 
 @njit(cache=True, inline="always")
 def einsum_sum(p, n):
@@ -108,10 +111,73 @@ def pairwise_sum(p, n):
 
 
 @njit(cache=True)
-def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out):
-    """``out[d, k, slots[j]]`` = utility of text ``k`` for actor ``actors[j]`` (see
-    :func:`accord.mechanisms.utility.committed_utility`); ``lo``, ``hi`` ``(D, K, I)``; ``sq`` ``(D, I)``;
-    ``pos``, ``sal`` ``(D, A, I)``; ``cred`` ``(D,)``."""
+def _distances(loT, hiT, ranged, committed, c, x, w, d_sq, P):
+    """``P[i, k]`` = the salience-weighted (committed) distance of text ``k`` on issue ``i`` for
+    one actor (ideal point ``x``, saliences ``w``, status quo distances ``d_sq``): the terms of
+    :func:`utilities`, laid out so that the loop over texts is contiguous (and vectorizes)."""
+    I, K = loT.shape  # noqa: E741
+    omc = 1.0 - c
+    for i in range(I):
+        xi = x[i]
+        wi = w[i]
+        dsq = d_sq[i]
+        if ranged:
+            for k in range(K):
+                low = loT[i, k]
+                high = hiT[i, k]
+                width = high - low
+                if xi > low and xi < high and width > 0:
+                    dx = ((xi - low) * (xi - low) + (high - xi) * (high - xi)) / (2.0 * width)
+                else:
+                    dx = abs((low + high) / 2.0 - xi)
+                if committed:
+                    alt = c * dx + omc * dsq
+                    if not (dx != dx or dx >= alt):
+                        dx = alt
+                P[i, k] = dx * wi
+        elif committed:
+            for k in range(K):
+                dx = abs(loT[i, k] - xi)
+                alt = c * dx + omc * dsq
+                if not (dx != dx or dx >= alt):
+                    dx = alt
+                P[i, k] = dx * wi
+        else:
+            for k in range(K):
+                P[i, k] = abs(loT[i, k] - xi) * wi
+
+
+@njit(cache=True)
+def _einsum_sums(P, a0, a1):
+    """``a0[k]`` = ``Σ_i P[i, k]`` for every ``k`` at once, each in the order of :func:`einsum_sum`
+    (the same operations on the same numbers: the same bits)."""
+    n, K = P.shape
+    for k in range(K):
+        a0[k] = 0.0
+        a1[k] = 0.0
+    i = 0
+    while n - i >= 8:
+        for k in range(K):
+            a0[k] = P[i, k] + (P[i + 2, k] + (P[i + 4, k] + (P[i + 6, k] + a0[k])))
+            a1[k] = P[i + 1, k] + (P[i + 3, k] + (P[i + 5, k] + (P[i + 7, k] + a1[k])))
+        i += 8
+    while i < n:
+        if i + 1 < n:
+            for k in range(K):
+                a0[k] = P[i, k] + a0[k]
+                a1[k] = P[i + 1, k] + a1[k]
+        else:
+            for k in range(K):
+                a0[k] = P[i, k] + a0[k]
+                a1[k] = a1[k] + 0.0
+        i += 2
+    for k in range(K):
+        a0[k] = 0.0 + (a0[k] + a1[k])
+
+
+@njit(cache=True)
+def _utilities_by_text(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out):
+    """:func:`utilities` text by text, one scalar sum each (faster for a few texts)."""
     D, K, I = lo.shape  # noqa: E741
     p = np.empty(I)
     x = np.empty(I)
@@ -155,6 +221,59 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
                 w = einsum_sum(p, I)
                 v = w / tot
                 out[d, k, slots[j]] = 1.0 - v / 100.0
+    return out
+
+
+@njit(cache=True)
+def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out):
+    """``out[d, k, slots[j]]`` = utility of text ``k`` for actor ``actors[j]`` (see
+    :func:`accord.mechanisms.utility.committed_utility`); ``lo``, ``hi`` ``(D, K, I)``; ``sq`` ``(D, I)``;
+    ``pos``, ``sal`` ``(D, A, I)``; ``cred`` ``(D,)``.
+
+    Per draw the texts are transposed once to ``(I, K)`` (shared by every actor), so that each
+    elementwise step runs over the texts; every text's terms are computed and summed with the
+    operations, in the order, of the scalar :func:`einsum_sum` loop (no fastmath): the same bits.
+    Below ``FEW_TEXTS`` texts the transpose costs more than it saves: :func:`_utilities_by_text`."""
+    D, K, I = lo.shape  # noqa: E741
+    if K < FEW_TEXTS:
+        return _utilities_by_text(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
+    loT = np.empty((I, K))
+    hiT = np.empty((I, K))
+    P = np.empty((I, K))
+    a0 = np.empty(K)
+    a1 = np.empty(K)
+    x = np.empty(I)
+    w_i = np.empty(I)
+    d_sq = np.empty(I)
+    for d in range(D):
+        c = cred[d]
+        for k in range(K):
+            for i in range(I):
+                loT[i, k] = lo[d, k, i]
+        if ranged:
+            for k in range(K):
+                for i in range(I):
+                    hiT[i, k] = hi[d, k, i]
+        for j in range(actors.shape[0]):
+            a = actors[j]
+            s = slots[j]
+            tot = pairwise_sum(sal[d, a], I)  # = salience.sum(axis=-1)
+            if not tot > 0:
+                # an actor without a stance (every salience 0) values every text at 1 exactly,
+                # as the full computation does (its distance total is divided by nothing)
+                for k in range(K):
+                    out[d, k, s] = 1.0
+                continue
+            # what does not depend on the text, once per actor
+            for i in range(I):
+                x[i] = pos[d, a, i]
+                w_i[i] = sal[d, a, i]
+                d_sq[i] = abs(sq[d, i] - x[i])
+            _distances(loT, hiT, ranged, committed, c, x, w_i, d_sq, P)
+            _einsum_sums(P, a0, a1)
+            for k in range(K):
+                v = a0[k] / tot
+                out[d, k, s] = 1.0 - v / 100.0
     return out
 
 
@@ -262,3 +381,67 @@ def candidate_points(c, ends, sq, grid, out):
                     out[d, r, i] = sq[d, i]
                 out[d, r, j] = sq[d, j] + grid[s + 1] * (c[d, j] - sq[d, j])
     return out
+
+
+# NumPy's SeedSequence (numpy/random/bit_generator.pyx), in uint64 arithmetic masked to 32 bits
+_M32 = np.uint64(0xFFFFFFFF)
+_INIT_A, _MULT_A = np.uint64(0x43B0D7E5), np.uint64(0x931E8875)
+_INIT_B, _MULT_B = np.uint64(0x8B51F9DD), np.uint64(0x58F38DED)
+_MIX_L, _MIX_R = np.uint64(0xCA01F9DD), np.uint64(0x4973F715)
+_SHIFT = np.uint64(16)
+_POOL = 4
+
+
+@njit(cache=True)
+def _hashmix(value, h):
+    """NumPy's ``hashmix``: returns ``(mixed value, next hash constant)``."""
+    value = value ^ h
+    h = (h * _MULT_A) & _M32
+    value = (value * h) & _M32
+    return value ^ (value >> _SHIFT), h
+
+
+@njit(cache=True)
+def _mix(x, y):
+    r = (((_MIX_L * x) & _M32) - ((_MIX_R * y) & _M32)) & _M32
+    return r ^ (r >> _SHIFT)
+
+
+@njit(cache=True)
+def seed_state_words(entropy, out):
+    """``out`` (4 uint64) = ``SeedSequence.generate_state(4, np.uint64)`` for the assembled
+    ``entropy`` words (:func:`accord.simulation._seeding.seed_state` assembles them): 8 words of
+    32 bits, each pair read little-endian as one 64-bit word."""
+    n = entropy.shape[0]
+    pool = np.zeros(_POOL, dtype=np.uint64)
+    h = _INIT_A
+    for i in range(_POOL):
+        v = entropy[i] if i < n else np.uint64(0)
+        pool[i], h = _hashmix(v, h)
+    for i_src in range(_POOL):
+        for i_dst in range(_POOL):
+            if i_src != i_dst:
+                v, h = _hashmix(pool[i_src], h)
+                pool[i_dst] = _mix(pool[i_dst], v)
+    for i_src in range(_POOL, n):
+        for i_dst in range(_POOL):
+            v, h = _hashmix(entropy[i_src], h)
+            pool[i_dst] = _mix(pool[i_dst], v)
+    hb = _INIT_B
+    for i in range(2 * out.shape[0]):
+        v = pool[i % _POOL] ^ hb
+        hb = (hb * _MULT_B) & _M32
+        v = (v * hb) & _M32
+        v = v ^ (v >> _SHIFT)
+        if i % 2 == 0:
+            out[i // 2] = v
+        else:
+            out[i // 2] = out[i // 2] | (v << np.uint64(32))
+
+
+@njit(cache=True)
+def seed_states_words(flat, starts, out):
+    """:func:`seed_state_words` for many seed sequences at once: row ``r``'s entropy words are
+    ``flat[starts[r]:starts[r + 1]]``, its state ``out[r]``."""
+    for r in range(out.shape[0]):
+        seed_state_words(flat[starts[r] : starts[r + 1]], out[r])

@@ -73,7 +73,14 @@ def inducement(
     ``capacity (D,)`` is what it could give; it gives it only where its own gain from the deal
     over the status quo, ``u_m(deal) − u_m(sq)``, is at least ``cost × capacity`` (Beardsley
     2011)."""
-    u_deal = utility(deal_lo[:, None], deal_hi[:, None], mediator_pos[:, None], mediator_sal[:, None])[:, 0, 0]
-    u_sq = utility(status_quo[:, None], status_quo[:, None], mediator_pos[:, None], mediator_sal[:, None])[:, 0, 0]
+    # the deal and the status quo in one call: the status quo as a text whose range is one
+    # point, (sq + sq) / 2 = sq exactly, so its utility has the bits of its own call
+    u = utility(
+        np.stack([deal_lo, status_quo], axis=1),
+        np.stack([deal_hi, status_quo], axis=1),
+        mediator_pos[:, None],
+        mediator_sal[:, None],
+    )
+    u_deal, u_sq = u[:, 0, 0], u[:, 1, 0]
     worth_it = (u_deal - u_sq) >= cost * capacity
     return np.asarray(np.where(worth_it, capacity, 0.0))

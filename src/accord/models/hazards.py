@@ -113,7 +113,12 @@ def _flag(name: str) -> Callable[[Arrays], np.ndarray]:
     return lambda s: np.asarray(s[name], dtype=float)
 
 
+_MISSING = "cap_missing (computed once)"  # the key covariates() keeps the mask under
+
+
 def _cap_missing(s: Arrays) -> np.ndarray:
+    if _MISSING in s:
+        return s[_MISSING]
     missing = np.zeros(np.broadcast_shapes(*(np.shape(s[k]) for k in _CAP_INPUTS)), dtype=bool)
     for k in _CAP_INPUTS:
         missing = missing | np.isnan(np.asarray(s[k], dtype=float))
@@ -220,6 +225,7 @@ def covariates(state: Mapping[str, ArrayLike], names: tuple[str, ...] = ALL_COVA
     if missing:
         raise KeyError(f"hazard covariates: expected the state values {', '.join(missing)}, found none of that name")
     arrays = {k: np.asarray(state[k], dtype=float) for k in STATE}
+    arrays[_MISSING] = _cap_missing(arrays)  # read by five covariates
     return {n: _BY_NAME[n].compute(arrays) for n in names}
 
 

@@ -110,6 +110,24 @@ class Context:
     traits: ConflictTraits | None = None
     hazard_coef: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    event_times: tuple[float, ...] = ()
+    _step_of: dict[float, int] = field(default_factory=dict, repr=False)
+    _flows: tuple[float, np.ndarray] | None = field(default=None, repr=False)
+
+    def in_step(self, when: float, k: int) -> bool:
+        """Whether decimal year ``when`` falls in step ``k`` (the first step also holds everything
+        before the start; a date after the last step falls in none)."""
+        step = self._step_of.get(when)
+        if step is None:
+            # the first step whose interval holds it (remembered: dates repeat every step)
+            step = -1
+            for j in range(self.steps):
+                lo_t = -math.inf if j == 0 else self.years[j]
+                if lo_t <= when < self.years[j] + self.dt - 1e-9:
+                    step = j
+                    break
+            self._step_of[when] = step
+        return step == k
 
     @property
     def A(self) -> int:
@@ -126,10 +144,15 @@ class Context:
             return None
 
     def flows(self, t: float) -> np.ndarray:
-        """Capability flows ``(D, A)`` at decimal year ``t`` (yearly series interpolated)."""
+        """Capability flows ``(D, A)`` at decimal year ``t`` (yearly series interpolated; read-only:
+        a step asks for its year's several times, so the last one is kept)."""
+        if self._flows is not None and self._flows[0] == t:
+            return self._flows[1]
         c = self.cap_const.copy()
         for k, s in self.series.items():
             c[:, k] = s.at(t)
+        c.flags.writeable = False
+        self._flows = (t, c)
         return c
 
 
@@ -304,6 +327,7 @@ def compile_context(
     )
     leak = np.stack([_fmt_value(values, own, s.id, "leak_risk", s.leak_risk, np.zeros(draws)) for s in specs], 1)
 
+    events = sorted(scenario.events, key=lambda e: date_to_year(e.date))
     return Context(
         scenario=scenario,
         history=history,
@@ -321,7 +345,8 @@ def compile_context(
         tables=tables,
         format_tables=format_tables,
         proposals=props,
-        events=sorted(scenario.events, key=lambda e: date_to_year(e.date)),
+        events=events,
+        event_times=tuple(date_to_year(e.date) for e in events),
         changes=changes,
         series=series,
         cap_const=cap_const,

@@ -17,7 +17,7 @@ import numpy as np
 from accord.scenario.parameters import PARAMETERS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario
-from accord.simulation.streams import input_stream
+from accord.simulation.streams import input_streams
 
 __all__ = ["FIELD_RANGES", "all_inputs", "draw_inputs", "field_range", "uncertain_inputs"]
 
@@ -130,9 +130,11 @@ def draw_inputs(
     values: dict[str, np.ndarray] = {}
     drawn: dict[str, np.ndarray] = {}
     fixed = overrides or {}
+    uncertain = [name for name, q in known.items() if q.is_uncertain and name not in fixed]
+    streams = dict(zip(uncertain, input_streams(seed, batch_index, uncertain), strict=True))
     for name, q in known.items():
-        if q.is_uncertain and name not in fixed:
-            values[name] = q.sample(input_stream(seed, batch_index, name), draws, clip=field_range(name))
+        if name in streams:
+            values[name] = q.sample(streams[name], draws, clip=field_range(name))
             drawn[name] = values[name]
         else:
             values[name] = np.full(draws, q.nominal)

@@ -212,10 +212,19 @@ def table_text(
     cred = np.clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    here = dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    # the text in the live draws (all of them: the text itself, as at = arange(D))
+    here = prop if at.size == D else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
     sq, sal = st.sq[at], st.sal[at]
-    value = value_of(here, sq, st.pos[at], sal, cred[at], imp[at])
-    pvalue = value_of(here, sq, st.piv[at], sal, cred[at], imp[at])
+    # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
+    both = value_of(
+        here,
+        sq,
+        np.concatenate([st.pos[at], st.piv[at]], axis=1),
+        np.concatenate([sal, sal], axis=1),
+        cred[at],
+        imp[at],
+    )
+    value, pvalue = both[:, :A], both[:, A:]
     lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo[at], hi[at], kind in _CHEAP, at)
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
@@ -640,8 +649,7 @@ def _human_texts(
 
 
 def _in_step(ctx: Context, when: float, k: int) -> bool:
-    lo_t = -math.inf if k == 0 else ctx.years[k]
-    return bool(lo_t <= when < ctx.years[k] + ctx.dt - 1e-9)
+    return ctx.in_step(when, k)
 
 
 # -- deferred terms fall due -----------------------------------------------------------------
@@ -730,11 +738,13 @@ def ceasefire_talks(
         return st, ended, where_ended
     share = np.minimum(1.0, st.params["war_gain"] * 1.0)
     x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues, share)
-    u_hi = utility(x_hi[:, None], x_hi[:, None], st.pos, st.sal)[:, 0]
-    u_lo = utility(x_lo[:, None], x_lo[:, None], st.pos, st.sal)[:, 0]
+    # one kernel call for the three outcomes (each utility is its own: the bits of three calls)
+    texts = np.stack([x_hi, x_lo, st.sq], axis=1)
+    u3 = utility(texts, texts, st.pos, st.sal)
+    u_hi, u_lo = u3[:, 0], u3[:, 1]
     u_cont = power.p_believed * u_hi + (1.0 - power.p_believed) * u_lo - st.params["war_cost_rate"][:, None]
     u_cont = np.where(ctx.combatants[None, :], u_cont, -np.inf)
-    u_sq_now = utility(st.sq[:, None], st.sq[:, None], st.pos, st.sal)[:, 0]  # the front has moved
+    u_sq_now = u3[:, 2]  # the front has moved
     for ti, table, live in _live_tables(ctx, st, "fighting"):
         if not table.negotiates("ceasefire"):
             continue

@@ -37,6 +37,7 @@ __all__ = [
     "sides_from_positions",
     "war_outcomes",
     "war_values",
+    "war_values_of",
     "win_probability",
 ]
 
@@ -151,5 +152,13 @@ def war_values(
     cannot fight) and ``stake = |u(x_H) − u(x_L)|``."""
     u_hi = utility(x_high[:, None], x_high[:, None], position, salience)[:, 0]
     u_lo = utility(x_low[:, None], x_low[:, None], position, salience)[:, 0]
+    return war_values_of(p_high_believed, u_hi, u_lo, combatants, cost)
+
+
+def war_values_of(
+    p_high_believed: np.ndarray, u_hi: np.ndarray, u_lo: np.ndarray, combatants: np.ndarray, cost: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`war_values` from the utilities ``(D, A)`` of the two outcomes (computed by the caller,
+    e.g. with the status quo's in one kernel call)."""
     ev = p_high_believed * u_hi + (1.0 - p_high_believed) * u_lo - cost[:, None]
     return np.asarray(np.where(combatants[None, :], ev, -np.inf)), np.asarray(np.abs(u_hi - u_lo))

@@ -51,7 +51,7 @@ from accord.simulation.power import (
     advance_stock,
     projected_stock,
     war_outcomes,
-    war_values,
+    war_values_of,
     win_probability,
 )
 from accord.simulation.results import BatchResult
@@ -110,8 +110,7 @@ def compile_proposals(scenario: Scenario, values: dict[str, np.ndarray], draws: 
 
 
 def _in_step(ctx: Context, when: float, k: int) -> bool:
-    lo_t = -math.inf if k == 0 else ctx.years[k]
-    return bool(lo_t <= when < ctx.years[k] + ctx.dt - 1e-9)
+    return ctx.in_step(when, k)
 
 
 def _sq_dict(ctx: Context, st: StepState) -> dict[str, float]:
@@ -161,9 +160,8 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
     D, I = ctx.draws, ctx.I  # noqa: E741
     values = ctx.values
     st.leaked = np.zeros(ctx.A, dtype=bool)
-    for e in ctx.events:
-        when = date_to_year(e.date)
-        if not _in_step(ctx, when, st.k):
+    for e, when in zip(ctx.events, ctx.event_times, strict=True):
+        if not ctx.in_step(when, st.k):
             continue
         idx = [k for k in (ctx.index(a) for a in e.actors) if k is not None]
         for name in e.effects:
@@ -263,10 +261,10 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
         st.stock = advance_stock(st.stock, flows, delta, ctx.dt)
     if st.conflict_year is not None:
         st.conflict_year.capability(flows, st.k, ctx.dt)
-    u_sq = utility(st.sq[:, None], st.sq[:, None], st.pos, st.sal)[:, 0]
-    u_sq_piv = utility(st.sq[:, None], st.sq[:, None], st.piv, st.sal)[:, 0]
     s = ctx.sides
     if s is None:
+        u_sq = utility(st.sq[:, None], st.sq[:, None], st.pos, st.sal)[:, 0]
+        u_sq_piv = utility(st.sq[:, None], st.sq[:, None], st.piv, st.sal)[:, 0]
         none = np.full((D, A), -np.inf)
         zero = np.zeros(D)
         return st, Power(
@@ -282,14 +280,20 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
             zero,
             none,
         )
-    p_hi = win_probability(st.stock, s, p["contest_exponent"])
     future = projected_stock(st.stock, flows, delta, p["anticipation_years"])
-    p_fut = win_probability(future, s, p["contest_exponent"])
+    # now and projected in one call (row by row: the bits of two calls)
+    both = win_probability(np.concatenate([st.stock, future]), s, np.concatenate([p["contest_exponent"]] * 2))
+    p_hi, p_fut = both[:D], both[D:]
     sign = np.where(s.high, 1.0, np.where(s.low, -1.0, 0.0))
     p_bel = np.clip(p_hi[:, None] + sign[None, :] * st.optimism, 0.01, 0.99)
     x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues)
-    u_war, stake = war_values(p_bel, x_hi, x_lo, st.pos, st.sal, ctx.combatants, p["war_cost"])
-    u_war_piv, _ = war_values(p_bel, x_hi, x_lo, st.piv, st.sal, ctx.combatants, p["war_cost"])
+    # one kernel call: the status quo and the two outcomes of war, for leaders and pivots (each
+    # utility is computed per actor and outcome alone, so the bits are those of six calls)
+    texts = np.stack([st.sq, x_hi, x_lo], axis=1)
+    u = utility(texts, texts, np.concatenate([st.pos, st.piv], axis=1), np.concatenate([st.sal, st.sal], axis=1))
+    u_sq, u_sq_piv = u[:, 0, :A], u[:, 0, A:]
+    u_war, stake = war_values_of(p_bel, u[:, 1, :A], u[:, 2, :A], ctx.combatants, p["war_cost"])
+    u_war_piv, _ = war_values_of(p_bel, u[:, 1, A:], u[:, 2, A:], ctx.combatants, p["war_cost"])
     incentive = u_war - u_sq
     gap = np.maximum(np.where(ctx.combatants[None, :], incentive, 0.0).max(axis=1), 0.0)
     shift = p_fut - p_hi
@@ -358,14 +362,23 @@ def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
         seated_med = table.seats & ~st.excluded & ~ctx.parties & ctx.mediators
         if not infmt.any() or not seated_med.any():
             continue
-        for m in np.flatnonzero(seated_med):
-            for a in np.flatnonzero(ctx.combatants):
-                other = s.lead_low if s.high[a] else s.lead_high
-                c = credibility(bias_toward(st.pos[:, m], st.pos[:, a], st.pos[:, other], st.sal[:, m]))
-                c = np.where(infmt, c, 0.0)
-                better = c > best[:, a]
-                best[:, a] = np.where(better, c, best[:, a])
-                who[:, a] = np.where(better, m, who[:, a])
+        meds, comb = np.flatnonzero(seated_med), np.flatnonzero(ctx.combatants)
+        others = np.where(s.high[comb], s.lead_low, s.lead_high)
+        # every (mediator, combatant) pair at once, (D, M, C); each pair's sums are its own
+        cred = credibility(
+            bias_toward(
+                st.pos[:, meds][:, :, None],
+                st.pos[:, comb][:, None],
+                st.pos[:, others][:, None],
+                st.sal[:, meds][:, :, None],
+            )
+        )
+        cred = np.where(infmt[:, None, None], cred, 0.0)
+        for j, m in enumerate(meds):
+            c = cred[:, j]
+            better = c > best[:, comb]
+            best[:, comb] = np.where(better, c, best[:, comb])
+            who[:, comb] = np.where(better, m, who[:, comb])
     before = st.optimism
     st.optimism = update_optimism(st.optimism, best, st.params["information_rate"], ctx.dt)
     if say.on:
@@ -411,7 +424,8 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
             "incidents": n_incidents / ctx.dt,
             "commitment": power.commitment,
         }
-        eta, power.hazard_model = hazards.hazard_logit(st.conflict_year.state(), ctx.hazard_coef, p, terms)
+        power.panel_state = st.conflict_year.state()
+        eta, power.hazard_model = hazards.hazard_logit(power.panel_state, ctx.hazard_coef, p, terms)
         p_year = hazards.logistic(eta)
     power.onset_year = p_year
     power.p_onset = hazards.per_step(p_year, ctx.dt)
@@ -701,8 +715,8 @@ class Process:
             power = risk(ctx, st, power, n_inc)
             if self.observe is not None:
                 self.observe(ctx, st, power)
-            if st.conflict_year is not None:
-                for name, v in st.conflict_year.state().items():
+            if power.panel_state is not None:
+                for name, v in power.panel_state.items():
                     traj_cov.setdefault(name, np.zeros(ctx.steps))[k] = v[0]
             traj_hazard[k] = power.onset_year[0] if power.onset_year is not None else 0.0
             m = int(power.hazard_model[0]) if power.hazard_model is not None else -1

@@ -26,6 +26,14 @@ __all__ = ["Replay", "replay"]
 
 def _clean(x: Any) -> Any:
     """JSON-safe, deterministic: numpy scalars to Python, NaN/inf to None, floats rounded."""
+    t = type(x)
+    # fast paths for what a trajectory is made of (the same results as the general case below)
+    if t is float:
+        return round(x, 6) if math.isfinite(x) else None
+    if t is list:
+        return [_clean(v) for v in x]
+    if t is np.ndarray:
+        return _clean(x.tolist())
     if isinstance(x, dict):
         return {str(k): _clean(v) for k, v in x.items()}
     if isinstance(x, list | tuple):

@@ -104,6 +104,7 @@ class Power:
     r_piv: np.ndarray | None = None
     onset_year: np.ndarray | None = None
     hazard_model: np.ndarray | None = None
+    panel_state: dict[str, np.ndarray] | None = None
 
     def reservations(self) -> tuple[np.ndarray, np.ndarray]:
         """Leaders' and pivots' values of no agreement ``(D, A)`` (set by the risk phase)."""
