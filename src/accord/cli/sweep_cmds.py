@@ -98,8 +98,19 @@ def sweep(
     from_year: str | None = _FROM,
     mediator: str | None = _MEDIATOR,
     max_memory: str = limits.max_memory_option(),
+    compression: str | None = typer.Option(
+        None,
+        "--compression",
+        help="Parquet codec of the results: zstd (default), lz4, snappy, gzip, brotli or none (kept on --resume).",
+    ),
+    store_inputs: bool | None = typer.Option(
+        None,
+        "--store-inputs/--redraw-inputs",
+        help="Store the drawn inputs in the results, or (default) draw them again exactly when they are read "
+        "(checked by SHA-256; kept on --resume).",
+    ),
 ) -> None:
-    """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay."""
+    """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay (lean, by chunk)."""
     from accord.analysis.runs import DEFAULT_CHUNK_SIZE
     from accord.analysis.sweep import SweepError, run_sweep, stored_chunk_size
 
@@ -142,6 +153,8 @@ def sweep(
                     executor=ex,
                     source=case_or_path,
                     progress=update,
+                    compression=compression,
+                    store_inputs=store_inputs,
                 )
         except SweepError as e:
             fail(as_flags(str(e)))
