@@ -6,7 +6,8 @@ gets back; what is *stored* is this, one row per replay (``run``):
 
 - per-replay numbers (``agreement``, ``wars``, ``terms.ISSUE``, ``signed.TYPE`` …) as columns;
   a column that holds one value in every row of the chunk is dropped and its value kept once,
-  in the file's schema metadata (key ``accord``);
+  in the file's schema metadata (key ``accord``: JSON, zlib-compressed and base64-encoded; read
+  it with :func:`layout_of`);
 - the label columns ``agreement_proposal`` and ``final_format`` dictionary-encoded;
 - the per-actor counts (``vetoes``, ``veto_reasons``, ``removals``, ``unbound``) and the per-year
   arrays (``fighting``, ``in_force``, ``status_quo_by_year`` …) in long form, as two list columns
@@ -31,8 +32,10 @@ back as they were: :func:`decode` returns arrays equal bit for bit to those :fun
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +45,7 @@ import pyarrow.parquet as pq
 
 from accord.simulation import BatchResult
 
-__all__ = ["COMPRESSIONS", "LAYOUT_VERSION", "decode", "encode", "inputs_digest", "to_parquet"]
+__all__ = ["COMPRESSIONS", "LAYOUT_VERSION", "decode", "encode", "inputs_digest", "layout_of", "to_parquet"]
 
 LAYOUT_VERSION = 1
 META_KEY = b"accord"
@@ -163,6 +166,7 @@ def encode(batch: BatchResult, run_ids: np.ndarray, *, store_inputs: bool) -> pa
             "stored": store_inputs,
         },
         "const": {},
+        "dtypes": {},
         "long": {},
         "derived": [],
     }
@@ -173,7 +177,7 @@ def encode(batch: BatchResult, run_ids: np.ndarray, *, store_inputs: bool) -> pa
         idx = np.asarray(getattr(batch, name), dtype=np.int32)
         labels = pa.array(list(getattr(batch, ids)), pa.string())
         cols[name] = pa.DictionaryArray.from_arrays(pa.array(idx, mask=idx < 0), labels)
-        meta["const"][f"{name}.dtype"] = np.asarray(getattr(batch, name)).dtype.str
+        meta["dtypes"][name] = np.asarray(getattr(batch, name)).dtype.str
 
     def dense(col: str, v: np.ndarray) -> None:
         b = _bits(v)
@@ -192,7 +196,7 @@ def encode(batch: BatchResult, run_ids: np.ndarray, *, store_inputs: bool) -> pa
             continue
         for j, label in enumerate(getattr(batch, labels)):
             dense(f"{prefix}.{label}", v[:, j])
-        meta["const"][f"{name}.dtype"] = v.dtype.str
+        meta["dtypes"][name] = v.dtype.str
     for name, yearly in _LONG:
         v = np.ascontiguousarray(getattr(batch, name))
         flat = v.reshape(D, -1)
@@ -217,7 +221,10 @@ def encode(batch: BatchResult, run_ids: np.ndarray, *, store_inputs: bool) -> pa
             "base": base.tobytes().hex(),
         }
     table = pa.table(cols)
-    return table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True).encode()})
+    # compressed: the footer holds it twice (Parquet's key-value metadata and Arrow's schema), and
+    # as plain JSON it would be ~5% of a Minsk chunk
+    packed = base64.b64encode(zlib.compress(json.dumps(meta, sort_keys=True).encode(), 9))
+    return table.replace_schema_metadata({META_KEY: packed})
 
 
 def to_parquet(table: pa.Table, compression: str = "zstd") -> bytes:
@@ -242,7 +249,12 @@ def layout_of(schema: pa.Schema) -> dict[str, Any]:
     raw = (schema.metadata or {}).get(META_KEY)
     if raw is None:
         raise ValueError("expected a chunk written by `accord sweep` (no 'accord' layout in its schema metadata)")
-    meta: dict[str, Any] = json.loads(raw)
+    try:
+        meta: dict[str, Any] = json.loads(zlib.decompress(base64.b64decode(raw, validate=True)))
+    except (ValueError, zlib.error) as e:
+        raise ValueError(f"expected the layout of a chunk written by `accord sweep`, could not read it ({e})") from None
+    if not isinstance(meta, dict):
+        raise ValueError("expected the layout of a chunk written by `accord sweep`, found something else")
     if meta.get("layout") != LAYOUT_VERSION:
         raise ValueError(f"expected layout version {LAYOUT_VERSION}, found {meta.get('layout')!r}")
     return meta
@@ -280,7 +292,7 @@ def decode(
         arr = table.column(name).combine_chunks()
         idx = arr.indices.to_numpy(zero_copy_only=False)
         idx = np.where(arr.is_null().to_numpy(zero_copy_only=False), -1, idx)
-        fields[name] = idx.astype(np.dtype(const[f"{name}.dtype"]))
+        fields[name] = idx.astype(np.dtype(meta["dtypes"][name]))
     for name, _ in _LONG:
         spec = meta["long"][name]
         dtype = np.dtype(spec["dtype"])
@@ -315,7 +327,7 @@ def decode(
             fields[name] = fields["status_quo_by_year"][:, -1, :].copy()
             continue
         names = types if labels == "agreement_types" else issue_ids
-        dtype = np.dtype(const[f"{name}.dtype"])
+        dtype = np.dtype(meta["dtypes"][name])
         parts = [dense(f"{prefix}.{label}").astype(dtype, copy=False) for label in names]
         fields[name] = np.stack(parts, axis=1) if parts else np.zeros((D, 0), dtype=dtype)
     input_names = list(meta["inputs"]["names"])
