@@ -103,11 +103,11 @@ def sweep(
         "--compression",
         help="Parquet codec of the results: zstd (default), lz4, snappy, gzip, brotli or none (kept on --resume).",
     ),
-    store_inputs: bool | None = typer.Option(
-        None,
-        "--store-inputs/--redraw-inputs",
-        help="Store the drawn inputs in the results, or (default) draw them again exactly when they are read "
-        "(checked by SHA-256; kept on --resume).",
+    store_inputs: bool = typer.Option(
+        False,
+        "--store-inputs",
+        help="Store the drawn inputs in the results (default: drawn again exactly when read, checked by SHA-256; "
+        "kept on --resume).",
     ),
 ) -> None:
     """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay (lean, by chunk)."""
@@ -154,7 +154,7 @@ def sweep(
                     source=case_or_path,
                     progress=update,
                     compression=compression,
-                    store_inputs=store_inputs,
+                    store_inputs=True if store_inputs else None,  # left out: the manifest's on --resume
                 )
         except SweepError as e:
             fail(as_flags(str(e)))
