@@ -319,6 +319,14 @@ def test_encode_then_decode_gives_the_same_bits(
     assert table.column("run").to_pylist() == list(range(7, 7 + D))
     back = lean.decode(table, redraw=lambda: b.inputs)
     assert_same_bits(back, b)
+    # a few fields from only their columns (what a summary reads) are the same arrays
+    names = ["agreement", "wars", "vetoes", "final_status_quo", "in_force_by_year"]
+    few = lean.decode_fields(table.select(lean.columns_of(table.schema, names)), names)
+    assert sorted(few) == sorted(names)
+    for name in names:
+        assert few[name].tobytes() == np.asarray(getattr(b, name)).tobytes(), name
+    with pytest.raises(ValueError, match="names: expected fields of BatchResult, found nonsense"):
+        lean.decode_fields(table, ["nonsense"])
     alone = lean.decode(table)  # without a way to draw them again: the stored inputs, or none
     if store:
         assert_same_bits(alone, b)

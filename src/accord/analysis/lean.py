@@ -36,7 +36,7 @@ import base64
 import hashlib
 import json
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -45,7 +45,16 @@ import pyarrow.parquet as pq
 
 from accord.simulation import BatchResult
 
-__all__ = ["COMPRESSIONS", "LAYOUT_VERSION", "decode", "encode", "inputs_digest", "layout_of", "to_parquet"]
+__all__ = [
+    "COMPRESSIONS",
+    "LAYOUT_VERSION",
+    "decode",
+    "decode_fields",
+    "encode",
+    "inputs_digest",
+    "layout_of",
+    "to_parquet",
+]
 
 LAYOUT_VERSION = 1
 META_KEY = b"accord"
@@ -77,6 +86,7 @@ _LONG = (
     ("status_quo_by_year", True),
 )
 _LABELS = (("agreement_proposal", "proposal_ids"), ("final_format", "format_ids"))
+_PER_DRAW_FIELDS = (*_SCALARS, *(n for n, _ in _LABELS), *(n for n, *_ in _WIDE), *(n for n, _ in _LONG))
 
 
 def _bits(a: np.ndarray) -> np.ndarray:
@@ -264,17 +274,23 @@ def _from_hex(dtype: str, text: str) -> np.ndarray:
     return np.frombuffer(bytes.fromhex(text), dtype=np.dtype(dtype)).copy()
 
 
-def decode(
-    table: pa.Table,
-    *,
-    redraw: Callable[[], dict[str, np.ndarray]] | None = None,
-) -> BatchResult:
-    """The :class:`BatchResult` a chunk's table holds (:func:`encode`'s inverse, bit for bit).
+def columns_of(schema: pa.Schema, names: Collection[str]) -> list[str]:
+    """The stored columns :func:`decode_fields` needs for the fields ``names`` (plus ``run``)."""
+    wanted = set(names)
+    if "final_status_quo" in wanted:
+        wanted.add("status_quo_by_year")
+    return [c for c in schema.names if c == "run" or c.split(".", 1)[0] in wanted or c in wanted]
 
-    ``redraw``: draws the chunk's inputs again (when they are not stored); None: the batch comes
-    back without inputs. Raises ValueError when the table is not a chunk of this layout, or when
-    the inputs drawn again differ from those the sweep drew (their SHA-256)."""
+
+def decode_fields(table: pa.Table, names: Collection[str] | None = None) -> dict[str, np.ndarray]:
+    """The per-draw arrays of a chunk's table, by :class:`BatchResult` field name (all of them,
+    or only ``names``: the table then needs only their columns, e.g. a summary's few)."""
     meta = layout_of(table.schema)
+    want = set(_PER_DRAW_FIELDS if names is None else names)
+    if unknown := sorted(want - set(_PER_DRAW_FIELDS)):
+        raise ValueError(f"names: expected fields of BatchResult, found {', '.join(unknown)}")
+    if "final_status_quo" in want and "final_status_quo" in meta["derived"]:
+        want.add("status_quo_by_year")
     D = int(meta["draws"])
     if table.num_rows != D:
         raise ValueError(f"expected {D} rows (the layout's draws), found {table.num_rows}")
@@ -286,14 +302,17 @@ def decode(
             return np.repeat(_from_hex(dtype, value), D)
         return np.asarray(table.column(col).to_numpy(zero_copy_only=False))
 
-    years = _from_hex(meta["years_dtype"], meta["years"])
-    fields: dict[str, Any] = {name: dense(name) for name in _SCALARS}
+    fields: dict[str, Any] = {name: dense(name) for name in _SCALARS if name in want}
     for name, _ids in _LABELS:
+        if name not in want:
+            continue
         arr = table.column(name).combine_chunks()
         idx = arr.indices.to_numpy(zero_copy_only=False)
         idx = np.where(arr.is_null().to_numpy(zero_copy_only=False), -1, idx)
         fields[name] = idx.astype(np.dtype(meta["dtypes"][name]))
     for name, _ in _LONG:
+        if name not in want:
+            continue
         spec = meta["long"][name]
         dtype = np.dtype(spec["dtype"])
         shape = tuple(int(s) for s in spec["shape"])
@@ -323,13 +342,33 @@ def decode(
     types = tuple(meta["agreement_types"])
     issue_ids = tuple(meta["issue_ids"])
     for name, prefix, (labels,) in _WIDE:
+        if name not in want:
+            continue
         if name in meta["derived"]:
             fields[name] = fields["status_quo_by_year"][:, -1, :].copy()
             continue
-        names = types if labels == "agreement_types" else issue_ids
+        column_labels = types if labels == "agreement_types" else issue_ids
         dtype = np.dtype(meta["dtypes"][name])
-        parts = [dense(f"{prefix}.{label}").astype(dtype, copy=False) for label in names]
+        parts = [dense(f"{prefix}.{label}").astype(dtype, copy=False) for label in column_labels]
         fields[name] = np.stack(parts, axis=1) if parts else np.zeros((D, 0), dtype=dtype)
+    return fields if names is None else {k: v for k, v in fields.items() if k in names}
+
+
+def decode(
+    table: pa.Table,
+    *,
+    redraw: Callable[[], dict[str, np.ndarray]] | None = None,
+) -> BatchResult:
+    """The :class:`BatchResult` a chunk's table holds (:func:`encode`'s inverse, bit for bit).
+
+    ``redraw``: draws the chunk's inputs again (when they are not stored); None: the batch comes
+    back without inputs. Raises ValueError when the table is not a chunk of this layout, or when
+    the inputs drawn again differ from those the sweep drew (their SHA-256)."""
+    meta = layout_of(table.schema)
+    fields: dict[str, Any] = dict(decode_fields(table))
+    types = tuple(meta["agreement_types"])
+    issue_ids = tuple(meta["issue_ids"])
+    years = _from_hex(meta["years_dtype"], meta["years"])
     input_names = list(meta["inputs"]["names"])
     if meta["inputs"]["stored"]:
         inputs = {n: np.asarray(table.column(f"in.{n}").to_numpy()) for n in input_names}
