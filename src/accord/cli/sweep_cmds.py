@@ -160,7 +160,11 @@ def sweep(
             fail(as_flags(str(e)))
         except EngineError as e:
             fail(f"{case_or_path}: {e}")
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemError) as e:
+            # a Ctrl-C that lands inside a compiled kernel's call comes back from numba as a
+            # SystemError ("returned a result with an exception set") caused by the interrupt
+            if isinstance(e, SystemError) and not received and not isinstance(e.__cause__, KeyboardInterrupt):
+                raise
             ex.abort()  # running chunks are lost; the finished ones are on disk already
             again = ["accord", "sweep", case_or_path, "--runs", str(runs), "--out", str(folder), "--seed", str(seed)]
             again += ["--format", format] if format else []
