@@ -10,7 +10,9 @@ of ``accord sweep``) into a temporary folder. Reported per configuration:
   workers, ``getrusage(RUSAGE_CHILDREN)`` in this process around it) ÷ runs;
 - peak RSS of the process tree: the largest sum of the resident sets of the run's process and
   all its descendants, sampled from ``/proc`` every 50 ms;
-- bytes of results per replay (the results file ÷ runs).
+- bytes of results per replay (the results ÷ runs: the chunk files of ``results/``, or the
+  ``results.parquet`` of an engine before the lean layout); ``--store-inputs`` stores the drawn
+  inputs too (this tree only: use it with ``--ref ''``).
 
 Then, per engine, a single replay as ``accord replay minsk-group`` runs it (``replay`` with its
 log; and ``run_batch`` with one draw, no log), best of ``--repeat`` after a warm-up, and the
@@ -46,19 +48,29 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 # -- in the child process ----------------------------------------------------------------------
 
 
-def _child_sweep(case: str, runs: int, workers: int, chunk_size: int, seed: int) -> dict[str, object]:
+def _results_bytes(path: Path) -> int:
+    """Bytes of a sweep's results: one file (before the lean layout) or a folder of chunk files."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file() and not f.name.startswith(".tmp-"))
+
+
+def _child_sweep(
+    case: str, runs: int, workers: int, chunk_size: int, seed: int, store_inputs: bool
+) -> dict[str, object]:
     from accord.analysis.executors import LocalExecutor
     from accord.analysis.sweep import RESULTS, run_sweep
     from accord.scenario import load_scenario
 
     scenario = load_scenario(case)
     folder = Path(tempfile.mkdtemp(prefix="accord-bench-perf-"))
+    extra = {"store_inputs": True} if store_inputs else {}
     try:
         t0 = time.perf_counter()
         with LocalExecutor(workers) as ex:
-            run_sweep(scenario, folder / "out", runs=runs, seed=seed, chunk_size=chunk_size, executor=ex)
+            run_sweep(scenario, folder / "out", runs=runs, seed=seed, chunk_size=chunk_size, executor=ex, **extra)
         wall = time.perf_counter() - t0
-        size = sum(f.stat().st_size for f in (folder / "out").rglob("*") if f.is_file() and f.name.startswith(RESULTS))
+        size = _results_bytes(folder / "out" / RESULTS)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"seconds": wall, "results_bytes": size}
@@ -171,12 +183,18 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--ref", default="main", help="git ref of the engine to compare with ('' for none)")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--store-inputs", action="store_true", help="store the drawn inputs in the results (this tree)")
+    p.add_argument("--no-engine", action="store_true", help="skip the single-replay and batch timings")
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--sweep", nargs=2, type=int, help=argparse.SUPPRESS)
     p.add_argument("--engine", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.sweep:
-        print(json.dumps(_child_sweep(args.case, args.sweep[0], args.sweep[1], args.chunk_size, args.seed)))
+        print(
+            json.dumps(
+                _child_sweep(args.case, args.sweep[0], args.sweep[1], args.chunk_size, args.seed, args.store_inputs)
+            )
+        )
         return
     if args.engine:
         print(json.dumps(_child_engine(args.case, args.format, args.repeat)))
@@ -188,6 +206,7 @@ def main() -> None:
         "chunk_size": args.chunk_size,
         "this_commit": commit.stdout.strip() + ("+dirty" if _dirty() else ""),
         "ref": args.ref,
+        "store_inputs": args.store_inputs,
         "machine": {
             "nproc": os.cpu_count(),
             "python": platform.python_version(),
@@ -197,7 +216,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="accord-bench-perf-") as tmp:
         engines = _engines(args.ref, Path(tmp))
         engine_rows = {}
-        for name, env in engines.items():
+        for name, env in engines.items() if not args.no_engine else ():
             row, _, _ = _run_child(
                 ["--engine", "--case", args.case, "--format", args.format, "--repeat", str(args.repeat)], env
             )
@@ -209,6 +228,7 @@ def main() -> None:
             for w in (int(s) for s in args.workers.split(",")):
                 for name, env in engines.items():  # the engines alternate: the load hits both alike
                     cargs = ["--case", args.case, "--chunk-size", str(args.chunk_size), "--seed", str(args.seed)]
+                    cargs += ["--store-inputs"] if args.store_inputs else []
                     out, cpu, peak = _run_child([*cargs, "--sweep", str(n), str(w)], env)
                     seconds = float(out["seconds"])  # type: ignore[arg-type]
                     row = {
@@ -243,7 +263,8 @@ def _markdown(report: dict[str, object]) -> str:
     ref = report["ref"]
     lines = [
         f"case `{report['case']}`, chunk size {report['chunk_size']}, this tree {report['this_commit']}, "
-        f"against `{ref}`; machine {report['machine']}",
+        f"against `{ref}`, inputs {'stored' if report.get('store_inputs') else 'drawn again on read'}; "
+        f"machine {report['machine']}",
         "",
         "| engine | replay (ms) | 1-draw batch (ms) | CPU-ms/replay (1000-draw batch) | µs/replay/actor | "
         "µs/replay/stance actor |",

@@ -2,9 +2,9 @@
 
 Each configuration runs in a fresh Python process (so its peak memory is its own) through
 the same path as ``accord sweep`` (``run_sweep`` with a ``LocalExecutor``), writing Parquet
-chunks and the final table to a temporary folder. Reported per configuration: wall time,
+chunks (and, before the lean layout, the final table) to a temporary folder. Reported: wall time,
 replays per second, peak resident memory of the coordinating process and of the largest
-worker process (``resource.getrusage``: ``ru_maxrss``), and the size of the results file.
+worker process (``resource.getrusage``: ``ru_maxrss``), and the size of the results.
 
 A configuration whose predicted time (from the measured rate at the next smaller size)
 exceeds ``--max-seconds`` is skipped and reported as such, never estimated silently.
@@ -58,7 +58,8 @@ def _one(case: str, runs: int, workers: int, chunk_size: int, seed: int) -> dict
         with LocalExecutor(workers) as ex:
             run_sweep(scenario, folder / "out", runs=runs, seed=seed, chunk_size=chunk_size, executor=ex)
         wall = time.perf_counter() - t0
-        size = (folder / "out" / RESULTS).stat().st_size
+        results = folder / "out" / RESULTS  # a folder of chunk files (one file before the lean layout)
+        size = results.stat().st_size if results.is_file() else sum(f.stat().st_size for f in results.iterdir())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     kib = 1024.0 if sys.platform != "darwin" else 1.0  # ru_maxrss is KiB on Linux, bytes on macOS

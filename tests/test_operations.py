@@ -67,8 +67,11 @@ def test_command_outputs_are_readable_by_others_under_umask_022(tmp_path: Path, 
         check=True,
         capture_output=True,
     )
-    for p in (log, run / "results.parquet", run / "manifest.json", run / "scenario.yaml"):
+    chunks = sorted((run / "results").glob("chunk-*.parquet"))
+    assert chunks
+    for p in (log, *chunks, run / "manifest.json", run / "scenario.yaml"):
         assert _mode(p) == 0o644, (p, oct(_mode(p)))
+    assert _mode(run / "results") == 0o755
 
 
 def test_backtest_and_report_show_progress_on_stderr(tmp_path: Path) -> None:
@@ -109,7 +112,7 @@ def test_ctrl_c_ends_a_sweep_with_130_and_says_how_to_resume(tmp_path: Path, wor
     out = tmp_path / "s"
     cmd = [*ACCORD, "sweep", "example", "--runs", "6000", "--chunk-size", "20", "--seed", "1", "--out", str(out)]
     proc = subprocess.Popen([*cmd, "--workers", workers], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_for_chunks(out / "chunks", 3, proc)
+    _wait_for_chunks(out / "results", 3, proc)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr

@@ -124,7 +124,7 @@ def test_accord_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_
         time.sleep(0.01)
     assert killed_at, "no chunk was written in time"
     assert proc.returncode == -signal.SIGKILL
-    assert not (out / RESULTS).exists()
+    assert json.loads((out / MANIFEST).read_text())["status"] == "running"
     assert len(list((out / CHUNKS).glob("chunk-*.parquet"))) < 80, "killed mid-sweep"
 
     assert (out / "sweep.lock").exists(), "SIGKILL leaves the lock file (but not the lock)"
@@ -152,3 +152,30 @@ def test_compare_says_no_events_and_gives_the_n_behind_conditional_terms() -> No
     assert "no events" in r.output and "+0.000 [+0.000, +0.000]" not in r.output
     terms = r.output[r.output.index("Expected terms given agreement") :].split("Who vetoes most")[0]
     assert re.search(r"┃\s+n ┃", terms) and re.search(r"│ bilateral\s+│\s+\d+ │", terms), terms
+
+
+def test_an_interrupt_that_numba_turns_into_a_system_error_still_says_how_to_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C landing inside a compiled kernel's call comes back as SystemError("... returned a
+    # result with an exception set") caused by the KeyboardInterrupt (seen in the suite's Ctrl-C test)
+    import accord.analysis.sweep as sweep_module
+
+    def interrupted(*args: object, **kw: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as e:
+            raise SystemError("CPUDispatcher(<function utilities>) returned a result with an exception set") from e
+
+    monkeypatch.setattr(sweep_module, "run_sweep", interrupted)
+    out = tmp_path / "s"
+    r = runner.invoke(app, ["sweep", "example", "--runs", "40", "--workers", "1", "--out", str(out)])
+    assert r.exit_code == 130, r.output
+    assert "interrupted; resume with: accord sweep example --runs 40" in r.output and "--resume" in r.output
+
+    def broken(*args: object, **kw: object) -> None:
+        raise SystemError("a real internal error")
+
+    monkeypatch.setattr(sweep_module, "run_sweep", broken)
+    r = runner.invoke(app, ["sweep", "example", "--runs", "40", "--workers", "1", "--out", str(out)])
+    assert isinstance(r.exception, SystemError), "any other SystemError is not taken for an interrupt"

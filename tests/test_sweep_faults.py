@@ -28,6 +28,7 @@ from accord.analysis.sweep import (
     SweepError,
     chunk_path,
     load_results,
+    results_sha256,
     run_sweep,
     summarize_results,
 )
@@ -52,7 +53,8 @@ def reference(example: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def _same_as_reference(out: Path, reference: Path) -> None:
-    assert sha256_file(out / RESULTS) == sha256_file(reference / RESULTS)
+    # the same bytes in every chunk file, and the manifest's digest is theirs
+    assert results_sha256(out) == results_sha256(reference) == _manifest(out)["results_sha256"]
     pd.testing.assert_frame_equal(load_results(out), load_results(reference), check_exact=True)
 
 
@@ -184,8 +186,9 @@ def test_the_manifest_records_each_chunks_sha256_as_it_is_written(example: Scena
     assert recorded == on_disk and len(on_disk) == 3
     run_sweep(example, out, resume=True, **KW)  # type: ignore[arg-type]
     m = _manifest(out)
-    assert m["status"] == "complete" and m["results_sha256"] == sha256_file(out / RESULTS)
+    assert m["status"] == "complete" and m["results_sha256"] == results_sha256(out)
     assert len(m["chunk_sha256"]) == 5
+    assert m["chunk_sha256"] == {p.name: sha256_file(p) for p in (out / RESULTS).iterdir()}
 
 
 def test_a_chunk_whose_bytes_differ_from_its_digest_is_computed_again(
@@ -218,27 +221,28 @@ def test_a_chunk_written_after_the_manifest_was_last_saved_is_computed_again(
 
 
 @pytest.mark.parametrize("damage", ["truncate", "delete", "flip"])
-def test_a_damaged_results_table_is_refused_by_readers_and_computed_again_by_resume(
+def test_a_damaged_chunk_of_a_complete_sweep_is_refused_by_readers_and_computed_again_by_resume(
     example: Scenario, tmp_path: Path, reference: Path, damage: str
 ) -> None:
     out = tmp_path / "s"
     run_sweep(example, out, **KW)  # type: ignore[arg-type]
-    table = out / RESULTS
+    table = chunk_path(out, 3)
     data = table.read_bytes()
     if damage == "truncate":
         table.write_bytes(data[: len(data) // 2])
         for read in (load_results, summarize_results):
             with pytest.raises(SweepError, match=f"{table}: cannot read the sweep's results .*`resume=True`"):
                 read(out)
+        note = f"{table}: damaged (its SHA-256 is not the one recorded); recomputed"
     elif damage == "delete":
         table.unlink()
+        note = f"{table}: missing; computed again"
     else:  # one byte changed in a column's data: may well still read, but is not what was written
         table.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])
+        note = f"{table}: damaged (its SHA-256 is not the one recorded); recomputed"
     outcome = run_sweep(example, out, resume=True, **KW)  # type: ignore[arg-type]
-    assert outcome.notes == [
-        f"{table}: missing or damaged (its SHA-256 is not the one the manifest recorded); the sweep is computed again"
-    ]
-    assert outcome.chunks_computed == 5
+    assert outcome.notes == [note]
+    assert outcome.chunks_computed == 1 and outcome.chunks_reused == 4, "only the damaged chunk is computed again"
     _same_as_reference(out, reference)
     again = run_sweep(example, out, resume=True, **KW)  # type: ignore[arg-type]
     assert again.chunks_computed == 0 and again.notes == []
@@ -256,22 +260,23 @@ def test_a_kill_during_clean_up_leaves_nothing_stale_after_the_next_resume(
 ) -> None:
     out = tmp_path / "s"
 
-    def rmtree_then_die(path: Path, ignore_errors: bool = False) -> None:
-        sorted(Path(path).iterdir())[0].unlink()  # one chunk file gone, the others still there
+    def clean_up_then_die(folder: Path) -> None:
+        sweep_module.remove_leftovers(folder)  # the folder's leftovers gone, the results' not yet
         raise _Killed
 
-    monkeypatch.setattr(sweep_module.shutil, "rmtree", rmtree_then_die)
+    monkeypatch.setattr(sweep_module, "_clean_up", clean_up_then_die)
     with pytest.raises(_Killed):
         run_sweep(example, out, **KW)  # type: ignore[arg-type]
     monkeypatch.undo()
     assert _manifest(out)["status"] == "complete"
-    assert len(list((out / CHUNKS).iterdir())) == 4, "the kill left stale chunk files"
-    (out / ".tmp-results.parquet.abc").write_bytes(b"a killed writer's leftover")
-    stamp = (out / RESULTS).stat().st_mtime_ns
+    (out / ".tmp-manifest.json.abc").write_bytes(b"a killed writer's leftover")
+    (out / RESULTS / ".tmp-chunk-000001.parquet.abc").write_bytes(b"another")
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / RESULTS).glob("chunk-*.parquet")}
     outcome = run_sweep(example, out, resume=True, **KW)  # type: ignore[arg-type]
     assert outcome.chunks_computed == 0
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, RESULTS, "scenario.yaml"]
-    assert (out / RESULTS).stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in (out / RESULTS).iterdir()) == [f"chunk-{k:06d}.parquet" for k in range(5)]
+    assert {p.name: p.stat().st_mtime_ns for p in (out / RESULTS).glob("chunk-*.parquet")} == stamps
     _same_as_reference(out, reference)
 
 

@@ -61,7 +61,9 @@ def test_sweep_writes_one_row_per_replay_and_a_manifest(example, tmp_path: Path)
     assert m["status"] == "complete" and m["runs"] == 230 and m["seed"] == 7 and m["chunk_size"] == 50
     assert m["chunks"] == 5 and len(m["scenario_hash"]) == 64 and "numpy" in m["versions"]
     assert m["history"] == "imposed" and m["mediator"] is None and m["format_ids"][0] == "minsk-group"
-    assert not (tmp_path / "s" / CHUNKS).exists(), "chunk files are removed once results.parquet is complete"
+    # the chunk files are the results: one per chunk, kept, nothing else left in the folder
+    assert sorted(p.name for p in (tmp_path / "s" / RESULTS).iterdir()) == [f"chunk-{k:06d}.parquet" for k in range(5)]
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [MANIFEST, RESULTS, "scenario.yaml"]
     assert outcome.chunks_computed == 5 and outcome.chunks_reused == 0
 
 
@@ -112,7 +114,10 @@ def test_resume_after_failure_recomputes_only_missing_chunks(example, tmp_path: 
     with pytest.raises(_Crash):
         run_sweep(example, out, runs=230, chunk_size=50, seed=7, runner=_crashing_runner(3))
     assert len(list((out / CHUNKS).glob("chunk-*.parquet"))) == 3
-    assert not (out / RESULTS).exists()
+    m = json.loads((out / MANIFEST).read_text())
+    assert m["status"] == "running" and "results_sha256" not in m
+    with pytest.raises(SweepError, match="the sweep is not complete"):
+        load_results(out)
     with pytest.raises(SweepError, match="pass `resume=True` to continue it, or choose another `out`"):
         sweep(example, out)
     outcome = sweep(example, out, resume=True)

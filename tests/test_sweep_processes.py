@@ -23,9 +23,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from accord.analysis import sweep as sweep_module
 from accord.analysis.storage import sha256_file
-from accord.analysis.sweep import CHUNKS, LOCK, MANIFEST, RESULTS, SCENARIO_COPY, run_sweep
+from accord.analysis.sweep import CHUNKS, LOCK, MANIFEST, RESULTS, SCENARIO_COPY, results_sha256, run_sweep
 from accord.scenario import load_scenario
 from accord.simulation import BatchResult, run_batch
 
@@ -158,11 +157,9 @@ def _in_namespace(prefix: list[str], script: str) -> None:
 
 
 def _reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An uninterrupted sweep; its chunk files are kept (their sizes size the small disk)."""
+    """An uninterrupted sweep; its chunk files (the results) size the small disk."""
     out = tmp_path / "ref"
-    with monkeypatch.context() as m:
-        m.setattr(sweep_module, "_clean_up", lambda out: None)
-        run_sweep(load_scenario("example"), out, **KW)  # type: ignore[arg-type]
+    run_sweep(load_scenario("example"), out, **KW)  # type: ignore[arg-type]
     return out
 
 
@@ -175,7 +172,7 @@ def _q(cmd: list[str]) -> str:
     return shlex.join(cmd)
 
 
-@pytest.mark.parametrize("full_at", ["chunks", "table"])
+@pytest.mark.parametrize("full_at", ["chunks", "last-chunk"])
 def test_a_full_disk_is_a_located_error_and_a_later_resume_matches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_at: str
 ) -> None:
@@ -185,12 +182,13 @@ def test_a_full_disk_is_a_located_error_and_a_later_resume_matches(
     ref = _reference(tmp_path, monkeypatch)
     chunks = [_pages((ref / CHUNKS / f"chunk-{k:06d}.parquet").stat().st_size) for k in range(5)]
     # what else the folder holds (the manifest twice: it is replaced by a new copy), then room
-    # for all but half of the file that should not fit: chunk 2, or the table after every chunk
+    # for all but half of the file that should not fit: chunk 2, or the last chunk (nothing is
+    # assembled at the end: the chunk files are the results)
     base = _pages((ref / SCENARIO_COPY).stat().st_size) + 2 * _pages((ref / MANIFEST).stat().st_size) + _pages(1)
     if full_at == "chunks":
-        size, failing = base + chunks[0] + chunks[1] + chunks[2] // 2, "chunks/chunk-000002.parquet"
+        size, failing = base + chunks[0] + chunks[1] + chunks[2] // 2, f"{RESULTS}/chunk-000002.parquet"
     else:
-        size, failing = base + sum(chunks) + _pages((ref / RESULTS).stat().st_size) // 2, RESULTS
+        size, failing = base + sum(chunks[:4]) + chunks[4] // 2, f"{RESULTS}/chunk-000004.parquet"
     disk, work = tmp_path / "disk", tmp_path / "work"
     disk.mkdir()
     work.mkdir()
@@ -207,7 +205,7 @@ set -e
 mount -t tmpfs -o remount,size=64m tmpfs {disk}
 set +e
 {sweep} --resume > {work}/resumed.out 2> {work}/resumed.err; echo $? > {work}/resumed.rc
-cp {out}/{RESULTS} {work}/{RESULTS}
+cp -r {out}/{RESULTS} {work}/{RESULTS}
 ls -A {out} > {work}/resumed.ls
 """,
     )
@@ -219,12 +217,12 @@ ls -A {out} > {work}/resumed.ls
     ) in err
     assert "Traceback" not in err and "OSError" not in err
     listing = (work / "full.ls").read_text()
-    assert ".tmp-" not in listing and RESULTS not in listing, listing
-    kept = 2 if full_at == "chunks" else 5
+    assert ".tmp-" not in listing, listing
+    kept = 2 if full_at == "chunks" else 4
     assert all(f"chunk-{k:06d}.parquet" in listing for k in range(kept)), listing
     assert (work / "resumed.rc").read_text().strip() == "0", (work / "resumed.err").read_text()
     assert f"({5 - kept} computed, {kept} kept)" in (work / "resumed.out").read_text()
-    assert sha256_file(work / RESULTS) == sha256_file(ref / RESULTS), "the resumed table equals the uninterrupted one"
+    assert results_sha256(work) == results_sha256(ref), "the resumed results equal the uninterrupted ones"
     assert sorted((work / "resumed.ls").read_text().split()) == sorted([MANIFEST, RESULTS, SCENARIO_COPY])
 
 
@@ -302,7 +300,7 @@ set +e
     assert "(3 computed, 2 kept)" in done.stdout
     ref = tmp_path / "ref"
     run_sweep(load_scenario("example"), ref, **KW)  # type: ignore[arg-type]
-    assert sha256_file(out / RESULTS) == sha256_file(ref / RESULTS)
+    assert results_sha256(out) == results_sha256(ref)
 
 
 ABORT_SCRIPT = """

@@ -35,7 +35,7 @@ agreement of each type in force at the end of the step) and ``status_quo.ISSUE``
 agreement`` (a partial or comprehensive agreement signed by the end of that year), ``war`` (a war
 begun by then), ``fighting`` (fighting in that year), ``war_onset`` (fighting began in it),
 ``p_war_onset`` (the onset probability in that step), ``signed_TYPE`` (an agreement of the type
-signed in that year) and ``in_force_TYPE`` (in force at its end). ``table``: the wide table a sweep writes to ``results.parquet``, plus ``format``.
+signed in that year) and ``in_force_TYPE`` (in force at its end). ``table``: the wide table a sweep's results read back as (``accord.analysis.sweep.load_results``), plus ``format``.
 """
 
 from __future__ import annotations

@@ -3,60 +3,71 @@
 A sweep of ``runs`` replays is planned by the run service (:func:`accord.analysis.runs.plan_tasks`:
 the same chunks, seeds and engine calls as :func:`~accord.analysis.runs.run_formats`, so a sweep
 and ``run_formats`` give the same numbers for the same seed and chunk size); each chunk is one
-vectorized ``run_batch`` call, and its rows (``BatchResult.to_frame()`` plus a global ``run`` id)
-are written to ``chunks/chunk-KKKKKK.parquet`` atomically as soon as it completes.
-``manifest.json`` records what identifies the sweep — scenario hash, format, seed, number of
-runs, chunk size, horizon, history, mediator — and the versions that produced it.
+vectorized ``run_batch`` call, encoded by the worker that ran it in the lean columnar layout of
+:mod:`accord.analysis.lean` (constant columns kept once in the file's metadata, per-actor and
+per-year arrays in long form, ids dictionary-encoded, the drawn inputs drawn again on read
+unless ``store_inputs``) and written to ``results/chunk-KKKKKK.parquet`` atomically as soon as
+it completes. Those files *are* the results, a Parquet dataset read chunk by chunk in run
+order: nothing is rewritten at the end. ``manifest.json`` records what identifies the sweep —
+scenario hash, format, seed, number of runs, chunk size, horizon, history, mediator,
+compression, whether the inputs are stored — and the versions that produced it.
 
 A sweep imposes the scenario's history by default (``history="imposed"``, as a replay does).
 
-As each chunk is written its SHA-256 goes into the manifest (``chunk_sha256``, saved at most
-every ``MANIFEST_EVERY_S`` seconds and whenever the sweep stops), and the final table's into
-``results_sha256``. Resuming (``resume=True``) checks the manifest, keeps every chunk file whose
-bytes match their recorded digest and computes the others again (missing, damaged, or written
-after the manifest was last saved); a complete sweep whose table no longer matches its digest
-(truncated, say) is computed again. Because a chunk depends only on (scenario, format, seed,
-chunk index, chunk size, history), the final ``results.parquet`` — the chunks concatenated in
-order and checked to hold exactly run ids ``0 .. runs-1`` once each — is the same whether the
-sweep ran in one go, was killed and resumed any number of times, or ran on another backend.
+As each chunk is written its SHA-256 (of the bytes in memory, so never read back) goes into the
+manifest (``chunk_sha256``, saved at most every ``MANIFEST_EVERY_S`` seconds and whenever the
+sweep stops); once every chunk is there, ``results_sha256`` is the SHA-256 of the list of chunk
+digests in order, as ``sha256sum`` prints it (``cd results && sha256sum chunk-*.parquet |
+sha256sum`` gives it again). Resuming (``resume=True``) checks the manifest, keeps every chunk
+file whose bytes match their recorded digest and computes the others again (missing, damaged,
+or written after the manifest was last saved), whether the sweep was running or complete.
+Because a chunk depends only on (scenario, format, seed, chunk index, chunk size, history,
+compression), the results are the same bytes whether the sweep ran in one go, was killed and
+resumed any number of times, or ran on another backend.
 
 One process writes a folder at a time: it holds ``sweep.lock`` (:mod:`accord.analysis.locks`)
 from start to end, so a second sweep, or a resume while one runs, is refused with a message
 naming the holder; the lock of a process that died is taken over. A write the storage refuses
 (a full disk, a read-only folder) stops the sweep with a :class:`SweepError` naming the path;
-what was finished stays on disk and a resume continues from it. Clean-up (deleting ``chunks/``
-and temporary files once the table is complete) is repeated by every resume, so a sweep killed
-while cleaning up leaves nothing behind for good.
+what was finished stays on disk and a resume continues from it. Clean-up (deleting temporary
+files) is repeated by every resume, so a sweep killed while cleaning up leaves nothing behind.
+
+The coordinating process keeps nothing per chunk but its digest (64 characters): memory does
+not grow with the number of runs.
 
 Layout of an output folder::
 
-    manifest.json      identity, versions, status (running | complete), SHA-256 of chunks and table
-    scenario.yaml      the scenario as run (for reproduction)
+    manifest.json      identity, versions, status (running | complete), SHA-256 of chunks and results
+    scenario.yaml      the scenario as run (for reproduction, and to draw the inputs again)
     sweep.lock         while a sweep writes here: who (process id, host, command, start)
-    chunks/            one Parquet file per finished chunk (removed once results.parquet is complete)
-    results.parquet    one row per replay, sorted by run
+    results/           one lean Parquet file per chunk, chunk-000000.parquet … in run order
+
+Readers (:func:`load_results`, :func:`load_batch`, :func:`iter_batches`, :func:`summarize_results`)
+rebuild exactly the wide table of :meth:`BatchResult.to_frame` (plus ``run``) and the
+:class:`BatchResult` an in-memory ``run_formats`` of the same draws returns, bit for bit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import json
 import platform
 import re
-import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accord import __version__
+from accord.analysis import lean
 from accord.analysis.executors import Executor
 from accord.analysis.locks import FolderLock, LockHeld, describe_holder
 from accord.analysis.progress import Progress
@@ -64,29 +75,46 @@ from accord.analysis.runs import DEFAULT_CHUNK_SIZE, Chunk, Runner, RunTask, exe
 from accord.analysis.storage import (
     TMP_PREFIX,
     StorageError,
-    atomic_file,
     remove_leftovers,
     sha256_file,
     write_bytes_atomic,
     write_json_atomic,
-    write_parquet_atomic,
 )
-from accord.scenario import Scenario, dump_scenario
+from accord.scenario import Scenario, ScenarioError, dump_scenario, parse_scenario
 from accord.simulation import BatchResult, History, HistoryLike, check_run, run_batch
+from accord.simulation.inputs import draw_inputs
+
+if TYPE_CHECKING:  # pandas loads where a wide table is asked for
+    import pandas as pd
 
 MANIFEST = "manifest.json"
-RESULTS = "results.parquet"
-CHUNKS = "chunks"
+#: the results: a folder of one lean Parquet file per chunk (the chunk files are the results)
+RESULTS = "results"
+CHUNKS = RESULTS
 SCENARIO_COPY = "scenario.yaml"
 LOCK = "sweep.lock"
 #: save the manifest (with the digests of the chunks written so far) at most this often; a chunk
 #: written after the last save is computed again on resume, so a kill loses about this much work
 MANIFEST_EVERY_S = 1.0
-MANIFEST_VERSION = 2  # 2: history and mediator are part of a sweep's identity
+MANIFEST_VERSION = 3  # 2: history and mediator are part of a sweep's identity; 3: the lean layout
+DEFAULT_COMPRESSION = "zstd"
 
 _CHUNK_RE = re.compile(r"^chunk-(\d{6,})\.parquet$")
 #: fields of the manifest that must match for a resume
-IDENTITY = ("scenario_hash", "format", "seed", "runs", "chunk_size", "until", "history", "mediator")
+IDENTITY = (
+    "scenario_hash",
+    "format",
+    "seed",
+    "runs",
+    "chunk_size",
+    "until",
+    "history",
+    "mediator",
+    "compression",
+    "store_inputs",
+)
+#: identity fields that a resume takes from the manifest when the caller leaves them out (None)
+_STORED_DEFAULTS = ("chunk_size", "compression", "store_inputs")
 
 
 class SweepError(ValueError):
@@ -94,14 +122,29 @@ class SweepError(ValueError):
     function's parameters, e.g. ``resume=True``; the command line names its flags instead)."""
 
 
-def run_chunk(task: RunTask) -> pa.Table:
-    """Compute one chunk: the engine's per-draw frame with the global ``run`` id in front."""
-    c = task.chunk
-    cols = task.run().columns()
-    if "run" in cols:
-        raise RuntimeError("run_batch's frame already has a 'run' column; the sweep adds its own run ids")
-    # straight from the arrays: a DataFrame of ~1,500 columns costs more than the engine's batch
-    return pa.table({"run": np.asarray(c.run_ids), **cols})
+def _redrawn(
+    scenario: Scenario, seed: int, c: Chunk, overrides: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """The inputs of chunk ``c``, drawn again as the engine drew them (common random numbers)."""
+    return draw_inputs(scenario, c.draws, seed=seed, batch_index=c.index, overrides=overrides)[1]
+
+
+def run_chunk(task: RunTask, compression: str = DEFAULT_COMPRESSION, store_inputs: bool = False) -> bytes:
+    """Compute one chunk and encode it (in the worker): the bytes of its lean Parquet file.
+
+    The inputs are left out only where drawing them again gives the same bits (checked here, by
+    their SHA-256); otherwise, or with ``store_inputs``, they are stored."""
+    batch = task.run()
+    keep = store_inputs
+    if not keep:
+        try:
+            overrides = dict(task.overrides) if task.overrides is not None else None
+            again = _redrawn(task.scenario, task.seed, task.chunk, overrides)
+        except (KeyError, ValueError):
+            again = {}
+        keep = list(again) != list(batch.inputs) or lean.inputs_digest(again) != lean.inputs_digest(batch.inputs)
+    table = lean.encode(batch, task.chunk.run_ids, store_inputs=keep)
+    return lean.to_parquet(table, compression)
 
 
 @dataclass
@@ -121,6 +164,7 @@ class SweepOutcome:
 
     @property
     def results_path(self) -> Path:
+        """The results folder (one Parquet file per chunk, in run order)."""
         return self.out / RESULTS
 
     @property
@@ -218,21 +262,48 @@ def _verified_chunks(out: Path, plan: list[Chunk], digests: dict[str, str]) -> t
     return done, damaged
 
 
-def _results_intact(out: Path, manifest: dict[str, Any]) -> bool:
-    path = out / RESULTS
+def _results_digest(plan: list[Chunk], digests: dict[str, str]) -> str:
+    """SHA-256 of the chunks' digests in run order, as ``sha256sum chunk-*.parquet`` lists them."""
+    h = hashlib.sha256()
+    for c in plan:
+        name = f"chunk-{c.index:06d}.parquet"
+        h.update(f"{digests[name]}  {name}\n".encode())
+    return h.hexdigest()
+
+
+def results_sha256(out: Path | str) -> str:
+    """The SHA-256 of the chunk files in ``out/results`` as ``results_sha256`` records it, computed
+    from their bytes (it reads them all): what ``cd results && sha256sum chunk-*.parquet | sha256sum``
+    prints."""
+    folder = Path(out) / RESULTS
+    h = hashlib.sha256()
+    for p in sorted(folder.iterdir()):
+        if _CHUNK_RE.match(p.name):
+            h.update(f"{sha256_file(p)}  {p.name}\n".encode())
+    return h.hexdigest()
+
+
+def _results_intact(out: Path, manifest: dict[str, Any], plan: list[Chunk]) -> bool:
+    """Whether every chunk file of a complete sweep has the bytes the manifest recorded."""
+    digests = _chunk_digests(manifest)
     want = manifest.get("results_sha256")
     try:
-        return isinstance(want, str) and path.is_file() and sha256_file(path) == want
+        return (
+            isinstance(want, str)
+            and all(chunk_path(out, c.index).name in digests for c in plan)
+            and _results_digest(plan, digests) == want
+            and all(sha256_file(chunk_path(out, c.index)) == digests[chunk_path(out, c.index).name] for c in plan)
+        )
     except OSError:
         return False
 
 
 def _clean_up(out: Path) -> None:
-    """Remove what a complete sweep no longer needs: the chunk files and any temporary file.
+    """Remove what a complete sweep no longer needs: temporary files a killed writer left.
 
     Idempotent: a sweep killed half-way through this is cleaned up by the next resume."""
-    shutil.rmtree(out / CHUNKS, ignore_errors=True)
     remove_leftovers(out)
+    remove_leftovers(out / RESULTS)
 
 
 def _only_leftovers(out: Path) -> bool:
@@ -275,6 +346,8 @@ def run_sweep(
     runner: Runner = run_batch,
     source: str | None = None,
     progress: Progress | None = None,
+    compression: str | None = None,
+    store_inputs: bool | None = None,
 ) -> SweepOutcome:
     """Run (or resume) a sweep of ``runs`` replays into the folder ``out``.
 
@@ -294,6 +367,10 @@ def run_sweep(
     runner: the engine's ``run_batch`` (replaceable for tests).
     source: how the user named the scenario (recorded in the manifest).
     progress: ``progress(rows done, runs, what)`` at the start and after each chunk.
+    compression: Parquet codec of the chunk files (``zstd`` default, or the manifest's on resume;
+        one of :data:`accord.analysis.lean.COMPRESSIONS`).
+    store_inputs: store the drawn inputs as ``in.NAME`` columns (default: not stored, drawn
+        again on read and checked by SHA-256; or the manifest's on resume).
 
     The folder is locked (``sweep.lock``) for the whole call: a second writer, or a resume while
     the sweep runs, is refused with a message naming the process that holds it. A lock left by a
@@ -318,7 +395,11 @@ def run_sweep(
         "until": until,
         "history": str(hist),
         "mediator": mediator,
+        "compression": compression,
+        "store_inputs": None if store_inputs is None else bool(store_inputs),
     }
+    if compression is not None and compression not in lean.COMPRESSIONS:
+        raise SweepError(f"compression: expected one of {', '.join(lean.COMPRESSIONS)}, found {compression!r}")
     if out.exists() and not out.is_dir():
         raise SweepError(f"{out}: expected a folder for the sweep, found a file; choose another `out`")
     probe = None
@@ -397,8 +478,9 @@ def _run_locked(
                 f"{out}: a sweep is already stored here; pass `resume=True` to continue it, or choose another `out`"
             )
         manifest = _read_manifest(manifest_path)
-        if wanted["chunk_size"] is None:
-            wanted["chunk_size"] = manifest.get("chunk_size")
+        for key in _STORED_DEFAULTS:
+            if wanted[key] is None:
+                wanted[key] = manifest.get(key)
         have = _identity(manifest)
         diff = [f"{k}: stored {have[k]!r}, asked {wanted[k]!r}" for k in IDENTITY if have[k] != wanted[k]]
         if diff:
@@ -410,8 +492,9 @@ def _run_locked(
     else:
         if not _only_leftovers(out):
             raise SweepError(f"{out}: expected a new or empty folder for the sweep, found existing files")
-        if wanted["chunk_size"] is None:
-            wanted["chunk_size"] = DEFAULT_CHUNK_SIZE
+        for key, default in zip(_STORED_DEFAULTS, (DEFAULT_CHUNK_SIZE, DEFAULT_COMPRESSION, False), strict=True):
+            if wanted[key] is None:
+                wanted[key] = default
         if probe is None:  # the manifest was there when run_sweep looked, and is gone now
             probe = _check_and_probe(
                 scenario, runner, format=format, seed=seed, until=until, mediator=mediator, hist=hist
@@ -423,6 +506,7 @@ def _run_locked(
             "scenario_source": source,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "status": "running",
+            "layout": lean.LAYOUT_VERSION,
             "versions": versions(),
             # the order of the labels in agreement_proposal and final_format (BatchResult.from_frame)
             "proposal_ids": list(probe.proposal_ids),
@@ -433,22 +517,19 @@ def _run_locked(
     manifest["chunks"] = len(plan)
 
     if manifest.get("status") == "complete":
-        if _results_intact(out, manifest):
+        if _results_intact(out, manifest, plan):
             _clean_up(out)  # a sweep killed while cleaning up is finished here
             if progress is not None:
                 progress(runs, runs, "complete")
             return SweepOutcome(
                 out, runs, size, len(plan), len(plan), 0, time.perf_counter() - started, manifest, notes
             )
-        notes.append(
-            f"{out / RESULTS}: missing or damaged (its SHA-256 is not the one the manifest recorded); "
-            "the sweep is computed again"
-        )
+        missing = [chunk_path(out, c.index) for c in plan if not chunk_path(out, c.index).is_file()]
+        notes += [f"{p}: missing; computed again" for p in missing]
         for key in ("results", "results_sha256", "rows"):
             manifest.pop(key, None)
         manifest["status"] = "running"
-        write_json_atomic(manifest_path, manifest)  # before the damaged table goes: never 'complete' without it
-        _unlink(out / RESULTS)
+        write_json_atomic(manifest_path, manifest)  # before a damaged chunk goes: never 'complete' without it
 
     remove_leftovers(out)
     digests = _chunk_digests(manifest)
@@ -472,13 +553,18 @@ def _run_locked(
         runner=runner,
     )
     todo_tasks = [t for t in tasks if t.chunk.index not in done]
+    encode = functools.partial(
+        run_chunk, compression=str(wanted["compression"]), store_inputs=bool(wanted["store_inputs"])
+    )
     saved = time.monotonic()
     try:
-        for task, table in execute(
-            todo_tasks, total=runs, fn=run_chunk, executor=executor, progress=progress, done=rows_done
+        for task, data in execute(
+            todo_tasks, total=runs, fn=encode, executor=executor, progress=progress, done=rows_done
         ):
             path = chunk_path(out, task.chunk.index)
-            digests[path.name] = write_parquet_atomic(path, table)
+            write_bytes_atomic(path, data)
+            digests[path.name] = hashlib.sha256(data).hexdigest()  # of the bytes written, never read back
+            del data
             if time.monotonic() - saved >= MANIFEST_EVERY_S:
                 write_json_atomic(manifest_path, manifest)
                 saved = time.monotonic()
@@ -488,58 +574,19 @@ def _run_locked(
         with contextlib.suppress(StorageError):
             write_json_atomic(manifest_path, manifest)
 
-    digest = _assemble(out, plan)
-    manifest.update(status="complete", rows=runs, results=RESULTS, results_sha256=digest, versions=versions())
+    lost = [c.index for c in plan if chunk_path(out, c.index).name not in digests]
+    if lost:
+        raise RuntimeError(f"chunks {lost[:5]}: finished without their files being recorded")
+    manifest.update(
+        status="complete",
+        rows=runs,
+        results=RESULTS,
+        results_sha256=_results_digest(plan, digests),
+        versions=versions(),
+    )
     write_json_atomic(manifest_path, manifest)
     _clean_up(out)
     return SweepOutcome(out, runs, size, len(plan), reused, len(todo), time.perf_counter() - started, manifest, notes)
-
-
-#: buffer this many bytes of chunks before writing a row group: the Parquet writer keeps some
-#: metadata per row group (about 1.5 MB for a 900-column table), so one row group per small
-#: chunk would grow memory with the number of chunks
-ROW_GROUP_BYTES = 32 * 2**20
-
-
-def _assemble(out: Path, plan: list[Chunk]) -> str:
-    """Concatenate the chunk files in order into ``results.parquet`` and check the run ids.
-
-    Streams the chunks, buffering at most about ``ROW_GROUP_BYTES`` per row group, so memory
-    stays bounded whatever the number of runs."""
-    schema: pa.Schema | None = None
-    writer: pq.ParquetWriter | None = None
-    buffer: list[pa.Table] = []
-    buffered = 0
-
-    def flush() -> None:
-        nonlocal buffered
-        if buffer:
-            assert writer is not None
-            writer.write_table(pa.concat_tables(buffer))
-            buffer.clear()
-            buffered = 0
-
-    with atomic_file(out / RESULTS) as f:
-        try:
-            for c in plan:
-                table = pq.read_table(chunk_path(out, c.index))
-                run = table.column("run").to_numpy()
-                if not np.array_equal(run, c.run_ids):
-                    raise RuntimeError(f"chunk {c.index}: expected run ids {c.start}..{c.start + c.draws - 1}")
-                if schema is None:
-                    schema = table.schema
-                    writer = pq.ParquetWriter(f, schema, compression="zstd")
-                elif not table.schema.equals(schema):
-                    table = table.cast(schema)
-                buffer.append(table)
-                buffered += table.nbytes
-                if buffered >= ROW_GROUP_BYTES:
-                    flush()
-            flush()
-        finally:
-            if writer is not None:
-                writer.close()
-    return sha256_file(out / RESULTS)
 
 
 def _unreadable(path: Path, e: Exception) -> SweepError:
@@ -549,70 +596,113 @@ def _unreadable(path: Path, e: Exception) -> SweepError:
     )
 
 
+def _complete(out: Path) -> dict[str, Any]:
+    manifest = _read_manifest(out / MANIFEST)
+    if manifest.get("status") != "complete":
+        raise SweepError(f"{out}: the sweep is not complete; run it again with `resume=True`")
+    return manifest
+
+
+def iter_batches(out: Path | str, *, inputs: bool = True) -> Iterator[tuple[Chunk, BatchResult]]:
+    """The chunks of a complete sweep in run order, each as the engine's :class:`BatchResult`
+    (memory: one chunk). ``inputs``: with the drawn inputs (drawn again from ``scenario.yaml``,
+    seed and chunk where they are not stored, and checked against the SHA-256 the sweep recorded);
+    False: without them (``inputs == {}``), which is cheaper."""
+    out = Path(out)
+    manifest = _complete(out)
+    plan = plan_chunks(int(manifest["runs"]), int(manifest["chunk_size"]))
+    scenario: Scenario | None = None
+
+    def redraw(c: Chunk) -> dict[str, np.ndarray]:
+        nonlocal scenario
+        if scenario is None:
+            path = out / SCENARIO_COPY
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                raise SweepError(f"{path}: expected the scenario as run (to draw the inputs again): {e}") from None
+            # the copy is the very text the hash was taken of: no second dump (~1 s for Minsk)
+            if hashlib.sha256(data).hexdigest() != manifest.get("scenario_hash"):
+                raise SweepError(f"{path}: expected the scenario the manifest's hash names, found a changed file")
+            try:
+                scenario = parse_scenario(data, str(path))
+            except ScenarioError as e:
+                raise SweepError(str(e)) from None
+        return _redrawn(scenario, int(manifest["seed"]), c)
+
+    for c, path, table in _chunk_tables(out, plan):
+        try:
+            batch = lean.decode(table, redraw=functools.partial(redraw, c) if inputs else None)
+        except ValueError as e:
+            raise SweepError(f"{path}: {e}") from None
+        yield c, batch
+
+
+def _chunk_tables(
+    out: Path, plan: list[Chunk], fields: list[str] | None = None
+) -> Iterator[tuple[Chunk, Path, pa.Table]]:
+    """Each chunk's stored table (only the columns ``fields`` need), its run ids checked."""
+    for c in plan:
+        path = chunk_path(out, c.index)
+        try:
+            if fields is None:
+                table = pq.read_table(path)
+            else:
+                pf = pq.ParquetFile(path)
+                table = pf.read(columns=lean.columns_of(pf.schema_arrow, fields))
+        except (OSError, pa.ArrowException) as e:
+            raise _unreadable(path, e) from None
+        if "run" not in table.column_names or not np.array_equal(table.column("run").to_numpy(), c.run_ids):
+            raise SweepError(f"{path}: expected run ids {c.start}..{c.start + c.draws - 1}")
+        yield c, path, table
+
+
 def summarize_results(out: Path | str) -> dict[str, float]:
-    """Headline numbers of a complete sweep, read one row group at a time (memory: one chunk).
+    """Headline numbers of a complete sweep, read one chunk at a time (memory: one chunk).
 
     Returns ``runs``, ``p_agreement``, ``median_agreement_year`` (NaN if none), ``p_war`` (at
-    least one war) and ``vetoes_per_replay`` — those whose columns the results hold."""
-    path = Path(out) / RESULTS
-    try:
-        pf = pq.ParquetFile(path)
-    except (OSError, pa.ArrowException) as e:
-        raise _unreadable(path, e) from None
-    names = set(pf.schema_arrow.names)
-    veto_cols = [c for c in pf.schema_arrow.names if c.startswith("vetoes.")]
-    cols = [c for c in ("agreement", "agreement_year", "wars") if c in names] + veto_cols
+    least one war) and ``vetoes_per_replay`` (where the kernel has actors and issues)."""
+    out = Path(out)
+    manifest = _complete(out)
+    plan = plan_chunks(int(manifest["runs"]), int(manifest["chunk_size"]))
     n = agree = war = vetoes = 0.0
     years: list[np.ndarray] = []
-    for batch in pf.iter_batches(columns=cols or ["run"], batch_size=10_000):
-        n += batch.num_rows
-        if "agreement" in names:
-            agree += float(np.asarray(batch.column("agreement")).sum())
-        if "agreement_year" in names:
-            y = np.asarray(batch.column("agreement_year"), dtype=float)
-            years.append(y[~np.isnan(y)])
-        if "wars" in names:
-            war += float((np.asarray(batch.column("wars")) > 0).sum())
-        for c in veto_cols:
-            vetoes += float(np.asarray(batch.column(c)).sum())
+    has_vetoes = False
+    fields = ["agreement", "agreement_year", "wars", "vetoes"]
+    for _, path, table in _chunk_tables(out, plan, fields):
+        try:
+            b = lean.decode_fields(table, fields)
+        except ValueError as e:
+            raise SweepError(f"{path}: {e}") from None
+        n += table.num_rows
+        agree += float(b["agreement"].sum())
+        y = np.asarray(b["agreement_year"], dtype=float)
+        years.append(y[~np.isnan(y)])
+        war += float((b["wars"] > 0).sum())
+        has_vetoes = b["vetoes"].shape[1] * b["vetoes"].shape[2] > 0
+        vetoes += float(b["vetoes"].sum())
     out_d: dict[str, float] = {"runs": n}
     if n:
-        if "agreement" in names:
-            out_d["p_agreement"] = agree / n
-        if "agreement_year" in names:
-            all_years = np.concatenate(years) if years else np.array([])
-            out_d["median_agreement_year"] = float(np.median(all_years)) if all_years.size else float("nan")
-        if "wars" in names:
-            out_d["p_war"] = war / n
-        if veto_cols:
+        out_d["p_agreement"] = agree / n
+        all_years = np.concatenate(years) if years else np.array([])
+        out_d["median_agreement_year"] = float(np.median(all_years)) if all_years.size else float("nan")
+        out_d["p_war"] = war / n
+        if has_vetoes:
             out_d["vetoes_per_replay"] = vetoes / n
     return out_d
 
 
-def load_results(out: Path | str) -> pd.DataFrame:
-    """The results of a complete sweep, one row per replay, after checking run ids 0..N-1 once each."""
-    out = Path(out)
-    manifest = _read_manifest(out / MANIFEST)
-    if manifest.get("status") != "complete":
-        raise SweepError(f"{out}: the sweep is not complete; run it again with `resume=True`")
-    try:
-        frame = pd.read_parquet(out / RESULTS)
-    except (OSError, pa.ArrowException) as e:
-        raise _unreadable(out / RESULTS, e) from None
-    n = int(manifest["runs"])
-    if len(frame) != n or not np.array_equal(frame["run"].to_numpy(), np.arange(n)):
-        raise SweepError(f"{out / RESULTS}: expected exactly {n} rows with run ids 0..{n - 1}")
-    return frame
+def load_batch(out: Path | str, *, inputs: bool = True) -> BatchResult:
+    """The results of a complete sweep as one :class:`~accord.simulation.BatchResult` (draw ``i`` =
+    run ``i``), equal bit for bit to what ``run_formats`` returns for the same draws (its
+    ``trajectory``, draw 0's narration, is not stored). ``inputs``: see :func:`iter_batches`."""
+    return BatchResult.concat([b for _, b in iter_batches(out, inputs=inputs)])
 
 
-def load_batch(out: Path | str) -> BatchResult:
-    """The results of a complete sweep as one :class:`~accord.simulation.BatchResult` (draw ``i`` = run ``i``)."""
-    out = Path(out)
-    manifest = _read_manifest(out / MANIFEST)
-    frame = load_results(out)
-    try:
-        return BatchResult.from_frame(
-            frame, proposal_ids=manifest.get("proposal_ids"), format_ids=manifest.get("format_ids")
-        )
-    except ValueError as e:
-        raise SweepError(f"{out / RESULTS}: {e}") from None
+def load_results(out: Path | str, *, inputs: bool = True) -> pd.DataFrame:
+    """The results of a complete sweep as the wide table, one row per replay: ``run`` then the
+    columns of :meth:`BatchResult.to_frame` (``in.NAME`` for the inputs, unless ``inputs=False``)."""
+    import pandas as pd
+
+    batch = load_batch(out, inputs=inputs)
+    return pd.DataFrame({"run": np.arange(batch.draws, dtype=np.int64), **batch.columns()})

@@ -98,8 +98,19 @@ def sweep(
     from_year: str | None = _FROM,
     mediator: str | None = _MEDIATOR,
     max_memory: str = limits.max_memory_option(),
+    compression: str | None = typer.Option(
+        None,
+        "--compression",
+        help="Parquet codec of the results: zstd (default), lz4, snappy, gzip, brotli or none (kept on --resume).",
+    ),
+    store_inputs: bool = typer.Option(
+        False,
+        "--store-inputs",
+        help="Store the drawn inputs in the results (default: drawn again exactly when read, checked by SHA-256; "
+        "kept on --resume).",
+    ),
 ) -> None:
-    """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay."""
+    """Monte Carlo sweep: draw the uncertain inputs, replay, write one Parquet row per replay (lean, by chunk)."""
     from accord.analysis.runs import DEFAULT_CHUNK_SIZE
     from accord.analysis.sweep import SweepError, run_sweep, stored_chunk_size
 
@@ -142,12 +153,18 @@ def sweep(
                     executor=ex,
                     source=case_or_path,
                     progress=update,
+                    compression=compression,
+                    store_inputs=True if store_inputs else None,  # left out: the manifest's on --resume
                 )
         except SweepError as e:
             fail(as_flags(str(e)))
         except EngineError as e:
             fail(f"{case_or_path}: {e}")
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemError) as e:
+            # a Ctrl-C that lands inside a compiled kernel's call comes back from numba as a
+            # SystemError ("returned a result with an exception set") caused by the interrupt
+            if isinstance(e, SystemError) and not received and not isinstance(e.__cause__, KeyboardInterrupt):
+                raise
             ex.abort()  # running chunks are lost; the finished ones are on disk already
             again = ["accord", "sweep", case_or_path, "--runs", str(runs), "--out", str(folder), "--seed", str(seed)]
             again += ["--format", format] if format else []

@@ -1,8 +1,9 @@
 """Read a sweep's run directory (``accord sweep --out DIR``) back into report inputs.
 
 The folder holds ``manifest.json`` (scenario hash, format, seed, runs, history, status),
-``scenario.yaml`` (the scenario as run) and ``results.parquet`` (one row per replay:
-``BatchResult.to_frame()`` plus ``run``), read back with ``BatchResult.from_frame``.
+``scenario.yaml`` (the scenario as run) and ``results/`` (one lean Parquet file per chunk,
+:mod:`accord.analysis.lean`), read back with :func:`accord.analysis.sweep.load_batch`: the same
+:class:`BatchResult`, drawn inputs included, as the sweep computed.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from accord.analysis.sweep import SweepError, load_batch
 from accord.reports.report import ReportInputs
 from accord.scenario import ScenarioError, parse_scenario, scenario_hash
-from accord.simulation import BatchResult, replay
+from accord.simulation import replay
 
 MANIFEST = "manifest.json"
-RESULTS = "results.parquet"
+RESULTS = "results"
 SCENARIO = "scenario.yaml"
 
 
@@ -51,27 +51,19 @@ def read_run_dir(folder: Path, *, with_replay: bool = True) -> ReportInputs:
         raise RunDirError(str(e)) from None
     if manifest.get("scenario_hash") not in (None, scenario_hash(scenario)):
         raise RunDirError(f"{folder / SCENARIO}: expected the scenario the manifest's hash names, found a changed file")
-    try:
-        frame = pd.read_parquet(folder / RESULTS)
-    except FileNotFoundError:
-        raise RunDirError(f"{folder}: expected {RESULTS}, found none") from None
-    except (OSError, ValueError) as e:
-        raise RunDirError(f"{folder / RESULTS}: expected a Parquet table, could not read it: {e}") from None
-    if "run" in frame.columns:
-        frame = frame.sort_values("run", kind="stable").reset_index(drop=True)
+    if not (folder / RESULTS).is_dir():
+        raise RunDirError(f"{folder}: expected {RESULTS}/ (the sweep's results), found none")
     seed = int(manifest.get("seed") or 0)
     try:
-        batch = BatchResult.from_frame(
-            frame, proposal_ids=manifest.get("proposal_ids"), format_ids=manifest.get("format_ids")
-        )
-    except ValueError as e:
-        raise RunDirError(f"{folder / RESULTS}: {e}") from None
+        batch = load_batch(folder)
+    except SweepError as e:
+        raise RunDirError(str(e)) from None
     fmt = batch.format_ids[0] if batch.format_ids else manifest.get("format")
     r = ReportInputs(
         scenario=scenario,
         origin=f"run directory {folder}",
         seed=seed,
-        draws=len(frame),
+        draws=batch.draws,
         batches={str(fmt): batch},
         replay_format=fmt,
         history=str(manifest.get("history", "imposed")),

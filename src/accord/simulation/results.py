@@ -212,7 +212,7 @@ class BatchResult:
         agreement_types: Sequence[str] | None = None,
         history: str = "imposed",
     ) -> BatchResult:
-        """Rebuild a batch from its :meth:`to_frame` table (e.g. a sweep's ``results.parquet``).
+        """Rebuild a batch from its :meth:`to_frame` table (e.g. ``accord.analysis.sweep.load_results``).
 
         Other columns (``run``, ``format``) are ignored. ``proposal_ids`` and ``format_ids`` give
         the order of the labels in ``agreement_proposal`` and ``final_format`` (a sweep's manifest
