@@ -149,6 +149,7 @@ class LocalExecutor(Executor):
         # the chunks in flight are lost anyway; do not wait for them to finish
         processes = list(getattr(pool, "_processes", {}).values())
         results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
+        manager = getattr(pool, "_executor_manager_thread", None)  # and this
         pool.shutdown(wait=False, cancel_futures=True)
         for p in processes:
             p.terminate()
@@ -166,6 +167,11 @@ class LocalExecutor(Executor):
         if writer is not None:
             with contextlib.suppress(OSError):
                 writer.close()
+        # Wait for that thread to end here: it closes its wake-up pipe as it ends, and the exit
+        # hook of concurrent.futures writes to that pipe from another thread without a lock;
+        # the two racing printed "OSError: Bad file descriptor" at exit after a SIGTERM.
+        if manager is not None:
+            manager.join(timeout=5)
 
     def describe(self) -> str:
         return f"local ({self.workers} {'process' if self.workers == 1 else 'processes'})"
