@@ -242,6 +242,7 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
     P = np.empty((I, K))
     a0 = np.empty(K)
     a1 = np.empty(K)
+    u_k = np.empty(K)
     x = np.empty(I)
     w_i = np.empty(I)
     d_sq = np.empty(I)
@@ -271,9 +272,11 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
                 d_sq[i] = abs(sq[d, i] - x[i])
             _distances(loT, hiT, ranged, committed, c, x, w_i, d_sq, P)
             _einsum_sums(P, a0, a1)
+            # the divisions over a contiguous row (they vectorize), then the strided stores
             for k in range(K):
-                v = a0[k] / tot
-                out[d, k, s] = 1.0 - v / 100.0
+                u_k[k] = 1.0 - (a0[k] / tot) / 100.0
+            for k in range(K):
+                out[d, k, s] = u_k[k]
     return out
 
 
