@@ -281,10 +281,36 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
 
 
 @njit(cache=True)
-def pass_chance(u, ucol, pi, picol, lev, r_hat, ac, margin, voters, majority, silent_yes, need, out):
+def ratification_arguments(u, ucol, r_hat, rat, noise, out):
+    """``out[d, k, j]`` = the argument of the tanh in
+    :func:`accord.mechanisms.ratification.ratification_probability` for the pivot of actor
+    ``rat[j]`` (utility ``u[d, k, ucol[rat[j]]]``, reservation ``r_hat[d, rat[j]]``, noise
+    ``noise[d]``): ``0.5 · clip((u − r) / max(noise, 1e-9), −60, 60)``, NaN kept as NumPy keeps it
+    (the NumPy twin: :func:`accord.mechanisms.ratification.ratification_argument`)."""
+    D, K, _ = u.shape
+    R = rat.shape[0]
+    for d in range(D):
+        nz = noise[d]
+        m = nz if (nz != nz or nz >= 1e-9) else 1e-9
+        for j in range(R):
+            c = ucol[rat[j]]
+            r = r_hat[d, rat[j]]
+            for k in range(K):
+                z = (u[d, k, c] - r) / m
+                if z == z:
+                    z = z if z >= -60.0 else -60.0
+                    z = z if z <= 60.0 else 60.0
+                out[d, k, j] = 0.5 * z
+    return out
+
+
+@njit(cache=True)
+def pass_chance(u, ucol, tanh_pi, picol, lev, r_hat, ac, margin, voters, majority, silent_yes, need, out):
     """Consensus: ``P(pass)`` ``(D, K)``; majority: the normal approximation's ``z`` (NumPy takes
-    its tanh). ``u`` ``(D, K, N)``: leaders' utilities, actor ``a`` in column ``ucol[a]``; ``pi``
-    ``(D, K, R)``: ratification chances, actor ``a`` in column ``picol[a]`` (-1: none needed)."""
+    its tanh). ``u`` ``(D, K, N)``: leaders' utilities, actor ``a`` in column ``ucol[a]``;
+    ``tanh_pi`` ``(D, K, R)``: the tanh of the ratification chances' arguments
+    (:func:`ratification_arguments`; the chance is ``0.5 (1 + tanh)``), actor ``a`` in column
+    ``picol[a]`` (-1: none needed)."""
     D, K, _ = u.shape
     A = voters.shape[0]
     mean_terms = np.zeros(A)
@@ -298,7 +324,7 @@ def pass_chance(u, ucol, pi, picol, lev, r_hat, ac, margin, voters, majority, si
                     mean_terms[a] = 0.0
                     var_terms[a] = 0.0
                     continue
-                p = pi[d, k, picol[a]] if picol[a] >= 0 else 1.0
+                p = 0.5 * (1.0 + tanh_pi[d, k, picol[a]]) if picol[a] >= 0 else 1.0
                 gain = (u[d, k, ucol[a]] + lev[d, a]) - r_hat[d, a]
                 q = p if p * gain - (1.0 - p) * ac[d, a] >= m else 0.0
                 prod = prod * q
