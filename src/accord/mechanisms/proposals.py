@@ -108,14 +108,17 @@ def value_of(
     salience: np.ndarray,
     credibility: np.ndarray,
     implementation: np.ndarray | None = None,
+    *,
+    outcome: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Every actor's value ``(D, A)`` of a text for ideal points ``position`` ``(D, A, I)``.
 
     ``credibility`` ``(D,)`` is the probability deferred terms are implemented; ``implementation``
     ``(D,)`` the probability the other side carries out what the immediate terms concede to the
-    actor (:func:`accord.mechanisms.utility.committed_utility`; None: certain)."""
+    actor (:func:`accord.mechanisms.utility.committed_utility`; None: certain); ``outcome``:
+    ``prop.outcome(status_quo)`` where the caller has it already."""
     imp = np.ones(status_quo.shape[0]) if implementation is None else implementation
-    lo, hi = prop.outcome(status_quo)
+    lo, hi = prop.outcome(status_quo) if outcome is None else outcome
     full = committed_utility(lo[:, None], hi[:, None], status_quo, position, salience, imp)[:, 0]
     if not prop.deferred.any():
         return full
