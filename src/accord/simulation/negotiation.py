@@ -30,7 +30,7 @@ import numpy as np
 
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
-from accord.mechanisms.mediation import inducement
+from accord.mechanisms.mediation import inducements
 from accord.mechanisms.proposals import CompiledProposal, candidates, draft_choice, nash_choice, value_of
 from accord.mechanisms.utility import committed_utility, utility
 from accord.simulation import events as ev
@@ -145,14 +145,20 @@ def _leverage(
     """The inducement ``(n,)`` the sponsoring mediators add to the parties' value of a text, in
     the draws ``at`` (``lo``, ``hi``: the text's outcome there)."""
     total = np.zeros(at.size)
-    for m, share in _mediator_shares(ctx, st, table, sponsors).items():
-        capacity = (st.params["mediator_leverage"] * share)[at]
-        if cheap:
-            total += capacity  # talk is cheap: backing a declaration or a ceasefire costs nothing
-        else:
-            total += inducement(
-                lo, hi, st.sq[at], st.pos[at, m], st.sal[at, m], capacity, st.params["leverage_cost"][at]
-            )
+    shares = _mediator_shares(ctx, st, table, sponsors)
+    capacity = [(st.params["mediator_leverage"] * share)[at] for share in shares.values()]
+    if cheap:
+        for c in capacity:
+            total += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
+    elif shares:
+        # every sponsoring mediator's utilities in one kernel call (each its own: the same bits)
+        ms = np.fromiter(shares, dtype=np.int64)
+        rows = np.ix_(at, ms)
+        give = inducements(
+            lo, hi, st.sq[at], st.pos[rows], st.sal[rows], np.stack(capacity, axis=1), st.params["leverage_cost"][at]
+        )
+        for j in range(ms.size):
+            total += give[:, j]
     return total
 
 
