@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from accord.mechanisms import _jit
 from accord.mechanisms.proposals import candidates, candidates_numpy, draft_choice, draft_choice_numpy
+from accord.mechanisms.ratification import ratification_argument
 from accord.mechanisms.rules import Consensus, Majority
 from accord.mechanisms.utility import committed_utility, committed_utility_numpy, utility, utility_numpy
 
@@ -65,6 +66,37 @@ def test_pairwise_sum_is_numpys_sum(n, seed) -> None:  # type: ignore[no-untyped
     x = np.random.default_rng(seed).standard_normal((3, n)) * 10.0 ** np.arange(-3, 0)[:, None]
     for row in x:
         assert _jit.pairwise_sum(row, n) == row.sum()
+
+
+@SETTINGS
+@given(st.integers(1, 300), st.integers(1, 20), st.integers(0, 2**32 - 1))
+def test_pairwise_sums_of_columns_are_numpys_sums(n, K, seed) -> None:  # type: ignore[no-untyped-def]
+    # the drafter's mean party gain, every candidate at once (below, at and above 8 and 128 terms)
+    rng = np.random.default_rng(seed)
+    T = rng.standard_normal((n, K)) * 10.0 ** rng.integers(-3, 3, size=(n, 1)) * (rng.random((n, 1)) < 0.7)
+    out = np.empty(K)
+    _jit._pairwise_columns(T, n, out)
+    want = np.add.reduce(np.ascontiguousarray(T.T), axis=-1)  # each column contiguous, as the kernel sums it
+    assert np.array_equal(out.view(np.uint64), want.view(np.uint64))
+
+
+@SETTINGS
+@given(st.integers(1, 5), st.integers(1, 12), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_ratification_arguments_are_their_numpy_twin_bit_for_bit(D, K, A, seed) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    u = 0.5 + 0.3 * rng.random((D, K, A + 1))
+    u[rng.random(u.shape) < 0.1] = np.nan
+    u[rng.random(u.shape) < 0.05] = np.inf * rng.choice([-1.0, 1.0])
+    r_hat = 0.5 + 0.3 * rng.random((D, A))
+    noise = rng.choice([0.0, 1e-12, 1e-9, 0.01, 0.1, np.nan], size=D)  # below, at and above the floor; clipped
+    rat = np.flatnonzero(rng.random(A) < 0.6)
+    ucol = rng.permutation(A + 1)[:A].astype(np.int64)  # actor a's utilities in column ucol[a]
+    got = _jit.ratification_arguments(u, ucol, r_hat, rat, noise, np.empty((D, K, rat.size)))
+    want = ratification_argument(u[:, :, ucol[rat]], r_hat[:, None, rat], noise[:, None, None])
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    finite = ~np.isnan(want)
+    assert np.array_equal(got[finite].view(np.uint64), want[finite].view(np.uint64))
 
 
 @SETTINGS

@@ -8,10 +8,10 @@ import pytest
 
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import AgreementBook, binding_probability, type_index
-from accord.mechanisms.mediation import bias_toward, credibility, inducement, update_optimism
+from accord.mechanisms.mediation import bias_toward, credibility, inducement, inducements, update_optimism
 from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
 from accord.mechanisms.rules import Consensus, Majority, make_rule
-from accord.mechanisms.utility import expected_distance, utility
+from accord.mechanisms.utility import expected_distance, utility, utility_numpy
 from accord.simulation.power import advance_stock, projected_stock, sides_from_positions, win_probability
 
 
@@ -196,3 +196,22 @@ def test_stocks_accumulate_and_the_contest_is_finite() -> None:
     p = win_probability(np.array([[1e200, 1.0]]), sides, np.array([10.0]))
     assert np.isfinite(p).all() and p[0] < 1e-300
     assert win_probability(np.zeros((1, 2)), sides, np.array([1.0]))[0] == 0.5
+
+
+def test_several_mediators_inducements_at_once_are_each_mediators_own() -> None:
+    rng = np.random.default_rng(5)
+    D, M, I = 40, 3, 6  # noqa: E741
+    sq = np.round(rng.random((D, I)) * 100, 1)
+    lo = np.round(rng.random((D, I)) * 100, 1)
+    hi = lo + rng.random((D, I)) * 10 * (rng.random((D, I)) < 0.5)  # some ranged terms
+    pos, sal = rng.random((D, M, I)) * 100, rng.random((D, M, I))
+    capacity, cost = rng.random((D, M)) * 0.05, rng.random(D) * 4
+    both = inducements(lo, hi, sq, pos, sal, capacity, cost)
+    assert (both > 0).any() and (both == 0).any()  # some mediators give, some do not
+    for m in range(M):
+        # each mediator alone, by the NumPy utilities: the deal and the status quo as two texts
+        u = utility_numpy(np.stack([lo, sq], axis=1), np.stack([hi, sq], axis=1), pos[:, m : m + 1], sal[:, m : m + 1])
+        want = np.where(u[:, 0, 0] - u[:, 1, 0] >= cost * capacity[:, m], capacity[:, m], 0.0)
+        assert np.array_equal(both[:, m].view(np.uint64), want.view(np.uint64))
+        one = inducement(lo, hi, sq, pos[:, m], sal[:, m], capacity[:, m], cost)
+        assert np.array_equal(one.view(np.uint64), want.view(np.uint64))

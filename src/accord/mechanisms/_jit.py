@@ -242,6 +242,7 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
     P = np.empty((I, K))
     a0 = np.empty(K)
     a1 = np.empty(K)
+    u_k = np.empty(K)
     x = np.empty(I)
     w_i = np.empty(I)
     d_sq = np.empty(I)
@@ -271,17 +272,45 @@ def utilities(lo, hi, ranged, committed, sq, pos, sal, cred, actors, slots, out)
                 d_sq[i] = abs(sq[d, i] - x[i])
             _distances(loT, hiT, ranged, committed, c, x, w_i, d_sq, P)
             _einsum_sums(P, a0, a1)
+            # the divisions over a contiguous row (they vectorize), then the strided stores
             for k in range(K):
-                v = a0[k] / tot
-                out[d, k, s] = 1.0 - v / 100.0
+                u_k[k] = 1.0 - (a0[k] / tot) / 100.0
+            for k in range(K):
+                out[d, k, s] = u_k[k]
     return out
 
 
 @njit(cache=True)
-def pass_chance(u, ucol, pi, picol, lev, r_hat, ac, margin, voters, majority, silent_yes, need, out):
+def ratification_arguments(u, ucol, r_hat, rat, noise, out):
+    """``out[d, k, j]`` = the argument of the tanh in
+    :func:`accord.mechanisms.ratification.ratification_probability` for the pivot of actor
+    ``rat[j]`` (utility ``u[d, k, ucol[rat[j]]]``, reservation ``r_hat[d, rat[j]]``, noise
+    ``noise[d]``): ``0.5 · clip((u − r) / max(noise, 1e-9), −60, 60)``, NaN kept as NumPy keeps it
+    (the NumPy twin: :func:`accord.mechanisms.ratification.ratification_argument`)."""
+    D, K, _ = u.shape
+    R = rat.shape[0]
+    for d in range(D):
+        nz = noise[d]
+        m = nz if (nz != nz or nz >= 1e-9) else 1e-9
+        for j in range(R):
+            c = ucol[rat[j]]
+            r = r_hat[d, rat[j]]
+            for k in range(K):
+                z = (u[d, k, c] - r) / m
+                if z == z:
+                    z = z if z >= -60.0 else -60.0
+                    z = z if z <= 60.0 else 60.0
+                out[d, k, j] = 0.5 * z
+    return out
+
+
+@njit(cache=True)
+def pass_chance(u, ucol, tanh_pi, picol, lev, r_hat, ac, margin, voters, majority, silent_yes, need, out):
     """Consensus: ``P(pass)`` ``(D, K)``; majority: the normal approximation's ``z`` (NumPy takes
-    its tanh). ``u`` ``(D, K, N)``: leaders' utilities, actor ``a`` in column ``ucol[a]``; ``pi``
-    ``(D, K, R)``: ratification chances, actor ``a`` in column ``picol[a]`` (-1: none needed)."""
+    its tanh). ``u`` ``(D, K, N)``: leaders' utilities, actor ``a`` in column ``ucol[a]``;
+    ``tanh_pi`` ``(D, K, R)``: the tanh of the ratification chances' arguments
+    (:func:`ratification_arguments`; the chance is ``0.5 (1 + tanh)``), actor ``a`` in column
+    ``picol[a]`` (-1: none needed)."""
     D, K, _ = u.shape
     A = voters.shape[0]
     mean_terms = np.zeros(A)
@@ -295,7 +324,7 @@ def pass_chance(u, ucol, pi, picol, lev, r_hat, ac, margin, voters, majority, si
                     mean_terms[a] = 0.0
                     var_terms[a] = 0.0
                     continue
-                p = pi[d, k, picol[a]] if picol[a] >= 0 else 1.0
+                p = 0.5 * (1.0 + tanh_pi[d, k, picol[a]]) if picol[a] >= 0 else 1.0
                 gain = (u[d, k, ucol[a]] + lev[d, a]) - r_hat[d, a]
                 q = p if p * gain - (1.0 - p) * ac[d, a] >= m else 0.0
                 prod = prod * q
@@ -311,15 +340,59 @@ def pass_chance(u, ucol, pi, picol, lev, r_hat, ac, margin, voters, majority, si
 
 
 @njit(cache=True)
+def _pairwise_columns(T, n, out):
+    """``out[k]`` = :func:`pairwise_sum` of ``T[:n, k]`` for every ``k`` at once (the same
+    operations in the same order, laid out so that the loop over ``k`` is contiguous)."""
+    K = T.shape[1]
+    if n > 128:  # NumPy's recursive halves: column by column
+        col = np.empty(n)
+        for k in range(K):
+            for i in range(n):
+                col[i] = T[i, k]
+            out[k] = pairwise_sum(col, n)
+        return
+    if n < 8:
+        for k in range(K):
+            out[k] = 0.0
+        for i in range(n):
+            for k in range(K):
+                out[k] = out[k] + T[i, k]
+    else:
+        R = np.empty((8, K))
+        for j in range(8):
+            for k in range(K):
+                R[j, k] = T[j, k]
+        i = 8
+        while i < n - (n % 8):
+            for j in range(8):
+                for k in range(K):
+                    R[j, k] += T[i + j, k]
+            i += 8
+        for k in range(K):
+            out[k] = ((R[0, k] + R[1, k]) + (R[2, k] + R[3, k])) + ((R[4, k] + R[5, k]) + (R[6, k] + R[7, k]))
+        while i < n:
+            for k in range(K):
+                out[k] = out[k] + T[i, k]
+            i += 1
+    for k in range(K):
+        out[k] = 0.0 + out[k]
+
+
+@njit(cache=True)
 def best_draft(p_pass, u, ucol, u_sq, r_hat, parties_at, n_parties, sponsors, sponsor_party, weights, bias, best, top):
     """Each draw's best candidate ``best (D,)`` and its score ``top (D,)``: the sponsors' scores
     ``P(pass) · own gain`` (a party) or ``P(pass) · [β own gain + (1 − β) mean party gain]`` (a
     mediator), weighted by ``weights (D, M)``; ties and NaN as ``np.argmax``. ``u`` ``(D, K, N)``
-    with actor ``a`` in column ``ucol[a]`` (needed for the parties at the table and the sponsors)."""
+    with actor ``a`` in column ``ucol[a]`` (needed for the parties at the table and the sponsors).
+
+    Per draw every candidate's score is computed at once (loops over candidates innermost), with
+    the operations, in the order, of one candidate at a time: the same bits."""
     D, K, _ = u.shape
     A = parties_at.shape[0]
-    terms = np.zeros(A)
     M = sponsors.shape[0]
+    terms = np.zeros((A, K))  # rows of actors not at the table stay 0
+    jg = np.empty(K)
+    score = np.empty(K)
     for d in range(D):
         b = bias[d]
         omb = 1.0 - b
@@ -327,34 +400,43 @@ def best_draft(p_pass, u, ucol, u_sq, r_hat, parties_at, n_parties, sponsors, sp
         for j in range(M):
             wt = wt + weights[d, j]
         den = wt if (wt != wt or wt >= 1e-12) else 1e-12
+        for a in range(A):
+            if parties_at[a]:
+                c = ucol[a]
+                s = u_sq[d, a]
+                for k in range(K):
+                    terms[a, k] = (u[d, k, c] - s) * 1.0
+        _pairwise_columns(terms, A, jg)
+        for k in range(K):
+            jg[k] = jg[k] / n_parties
+            score[k] = 0.0
+        for j in range(M):
+            w = weights[d, j]
+            c = ucol[sponsors[j]]
+            mm = sponsors[j]
+            if sponsor_party[j]:
+                r = r_hat[d, mm]
+                for k in range(K):
+                    score[k] = score[k] + w * (p_pass[d, k] * (u[d, k, c] - r))
+            else:
+                us = u_sq[d, mm]
+                for k in range(K):
+                    score[k] = score[k] + w * (p_pass[d, k] * (b * (u[d, k, c] - us) + omb * jg[k]))
         kbest = 0
         vbest = 0.0
         for k in range(K):
-            for a in range(A):
-                terms[a] = (u[d, k, ucol[a]] - u_sq[d, a]) * 1.0 if parties_at[a] else 0.0
-            jg = pairwise_sum(terms, A) / n_parties
-            p = p_pass[d, k]
-            score = 0.0
-            for j in range(M):
-                c = ucol[sponsors[j]]
-                mm = sponsors[j]
-                if sponsor_party[j]:
-                    s_m = p * (u[d, k, c] - r_hat[d, mm])
-                else:
-                    s_m = p * (b * (u[d, k, c] - u_sq[d, mm]) + omb * jg)
-                score = score + weights[d, j] * s_m
-            score = score / den
+            v = score[k] / den
             if k == 0:
-                vbest = score
-                if score != score:
+                vbest = v
+                if v != v:
                     break
-            elif score != score:
+            elif v != v:
                 kbest = k
-                vbest = score
+                vbest = v
                 break
-            elif score > vbest:
+            elif v > vbest:
                 kbest = k
-                vbest = score
+                vbest = v
         best[d] = kbest
         top[d] = vbest
     return best

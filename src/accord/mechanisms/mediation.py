@@ -27,7 +27,7 @@ import numpy as np
 
 from accord.mechanisms.utility import utility
 
-__all__ = ["bias_toward", "credibility", "inducement", "update_optimism"]
+__all__ = ["bias_toward", "credibility", "inducement", "inducements", "update_optimism"]
 
 
 def bias_toward(
@@ -73,14 +73,30 @@ def inducement(
     ``capacity (D,)`` is what it could give; it gives it only where its own gain from the deal
     over the status quo, ``u_m(deal) − u_m(sq)``, is at least ``cost × capacity`` (Beardsley
     2011)."""
+    return inducements(
+        deal_lo, deal_hi, status_quo, mediator_pos[:, None], mediator_sal[:, None], capacity[:, None], cost
+    )[:, 0]
+
+
+def inducements(
+    deal_lo: np.ndarray,
+    deal_hi: np.ndarray,
+    status_quo: np.ndarray,
+    mediator_pos: np.ndarray,
+    mediator_sal: np.ndarray,
+    capacity: np.ndarray,
+    cost: np.ndarray,
+) -> np.ndarray:
+    """:func:`inducement` of several mediators at once: positions and saliences ``(D, M, I)``,
+    capacities ``(D, M)``; ``(D, M)`` (each mediator's number is the one its own call gives)."""
     # the deal and the status quo in one call: the status quo as a text whose range is one
     # point, (sq + sq) / 2 = sq exactly, so its utility has the bits of its own call
     u = utility(
         np.stack([deal_lo, status_quo], axis=1),
         np.stack([deal_hi, status_quo], axis=1),
-        mediator_pos[:, None],
-        mediator_sal[:, None],
+        mediator_pos,
+        mediator_sal,
     )
-    u_deal, u_sq = u[:, 0, 0], u[:, 1, 0]
-    worth_it = (u_deal - u_sq) >= cost * capacity
+    u_deal, u_sq = u[:, 0], u[:, 1]
+    worth_it = (u_deal - u_sq) >= cost[:, None] * capacity
     return np.asarray(np.where(worth_it, capacity, 0.0))

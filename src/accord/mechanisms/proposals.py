@@ -108,14 +108,17 @@ def value_of(
     salience: np.ndarray,
     credibility: np.ndarray,
     implementation: np.ndarray | None = None,
+    *,
+    outcome: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Every actor's value ``(D, A)`` of a text for ideal points ``position`` ``(D, A, I)``.
 
     ``credibility`` ``(D,)`` is the probability deferred terms are implemented; ``implementation``
     ``(D,)`` the probability the other side carries out what the immediate terms concede to the
-    actor (:func:`accord.mechanisms.utility.committed_utility`; None: certain)."""
+    actor (:func:`accord.mechanisms.utility.committed_utility`; None: certain); ``outcome``:
+    ``prop.outcome(status_quo)`` where the caller has it already."""
     imp = np.ones(status_quo.shape[0]) if implementation is None else implementation
-    lo, hi = prop.outcome(status_quo)
+    lo, hi = prop.outcome(status_quo) if outcome is None else outcome
     full = committed_utility(lo[:, None], hi[:, None], status_quo, position, salience, imp)[:, 0]
     if not prop.deferred.any():
         return full
@@ -348,16 +351,24 @@ def draft_choice(
     rat = np.flatnonzero(needs_ratification & rule.voters)
     picol = np.full(A, -1, dtype=np.int64)
     picol[rat] = np.arange(rat.size)
-    pi = ratification_probability(
-        u_pivot[:, :, ucol[rat]], pivot_reservation_hat[:, None, rat], noise[:, None, None]
-    )  # NumPy's own tanh: the same bits as predicted_pass
+    # the pivots' ratification chances as predicted_pass computes them: the tanh's argument fused,
+    # the tanh NumPy's own (into a fresh array, as there), 0.5 (1 + tanh) in pass_chance
+    arg = _jit.ratification_arguments(
+        np.ascontiguousarray(u_pivot),
+        ucol,
+        np.ascontiguousarray(pivot_reservation_hat, dtype=float),
+        rat,
+        np.ascontiguousarray(noise, dtype=float),
+        np.empty((D, K, rat.size)),
+    )
+    tanh_pi = np.tanh(arg)
     majority = isinstance(rule, Majority)
     n = max(rule.n_voters, 1)
     need = rule.threshold * n - 1e-9 if isinstance(rule, Majority) else 0.0
     p_pass = _jit.pass_chance(
         np.ascontiguousarray(u_leader),
         ucol,
-        np.ascontiguousarray(pi),
+        tanh_pi,
         picol,
         np.ascontiguousarray(leverage, dtype=float),
         np.ascontiguousarray(reservation_hat, dtype=float),

@@ -40,6 +40,7 @@ __all__ = [
     "WORSE_THAN_WAR",
     "Answers",
     "answer",
+    "ratification_argument",
     "ratification_probability",
     "reversion_value",
 ]
@@ -79,11 +80,17 @@ def reversion_value(u_status_quo: np.ndarray, u_war: np.ndarray, p_war: np.ndarr
     return np.asarray(np.where(np.isfinite(u_war), risky, u_status_quo))
 
 
+def ratification_argument(u_pivot: np.ndarray, r_pivot: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """The argument of the tanh in :func:`ratification_probability` (the NumPy twin of the
+    drafter's fused kernel ``accord.mechanisms._jit.ratification_arguments``)."""
+    z = (u_pivot - r_pivot) / np.maximum(noise, 1e-9)
+    return np.asarray(0.5 * np.clip(z, -60.0, 60.0))
+
+
 def ratification_probability(u_pivot: np.ndarray, r_pivot: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """``P(the pivot ratifies)`` ``(..., A)`` from the pivot's utility of the deal and its
     reservation value (both utilities); ``noise`` broadcasts (``(D, 1)`` or scalar)."""
-    z = (u_pivot - r_pivot) / np.maximum(noise, 1e-9)
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.clip(z, -60.0, 60.0))))
+    return np.asarray(0.5 * (1.0 + np.tanh(ratification_argument(u_pivot, r_pivot, noise))))
 
 
 @dataclass(frozen=True)

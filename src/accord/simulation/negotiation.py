@@ -30,7 +30,7 @@ import numpy as np
 
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
-from accord.mechanisms.mediation import inducement
+from accord.mechanisms.mediation import inducements
 from accord.mechanisms.proposals import CompiledProposal, candidates, draft_choice, nash_choice, value_of
 from accord.mechanisms.utility import committed_utility, utility
 from accord.simulation import events as ev
@@ -145,14 +145,20 @@ def _leverage(
     """The inducement ``(n,)`` the sponsoring mediators add to the parties' value of a text, in
     the draws ``at`` (``lo``, ``hi``: the text's outcome there)."""
     total = np.zeros(at.size)
-    for m, share in _mediator_shares(ctx, st, table, sponsors).items():
-        capacity = (st.params["mediator_leverage"] * share)[at]
-        if cheap:
-            total += capacity  # talk is cheap: backing a declaration or a ceasefire costs nothing
-        else:
-            total += inducement(
-                lo, hi, st.sq[at], st.pos[at, m], st.sal[at, m], capacity, st.params["leverage_cost"][at]
-            )
+    shares = _mediator_shares(ctx, st, table, sponsors)
+    capacity = [(st.params["mediator_leverage"] * share)[at] for share in shares.values()]
+    if cheap:
+        for c in capacity:
+            total += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
+    elif shares:
+        # every sponsoring mediator's utilities in one kernel call (each its own: the same bits)
+        ms = np.fromiter(shares, dtype=np.int64)
+        rows = np.ix_(at, ms)
+        give = inducements(
+            lo, hi, st.sq[at], st.pos[rows], st.sal[rows], np.stack(capacity, axis=1), st.params["leverage_cost"][at]
+        )
+        for j in range(ms.size):
+            total += give[:, j]
     return total
 
 
@@ -199,7 +205,7 @@ def table_text(
     rng = streams.rng(f"text/{table.id}/{prop.id}", st.k)
     u_leak = rng.random(D)
     u_rat, u_rem = rng.random((D, A)), rng.random((D, A))
-    u_bind, u_pend = rng.random(D), rng.random((D, I))
+    u_bind = rng.random(D)  # then u_pend, the stream's last numbers, drawn where deferred terms need them
     at = np.flatnonzero(live)
     kind = prop.agreement
     p = st.params
@@ -212,8 +218,14 @@ def table_text(
     cred = np.clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    # the text in the live draws (all of them: the text itself, as at = arange(D))
-    here = prop if at.size == D else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    # the text in the live draws (all of them: the text itself, as at = arange(D)); value_of
+    # needs more than its outcome only where terms are deferred
+    here = (
+        prop
+        if at.size == D or not prop.deferred.any()
+        else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    )
+    lo_at, hi_at = (lo, hi) if at.size == D else (lo[at], hi[at])
     sq, sal = st.sq[at], st.sal[at]
     # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
     both = value_of(
@@ -223,9 +235,10 @@ def table_text(
         np.concatenate([sal, sal], axis=1),
         cred[at],
         imp[at],
+        outcome=(lo_at, hi_at),
     )
     value, pvalue = both[:, :A], both[:, A:]
-    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo[at], hi[at], kind in _CHEAP, at)
+    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo_at, hi_at, kind in _CHEAP, at)
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
     r_lead, r_piv = power.reservations()
@@ -283,6 +296,7 @@ def table_text(
     if deferred.any():
         due_at = prop.until if not math.isnan(prop.until) else t_sign + st.params["deferral_years"]
         due = np.broadcast_to(np.asarray(due_at, dtype=float), (D,))
+        u_pend = rng.random((D, I))
         st.pending_time = np.where(deferred, due[:, None], st.pending_time)
         st.pending_value = np.where(deferred, lo + u_pend * (hi - lo), st.pending_value)
         st.pending_table = np.where(signed, table_index, st.pending_table)
@@ -300,7 +314,9 @@ def table_text(
     if removed_at.any():
         removed = np.zeros((D, A), dtype=bool)
         removed[at] = removed_at
-        st.pos = np.where(removed[:, :, None], st.piv, st.pos)
+        pos = st.pos.copy()  # a new array, as before: others may hold the old one
+        pos[removed] = st.piv[removed]
+        st.pos = pos
         rec.removals[at] += removed_at
 
     # bookkeeping of refusals, by reason and by the issue objected to most
