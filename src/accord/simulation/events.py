@@ -169,13 +169,17 @@ class DatedEvent(Event):
     status_quo: dict[str, float]
     switch_format: str | None
 
+    @property
+    def _context_only(self) -> bool:
+        """An outcome the scenario dates but this run does not impose (context kinds are never imposed)."""
+        return not self.outcome_imposed and self.event not in _CONTEXT_KINDS
+
     def sentence(self) -> str:
-        tail = "" if self.outcome_imposed or self.event in _CONTEXT_KINDS else " (history not imposed: context only)"
+        tail = " (history not imposed: context only)" if self._context_only else ""
         return f"{self.label} [{self.event}]{tail}"
 
     def brief(self) -> str:  # the label says what happened; its kind is in the full log
-        tail = "" if self.outcome_imposed or self.event in _CONTEXT_KINDS else " (context only)"
-        return f"{self.label}{tail}"
+        return f"{self.label}{' (context only)' if self._context_only else ''}"
 
 
 _CONTEXT_KINDS = {"leak", "office-closure", "mediator-breakup", "statement", "other", "format-dispute"}
@@ -296,7 +300,7 @@ class ProposalTabled(Event):
 
     def brief(self) -> str:
         said = "; ".join(
-            f"{a} " + ("signs" if v["sign"] else f"refuses ({_SHORT.get(v['reason'], v['reason'])})")
+            f"{a} " + ("signs" if v["sign"] else f"refuses ({short_reason(v['reason'])})")
             for a, v in self.answers.items()
         )
         leak = " [leaked]" if self.leaked else ""
@@ -441,8 +445,7 @@ class WarEnded(Event):
     status_quo: dict[str, float]
 
     def sentence(self) -> str:
-        where = f" at {self.table}" if self.table else ""
-        return f"fighting ends ({self.how}{where}); status quo {_fmt_terms(self.status_quo)}"
+        return f"{self.brief()}; status quo {_fmt_terms(self.status_quo)}"
 
     def brief(self) -> str:  # the new status quo is in the full log and the summary's final one
         where = f" at {self.table}" if self.table else ""
