@@ -1,0 +1,86 @@
+"""Where a single replay's time goes, phase by phase (issue 15's < 20 ms goal).
+
+Wraps each phase function of :mod:`accord.simulation.process` (and the set-up in
+:mod:`accord.simulation.engine`) with a wall-clock timer, runs ``replay(case, seed=0)`` once to
+warm up, then ``--repeat`` times, and prints the mean milliseconds per replay of each phase and
+of the whole replay and ``run_batch``. Timers add a few microseconds per call (~0.5 ms a replay);
+read the shares and the same-run ratios, not the absolute numbers on a shared machine.
+
+Usage::
+
+    python benchmarks/bench_replay_phases.py [--case minsk-group] [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import functools
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+PHASES = (
+    "dated_changes",
+    "dated_events",
+    "power_balance",
+    "organisation",
+    "information",
+    "incidents",
+    "risk",
+    "implement_due",
+    "negotiate",
+    "war",
+    "record",
+)
+SETUP = ("draw_inputs", "compile_proposals", "compile_context", "resolve_format", "format_chain", "resolve_tracks")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--case", default="minsk-group")
+    ap.add_argument("--repeat", type=int, default=30)
+    args = ap.parse_args()
+
+    import accord.simulation.engine as engine
+    import accord.simulation.process as process
+    from accord.scenario import load_scenario
+
+    replay_mod = sys.modules["accord.simulation.replay"]
+    spent: collections.Counter[str] = collections.Counter()
+
+    def timed(owner: Any, name: str) -> None:
+        f: Callable[..., Any] = getattr(owner, name)
+
+        @functools.wraps(f)
+        def g(*a: Any, **k: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return f(*a, **k)
+            finally:
+                spent[name] += time.perf_counter() - t0
+
+        setattr(owner, name, g)
+
+    for n in PHASES:
+        timed(process, n)
+    for n in SETUP:
+        timed(engine, n)
+    timed(process.Process, "initial_state")
+    timed(replay_mod, "run_batch")
+
+    s = load_scenario(args.case)
+    replay_mod.replay(s, seed=0)  # warm-up: imports, kernels compiled or loaded from their cache
+    spent.clear()
+    t0 = time.perf_counter()
+    for _ in range(args.repeat):
+        replay_mod.replay(s, seed=0)
+    total = (time.perf_counter() - t0) / args.repeat * 1e3
+    print(f"{args.case}: replay {total:.2f} ms (mean of {args.repeat}), of which")
+    for name, sec in spent.most_common():
+        print(f"  {name:18s} {sec / args.repeat * 1e3:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
