@@ -9,8 +9,8 @@ elementwise operation is the IEEE operation NumPy performs (no fastmath, no fuse
 and the sums follow NumPy's own order: :func:`einsum_sum` the order of ``np.einsum`` contracting a
 contiguous axis into a zero-stride output (two lanes, unrolled by four: the x86-64 baseline
 kernel, which has no FMA), :func:`pairwise_sum` the order of ``np.add.reduce`` over a contiguous
-last axis (pairwise, in blocks of eight). Functions NumPy computes with its own SIMD code (``tanh``,
-``log``) are left to NumPy.
+last axis (pairwise, in blocks of eight). Transcendental functions (``tanh``, ``log``) are left to
+the callers, which take them from :mod:`accord.fpmath` (the C library's, the same on every CPU).
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accord import fpmath as fp
 from accord.mechanisms.ratification import ratification_probability
 from accord.mechanisms.rules import Majority, Rule
 from accord.mechanisms.utility import committed_utility
@@ -233,7 +234,7 @@ def predicted_pass(
         var = (q * (1.0 - q) * voters).sum(axis=-1)
         need = rule.threshold * n - 1e-9
         z = (mean - need + 0.5) / np.sqrt(var + 0.25)
-        return np.asarray(0.5 * (1.0 + np.tanh(0.8 * z)))
+        return np.asarray(0.5 * (1.0 + fp.tanh(0.8 * z)))
     return np.asarray(qv.prod(axis=-1))
 
 
@@ -248,7 +249,7 @@ def nash_choice(
     surplus = u_cand[:, :, bargainers] - reservation_hat[:, None, bargainers]
     feasible = (surplus > 0).all(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(np.where(surplus > 0, surplus, 1.0))
+        logs = fp.log(np.where(surplus > 0, surplus, 1.0))
         score = np.where(feasible, logs.sum(axis=-1), -np.inf)
     return np.argmax(score, axis=1), np.asarray(feasible.any(axis=1))
 
@@ -361,7 +362,7 @@ def draft_choice(
         np.ascontiguousarray(noise, dtype=float),
         np.empty((D, K, rat.size)),
     )
-    tanh_pi = np.tanh(arg)
+    tanh_pi = fp.tanh(arg)
     majority = isinstance(rule, Majority)
     n = max(rule.n_voters, 1)
     need = rule.threshold * n - 1e-9 if isinstance(rule, Majority) else 0.0
@@ -381,7 +382,7 @@ def draft_choice(
         np.empty((D, K)),
     )
     if majority:
-        p_pass = 0.5 * (1.0 + np.tanh(0.8 * p_pass))
+        p_pass = 0.5 * (1.0 + fp.tanh(0.8 * p_pass))
     best = np.zeros(D, dtype=np.int64)
     top = np.zeros(D)
     spons = np.asarray(sponsors, dtype=np.int64)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accord import fpmath as fp
+
 __all__ = [
     "ACCEPT",
     "CONFERENCE_BLOCKED",
@@ -90,7 +92,7 @@ def ratification_argument(u_pivot: np.ndarray, r_pivot: np.ndarray, noise: np.nd
 def ratification_probability(u_pivot: np.ndarray, r_pivot: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """``P(the pivot ratifies)`` ``(..., A)`` from the pivot's utility of the deal and its
     reservation value (both utilities); ``noise`` broadcasts (``(D, 1)`` or scalar)."""
-    return np.asarray(0.5 * (1.0 + np.tanh(ratification_argument(u_pivot, r_pivot, noise))))
+    return np.asarray(0.5 * (1.0 + fp.tanh(ratification_argument(u_pivot, r_pivot, noise))))
 
 
 @dataclass(frozen=True)

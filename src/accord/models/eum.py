@@ -111,6 +111,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from accord import fpmath as fp
 from accord.models.base import Forecast, Model
 from accord.models.median import weighted_median
 from accord.scenario.arrays import StanceArrays
@@ -391,7 +392,7 @@ def vote_shares_by_risk(
     ys = np.take_along_axis(y, order, axis=1)
     ws = np.take_along_axis(w, order, axis=1)
     rs = np.take_along_axis(r, order, axis=1)
-    m = ws[:, None, :] * np.abs(ys[:, None, :] - y[:, :, None]) ** rs[:, None, :]  # (B, cand, voter)
+    m = ws[:, None, :] * fp.power(np.abs(ys[:, None, :] - y[:, :, None]), rs[:, None, :])  # (B, cand, voter)
     cm = np.concatenate([np.zeros((B, A, 1)), np.cumsum(m, axis=2)], axis=2)  # (B, A, A+1)
     count = _sorted_counter(ys)
     mid = 0.5 * (y[:, :, None] + y[:, None, :])
@@ -411,8 +412,8 @@ def vote_shares_by_risk(
     against = np.where(i_left, right_sum, np.where(i_right, -left_sum, 0.0))
     if exclude_pair:
         gap = np.abs(y[:, :, None] - y[:, None, :])
-        pro = pro - w[:, :, None] * gap ** r[:, :, None]
-        against = against - w[:, None, :] * gap ** r[:, None, :]
+        pro = pro - w[:, :, None] * fp.power(gap, r[:, :, None])
+        against = against - w[:, None, :] * fp.power(gap, r[:, None, :])
     tol = 1e-12 * w.sum(axis=1)[:, None, None]
     pro = np.where(pro > tol, pro, 0.0)
     against = np.where(against > tol, against, 0.0)
@@ -472,14 +473,14 @@ def expected_utility(
     d = np.abs(y[:, :, None] - y[:, None, :])
     e = np.abs(y - mu[:, None])[:, :, None]
     rr = r[:, :, None] if exponent == "challenger" else r[:, None, :]
-    us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** rr
-    uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** rr
-    usq = 2.0 - 4.0 * 0.5**rr
+    us = 2.0 - 4.0 * fp.power(0.5 - 0.5 * d, rr)
+    uf = 2.0 - 4.0 * fp.power(0.5 + 0.5 * d, rr)
+    usq = 2.0 - 4.0 * fp.power(0.5, rr)
     sal = s[:, None, :] if opts.salience == "target" else s[:, :, None]
     eu = sal * (p * us + (1.0 - p) * uf) + (1.0 - sal) * us - opts.q * usq
     if opts.q < 1.0:
-        ub = 2.0 - 4.0 * np.clip(0.5 - 0.25 * (e + d), 0.0, None) ** rr
-        uw = 2.0 - 4.0 * (0.5 + 0.25 * (e + d)) ** rr
+        ub = 2.0 - 4.0 * fp.power(np.clip(0.5 - 0.25 * (e + d), 0.0, None), rr)
+        uw = 2.0 - 4.0 * fp.power(0.5 + 0.25 * (e + d), rr)
         eu = eu - (1.0 - opts.q) * (opts.t * ub + (1.0 - opts.t) * uw)
     A = y.shape[1]
     out: np.ndarray = np.asarray(eu)

@@ -47,6 +47,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from accord import fpmath as fp
+
 __all__ = [
     "AGREEMENT_TYPES",
     "COVARIATES",
@@ -136,7 +138,7 @@ def _cap(
 COVARIATES: tuple[Covariate, ...] = (
     Covariate("fighting_last_year", "fighting (25+ battle deaths) in the previous year", "fighting_last_year as 0/1", _flag("fighting_last_year")),
     Covariate("log_years_since_fighting", "time since the last fighting: recent fighting begets fighting", "log(1 + years_since_fighting)",
-              lambda s: np.log1p(np.asarray(s["years_since_fighting"], dtype=float))),
+              lambda s: fp.log1p(np.asarray(s["years_since_fighting"], dtype=float))),
     Covariate("cap_share_a", "side A's share of the two sides' military capital stocks (0-1)", "cap_share_a; 0.5 where capability is missing", _cap("cap_share_a", 0.5)),
     Covariate("cap_shift_expected", "anticipated change of side A's share over 5 years at current spending (signed, + = A rising; Powell 2006)",
               "cap_shift_expected; 0 where capability is missing", _cap("cap_shift_expected", 0.0)),
@@ -295,7 +297,7 @@ class HazardTable:
         except KeyError:
             raise KeyError(f"hazard: expected one of {', '.join(self.hazards)}, found {hazard!r}") from None
         eta = h.linear_predictor(state)
-        return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.clip(eta, -60.0, 60.0))))  # logistic, overflow-free
+        return np.asarray(0.5 * (1.0 + fp.tanh(0.5 * np.clip(eta, -60.0, 60.0))))  # logistic, overflow-free
 
 
 def load_table(path: Path) -> HazardTable:

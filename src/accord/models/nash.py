@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from accord import fpmath as fp
 from accord.models.base import Forecast, Model, effective_salience
 from accord.scenario.arrays import StanceArrays
 
@@ -57,7 +58,7 @@ def nash_log_product(
     gain = (salience * (ld - lz)).sum(axis=2)
     ok = np.all((gain > 0) | ~active, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(active, weights * np.log(np.where(gain > 0, gain, 1.0)), 0.0)
+        terms = np.where(active, weights * fp.log(np.where(gain > 0, gain, 1.0)), 0.0)
     out: np.ndarray = np.where(ok, terms.sum(axis=1), -np.inf)
     return out
 

@@ -49,6 +49,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from accord import fpmath as fp
 from accord.models.hazards import AGREEMENT_TYPES, HAZARDS, HazardTable, covariates, default_table
 from accord.scenario.parameters import FITTED_OVERRIDES
 from accord.scenario.schema import Scenario
@@ -78,12 +79,12 @@ ENGINE_TERMS: dict[str, str] = {
 
 def per_step(p_year: np.ndarray, dt: float) -> np.ndarray:
     """Convert a yearly probability to a step of ``dt`` years (constant hazard within the year)."""
-    return np.asarray(1.0 - (1.0 - np.clip(p_year, 0.0, 1.0)) ** dt)
+    return np.asarray(1.0 - fp.power(1.0 - np.clip(p_year, 0.0, 1.0), dt))
 
 
 def logistic(eta: np.ndarray) -> np.ndarray:
     """``1 / (1 + e^−η)`` without overflow (the form :mod:`accord.models.hazards` uses)."""
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.clip(eta, -60.0, 60.0))))
+    return np.asarray(0.5 * (1.0 + fp.tanh(0.5 * np.clip(eta, -60.0, 60.0))))
 
 
 def coefficient_names(hazard: str) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accord import fpmath as fp
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducements
@@ -771,7 +772,7 @@ def ceasefire_talks(
         brokers = tuple(m for m in table.proposers if seated[m] and not ctx.parties[m])
         rate = st.params["ceasefire_talks"] if brokers else st.params["ceasefire_talks_direct"]
         u = streams.rng(f"ceasefire/{table.id}", st.k).random(D)
-        offered = live & (u < 1.0 - np.exp(-rate * ctx.dt))
+        offered = live & (u < 1.0 - fp.exp(-rate * ctx.dt))
         if not offered.any():
             continue
         pid = f"gen.{table.id}.ceasefire"

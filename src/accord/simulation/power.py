@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accord import fpmath as fp
 from accord.mechanisms.utility import utility
 
 __all__ = [
@@ -89,14 +90,14 @@ def sides_from_positions(
 
 def advance_stock(stock: np.ndarray, flow: np.ndarray, depreciation: np.ndarray, dt: float) -> np.ndarray:
     """The stock ``(D, A)`` after ``dt`` years of spending ``flow`` per year (``depreciation (D,)``)."""
-    keep = (1.0 - depreciation[:, None]) ** dt
+    keep = fp.power(1.0 - depreciation[:, None], dt)
     return np.asarray(keep * stock + flow * dt)
 
 
 def projected_stock(stock: np.ndarray, flow: np.ndarray, depreciation: np.ndarray, years: np.ndarray) -> np.ndarray:
     """The stock ``years (D,)`` ahead if spending stays at ``flow``: ``(1−d)^h S + m (1 − (1−d)^h) / d``."""
     d = depreciation[:, None]
-    keep = (1.0 - d) ** years[:, None]
+    keep = fp.power(1.0 - d, years[:, None])
     return np.asarray(keep * stock + flow * (1.0 - keep) / d)
 
 
@@ -107,8 +108,8 @@ def win_probability(stock: np.ndarray, s: Sides, exponent: np.ndarray) -> np.nda
         s_hi = (stock * s.high).sum(axis=1)
         s_lo = (stock * s.low).sum(axis=1)
         # the ratio form in logs keeps huge stocks and exponents finite
-        log_ratio = exponent * (np.log(np.maximum(s_lo, 1e-300)) - np.log(np.maximum(s_hi, 1e-300)))
-        p = 1.0 / (1.0 + np.exp(np.clip(log_ratio, -700.0, 700.0)))
+        log_ratio = exponent * (fp.log(np.maximum(s_lo, 1e-300)) - fp.log(np.maximum(s_hi, 1e-300)))
+        p = 1.0 / (1.0 + fp.exp(np.clip(log_ratio, -700.0, 700.0)))
     return np.asarray(np.where((s_hi > 0) | (s_lo > 0), np.where(s_hi > 0, p, 0.0), 0.5))
 
 

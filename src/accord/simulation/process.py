@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from accord import fpmath as fp
 from accord.mechanisms.agreements import TYPES, AgreementBook
 from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
 from accord.mechanisms.proposals import CompiledProposal
@@ -429,7 +430,7 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
         p_year = hazards.logistic(eta)
     power.onset_year = p_year
     power.p_onset = hazards.per_step(p_year, ctx.dt)
-    q = 1.0 - (1.0 - p_year) ** np.maximum(p["anticipation_years"], 0.0)
+    q = 1.0 - fp.power(1.0 - p_year, np.maximum(p["anticipation_years"], 0.0))
     power.r_lead = reversion_value(power.u_sq, power.u_war, q)
     power.r_piv = reversion_value(power.u_sq_piv, power.u_war_piv, q)
     return power

@@ -1,0 +1,67 @@
+"""Transcendental functions that give the same bits on every CPU: ``tanh``, ``exp``, ``log``,
+``log1p`` and ``power``, elementwise on float64 arrays (NumPy broadcasting).
+
+NumPy computes these with SIMD code chosen at run time by the CPU (``np.tanh`` on AVX2, ``np.exp``
+and ``np.log`` on AVX-512, SVML's ``np.power`` and ``np.log1p`` on AVX-512), and those kernels
+differ from one another, and from the C library, in the last bit of some results: measured here,
+``np.tanh`` on an AVX2 machine differs from libm's ``tanh`` on 20 % of uniform inputs in
+[-20, 20]. A replay whose hazard goes through ``np.tanh`` then gives other bits on another CPU
+(and, at a near-tie, another outcome), which breaks "same scenario and seed, same numbers".
+
+These functions call the C library's ``tanh``, ``exp``, ``log``, ``log1p`` and ``pow`` (the
+functions Python's :mod:`math` calls) on each element, from numba ufuncs (:mod:`accord._fpkernels`,
+loaded on first use so that importing accord does not load numba). Results for an element are
+those of ``math.tanh(x)`` etc. where :mod:`math` returns one; where :mod:`math` raises (overflow,
+a logarithm of 0 or of a negative number) they are IEEE's: ``inf``, ``-inf``, ``nan``.
+``tests/test_fpmath.py`` checks them against :mod:`math` bit for bit (hypothesis), and the engine
+against a run with NumPy's CPU-specific kernels switched off (``NPY_DISABLE_CPU_FEATURES``).
+
+What is left: the C library itself (glibc picks an FMA build of these functions on CPUs with
+FMA; its results are meant to agree, and every x86-64 machine with AVX2 takes the same build).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["exp", "log", "log1p", "power", "tanh"]
+
+_ufuncs: dict[str, np.ufunc] = {}
+
+
+def _u(name: str) -> np.ufunc:
+    """Kernel ``name`` as the plain NumPy ufunc numba built (a call costs what ``np.tanh``'s does;
+    numba's own wrapper costs three times that)."""
+    f = _ufuncs.get(name)
+    if f is None:
+        from accord import _fpkernels  # numba loads on first use
+
+        f = _ufuncs[name] = getattr(_fpkernels, name).ufunc
+    return f
+
+
+def tanh(x: Any) -> np.ndarray:
+    """``tanh(x)`` elementwise, libm's bits."""
+    return _u("tanh")(x)  # type: ignore[no-any-return]
+
+
+def exp(x: Any) -> np.ndarray:
+    """``exp(x)`` elementwise, libm's bits (``inf`` on overflow)."""
+    return _u("exp")(x)  # type: ignore[no-any-return]
+
+
+def log(x: Any) -> np.ndarray:
+    """``log(x)`` elementwise, libm's bits (``-inf`` at 0, ``nan`` below)."""
+    return _u("log")(x)  # type: ignore[no-any-return]
+
+
+def log1p(x: Any) -> np.ndarray:
+    """``log(1 + x)`` elementwise, libm's bits."""
+    return _u("log1p")(x)  # type: ignore[no-any-return]
+
+
+def power(x: Any, y: Any) -> np.ndarray:
+    """``x ** y`` elementwise (broadcast), libm's ``pow`` bits."""
+    return _u("power")(x, y)  # type: ignore[no-any-return]
