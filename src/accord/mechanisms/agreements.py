@@ -41,6 +41,10 @@ TYPES: tuple[str, ...] = AGREEMENT_TYPES
 _INDEX = {t: k for k, t in enumerate(TYPES)}
 
 
+_COLUMNS: dict[tuple[str, ...], np.ndarray] = {}
+"""The columns of :data:`TYPES` each tuple of kinds names (:meth:`AgreementBook.break_down`)."""
+
+
 def type_index(kind: str) -> int:
     """Position of an agreement type in :data:`TYPES`."""
     return _INDEX[kind]
@@ -124,8 +128,13 @@ class AgreementBook:
     def break_down(self, mask: np.ndarray, kinds: tuple[str, ...] = TYPES) -> np.ndarray:
         """Fighting (or a failed implementation) ends the agreements of ``kinds`` in force in
         ``mask``; returns ``(D, T)`` what broke."""
-        cols = np.zeros(len(TYPES), dtype=bool)
-        cols[[type_index(k) for k in kinds]] = True
+        if not mask.any():
+            # nothing breaks (and nothing else changes: the peacekeepers already serve only
+            # where an agreement is in force); a step asks this of every quiet draw
+            return np.zeros(self.in_force.shape, dtype=bool)
+        cols = _COLUMNS.get(kinds)
+        if cols is None:
+            cols = _COLUMNS[kinds] = np.isin(np.arange(len(TYPES)), [type_index(k) for k in kinds])
         broke: np.ndarray = self.in_force & mask[:, None] & cols[None, :]
         self.in_force &= ~broke
         self.broken += broke

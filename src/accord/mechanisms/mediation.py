@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from accord._small import clip
 from accord.mechanisms.utility import utility
 
 __all__ = ["bias_toward", "credibility", "inducement", "inducements", "update_optimism"]
@@ -48,14 +49,14 @@ def bias_toward(
 
 def credibility(bias: np.ndarray) -> np.ndarray:
     """How far a party believes a mediator's warning: ``(1 + bias) / 2`` (Kydd 2003)."""
-    return np.asarray(np.clip((1.0 + bias) / 2.0, 0.0, 1.0))
+    return clip((1.0 + bias) / 2.0, 0.0, 1.0)
 
 
 def update_optimism(optimism: np.ndarray, cred: np.ndarray, rate: np.ndarray, dt: float) -> np.ndarray:
     """Optimism ``(D, A)`` after a step of mediation: ``o · (1 − min(1, rate·dt·c))`` where
     ``cred (D, A)`` is the best credibility any mediator at the table has with each party (0
     where none sits)."""
-    shrink = np.clip(rate[:, None] * dt * cred, 0.0, 1.0)
+    shrink = clip(rate[:, None] * dt * cred, 0.0, 1.0)
     return np.asarray(optimism * (1.0 - shrink))
 
 

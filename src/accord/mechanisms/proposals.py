@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accord import fpmath as fp
+from accord._small import flatnonzero
 from accord.mechanisms.ratification import ratification_probability
 from accord.mechanisms.rules import Majority, Rule
 from accord.mechanisms.utility import committed_utility
@@ -140,7 +141,7 @@ class Candidates:
 def _compromise_and_ends(
     status_quo: np.ndarray, capability: np.ndarray, position: np.ndarray, salience: np.ndarray, members: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    idx = np.flatnonzero(members)
+    idx = flatnonzero(members)
     c = compromise_position(np.maximum(capability[:, idx], 1e-9), position[:, idx], salience[:, idx])
     c = np.where(np.isnan(c), status_quo, c)
     ends = np.concatenate([position[:, idx], status_quo[:, None, :]], axis=1)  # (D, E, I)
@@ -181,7 +182,7 @@ def candidates_numpy(
     members: np.ndarray,
 ) -> Candidates:
     """The NumPy twin of :func:`candidates`."""
-    idx = np.flatnonzero(members)
+    idx = flatnonzero(members)
     c = compromise_position(np.maximum(capability[:, idx], 1e-9), position[:, idx], salience[:, idx])
     c = np.where(np.isnan(c), status_quo, c)
     ends = np.concatenate([position[:, idx], status_quo[:, None, :]], axis=1)  # (D, E, I)
@@ -349,7 +350,7 @@ def draft_choice(
     cols = np.asarray(cols, dtype=np.int64)
     ucol = np.full(A, -1, dtype=np.int64)
     ucol[cols] = np.arange(cols.size)
-    rat = np.flatnonzero(needs_ratification & rule.voters)
+    rat = flatnonzero(needs_ratification & rule.voters)
     picol = np.full(A, -1, dtype=np.int64)
     picol[rat] = np.arange(rat.size)
     # the pivots' ratification chances as predicted_pass computes them: the tanh's argument fused,

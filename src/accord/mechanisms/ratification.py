@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accord import fpmath as fp
+from accord._small import clip
 
 __all__ = [
     "ACCEPT",
@@ -86,7 +87,7 @@ def ratification_argument(u_pivot: np.ndarray, r_pivot: np.ndarray, noise: np.nd
     """The argument of the tanh in :func:`ratification_probability` (the NumPy twin of the
     drafter's fused kernel ``accord.mechanisms._jit.ratification_arguments``)."""
     z = (u_pivot - r_pivot) / np.maximum(noise, 1e-9)
-    return np.asarray(0.5 * np.clip(z, -60.0, 60.0))
+    return np.asarray(0.5 * clip(z, -60.0, 60.0))
 
 
 def ratification_probability(u_pivot: np.ndarray, r_pivot: np.ndarray, noise: np.ndarray) -> np.ndarray:

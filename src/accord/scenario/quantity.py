@@ -23,6 +23,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
 
+from accord._small import clip as _clip
+
 DistName = Literal["uniform", "normal", "triangular"]
 
 _DIST_FIELDS: dict[str, tuple[set[str], set[str]]] = {
@@ -206,9 +208,9 @@ class Quantity(BaseModel):
             assert self.mean is not None and self.sd is not None
             out = rng.normal(self.mean, self.sd, size)
             lo, hi = self.bounds()
-            out = np.clip(out, lo, hi)
+            out = _clip(out, lo, hi)
         if clip is not None:
-            out = np.clip(out, clip[0], clip[1])
+            out = _clip(out, clip[0], clip[1])
         return out
 
     @model_serializer(mode="wrap")

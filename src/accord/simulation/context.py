@@ -28,7 +28,7 @@ from accord.simulation.decisions import Decisions
 from accord.simulation.history import History
 from accord.simulation.power import Sides, sides_from_positions
 
-__all__ = ["Change", "Context", "Table", "compile_context", "kernel_actors"]
+__all__ = ["Change", "Context", "Schedule", "Table", "compile_context", "kernel_actors"]
 
 _ARMED_KINDS = ARMED_KINDS
 
@@ -76,6 +76,15 @@ class Change:
 
 
 @dataclass
+class Schedule:
+    """What is dated in one step: changes, events (with their decimal years) and proposals."""
+
+    changes: list[Change] = field(default_factory=list)
+    events: list[tuple[Event, float]] = field(default_factory=list)
+    proposals: list[CompiledProposal] = field(default_factory=list)
+
+
+@dataclass
 class Context:
     """Everything static about a run of ``D`` draws."""
 
@@ -113,10 +122,11 @@ class Context:
     event_times: tuple[float, ...] = ()
     _step_of: dict[float, int] = field(default_factory=dict, repr=False)
     _flows: tuple[float, np.ndarray] | None = field(default=None, repr=False)
+    _schedule: list[Schedule] | None = field(default=None, repr=False)
 
-    def in_step(self, when: float, k: int) -> bool:
-        """Whether decimal year ``when`` falls in step ``k`` (the first step also holds everything
-        before the start; a date after the last step falls in none)."""
+    def step_of(self, when: float) -> int:
+        """The step decimal year ``when`` falls in (the first step also holds everything before
+        the start; -1 for a date after the last step)."""
         step = self._step_of.get(when)
         if step is None:
             # the first step whose interval holds it (remembered: dates repeat every step)
@@ -127,7 +137,27 @@ class Context:
                     step = j
                     break
             self._step_of[when] = step
-        return step == k
+        return step
+
+    def in_step(self, when: float, k: int) -> bool:
+        """Whether decimal year ``when`` falls in step ``k`` (see :meth:`step_of`)."""
+        return self.step_of(when) == k
+
+    def scheduled(self, k: int) -> Schedule:
+        """The dated changes, events and proposals of step ``k``, in the scenario's order (found
+        once per run: every step would otherwise test every date)."""
+        if self._schedule is None:
+            self._schedule = [Schedule() for _ in range(self.steps)]
+            for c in self.changes:
+                if (j := self.step_of(c.time)) >= 0:
+                    self._schedule[j].changes.append(c)
+            for e, when in zip(self.events, self.event_times, strict=True):
+                if (j := self.step_of(when)) >= 0:
+                    self._schedule[j].events.append((e, when))
+            for p in self.proposals:
+                if (j := self.step_of(p.time)) >= 0:
+                    self._schedule[j].proposals.append(p)
+        return self._schedule[k]
 
     @property
     def A(self) -> int:

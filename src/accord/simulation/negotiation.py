@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accord import fpmath as fp
+from accord._small import clip, flatnonzero
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducements
@@ -168,7 +169,7 @@ def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarra
     commitment problem of settlements (Walter 2002), eased by peacekeepers deployed with it."""
     pk = np.asarray(peacekeepers, dtype=float)
     raw = st.params["implementation_credibility"] + st.params["peacekeeping_credibility"] * pk
-    return np.asarray(np.clip(raw, 0.0, 1.0))
+    return clip(raw, 0.0, 1.0)
 
 
 def _worst_issue(mid: np.ndarray, st: StepState, d: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -207,7 +208,7 @@ def table_text(
     u_leak = rng.random(D)
     u_rat, u_rem = rng.random((D, A)), rng.random((D, A))
     u_bind = rng.random(D)  # then u_pend, the stream's last numbers, drawn where deferred terms need them
-    at = np.flatnonzero(live)
+    at = flatnonzero(live)
     kind = prop.agreement
     p = st.params
     voters = table.rule.voters & _seated(table, st)
@@ -216,7 +217,7 @@ def table_text(
     leaked = u_leak < leak_p
     leaked_row = leaked[at][:, None] | st.leaked[None, :]
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
-    cred = np.clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
+    cred = clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
     # the text in the live draws (all of them: the text itself, as at = arange(D)); value_of
@@ -344,7 +345,7 @@ def table_text(
                 table=table.id,
                 sponsors=[ids[s] for s in prop.sponsors],
                 terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
-                deferred=[iss[i] for i in np.flatnonzero(prop.deferred)],
+                deferred=[iss[i] for i in flatnonzero(prop.deferred)],
                 leaked=bool(leaked_row[0].any()),
                 answers={
                     ids[a]: {
@@ -356,12 +357,12 @@ def table_text(
                         "ratified": bool(ans.accept[0, a]),
                         "reason": rat.REASONS[int(ans.reason[0, a])],
                     }
-                    for a in np.flatnonzero(voters)
+                    for a in flatnonzero(voters)
                 },
                 passed=bool(passed[0]),
             )
         )
-        for a in np.flatnonzero(refused[0]):
+        for a in flatnonzero(refused[0]):
             code = int(reason[0, a])
             say(
                 ev.Veto(
@@ -369,14 +370,10 @@ def table_text(
                 )
             )
         # row 0 of the arrays over the live draws is draw 0 (it is live)
-        for a in np.flatnonzero(removed_at[0]):
+        for a in flatnonzero(removed_at[0]):
             say(ev.LeaderRemoved(_r(t_sign), actor=ids[a], proposal=prop.id))
         if passed_unbound[0]:
-            say(
-                ev.PassedUnbound(
-                    _r(t_sign), proposal=prop.id, objectors=[ids[a] for a in np.flatnonzero(unbound_at[0])]
-                )
-            )
+            say(ev.PassedUnbound(_r(t_sign), proposal=prop.id, objectors=[ids[a] for a in flatnonzero(unbound_at[0])]))
         if signed[0]:
             say(
                 ev.AgreementSigned(
@@ -384,9 +381,9 @@ def table_text(
                     proposal=prop.id,
                     agreement=kind,
                     table=table.id,
-                    parties=[ids[a] for a in np.flatnonzero(voters & ctx.parties)],
+                    parties=[ids[a] for a in flatnonzero(voters & ctx.parties)],
                     terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
-                    deferred=[iss[i] for i in np.flatnonzero(prop.deferred)],
+                    deferred=[iss[i] for i in flatnonzero(prop.deferred)],
                     peacekeepers=bool(pk_deploys[0]),
                 )
             )
@@ -434,7 +431,7 @@ def draft(
     D = ctx.draws
     # drawn for every draw: a stream's numbers never depend on which draws use them
     noise_all = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
-    at = np.flatnonzero(live)
+    at = flatnonzero(live)
     seated = _seated(table, st)
     flows = ctx.flows(st.t)[at]
     sq, pos, sal = st.sq[at], st.pos[at], st.sal[at]
@@ -456,16 +453,16 @@ def draft(
     u_sq = power.u_sq[at]
     if slot.nash:
         bargainers = voters & ctx.parties if (voters & ctx.parties).any() else voters
-        cols = np.flatnonzero(bargainers)
+        cols = flatnonzero(bargainers)
         u_lead = committed_utility(pts, pts, sq, pos, sal, imp, actors=cols)
         best, exists = nash_choice(u_lead, r_hat[:, cols], np.ones(cols.size, dtype=bool))
     else:
         need = voters | parties_at
         need[list(slot.sponsors)] = True
-        cols = np.flatnonzero(need)
+        cols = flatnonzero(need)
         u_lead = committed_utility(pts, pts, sq, pos, sal, imp, actors=cols)
         # pivots matter only for voters who must ratify
-        rat = np.flatnonzero(voters & ctx.parties)
+        rat = flatnonzero(voters & ctx.parties)
         u_piv = np.zeros_like(u_lead)
         committed_utility(pts, pts, sq, st.piv[at], sal, imp, actors=rat, out=u_piv, slots=np.searchsorted(cols, rat))
         lev = np.zeros((at.size, ctx.A))
@@ -542,7 +539,7 @@ def negotiate(
     proposal_ids: dict[str, int],
 ) -> StepState:
     """Quiet draws: dated proposals, the tables' own drafts and declarations (one step)."""
-    due_props = [p for p in ctx.proposals if _in_step(ctx, p.time, st.k)]
+    due_props = ctx.scheduled(st.k).proposals
     tabled_already = {p.id: np.zeros(ctx.draws, dtype=bool) for p in due_props}
     interval = st.params["proposal_interval"]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -665,10 +662,6 @@ def _human_texts(
         )
 
 
-def _in_step(ctx: Context, when: float, k: int) -> bool:
-    return ctx.in_step(when, k)
-
-
 # -- deferred terms fall due -----------------------------------------------------------------
 
 
@@ -710,20 +703,20 @@ def implement_due(
     broke = st.book.break_down(failed, ("process", "partial", "comprehensive"))
     if say.on and due[0]:
         iss = ctx.issue_ids
-        issues = [iss[i] for i in np.flatnonzero(falls[0])]
+        issues = [iss[i] for i in flatnonzero(falls[0])]
         say(
             ev.Implementation(
                 _r(st.t),
                 issues=issues,
                 implemented=bool(signed_any[0] or enforced[0]),
                 enforced=bool(enforced[0]),
-                values={iss[i]: _r(st.pending_value[0, i]) for i in np.flatnonzero(falls[0])},
+                values={iss[i]: _r(st.pending_value[0, i]) for i in flatnonzero(falls[0])},
             )
         )
         if failed[0] and broke[0].any():
             say(
                 ev.Breakdown(
-                    _r(st.t), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="implementation failed"
+                    _r(st.t), agreements=[TYPES[j] for j in flatnonzero(broke[0])], cause="implementation failed"
                 )
             )
     st.pending_time = np.where(falls & due[:, None], np.nan, st.pending_time)

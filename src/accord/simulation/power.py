@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accord import fpmath as fp
+from accord._small import clip
 from accord.mechanisms.utility import utility
 
 __all__ = [
@@ -109,7 +110,7 @@ def win_probability(stock: np.ndarray, s: Sides, exponent: np.ndarray) -> np.nda
         s_lo = (stock * s.low).sum(axis=1)
         # the ratio form in logs keeps huge stocks and exponents finite
         log_ratio = exponent * (fp.log(np.maximum(s_lo, 1e-300)) - fp.log(np.maximum(s_hi, 1e-300)))
-        p = 1.0 / (1.0 + fp.exp(np.clip(log_ratio, -700.0, 700.0)))
+        p = 1.0 / (1.0 + fp.exp(clip(log_ratio, -700.0, 700.0)))
     return np.asarray(np.where((s_hi > 0) | (s_lo > 0), np.where(s_hi > 0, p, 0.0), 0.5))
 
 

@@ -35,6 +35,7 @@ from collections.abc import Callable
 import numpy as np
 
 from accord import fpmath as fp
+from accord._small import clip, flatnonzero
 from accord.mechanisms.agreements import TYPES, AgreementBook
 from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
 from accord.mechanisms.proposals import CompiledProposal
@@ -110,10 +111,6 @@ def compile_proposals(scenario: Scenario, values: dict[str, np.ndarray], draws: 
     return out
 
 
-def _in_step(ctx: Context, when: float, k: int) -> bool:
-    return ctx.in_step(when, k)
-
-
 def _sq_dict(ctx: Context, st: StepState) -> dict[str, float]:
     return dict(zip(ctx.issue_ids, map(_r, st.sq[0]), strict=True))
 
@@ -126,9 +123,7 @@ def dated_changes(ctx: Context, st: StepState, say: Narrator) -> StepState:
     where history is imposed: otherwise the model's own removals decide)."""
     values = ctx.values
     iss = list(ctx.issue_ids)
-    for c in ctx.changes:
-        if not _in_step(ctx, c.time, st.k):
-            continue
+    for c in ctx.scheduled(st.k).changes:
         ch, a = c.change, c.actor
         if ch.is_outcome and not ctx.history.imposes(c.time):
             continue
@@ -161,18 +156,16 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
     D, I = ctx.draws, ctx.I  # noqa: E741
     values = ctx.values
     st.leaked = np.zeros(ctx.A, dtype=bool)
-    for e, when in zip(ctx.events, ctx.event_times, strict=True):
-        if not ctx.in_step(when, st.k):
-            continue
+    for e, when in ctx.scheduled(st.k).events:
         idx = [k for k in (ctx.index(a) for a in e.actors) if k is not None]
         for name in e.effects:
             v = values[f"events.{e.id}.effects.{name}"]
             if name == "monitoring":
-                st.monitor = np.clip(v, 0.0, 1.0).copy()
+                st.monitor = clip(v, 0.0, 1.0)
             else:
                 st.params[name] = v
         if e.kind == "leak":
-            st.leaked[idx if idx else np.flatnonzero(ctx.parties)] = True
+            st.leaked[idx if idx else flatnonzero(ctx.parties)] = True
         if e.kind == "office-closure" and "monitoring" not in e.effects:
             st.monitor = st.monitor * (1.0 - st.params["mandate_veto_loss"])
         if e.kind == "mediator-breakup":
@@ -186,11 +179,7 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
                 new = ~st.fighting
                 broke = st.book.break_down(new)
                 if say.on and broke[0].any():
-                    say(
-                        ev.Breakdown(
-                            _r(when), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="fighting"
-                        )
-                    )
+                    say(ev.Breakdown(_r(when), agreements=[TYPES[j] for j in flatnonzero(broke[0])], cause="fighting"))
             if fight in ("starts", "flare"):
                 st.forced_time = when if math.isnan(st.forced_time) else min(st.forced_time, when)
             if fight == "starts":
@@ -286,7 +275,7 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
     both = win_probability(np.concatenate([st.stock, future]), s, np.concatenate([p["contest_exponent"]] * 2))
     p_hi, p_fut = both[:D], both[D:]
     sign = np.where(s.high, 1.0, np.where(s.low, -1.0, 0.0))
-    p_bel = np.clip(p_hi[:, None] + sign[None, :] * st.optimism, 0.01, 0.99)
+    p_bel = clip(p_hi[:, None] + sign[None, :] * st.optimism, 0.01, 0.99)
     x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues)
     # one kernel call: the status quo and the two outcomes of war, for leaders and pivots (each
     # utility is computed per actor and outcome alone, so the bits are those of six calls)
@@ -303,7 +292,7 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
     power = Power(p_hi, p_fut, p_bel, u_sq, u_war, stake, u_sq_piv, u_war_piv, gap, commitment, incentive)
     if say.on:
         escalating = incentive[0] > p["escalation_threshold"][0]
-        for a in np.flatnonzero(escalating != st.escalating):
+        for a in flatnonzero(escalating != st.escalating):
             side_p = p_bel[0, a] if s.high[a] else 1.0 - p_bel[0, a]
             say(
                 ev.Escalation(
@@ -342,7 +331,7 @@ def organisation(ctx: Context, st: StepState, power: Power, say: Narrator) -> St
                 ev.MandateBlocked(
                     _r(st.t),
                     format=table.id,
-                    blocked_by=[ctx.actor_ids[a] for a in np.flatnonzero(decision.objectors[0])],
+                    blocked_by=[ctx.actor_ids[a] for a in flatnonzero(decision.objectors[0])],
                     monitoring=_r(st.monitor[0]),
                 )
             )
@@ -363,7 +352,7 @@ def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
         seated_med = table.seats & ~st.excluded & ~ctx.parties & ctx.mediators
         if not infmt.any() or not seated_med.any():
             continue
-        meds, comb = np.flatnonzero(seated_med), np.flatnonzero(ctx.combatants)
+        meds, comb = flatnonzero(seated_med), flatnonzero(ctx.combatants)
         others = np.where(s.high[comb], s.lead_low, s.lead_high)
         # every (mediator, combatant) pair at once, (D, M, C); each pair's sums are its own
         cred = credibility(
@@ -383,7 +372,7 @@ def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
     before = st.optimism
     st.optimism = update_optimism(st.optimism, best, st.params["information_rate"], ctx.dt)
     if say.on:
-        for a in np.flatnonzero(np.abs(before[0] - st.optimism[0]) > 0.005):
+        for a in flatnonzero(np.abs(before[0] - st.optimism[0]) > 0.005):
             say(
                 ev.OptimismCorrected(
                     _r(st.t),
@@ -400,7 +389,7 @@ def incidents(ctx: Context, st: StepState, power: Power, streams: Streams, say: 
     """Ceasefire incidents in the step ``(D,)``: Poisson, rising with the gap, damped by monitoring."""
     p = st.params
     lam = (p["incident_rate"] + p["incident_tension"] * power.gap) * (1.0 - p["monitoring_effect"] * st.monitor)
-    lam = np.where(st.fighting, 0.0, np.clip(lam, 0.0, 1e6))
+    lam = np.where(st.fighting, 0.0, clip(lam, 0.0, 1e6))
     n = streams.rng("incidents", st.k).poisson(lam * ctx.dt)
     if say.on and n[0] > 0:
         say(ev.Incidents(_r(st.t), count=int(n[0]), monitoring=_r(st.monitor[0])))
@@ -472,15 +461,15 @@ def war(
                 ev.WarStarted(
                     _r(when[0]),
                     p_onset=_r(p_on[0]),
-                    side_high=[ids[a] for a in np.flatnonzero(s.high)],
-                    side_low=[ids[a] for a in np.flatnonzero(s.low)],
+                    side_high=[ids[a] for a in flatnonzero(s.high)],
+                    side_low=[ids[a] for a in flatnonzero(s.low)],
                     p_win_high_side=_r(power.p_high[0]),
                     flare=bool(st.forced_flare[0]),
                     imposed=bool(st.forced_start[0] or st.forced_flare[0]),
                 )
             )
             if broke[0].any():
-                say(ev.Breakdown(_r(st.t), agreements=[TYPES[j] for j in np.flatnonzero(broke[0])], cause="fighting"))
+                say(ev.Breakdown(_r(st.t), agreements=[TYPES[j] for j in flatnonzero(broke[0])], cause="fighting"))
     fighting = st.fighting & ~st.forced_flare
     st.fought_this_step = st.fought_this_step | st.fighting | onset
     if s is None:
@@ -536,7 +525,7 @@ def record(ctx: Context, st: StepState, power: Power, rec: Record, say: Narrator
     rec.onset[:, k] = st.onset_this_step
     gone = st.book.lapse(st.t + ctx.dt)
     if say.on and gone[0].any():
-        say(ev.Lapse(_r(st.t), agreements=[TYPES[j] for j in np.flatnonzero(gone[0])]))
+        say(ev.Lapse(_r(st.t), agreements=[TYPES[j] for j in flatnonzero(gone[0])]))
     rec.signed[:, k] = st.book.step_signed
     rec.in_force[:, k] = st.book.in_force
     rec.broken[:, k] = st.book.step_broken
@@ -558,7 +547,7 @@ def record(ctx: Context, st: StepState, power: Power, rec: Record, say: Narrator
                 else {},
                 status_quo=_sq_dict(ctx, st),
                 monitoring=_r(st.monitor[0]),
-                in_force=[TYPES[j] for j in np.flatnonzero(st.book.in_force[0])],
+                in_force=[TYPES[j] for j in flatnonzero(st.book.in_force[0])],
             )
         )
     return st
