@@ -36,6 +36,7 @@ values, and the table's rule object turns those predictions into ``P(pass)``:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -92,15 +93,33 @@ class CompiledProposal:
 
     def outcome(self, status_quo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(lo, hi)`` of the full deal, ``(D, I)``: terms where given, the status quo elsewhere."""
-        p = self.point
-        lo = np.where(np.isnan(self.lo), np.where(np.isnan(p), status_quo, p), self.lo)
-        hi = np.where(np.isnan(self.hi), np.where(np.isnan(p), status_quo, p), self.hi)
-        return lo, hi
+        lo_sq, lo, hi_sq, hi = self._outcome_terms
+        return np.where(lo_sq, status_quo, lo), np.where(hi_sq, status_quo, hi)
 
     def immediate(self, status_quo: np.ndarray) -> np.ndarray:
         """The status quo once the text's immediate terms apply (deferred issues unchanged)."""
-        p = np.where(self.deferred[None, :], np.nan, self.point)
-        return np.asarray(np.where(np.isnan(p), status_quo, p))
+        keep, point = self._immediate_terms
+        return np.asarray(np.where(keep, status_quo, point))
+
+    # What the text fixes does not change during a run, only the status quo it applies to: the
+    # masks and terms are worked out once per text (a text is tabled again and again) and the
+    # status quo filled in with one ``where`` (the same numbers as filling NaN terms step by step).
+    @cached_property
+    def _outcome_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Where ``lo`` / ``hi`` fall back to the status quo, and their terms elsewhere."""
+        p_nan = np.isnan(self.point)
+        lo_nan, hi_nan = np.isnan(self.lo), np.isnan(self.hi)
+        return (
+            lo_nan & p_nan,
+            np.where(lo_nan, self.point, self.lo),
+            hi_nan & p_nan,
+            np.where(hi_nan, self.point, self.hi),
+        )
+
+    @cached_property
+    def _immediate_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where the immediate status quo stays (a deferred issue or no term), and the terms."""
+        return self.deferred[None, :] | np.isnan(self.point), self.point
 
 
 def value_of(

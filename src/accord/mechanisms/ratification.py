@@ -25,6 +25,7 @@ little, never all at once: no outcome hangs on a knife-edge parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -110,9 +111,9 @@ class Answers:
     removed: np.ndarray
     reason: np.ndarray
 
-    @property
+    @cached_property
     def accept(self) -> np.ndarray:
-        """Signed and ratified: what the table's rule counts."""
+        """Signed and ratified: what the table's rule counts (worked out once: read again and again)."""
         return np.asarray(self.sign & self.ratified)
 
 
@@ -147,18 +148,21 @@ def answer(
         model decides); the pivot still ratifies or not by the same draw (a training seat,
         :mod:`accord.simulation.decisions`).
     """
+    m = margin[:, None]
     gain = value - reservation
-    sign = p_ratify * gain - (1.0 - p_ratify) * audience_cost >= margin[:, None]
+    sign = p_ratify * gain - (1.0 - p_ratify) * audience_cost >= m
     if given is not None:
         g = np.asarray(given, dtype=float)[None, :]
         sign = np.where(np.isnan(g), sign, g > 0.5)
     ratified = u_ratify < p_ratify
     failed = sign & ~ratified
     removed = failed & (u_remove < removal_risk)
-    reason = np.full(value.shape, ACCEPT, dtype=np.int8)
-    reason = np.where(~sign & (gain < margin[:, None]) & (u_war > u_status_quo), WORSE_THAN_WAR, reason)
-    reason = np.where(~sign & (gain < margin[:, None]) & (u_war <= u_status_quo), WORSE_THAN_STATUS_QUO, reason)
-    reason = np.where(~sign & (gain >= margin[:, None]), RATIFICATION_RISK, reason)
-    reason = np.where(failed, RATIFICATION_FAILED, reason)
-    reason = np.where(removed, LEADER_REMOVED, reason)
-    return Answers(sign, p_ratify, ratified | ~sign, removed, reason.astype(np.int8))
+    # each refusal's reason; later codes override earlier ones (failed and removed only where signed)
+    refused = ~sign
+    short = refused & (gain < m)
+    reason = np.where(short & (u_war > u_status_quo), np.int8(WORSE_THAN_WAR), np.int8(ACCEPT))
+    reason = np.where(short & (u_war <= u_status_quo), np.int8(WORSE_THAN_STATUS_QUO), reason)
+    reason = np.where(refused & (gain >= m), np.int8(RATIFICATION_RISK), reason)
+    reason = np.where(failed, np.int8(RATIFICATION_FAILED), reason)
+    reason = np.where(removed, np.int8(LEADER_REMOVED), reason)
+    return Answers(sign, p_ratify, ratified | refused, removed, reason)

@@ -55,6 +55,22 @@ _NEEDS_RATIFICATION = ("partial", "comprehensive", "implementation")
 _CHEAP = ("process", "renewal", "ceasefire")
 
 
+class _Rows:
+    """``x[at]``, the rows of the live draws ``at``: ``x`` itself where every draw is live.
+
+    The arrays read this way are only read, never written, so handing over the array instead of
+    a copy changes no number; a single replay (one draw, always live) then skips a fancy-index
+    copy per input."""
+
+    __slots__ = ("at", "every")
+
+    def __init__(self, at: np.ndarray, draws: int) -> None:
+        self.at, self.every = at, at.size == draws
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return x if self.every else x[self.at]
+
+
 def _r(x: float) -> float:
     return round(float(x), 6)
 
@@ -142,22 +158,29 @@ def _leverage(
     lo: np.ndarray,
     hi: np.ndarray,
     cheap: bool,
-    at: np.ndarray,
+    rows: _Rows,
 ) -> np.ndarray:
     """The inducement ``(n,)`` the sponsoring mediators add to the parties' value of a text, in
-    the draws ``at`` (``lo``, ``hi``: the text's outcome there)."""
+    the live draws ``rows`` (``lo``, ``hi``: the text's outcome there)."""
+    at = rows.at
     total = np.zeros(at.size)
     shares = _mediator_shares(ctx, st, table, sponsors)
-    capacity = [(st.params["mediator_leverage"] * share)[at] for share in shares.values()]
+    capacity = [rows(st.params["mediator_leverage"] * share) for share in shares.values()]
     if cheap:
         for c in capacity:
             total += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
     elif shares:
         # every sponsoring mediator's utilities in one kernel call (each its own: the same bits)
         ms = np.fromiter(shares, dtype=np.int64)
-        rows = np.ix_(at, ms)
+        cells = np.ix_(at, ms)
         give = inducements(
-            lo, hi, st.sq[at], st.pos[rows], st.sal[rows], np.stack(capacity, axis=1), st.params["leverage_cost"][at]
+            lo,
+            hi,
+            rows(st.sq),
+            st.pos[cells],
+            st.sal[cells],
+            np.stack(capacity, axis=1),
+            rows(st.params["leverage_cost"]),
         )
         for j in range(ms.size):
             total += give[:, j]
@@ -205,17 +228,22 @@ def table_text(
     which other draws take part."""
     D, A, I = ctx.draws, ctx.A, ctx.I  # noqa: E741
     rng = streams.rng(f"text/{table.id}/{prop.id}", st.k)
-    u_leak = rng.random(D)
-    u_rat, u_rem = rng.random((D, A)), rng.random((D, A))
-    u_bind = rng.random(D)  # then u_pend, the stream's last numbers, drawn where deferred terms need them
+    # u_leak (D), u_rat, u_rem (D, A), u_bind (D) in this order, in one call (a generator's
+    # doubles come one after another whatever the calls: the same numbers as four calls); then
+    # u_pend, the stream's last numbers, drawn where deferred terms need them
+    u = rng.random(2 * D + 2 * D * A)
+    u_leak, u_bind = u[:D], u[-D:]
+    u_rat, u_rem = u[D : D + D * A].reshape(D, A), u[D + D * A : D + 2 * D * A].reshape(D, A)
     at = flatnonzero(live)
+    rows = _Rows(at, D)
     kind = prop.agreement
     p = st.params
-    voters = table.rule.voters & _seated(table, st)
+    seated = _seated(table, st)
+    voters = table.rule.voters & seated
     fi = table.format_index
     leak_p = ctx.leak_risk[:, fi] if fi is not None else np.zeros(D)
     leaked = u_leak < leak_p
-    leaked_row = leaked[at][:, None] | st.leaked[None, :]
+    leaked_row = rows(leaked)[:, None] | st.leaked[None, :]
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
     cred = clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
@@ -227,40 +255,40 @@ def table_text(
         if at.size == D or not prop.deferred.any()
         else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
     )
-    lo_at, hi_at = (lo, hi) if at.size == D else (lo[at], hi[at])
-    sq, sal = st.sq[at], st.sal[at]
+    lo_at, hi_at = rows(lo), rows(hi)
+    sq, sal = rows(st.sq), rows(st.sal)
     # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
     both = value_of(
         here,
         sq,
-        np.concatenate([st.pos[at], st.piv[at]], axis=1),
+        np.concatenate([rows(st.pos), rows(st.piv)], axis=1),
         np.concatenate([sal, sal], axis=1),
-        cred[at],
-        imp[at],
+        rows(cred),
+        rows(imp),
         outcome=(lo_at, hi_at),
     )
     value, pvalue = both[:, :A], both[:, A:]
-    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo_at, hi_at, kind in _CHEAP, at)
+    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo_at, hi_at, kind in _CHEAP, rows)
     value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
     r_lead, r_piv = power.reservations()
-    u_sq = power.u_sq[at]
-    rho = r_piv[at] + p["leak_effect"][at][:, None] * leaked_row
+    u_sq = rows(power.u_sq)
+    rho = rows(r_piv) + rows(p["leak_effect"])[:, None] * leaked_row
     p_rat = np.where(
-        needs[None, :], rat.ratification_probability(pvalue, rho, p["ratification_noise"][at][:, None]), 1.0
+        needs[None, :], rat.ratification_probability(pvalue, rho, rows(p["ratification_noise"])[:, None]), 1.0
     )
-    margin = np.zeros(at.size) if kind in _CHEAP else p["acceptance_margin"][at]
+    margin = np.zeros(at.size) if kind in _CHEAP else rows(p["acceptance_margin"])
     ans = rat.answer(
         value,
-        r_lead[at],
+        rows(r_lead),
         u_sq,
-        power.u_war[at],
+        rows(power.u_war),
         p_rat,
-        audience_cost=st.audience_cost[at],
-        removal_risk=st.removal_risk[at],
+        audience_cost=rows(st.audience_cost),
+        removal_risk=rows(st.removal_risk),
         margin=margin,
-        u_ratify=u_rat[at],
-        u_remove=u_rem[at],
+        u_ratify=rows(u_rat),
+        u_remove=rows(u_rem),
         given=ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
     )
     accept = ans.accept | ~voters[None, :]
@@ -268,15 +296,15 @@ def table_text(
     passed_at = decision.passed
     conference_block = np.zeros((at.size, A), dtype=bool)
     if kind == "comprehensive" and table.org_rule is not None and fi is not None:
-        conf = (_par(ctx, st, table, "conference_signing") > 0.5)[at]
+        conf = rows(_par(ctx, st, table, "conference_signing") > 0.5)
         if conf.any():
             org_voters = table.org_rule.voters
-            ok = (value >= u_sq - p["conference_tolerance"][at][:, None]) | ans.accept | ~org_voters[None, :]
+            ok = (value >= u_sq - rows(p["conference_tolerance"])[:, None]) | ans.accept | ~org_voters[None, :]
             conv = table.org_rule.decide(ok)
             conference_block = np.where(conf[:, None], conv.objectors, False)
             passed_at = passed_at & (conv.passed | ~conf)
     objecting_parties = decision.objectors & ctx.parties[None, :] & passed_at[:, None]
-    bound = u_bind[at] < binding_probability(pk_deploys[at], p["enforcement_peacekeeping"][at])
+    bound = rows(u_bind) < binding_probability(rows(pk_deploys), rows(p["enforcement_peacekeeping"]))
     unbound_at = objecting_parties & ~bound[:, None]
     signed_at = passed_at & ~unbound_at.any(axis=1)
     passed = np.zeros(D, dtype=bool)
@@ -289,13 +317,14 @@ def table_text(
     t_sign = prop.time if math.isfinite(prop.time) and prop.time >= st.t else st.t
     expires = st.t + st.params["process_duration"] if kind in ("process", "renewal") else np.inf
     # what the panel's covariates see of the text: peacekeeping it provides for, a third party at the table
-    third_party = bool((_seated(table, st) & ~ctx.parties).any())
-    st.book.sign(kind, signed, t_sign, expires, peacekeeping=prop.peacekeeping, third_party=third_party)
-    st.book.peacekeepers |= signed & pk_deploys
-    new_sq = prop.immediate(st.sq)
-    st.sq = np.where(signed[:, None], new_sq, st.sq)
+    any_signed = bool(signed.any())  # else the book, the status quo and the record stay as they are
+    if any_signed:
+        third_party = bool((seated & ~ctx.parties).any())
+        st.book.sign(kind, signed, t_sign, expires, peacekeeping=prop.peacekeeping, third_party=third_party)
+        st.book.peacekeepers |= signed & pk_deploys
+        st.sq = np.where(signed[:, None], prop.immediate(st.sq), st.sq)
     deferred = prop.deferred[None, :] & signed[:, None] & (kind != "implementation")
-    if deferred.any():
+    if any_signed and deferred.any():
         due_at = prop.until if not math.isnan(prop.until) else t_sign + st.params["deferral_years"]
         due = np.broadcast_to(np.asarray(due_at, dtype=float), (D,))
         u_pend = rng.random((D, I))
@@ -303,7 +332,7 @@ def table_text(
         st.pending_value = np.where(deferred, lo + u_pend * (hi - lo), st.pending_value)
         st.pending_table = np.where(signed, table_index, st.pending_table)
         st.pending_pk = np.where(signed, pk_deploys, st.pending_pk)
-    if kind in ("partial", "comprehensive"):
+    if any_signed and kind in ("partial", "comprehensive"):
         first = signed & ~rec.settlement
         rec.settlement |= first
         rec.settlement_year = np.where(first, t_sign, rec.settlement_year)
@@ -336,6 +365,9 @@ def table_text(
     if say.on and live[0]:
         ids, iss = ctx.actor_ids, ctx.issue_ids
         settled = ~np.isnan(prop.point[0])
+        # draw 0's answers as Python numbers (the same values as indexing the arrays one by one)
+        v0, sq0, war0, pr0 = value[0].tolist(), power.u_sq[0].tolist(), power.u_war[0].tolist(), p_rat[0].tolist()
+        sign0, acc0, reason0 = ans.sign[0].tolist(), ans.accept[0].tolist(), ans.reason[0].tolist()
         say(
             ev.ProposalTabled(
                 _r(t_sign),
@@ -349,15 +381,15 @@ def table_text(
                 leaked=bool(leaked_row[0].any()),
                 answers={
                     ids[a]: {
-                        "value": _r(value[0, a]),
-                        "status_quo": _r(power.u_sq[0, a]),
-                        "war": None if not np.isfinite(power.u_war[0, a]) else _r(power.u_war[0, a]),
-                        "p_ratify": _r(p_rat[0, a]) if needs[a] else None,
-                        "sign": bool(ans.sign[0, a]),
-                        "ratified": bool(ans.accept[0, a]),
-                        "reason": rat.REASONS[int(ans.reason[0, a])],
+                        "value": _r(v0[a]),
+                        "status_quo": _r(sq0[a]),
+                        "war": None if not math.isfinite(war0[a]) else _r(war0[a]),
+                        "p_ratify": _r(pr0[a]) if needs[a] else None,
+                        "sign": sign0[a],
+                        "ratified": acc0[a],
+                        "reason": rat.REASONS[reason0[a]],
                     }
-                    for a in flatnonzero(voters)
+                    for a in flatnonzero(voters).tolist()
                 },
                 passed=bool(passed[0]),
             )
@@ -432,25 +464,26 @@ def draft(
     # drawn for every draw: a stream's numbers never depend on which draws use them
     noise_all = streams.rng(f"draft-noise/{table.id}/{slot.label(ctx, table)}", st.k).standard_normal((D, ctx.A))
     at = flatnonzero(live)
+    rows = _Rows(at, D)
     seated = _seated(table, st)
-    flows = ctx.flows(st.t)[at]
-    sq, pos, sal = st.sq[at], st.pos[at], st.sal[at]
+    flows = rows(ctx.flows(st.t))
+    sq, pos, sal = rows(st.sq), rows(st.pos), rows(st.sal)
     params = {
-        n: st.params[n][at] for n in ("mediator_noise", "mediator_leverage", "acceptance_margin", "mediator_bias")
+        n: rows(st.params[n]) for n in ("mediator_noise", "mediator_leverage", "acceptance_margin", "mediator_bias")
     }
     cand = candidates(sq, np.maximum(flows, 1e-9), pos, sal, seated)
     pts = cand.points
     # the drafter values candidates as the voters will: what the other side concedes is only
     # as good as its promise (peacekeepers come with the format's settlements where it has them)
-    imp = _implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5)[at]
-    err = params["mediator_noise"][:, None] * noise_all[at]
+    imp = rows(_implementation(st, _par(ctx, st, table, "peacekeeping") > 0.5))
+    err = params["mediator_noise"][:, None] * rows(noise_all)
     r_lead, r_piv = power.reservations()
-    r_hat = r_lead[at] + err
-    rp_hat = r_piv[at] + err
+    r_hat = rows(r_lead) + err
+    rp_hat = rows(r_piv) + err
     rule = table.rule
     voters = rule.voters & seated
     parties_at = ctx.parties & seated
-    u_sq = power.u_sq[at]
+    u_sq = rows(power.u_sq)
     if slot.nash:
         bargainers = voters & ctx.parties if (voters & ctx.parties).any() else voters
         cols = flatnonzero(bargainers)
@@ -464,10 +497,10 @@ def draft(
         # pivots matter only for voters who must ratify
         rat = flatnonzero(voters & ctx.parties)
         u_piv = np.zeros_like(u_lead)
-        committed_utility(pts, pts, sq, st.piv[at], sal, imp, actors=rat, out=u_piv, slots=np.searchsorted(cols, rat))
+        committed_utility(pts, pts, sq, rows(st.piv), sal, imp, actors=rat, out=u_piv, slots=np.searchsorted(cols, rat))
         lev = np.zeros((at.size, ctx.A))
         for share in _mediator_shares(ctx, st, table, slot.sponsors).values():
-            lev += (params["mediator_leverage"] * share[at])[:, None] * ctx.parties[None, :]
+            lev += (params["mediator_leverage"] * rows(share))[:, None] * ctx.parties[None, :]
         weights = np.stack(
             [np.maximum(flows[:, m], 1e-9) if slot.joint else np.ones(at.size) for m in slot.sponsors], axis=1
         )
@@ -479,9 +512,9 @@ def draft(
             needs_ratification=ctx.parties,
             reservation_hat=r_hat,
             pivot_reservation_hat=rp_hat,
-            audience_cost=st.audience_cost[at],
+            audience_cost=rows(st.audience_cost),
             margin=params["acceptance_margin"],
-            noise=st.params["ratification_noise"][at],
+            noise=rows(st.params["ratification_noise"]),
             leverage=lev,
             u_status_quo=u_sq,
             parties_at=parties_at,
