@@ -108,13 +108,12 @@ class CompiledProposal:
     def _outcome_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Where ``lo`` / ``hi`` fall back to the status quo, and their terms elsewhere."""
         p_nan = np.isnan(self.point)
-        lo_nan, hi_nan = np.isnan(self.lo), np.isnan(self.hi)
-        return (
-            lo_nan & p_nan,
-            np.where(lo_nan, self.point, self.lo),
-            hi_nan & p_nan,
-            np.where(hi_nan, self.point, self.hi),
-        )
+        lo_nan = np.isnan(self.lo)
+        lo_sq, lo = lo_nan & p_nan, np.where(lo_nan, self.point, self.lo)
+        if self.hi is self.lo:  # a generated text: one NaN array for both (no ranges)
+            return lo_sq, lo, lo_sq, lo
+        hi_nan = np.isnan(self.hi)
+        return lo_sq, lo, hi_nan & p_nan, np.where(hi_nan, self.point, self.hi)
 
     @cached_property
     def _immediate_terms(self) -> tuple[np.ndarray, np.ndarray]:

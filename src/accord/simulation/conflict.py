@@ -61,10 +61,12 @@ def scenario_sides(scenario: Scenario) -> tuple[Sides | None, list[str]]:
     issues = scenario.issue_ids
     pos = np.zeros((len(actors), len(issues)))
     sal = np.zeros_like(pos)
+    column = {issue: i for i, issue in enumerate(issues)}
     for k, a in enumerate(actors):
-        for i, issue in enumerate(issues):
-            if issue in a.positions:
-                pos[k, i] = a.positions[issue].nominal
+        for issue, q in a.positions.items():  # most actors hold no stance: skip their empty rows
+            i = column.get(issue)
+            if i is not None:
+                pos[k, i] = q.nominal
                 sal[k, i] = a.salience[issue].nominal
     parties = np.array(["party" in a.roles for a in actors], dtype=bool)
     combatants = np.array(

@@ -172,14 +172,13 @@ def _leverage(
     elif shares:
         # every sponsoring mediator's utilities in one kernel call (each its own: the same bits)
         ms = np.fromiter(shares, dtype=np.int64)
-        cells = np.ix_(at, ms)
         give = inducements(
             lo,
             hi,
             rows(st.sq),
-            st.pos[cells],
-            st.sal[cells],
-            np.stack(capacity, axis=1),
+            rows(st.pos)[:, ms],
+            rows(st.sal)[:, ms],
+            np.array(capacity).T,  # (n, M): the same numbers as stacking the columns
             rows(st.params["leverage_cost"]),
         )
         for j in range(ms.size):
@@ -523,7 +522,7 @@ def draft(
             bias=params["mediator_bias"],
         )
         exists = top > 1e-9
-    chosen = np.take_along_axis(pts, best[:, None, None], axis=1)[:, 0]
+    chosen = pts[np.arange(at.size), best]  # each draw's chosen candidate (D, I)
     point = np.full((D, ctx.I), np.nan)
     point[at] = chosen
     partial = np.zeros(D, dtype=bool)

@@ -707,7 +707,10 @@ class Process:
                 self.observe(ctx, st, power)
             if power.panel_state is not None:
                 for name, v in power.panel_state.items():
-                    traj_cov.setdefault(name, np.zeros(ctx.steps))[k] = v[0]
+                    col = traj_cov.get(name)
+                    if col is None:  # (not setdefault: its default would be built every step)
+                        col = traj_cov[name] = np.zeros(ctx.steps)
+                    col[k] = v[0]
             traj_hazard[k] = power.onset_year[0] if power.onset_year is not None else 0.0
             m = int(power.hazard_model[0]) if power.hazard_model is not None else -1
             traj_model.append(hazards.USED[m] if m >= 0 else None)
