@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from accord._small import clip, flatnonzero
+from accord._small import any_nonzero, clip, flatnonzero
 
 values = hnp.arrays(
     np.float64,
@@ -45,3 +45,25 @@ def test_clip_of_a_scalar_and_of_integers() -> None:
 def test_flatnonzero_is_np_flatnonzero(a: np.ndarray) -> None:
     got, want = flatnonzero(a), np.flatnonzero(a)
     assert got.dtype == want.dtype and got.tolist() == want.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        hnp.arrays(np.bool_, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)),
+        hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)),
+        hnp.arrays(np.int64, hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=5)),
+    )
+)
+def test_any_nonzero_is_np_any(a: np.ndarray) -> None:
+    got = any_nonzero(a)
+    assert type(got) is bool
+    assert got == bool(np.any(a))
+
+
+def test_any_nonzero_counts_nan_and_negative_zero_as_any_does() -> None:
+    assert any_nonzero(np.array([0.0, np.nan])) is True
+    assert any_nonzero(np.array([-0.0, 0.0])) is False
+    assert any_nonzero(np.zeros((3, 0), dtype=bool)) is False
+    view = np.arange(12).reshape(3, 4)[:, ::2] == 8  # a strided view
+    assert any_nonzero(view) is bool(view.any()) is True

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from accord._small import any_nonzero
 from accord.scenario.schema import AGREEMENT_TYPES
 
 __all__ = ["TYPES", "AgreementBook", "binding_probability", "type_index"]
@@ -128,7 +129,7 @@ class AgreementBook:
     def break_down(self, mask: np.ndarray, kinds: tuple[str, ...] = TYPES) -> np.ndarray:
         """Fighting (or a failed implementation) ends the agreements of ``kinds`` in force in
         ``mask``; returns ``(D, T)`` what broke."""
-        if not mask.any():
+        if not any_nonzero(mask):
             # nothing breaks (and nothing else changes: the peacekeepers already serve only
             # where an agreement is in force); a step asks this of every quiet draw
             return np.zeros(self.in_force.shape, dtype=bool)

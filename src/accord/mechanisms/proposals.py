@@ -41,7 +41,7 @@ from functools import cached_property
 import numpy as np
 
 from accord import fpmath as fp
-from accord._small import flatnonzero
+from accord._small import any_nonzero, flatnonzero
 from accord.mechanisms.ratification import ratification_probability
 from accord.mechanisms.rules import Majority, Rule
 from accord.mechanisms.utility import committed_utility
@@ -140,7 +140,7 @@ def value_of(
     imp = np.ones(status_quo.shape[0]) if implementation is None else implementation
     lo, hi = prop.outcome(status_quo) if outcome is None else outcome
     full = committed_utility(lo[:, None], hi[:, None], status_quo, position, salience, imp)[:, 0]
-    if not prop.deferred.any():
+    if not any_nonzero(prop.deferred):
         return full
     now = prop.immediate(status_quo)
     partial = committed_utility(now[:, None], now[:, None], status_quo, position, salience, imp)[:, 0]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accord import fpmath as fp
-from accord._small import clip, flatnonzero
+from accord._small import any_nonzero, clip, flatnonzero
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducements
@@ -251,7 +251,7 @@ def table_text(
     # needs more than its outcome only where terms are deferred
     here = (
         prop
-        if at.size == D or not prop.deferred.any()
+        if at.size == D or not any_nonzero(prop.deferred)
         else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
     )
     lo_at, hi_at = rows(lo), rows(hi)
@@ -296,7 +296,7 @@ def table_text(
     conference_block = np.zeros((at.size, A), dtype=bool)
     if kind == "comprehensive" and table.org_rule is not None and fi is not None:
         conf = rows(_par(ctx, st, table, "conference_signing") > 0.5)
-        if conf.any():
+        if any_nonzero(conf):
             org_voters = table.org_rule.voters
             ok = (value >= u_sq - rows(p["conference_tolerance"])[:, None]) | ans.accept | ~org_voters[None, :]
             conv = table.org_rule.decide(ok)
@@ -316,14 +316,14 @@ def table_text(
     t_sign = prop.time if math.isfinite(prop.time) and prop.time >= st.t else st.t
     expires = st.t + st.params["process_duration"] if kind in ("process", "renewal") else np.inf
     # what the panel's covariates see of the text: peacekeeping it provides for, a third party at the table
-    any_signed = bool(signed.any())  # else the book, the status quo and the record stay as they are
+    any_signed = any_nonzero(signed)  # else the book, the status quo and the record stay as they are
     if any_signed:
-        third_party = bool((seated & ~ctx.parties).any())
+        third_party = any_nonzero(seated & ~ctx.parties)
         st.book.sign(kind, signed, t_sign, expires, peacekeeping=prop.peacekeeping, third_party=third_party)
         st.book.peacekeepers |= signed & pk_deploys
         st.sq = np.where(signed[:, None], prop.immediate(st.sq), st.sq)
     deferred = prop.deferred[None, :] & signed[:, None] & (kind != "implementation")
-    if any_signed and deferred.any():
+    if any_signed and any_nonzero(deferred):
         due_at = prop.until if not math.isnan(prop.until) else t_sign + st.params["deferral_years"]
         due = np.broadcast_to(np.asarray(due_at, dtype=float), (D,))
         u_pend = rng.random((D, I))
@@ -341,7 +341,7 @@ def table_text(
 
     # leaders who signed what their pivot rejected
     removed_at = ans.removed & voters[None, :]
-    if removed_at.any():
+    if any_nonzero(removed_at):
         removed = np.zeros((D, A), dtype=bool)
         removed[at] = removed_at
         pos = st.pos.copy()  # a new array, as before: others may hold the old one
@@ -354,7 +354,7 @@ def table_text(
     reason = np.where(conference_block, rat.CONFERENCE_BLOCKED, ans.reason)
     reason = np.where(unbound_at, rat.NOT_BOUND, reason)
     worst = np.zeros((at.size, A), dtype=np.int64)
-    if refused.any():
+    if any_nonzero(refused):
         da, aa = np.nonzero(refused)
         worst[da, aa] = _worst_issue((lo + hi) / 2.0, st, at[da], aa)
         np.add.at(rec.reasons, (at[da], aa, reason[da, aa]), 1)
@@ -377,7 +377,7 @@ def table_text(
                 sponsors=[ids[s] for s in prop.sponsors],
                 terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
                 deferred=[iss[i] for i in flatnonzero(prop.deferred)],
-                leaked=bool(leaked_row[0].any()),
+                leaked=any_nonzero(leaked_row[0]),
                 answers={
                     ids[a]: {
                         "value": _r(v0[a]),
@@ -484,7 +484,7 @@ def draft(
     parties_at = ctx.parties & seated
     u_sq = rows(power.u_sq)
     if slot.nash:
-        bargainers = voters & ctx.parties if (voters & ctx.parties).any() else voters
+        bargainers = voters & ctx.parties if any_nonzero(voters & ctx.parties) else voters
         cols = flatnonzero(bargainers)
         u_lead = committed_utility(pts, pts, sq, pos, sal, imp, actors=cols)
         best, exists = nash_choice(u_lead, r_hat[:, cols], np.ones(cols.size, dtype=bool))
@@ -532,10 +532,10 @@ def draft(
     label = slot.label(ctx, table)
     out: list[tuple[CompiledProposal, np.ndarray]] = []
     full_mask = found & ~partial
-    if full_mask.any():
+    if any_nonzero(full_mask):
         out.append((_text(label, label, "comprehensive", st.t, slot.sponsors, point), full_mask))
     part_mask = found & partial
-    if part_mask.any():
+    if any_nonzero(part_mask):
         pt = np.where(np.abs(point - st.sq) > 1e-9, point, np.nan)
         out.append((_text(f"{label}.partial", f"{label} (partial)", "partial", st.t, slot.sponsors, pt), part_mask))
     return out
@@ -556,7 +556,7 @@ def _live_tables(ctx: Context, st: StepState, phase: str) -> list[tuple[int, Tab
             if not table.open_at(st.t) or table.when not in ("always", phase):
                 continue
             live = base & allow_parallel
-        if live.any():
+        if any_nonzero(live):
             out.append((ti, table, live))
     return out
 
@@ -586,7 +586,7 @@ def negotiate(
             if not table.negotiates(p.agreement) or not any(seated[s] for s in p.sponsors):
                 continue
             mask = live & ~tabled_already[p.id]
-            if not mask.any():
+            if not any_nonzero(mask):
                 continue
             table_text(
                 ctx, st, power, rec, table, p, mask, streams, say, table_index=ti, proposal_index=proposal_ids[p.id]
@@ -596,7 +596,7 @@ def negotiate(
         proposers = tuple(m for m in table.proposers if seated[m])
         settled_all = st.book.any_in_force("comprehensive")
         can_draft = live & ~scheduled_here & draft_due & ~settled_all
-        if proposers and can_draft.any() and (table.negotiates("comprehensive") or table.negotiates("partial")):
+        if proposers and any_nonzero(can_draft) and (table.negotiates("comprehensive") or table.negotiates("partial")):
             joint = _par(ctx, st, table, "joint_drafting") > 0.5
             slots: list[tuple[DraftSlot, np.ndarray]] = []
             if len(proposers) > 1:
@@ -611,7 +611,7 @@ def negotiate(
                 )
             for slot, mask in slots:
                 mask = mask & ~st.fighting & ~st.book.any_in_force("comprehensive")
-                if not mask.any():
+                if not any_nonzero(mask):
                     continue
                 for text, where in draft(ctx, st, power, table, slot, mask, streams):
                     table_text(
@@ -631,10 +631,10 @@ def negotiate(
         if brokers and table.negotiates("process"):
             none_in_force = ~st.book.any_in_force("process", "renewal")
             mask = live & none_in_force & ~st.fighting & draft_due
-            if mask.any():
+            if any_nonzero(mask):
                 ever = st.book.signed[:, type_index("process")] + st.book.signed[:, type_index("renewal")] > 0
                 for renewal, where in ((True, mask & ever), (False, mask & ~ever)):
-                    if not where.any():
+                    if not any_nonzero(where):
                         continue
                     kind = "renewal" if renewal else "process"
                     pid = f"gen.{table.id}.{kind}"
@@ -677,7 +677,7 @@ def _human_texts(
             continue
         prop = ctx.decisions.compile(text, ctx.issue_ids, ctx.actor_ids, st.t, ctx.draws)
         mask = live & ~(st.book.any_in_force("comprehensive") & (text.agreement in ("partial", "comprehensive")))
-        if not mask.any():
+        if not any_nonzero(mask):
             continue
         table_text(
             ctx,
@@ -711,14 +711,14 @@ def implement_due(
     probability ``enforcement_peacekeeping``, else the agreement fails (the commitment problem)."""
     falls = st.pending_time < st.t + ctx.dt - 1e-9
     due = falls.any(axis=1) & ~st.fighting
-    if not due.any():
+    if not any_nonzero(due):
         return st
     D = ctx.draws
     pid = "gen.implementation"
     signed_any = np.zeros(D, dtype=bool)
     for ti, table in enumerate(ctx.tables):
         where = due & (st.pending_table == ti)
-        if not where.any():
+        if not any_nonzero(where):
             continue
         point = np.where(falls, st.pending_value, np.nan)
         text = _text(pid, "Implementation of deferred terms", "implementation", st.t, table.proposers, point)
@@ -745,7 +745,7 @@ def implement_due(
                 values={iss[i]: _r(st.pending_value[0, i]) for i in flatnonzero(falls[0])},
             )
         )
-        if failed[0] and broke[0].any():
+        if failed[0] and any_nonzero(broke[0]):
             say(
                 ev.Breakdown(
                     _r(st.t), agreements=[TYPES[j] for j in flatnonzero(broke[0])], cause="implementation failed"
@@ -791,14 +791,14 @@ def ceasefire_talks(
         if not table.negotiates("ceasefire"):
             continue
         live = live & ~st.war_imposed & ~ended
-        if not live.any():
+        if not any_nonzero(live):
             continue
         seated = _seated(table, st)
         brokers = tuple(m for m in table.proposers if seated[m] and not ctx.parties[m])
         rate = st.params["ceasefire_talks"] if brokers else st.params["ceasefire_talks_direct"]
         u = streams.rng(f"ceasefire/{table.id}", st.k).random(D)
         offered = live & (u < 1.0 - fp.exp(-rate * ctx.dt))
-        if not offered.any():
+        if not any_nonzero(offered):
             continue
         pid = f"gen.{table.id}.ceasefire"
         text = _text(pid, f"Ceasefire at {table.id}", "ceasefire", st.t, brokers, np.full((D, ctx.I), np.nan))
@@ -834,7 +834,7 @@ def ceasefire_talks(
             table_index=ti,
             proposal_index=proposal_ids[pid],
         )
-        if out.signed.any():
+        if any_nonzero(out.signed):
             ended |= out.signed
             if out.signed[0]:
                 where_ended = [table.id]

@@ -35,7 +35,7 @@ from collections.abc import Callable
 import numpy as np
 
 from accord import fpmath as fp
-from accord._small import clip, flatnonzero
+from accord._small import any_nonzero, clip, flatnonzero
 from accord.mechanisms.agreements import TYPES, AgreementBook
 from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
 from accord.mechanisms.proposals import CompiledProposal
@@ -450,7 +450,7 @@ def war(
     onset = drawn | st.forced_start | st.forced_flare
     st.fighting = st.fighting | drawn
     st.onset_this_step = onset
-    if onset.any():
+    if any_nonzero(onset):
         broke = st.book.break_down(drawn)  # imposed onsets broke what was in force at their date
         rec.wars += onset
         when = np.where(forced & ~np.isnan(st.forced_time), st.forced_time, st.t)
@@ -468,14 +468,14 @@ def war(
                     imposed=bool(st.forced_start[0] or st.forced_flare[0]),
                 )
             )
-            if broke[0].any():
+            if any_nonzero(broke[0]):
                 say(ev.Breakdown(_r(st.t), agreements=[TYPES[j] for j in flatnonzero(broke[0])], cause="fighting"))
     fighting = st.fighting & ~st.forced_flare
     st.fought_this_step = st.fought_this_step | st.fighting | onset
     if s is None:
         return st
     # the front: the side that prevails this step takes war_gain·dt of the way on contested issues
-    if fighting.any():
+    if any_nonzero(fighting):
         share = np.minimum(1.0, p["war_gain"] * ctx.dt)
         x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues, share)
         hi_prevails = streams.rng("war-front", st.k).random(D) < power.p_high
@@ -498,7 +498,7 @@ def war(
                     _r(st.t), how=how, table=where[0] if how == "ceasefire" else None, status_quo=_sq_dict(ctx, st)
                 )
             )
-        if ended.any():
+        if any_nonzero(ended):
             _after_war(ctx, st, ended, say)
     # an agreement cannot stay in force while the sides go on fighting (e.g. a dated text
     # signed during a war that did not end it)
