@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from accord._small import any_nonzero
+
 __all__ = [
     "committed_utility",
     "committed_utility_numpy",
@@ -92,7 +94,28 @@ def committed_utility_numpy(
 
 
 def _ranged(lo: np.ndarray, hi: np.ndarray) -> bool:
-    return hi is not lo and bool((hi > lo).any())
+    return hi is not lo and any_nonzero(hi > lo)
+
+
+_COUNTING: dict[int, np.ndarray] = {}
+_ONES: dict[int, np.ndarray] = {}
+
+
+def _counting(n: int) -> np.ndarray:
+    """``np.arange(n)``, made once per size: only the kernel reads it (left writeable, as a
+    read-only array would be another type to numba, compiled again)."""
+    a = _COUNTING.get(n)
+    if a is None:
+        a = _COUNTING[n] = np.arange(n)
+    return a
+
+
+def _ones(n: int) -> np.ndarray:
+    """``np.ones(n)``, made once per size (as :func:`_counting`)."""
+    a = _ONES.get(n)
+    if a is None:
+        a = _ONES[n] = np.ones(n)
+    return a
 
 
 def _fused(
@@ -109,8 +132,8 @@ def _fused(
     from accord.mechanisms import _jit  # numba loads on first use, not when the package is imported
 
     D, K, _ = lo.shape
-    who = np.arange(position.shape[1]) if actors is None else np.asarray(actors, dtype=np.int64)
-    where = np.arange(who.size) if slots is None else np.asarray(slots, dtype=np.int64)
+    who = _counting(position.shape[1]) if actors is None else np.asarray(actors, dtype=np.int64)
+    where = _counting(who.size) if slots is None else np.asarray(slots, dtype=np.int64)
     if out is None:
         out = np.zeros((D, K, who.size))
     committed = credibility is not None
@@ -122,7 +145,7 @@ def _fused(
         np.ascontiguousarray(status_quo if status_quo is not None else lo[:, 0], dtype=float),
         np.ascontiguousarray(position, dtype=float),
         np.ascontiguousarray(salience, dtype=float),
-        np.ascontiguousarray(credibility if committed else np.ones(D), dtype=float),
+        np.ascontiguousarray(credibility, dtype=float) if committed else _ones(D),
         who,
         where,
         out,
