@@ -139,10 +139,8 @@ def runnable_formats(scenario: Scenario) -> list[str]:
 
 def _members(scenario: Scenario, refs: list[str]) -> np.ndarray:
     """Actors named by id or holding one of the roles in ``refs``, as an ``(A,)`` mask."""
-    mask = np.zeros(len(scenario.actors), dtype=bool)
-    for k, a in enumerate(scenario.actors):
-        mask[k] = a.id in refs or any(r in refs for r in a.roles)
-    return mask
+    wanted = set(refs)
+    return np.array([a.id in wanted or not wanted.isdisjoint(a.roles) for a in scenario.actors], dtype=bool)
 
 
 def default_mediator(scenario: Scenario) -> str:

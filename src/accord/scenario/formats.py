@@ -140,11 +140,12 @@ def merged_format(scenario: Scenario, name: str, seen: tuple[str, ...] = ()) -> 
     base = _BUILTIN_DATA[name] if base_name == name else merged_format(scenario, base_name, (*seen, name))
     data = base.model_dump()
     set_fields = own.model_fields_set - {"id", "extends"}
+    mine = own.model_dump(include=set_fields)  # once, not once per field
     for field in set_fields:
         if field == "parameters":
-            data["parameters"] = {**data.get("parameters", {}), **own.model_dump()["parameters"]}
+            data["parameters"] = {**data.get("parameters", {}), **mine["parameters"]}
         else:
-            data[field] = own.model_dump()[field]
+            data[field] = mine[field]
     data["id"] = name
     data["extends"] = None
     return Format.model_validate(data)
