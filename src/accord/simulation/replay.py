@@ -24,6 +24,33 @@ from accord.simulation.history import History, HistoryLike
 __all__ = ["Replay", "replay"]
 
 
+def rounded6(a: np.ndarray) -> Any:
+    """``[round(v, 6) for v in a.tolist()]`` (nested as ``a`` is), NaN and inf as None, for a
+    float array, without a Python ``round`` per element where the answer is certain.
+
+    ``round(v, 6)`` is the double nearest to ``v`` correctly rounded to six decimals, ``K / 10⁶``
+    for the integer ``K`` nearest to the exact ``v · 10⁶`` (ties to even). The product computed in
+    floating point is within half an ulp of the exact one, so ``rint`` of it is ``K`` unless the
+    exact value lies within an ulp of a tie; ``K / 1e6`` is then the same double (one correctly
+    rounded division of exact numbers). The few elements near a tie, and any too large for the
+    product to be exact to the unit, take Python's ``round`` itself."""
+    x = np.asarray(a, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        p = x * 1e6
+        k = np.rint(p)
+        out = k / 1e6
+        near_tie = np.abs(np.abs(p - np.floor(p)) - 0.5) <= 2.0 * np.abs(np.spacing(p))
+        unsure = near_tie | ~(np.abs(p) < 2.0**50)  # NaN, inf and the very large fail the test
+    flat, src = out.ravel(), x.ravel()
+    for j in np.flatnonzero(unsure.ravel()).tolist():
+        v = float(src[j])
+        flat[j] = round(v, 6) if math.isfinite(v) else np.nan
+    vals: Any = out.tolist()
+    if not np.isfinite(out).all():
+        return _clean(vals)  # NaN and inf to None (and nothing else changes: the rest is rounded)
+    return vals
+
+
 def _clean(x: Any) -> Any:
     """JSON-safe, deterministic: numpy scalars to Python, NaN/inf to None, floats rounded."""
     t = type(x)
@@ -33,6 +60,8 @@ def _clean(x: Any) -> Any:
     if t is list:
         return [_clean(v) for v in x]
     if t is np.ndarray:
+        if x.dtype == np.float64:
+            return rounded6(x)
         return _clean(x.tolist())
     if isinstance(x, dict):
         return {str(k): _clean(v) for k, v in x.items()}
