@@ -122,6 +122,7 @@ class Context:
     event_times: tuple[float, ...] = ()
     _step_of: dict[float, int] = field(default_factory=dict, repr=False)
     _flows: tuple[float, np.ndarray] | None = field(default=None, repr=False)
+    _series_table: tuple[dict[float, int], list[int], np.ndarray] | None = field(default=None, repr=False)
     _schedule: list[Schedule] | None = field(default=None, repr=False)
 
     def step_of(self, when: float) -> int:
@@ -179,11 +180,32 @@ class Context:
         if self._flows is not None and self._flows[0] == t:
             return self._flows[1]
         c = self.cap_const.copy()
-        for k, s in self.series.items():
-            c[:, k] = s.at(t)
+        if self.series:
+            at_step, cols, table = self._series_by_step()
+            j = at_step.get(t)
+            if j is not None:
+                c[:, cols] = table[j]
+            else:
+                for k, s in self.series.items():
+                    c[:, k] = s.at(t)
         c.flags.writeable = False
         self._flows = (t, c)
         return c
+
+    def _series_by_step(self) -> tuple[dict[float, int], list[int], np.ndarray]:
+        """The series' values at every step's year, ``(steps, S)`` (interpolated once per run: a
+        per-step :meth:`Series.at` rebuilds its lists and arrays). ``np.interp`` computes each
+        point alone and ``× scale`` is the same multiplication, so the bits are those of ``at``."""
+        if self._series_table is None:
+            cols = list(self.series)
+            table = np.empty((self.steps, len(cols)))
+            for n, s in enumerate(self.series.values()):
+                xp = np.array(list(s.series), dtype=float)
+                fp = np.array(list(s.series.values()), dtype=float)
+                table[:, n] = np.interp(self.years, xp, fp) * s.scale
+            at_step = {float(y): j for j, y in enumerate(self.years)}
+            self._series_table = (at_step, cols, table)
+        return self._series_table
 
 
 def kernel_actors(scenario: Scenario, specs: list[FormatSpec], tracks: list[TrackSpec]) -> np.ndarray:

@@ -24,6 +24,7 @@ Shapes: ``D`` draws, ``A`` actors, ``I`` issues.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -38,6 +39,7 @@ __all__ = [
     "projected_stock",
     "sides_from_positions",
     "war_outcomes",
+    "war_texts",
     "war_values",
     "war_values_of",
     "win_probability",
@@ -57,6 +59,22 @@ class Sides:
     def side_of(self, a: int) -> np.ndarray:
         """Mask of actor ``a``'s own side."""
         return self.high if self.high[a] else self.low
+
+    # derived once per run (the sides do not change during one; every step would rebuild them)
+    @cached_property
+    def sign(self) -> np.ndarray:
+        """``(A,)``: +1 on the high side, -1 on the low side, 0 elsewhere (how optimism shifts a belief)."""
+        return np.where(self.high, 1.0, np.where(self.low, -1.0, 0.0))
+
+    @cached_property
+    def masks(self) -> np.ndarray:
+        """``(2, A)`` float: the high side's and the low side's members."""
+        return np.stack([self.high, self.low]).astype(float)
+
+    @cached_property
+    def leads(self) -> np.ndarray:
+        """``(2,)``: the high side's leader, then the low side's."""
+        return np.array([self.lead_high, self.lead_low], dtype=np.intp)
 
 
 def sides_from_positions(
@@ -103,15 +121,19 @@ def projected_stock(stock: np.ndarray, flow: np.ndarray, depreciation: np.ndarra
 
 
 def win_probability(stock: np.ndarray, s: Sides, exponent: np.ndarray) -> np.ndarray:
-    """``P(high side wins)`` ``(D,)`` by the ratio contest on the sides' summed stocks; 0.5 when
-    neither side has any."""
+    """``P(high side wins)`` ``(D,)`` by the ratio contest on the sides' summed stocks ``(D, A)``;
+    0.5 when neither side has any. Leading axes broadcast: stocks ``(2, D, A)`` (now and projected)
+    with ``exponent (D,)`` give ``(2, D)``, each row the bits of its own call."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        s_hi = (stock * s.high).sum(axis=1)
-        s_lo = (stock * s.low).sum(axis=1)
+        # both sides' sums in one reduction, (..., 2): each is its own row's sum over actors
+        # (a mask of 1.0/0.0 multiplies as the bool did)
+        sums = (stock[..., None, :] * s.masks).sum(axis=-1)
         # the ratio form in logs keeps huge stocks and exponents finite
-        log_ratio = exponent * (fp.log(np.maximum(s_lo, 1e-300)) - fp.log(np.maximum(s_hi, 1e-300)))
+        logs = fp.log(np.maximum(sums, 1e-300))
+        log_ratio = exponent * (logs[..., 1] - logs[..., 0])
         p = 1.0 / (1.0 + fp.exp(clip(log_ratio, -700.0, 700.0)))
-    return np.asarray(np.where((s_hi > 0) | (s_lo > 0), np.where(s_hi > 0, p, 0.0), 0.5))
+    s_hi, s_lo = sums[..., 0], sums[..., 1]
+    return np.asarray(np.where(s_hi > 0, p, np.where(s_lo > 0, 0.0, 0.5)))
 
 
 def anticipated_shift(p_now: np.ndarray, p_future: np.ndarray) -> np.ndarray:
@@ -126,16 +148,30 @@ def war_outcomes(
 
     The winner moves each issue contested by force ``share`` of the way to its leader's position,
     but only away from the loser's; other issues do not change by force."""
-    p_hi = position[:, s.lead_high]
-    p_lo = position[:, s.lead_low]
-    g = share[:, None] if isinstance(share, np.ndarray) else share
+    after = _after_war(status_quo, position, s, war_issues, share)
+    return after[:, 0], after[:, 1]
 
-    def after(winner: np.ndarray, loser: np.ndarray) -> np.ndarray:
-        move = g * (winner - status_quo)
-        moved = np.where(move * (winner - loser) > 0, status_quo + move, status_quo)
-        return np.asarray(np.where(war_issues[None, :], moved, status_quo))
 
-    return after(p_hi, p_lo), after(p_lo, p_hi)
+def war_texts(status_quo: np.ndarray, position: np.ndarray, s: Sides, war_issues: np.ndarray) -> np.ndarray:
+    """``(D, 3, I)``: the status quo, then :func:`war_outcomes` (high side prevails, low side
+    prevails), as the texts of one utility call."""
+    return np.concatenate((status_quo[:, None], _after_war(status_quo, position, s, war_issues, 1.0)), axis=1)
+
+
+def _after_war(
+    status_quo: np.ndarray, position: np.ndarray, s: Sides, war_issues: np.ndarray, share: np.ndarray | float
+) -> np.ndarray:
+    """:func:`war_outcomes` as one ``(D, 2, I)`` array, both winners at once (elementwise, so each
+    number is the one a winner's own computation gives)."""
+    sq = status_quo[:, None]
+    winner = position[:, s.leads]  # (D, 2, I): high's leader, low's leader
+    loser = winner[:, ::-1]
+    move = winner - sq
+    if not (isinstance(share, float) and share == 1.0):
+        # share 1 is skipped: 1.0 * x is x, bit for bit
+        move = (share[:, None, None] if isinstance(share, np.ndarray) else share) * move
+    moved = np.where(move * (winner - loser) > 0, sq + move, sq)
+    return np.asarray(np.where(war_issues, moved, sq))
 
 
 def war_values(
@@ -161,6 +197,7 @@ def war_values_of(
     p_high_believed: np.ndarray, u_hi: np.ndarray, u_lo: np.ndarray, combatants: np.ndarray, cost: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`war_values` from the utilities ``(D, A)`` of the two outcomes (computed by the caller,
-    e.g. with the status quo's in one kernel call)."""
-    ev = p_high_believed * u_hi + (1.0 - p_high_believed) * u_lo - cost[:, None]
-    return np.asarray(np.where(combatants[None, :], ev, -np.inf)), np.asarray(np.abs(u_hi - u_lo))
+    e.g. with the status quo's in one kernel call); ``(D, ..., A)`` with the beliefs broadcasting."""
+    # cost (D,) against the draw axis, whatever axes follow it (leaders and pivots at once: (D, 2, A))
+    ev = p_high_believed * u_hi + (1.0 - p_high_believed) * u_lo - cost.reshape(-1, *(1,) * (u_hi.ndim - 1))
+    return np.asarray(np.where(combatants, ev, -np.inf)), np.asarray(np.abs(u_hi - u_lo))

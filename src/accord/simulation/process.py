@@ -53,6 +53,7 @@ from accord.simulation.power import (
     advance_stock,
     projected_stock,
     war_outcomes,
+    war_texts,
     war_values_of,
     win_probability,
 )
@@ -271,21 +272,20 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
             none,
         )
     future = projected_stock(st.stock, flows, delta, p["anticipation_years"])
-    # now and projected in one call (row by row: the bits of two calls)
-    both = win_probability(np.concatenate([st.stock, future]), s, np.concatenate([p["contest_exponent"]] * 2))
-    p_hi, p_fut = both[:D], both[D:]
-    sign = np.where(s.high, 1.0, np.where(s.low, -1.0, 0.0))
-    p_bel = clip(p_hi[:, None] + sign[None, :] * st.optimism, 0.01, 0.99)
-    x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues)
+    # now and projected in one call, (2, D) (row by row: the bits of two calls)
+    p_hi, p_fut = win_probability(np.concatenate((st.stock, future)).reshape(2, D, A), s, p["contest_exponent"])
+    p_bel = clip(p_hi[:, None] + s.sign * st.optimism, 0.01, 0.99)
     # one kernel call: the status quo and the two outcomes of war, for leaders and pivots (each
     # utility is computed per actor and outcome alone, so the bits are those of six calls)
-    texts = np.stack([st.sq, x_hi, x_lo], axis=1)
-    u = utility(texts, texts, np.concatenate([st.pos, st.piv], axis=1), np.concatenate([st.sal, st.sal], axis=1))
-    u_sq, u_sq_piv = u[:, 0, :A], u[:, 0, A:]
-    u_war, stake = war_values_of(p_bel, u[:, 1, :A], u[:, 2, :A], ctx.combatants, p["war_cost"])
-    u_war_piv, _ = war_values_of(p_bel, u[:, 1, A:], u[:, 2, A:], ctx.combatants, p["war_cost"])
+    texts = war_texts(st.sq, st.pos, s, ctx.war_issues)
+    u = utility(texts, texts, np.concatenate((st.pos, st.piv), axis=1), np.concatenate((st.sal, st.sal), axis=1))
+    u = u.reshape(D, 3, 2, A)  # (draw, text, leaders | pivots, actor)
+    # leaders' and pivots' war values in one pass (elementwise: the bits of a call each)
+    values, stakes = war_values_of(p_bel[:, None], u[:, 1], u[:, 2], ctx.combatants, p["war_cost"])
+    u_sq, u_sq_piv = u[:, 0, 0], u[:, 0, 1]
+    u_war, u_war_piv, stake = values[:, 0], values[:, 1], stakes[:, 0]
     incentive = u_war - u_sq
-    gap = np.maximum(np.where(ctx.combatants[None, :], incentive, 0.0).max(axis=1), 0.0)
+    gap = np.maximum(np.where(ctx.combatants, incentive, 0.0).max(axis=1), 0.0)
     shift = p_fut - p_hi
     decline_hi, decline_lo = np.maximum(-shift, 0.0), np.maximum(shift, 0.0)
     commitment = np.maximum(decline_hi * stake[:, s.lead_high], decline_lo * stake[:, s.lead_low])
