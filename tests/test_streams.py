@@ -68,3 +68,19 @@ def test_a_sweep_of_an_edited_case_keeps_every_other_input_column(tmp_path) -> N
     assert in_a - in_b == {f"in.{ARM_STATUS}"} and in_b < in_a and len(in_b) > 100
     for c in sorted(in_b):
         assert np.array_equal(a[c].to_numpy(), b[c].to_numpy()), c
+
+
+def test_streams_and_input_streams_are_numpys_seed_sequences() -> None:
+    """The block-computed seed states (a use's steps, a batch's inputs) are SeedSequence's, bit for bit."""
+    from accord.simulation.streams import Streams, input_streams
+
+    for seed, batch in [(0, 0), (7, 3), (2**40 + 5, 2**33)]:
+        streams = Streams(seed, batch)
+        for name in ["war-onset", "incidents", ""]:
+            for step in [0, 1, 63, 64, 200, 5]:  # past the first block, then back inside it
+                want = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch, 1, stable_int(name), step)))
+                assert streams.rng(name, step).random(4).tobytes() == want.random(4).tobytes()
+        names = ["a", "parameters.war_cost", "actors.ARM.positions.status", "z" * 40]
+        for name, g in zip(names, input_streams(seed, batch, names), strict=True):
+            want = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch, 0, stable_int(name))))
+            assert g.random(4).tobytes() == want.random(4).tobytes()

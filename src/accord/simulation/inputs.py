@@ -12,6 +12,8 @@ fitted coefficient the scenario replaces), ``formats.minsk-group.monitoring``
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from accord.scenario.parameters import PARAMETERS
@@ -95,6 +97,7 @@ def uncertain_inputs(scenario: Scenario) -> dict[str, Quantity]:
     return {k: q for k, q in all_inputs(scenario).items() if q.is_uncertain}
 
 
+@lru_cache(maxsize=65536)  # a name's range never changes; a batch asks for every input's
 def field_range(name: str) -> tuple[float, float]:
     """The values the input ``name`` may take: a parameter's declared range, else its field's range."""
     parts = name.split(".")
