@@ -8,7 +8,14 @@ import pytest
 
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import AgreementBook, binding_probability, type_index
-from accord.mechanisms.mediation import bias_toward, credibility, inducement, inducements, update_optimism
+from accord.mechanisms.mediation import (
+    bias_toward,
+    credibilities,
+    credibility,
+    inducement,
+    inducements,
+    update_optimism,
+)
 from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
 from accord.mechanisms.rules import Consensus, Majority, make_rule
 from accord.mechanisms.utility import expected_distance, utility, utility_numpy
@@ -158,6 +165,18 @@ def test_a_biased_mediator_is_credible_to_the_side_it_favours() -> None:
     assert credibility(neutral)[0] == 0.5
     o = update_optimism(np.array([[0.2, 0.2]]), np.array([[1.0, 0.0]]), np.array([0.5]), 1.0)
     assert np.allclose(o, [[0.1, 0.2]])
+
+
+def test_credibilities_of_all_pairs_are_each_pairs_own_bits() -> None:
+    rng = np.random.default_rng(5)
+    for D, M, C, I in [(1, 3, 2, 8), (7, 2, 3, 5), (4, 1, 4, 17)]:  # noqa: E741
+        med, sal = rng.random((D, M, I)) * 100, rng.integers(0, 3, (D, M, I)).astype(float)
+        pairs = np.round(rng.random((D, C, 2, I)) * 4) * 25  # ties and equidistant mediators
+        got = credibilities(med, sal, pairs)
+        for m in range(M):
+            for c in range(C):
+                b = bias_toward(med[:, m], pairs[:, c, 0], pairs[:, c, 1], sal[:, m])
+                assert got[:, m, c].tobytes() == credibility(b).tobytes()
 
 
 def test_leverage_is_spent_only_when_the_deal_is_worth_it_to_the_mediator() -> None:

@@ -124,6 +124,8 @@ class Context:
     _flows: tuple[float, np.ndarray] | None = field(default=None, repr=False)
     _series_table: tuple[dict[float, int], list[int], np.ndarray] | None = field(default=None, repr=False)
     _schedule: list[Schedule] | None = field(default=None, repr=False)
+    # the information phase's fixed layout (process._information_layout)
+    _information: tuple[np.ndarray, np.ndarray, list[np.ndarray | None]] | None = field(default=None, repr=False)
 
     def step_of(self, when: float) -> int:
         """The step decimal year ``when`` falls in (the first step also holds everything before

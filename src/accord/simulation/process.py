@@ -37,7 +37,7 @@ import numpy as np
 from accord import fpmath as fp
 from accord._small import clip, flatnonzero
 from accord.mechanisms.agreements import TYPES, AgreementBook
-from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
+from accord.mechanisms.mediation import credibilities, update_optimism
 from accord.mechanisms.proposals import CompiledProposal
 from accord.mechanisms.ratification import reversion_value
 from accord.mechanisms.utility import utility
@@ -50,6 +50,7 @@ from accord.simulation.conflict_year import ConflictYear
 from accord.simulation.context import Context
 from accord.simulation.negotiation import Narrator, ceasefire_talks, implement_due, negotiate
 from accord.simulation.power import (
+    Sides,
     advance_stock,
     projected_stock,
     war_outcomes,
@@ -338,40 +339,58 @@ def organisation(ctx: Context, st: StepState, power: Power, say: Narrator) -> St
     return st
 
 
+def _information_layout(ctx: Context, s: Sides) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None]]:
+    """What :func:`information` reads that does not change during a run (found at its first call):
+    the combatants, each one's ``(own, other side's leader)`` kernel indices ``(C, 2)``, and per
+    format the seated mediators who are not parties (None: none sit; exclusions are per step)."""
+    if ctx._information is None:
+        comb = flatnonzero(ctx.combatants)
+        pairs = np.stack([comb, np.where(s.high[comb], s.lead_low, s.lead_high)], axis=1)
+        seated: list[np.ndarray | None] = []
+        for ti in ctx.format_tables:
+            m = ctx.tables[ti].seats & ~ctx.parties & ctx.mediators
+            seated.append(m if m.any() else None)
+        ctx._information = (comb, pairs, seated)
+    return ctx._information
+
+
 def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
     """Mediators seated at the format's table correct the combatants' optimism (Kydd 2003)."""
     s = ctx.sides
     if s is None:
         return st
     D, A = ctx.draws, ctx.A
-    best = np.zeros((D, A))
-    who = np.full((D, A), -1)
-    for fi, ti in enumerate(ctx.format_tables):
-        table = ctx.tables[ti]
-        infmt = st.fmt == fi
-        seated_med = table.seats & ~st.excluded & ~ctx.parties & ctx.mediators
-        if not infmt.any() or not seated_med.any():
+    comb, pairs, seated = _information_layout(ctx, s)
+    best_c = np.zeros((D, comb.size))  # the best credibility with each combatant so far
+    who_c = np.full((D, comb.size), -1) if say.on else None  # and its mediator (narration only)
+    for fi, base in enumerate(seated):
+        if base is None:
             continue
-        meds, comb = flatnonzero(seated_med), flatnonzero(ctx.combatants)
-        others = np.where(s.high[comb], s.lead_low, s.lead_high)
+        seated_med = base & ~st.excluded
+        if not seated_med.any():
+            continue
+        infmt = st.fmt == fi
+        if not infmt.any():
+            continue
+        meds = flatnonzero(seated_med)
         # every (mediator, combatant) pair at once, (D, M, C); each pair's sums are its own
-        cred = credibility(
-            bias_toward(
-                st.pos[:, meds][:, :, None],
-                st.pos[:, comb][:, None],
-                st.pos[:, others][:, None],
-                st.sal[:, meds][:, :, None],
-            )
-        )
-        cred = np.where(infmt[:, None, None], cred, 0.0)
-        for j, m in enumerate(meds):
-            c = cred[:, j]
-            better = c > best[:, comb]
-            best[:, comb] = np.where(better, c, best[:, comb])
-            who[:, comb] = np.where(better, m, who[:, comb])
+        cred = credibilities(st.pos[:, meds], st.sal[:, meds], st.pos[:, pairs])
+        # what a loop over the mediators replacing the best only where strictly better gives: the
+        # maximum, held by the first mediator reaching it (fmax: a NaN never wins, as NaN > best
+        # never holds)
+        top = np.fmax.reduce(cred, axis=1)
+        better = (top > best_c) & infmt[:, None]
+        best_c = np.where(better, top, best_c)
+        if who_c is not None:
+            first = meds[(cred == top[:, None]).argmax(axis=1)]
+            who_c = np.where(better, first, who_c)
+    best = np.zeros((D, A))
+    best[:, comb] = best_c
     before = st.optimism
     st.optimism = update_optimism(st.optimism, best, st.params["information_rate"], ctx.dt)
-    if say.on:
+    if who_c is not None:
+        who = np.full((D, A), -1)
+        who[:, comb] = who_c
         for a in flatnonzero(np.abs(before[0] - st.optimism[0]) > 0.005):
             say(
                 ev.OptimismCorrected(
