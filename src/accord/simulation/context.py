@@ -12,6 +12,7 @@ rule (an object), the organisation's rule behind it, and the agreement types it 
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
@@ -121,6 +122,7 @@ class Context:
     capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     event_times: tuple[float, ...] = ()
     _step_of: dict[float, int] = field(default_factory=dict, repr=False)
+    _years_list: list[float] | None = field(default=None, repr=False)
     _flows: tuple[float, np.ndarray] | None = field(default=None, repr=False)
     _series_table: tuple[dict[float, int], list[int], np.ndarray] | None = field(default=None, repr=False)
     _schedule: list[Schedule] | None = field(default=None, repr=False)
@@ -132,13 +134,14 @@ class Context:
         the start; -1 for a date after the last step)."""
         step = self._step_of.get(when)
         if step is None:
-            # the first step whose interval holds it (remembered: dates repeat every step)
-            step = -1
-            for j in range(self.steps):
-                lo_t = -math.inf if j == 0 else self.years[j]
-                if lo_t <= when < self.years[j] + self.dt - 1e-9:
-                    step = j
-                    break
+            # the step whose interval [year, year + dt - 1e-9) holds it (the intervals are
+            # disjoint: only the last step starting at or before it can; a date in the 1e-9 gap
+            # or after the end falls in none); remembered, as dates repeat every step
+            if self._years_list is None:
+                self._years_list = self.years.tolist()
+            years = self._years_list
+            j = max(bisect.bisect_right(years, when) - 1, 0)
+            step = j if when < years[j] + self.dt - 1e-9 else -1
             self._step_of[when] = step
         return step
 

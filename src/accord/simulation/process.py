@@ -124,7 +124,7 @@ def dated_changes(ctx: Context, st: StepState, say: Narrator) -> StepState:
     """Dated positions, saliences, pivots and leaders take effect (a resignation or removal only
     where history is imposed: otherwise the model's own removals decide)."""
     values = ctx.values
-    iss = list(ctx.issue_ids)
+    iss = ctx.issue_ids
     for c in ctx.scheduled(st.k).changes:
         ch, a = c.change, c.actor
         if ch.is_outcome and not ctx.history.imposes(c.time):
@@ -159,7 +159,12 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
     values = ctx.values
     st.leaked = np.zeros(ctx.A, dtype=bool)
     for e, when in ctx.scheduled(st.k).events:
-        idx = [k for k in (ctx.index(a) for a in e.actors) if k is not None]
+        # the event's kernel actors: read by a leak, a break-up and a resignation only
+        idx = (
+            [k for k in (ctx.index(a) for a in e.actors) if k is not None]
+            if e.kind in ("leak", "mediator-breakup", "resignation")
+            else []
+        )
         for name in e.effects:
             v = values[f"events.{e.id}.effects.{name}"]
             if name == "monitoring":
@@ -408,8 +413,10 @@ def incidents(ctx: Context, st: StepState, power: Power, streams: Streams, say: 
     """Ceasefire incidents in the step ``(D,)``: Poisson, rising with the gap, damped by monitoring."""
     p = st.params
     lam = (p["incident_rate"] + p["incident_tension"] * power.gap) * (1.0 - p["monitoring_effect"] * st.monitor)
-    lam = np.where(st.fighting, 0.0, clip(lam, 0.0, 1e6))
-    n = streams.rng("incidents", st.k).poisson(lam * ctx.dt)
+    lam = np.where(st.fighting, 0.0, clip(lam, 0.0, 1e6)) * ctx.dt
+    rng = streams.rng("incidents", st.k)
+    # one draw: NumPy's scalar path (the same variate and checks; an array's costs ~5 µs more)
+    n = rng.poisson(lam.item(), 1) if lam.size == 1 else rng.poisson(lam)
     if say.on and n[0] > 0:
         say(ev.Incidents(_r(st.t), count=int(n[0]), monitoring=_r(st.monitor[0])))
     return np.asarray(n)
