@@ -84,3 +84,38 @@ def test_streams_and_input_streams_are_numpys_seed_sequences() -> None:
         for name, g in zip(names, input_streams(seed, batch, names), strict=True):
             want = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(batch, 0, stable_int(name))))
             assert g.random(4).tobytes() == want.random(4).tobytes()
+
+
+def test_draw_inputs_gives_each_input_its_own_streams_sample(tmp_path, example_text) -> None:  # type: ignore[no-untyped-def]
+    """Uniform inputs clipped together, normal and triangular ones by Quantity.sample: every input
+    is what its own stream's sample gives, in the order of all_inputs, overrides kept."""
+    from accord.simulation.inputs import all_inputs, draw_inputs, field_range
+    from accord.simulation.streams import input_stream
+
+    text = example_text.replace(
+        "capability: {value: 55, assumption: nk-cap}",
+        "capability: {dist: normal, mean: 55, sd: 40, low: 1, assumption: nk-cap}",
+    ).replace(
+        "capability: {value: 100, assumption: mediator-cap}",
+        "capability: {dist: triangular, low: 50, mode: 90, high: 200, assumption: mediator-cap}",
+        1,
+    )
+    path = tmp_path / "mixed.yaml"
+    path.write_text(text)
+    s = load_scenario(path)
+    known = all_inputs(s)
+    dists = {q.dist for q in known.values()}
+    assert {"uniform", "normal", "triangular"} <= dists
+    first_uncertain = next(n for n, q in known.items() if q.is_uncertain)
+    fixed = {first_uncertain: np.full(7, 0.3), "parameters.war_cost": np.full(7, 0.2)}
+    values, drawn = draw_inputs(s, 7, seed=4, batch_index=2, overrides=fixed)
+    assert list(values) == [*known, "parameters.war_cost"] and drawn["parameters.war_cost"][0] == 0.2
+    for name, q in known.items():
+        if name in fixed:
+            want = fixed[name]
+        elif q.is_uncertain:
+            want = q.sample(input_stream(4, 2, name), 7, clip=field_range(name))
+            assert drawn[name].tobytes() == want.tobytes()
+        else:
+            want = np.full(7, q.nominal)
+        assert values[name].tobytes() == want.tobytes(), name
