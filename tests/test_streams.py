@@ -119,3 +119,23 @@ def test_draw_inputs_gives_each_input_its_own_streams_sample(tmp_path, example_t
         else:
             want = np.full(7, q.nominal)
         assert values[name].tobytes() == want.tobytes(), name
+
+
+def test_the_pcg64_kernel_gives_numpys_doubles() -> None:
+    from accord.simulation._pcg import pcg64_doubles
+    from accord.simulation._seeding import generator_of, seed_states_last
+
+    rng = np.random.default_rng(9)
+    states = np.concatenate(
+        [
+            seed_states_last(7, (0, 0), np.arange(50, dtype=np.uint64) * np.uint64(2**50)),
+            rng.integers(0, 2**64, (50, 4), dtype=np.uint64, endpoint=False),
+            np.zeros((1, 4), dtype=np.uint64),
+            np.full((1, 4), 2**64 - 1, dtype=np.uint64),
+        ]
+    )
+    for n in (1, 5, 300):
+        out = np.empty((states.shape[0], n))
+        pcg64_doubles(states, out)
+        for row, state in zip(out, states, strict=True):
+            assert row.tobytes() == generator_of(state.copy()).random(n).tobytes()

@@ -34,7 +34,7 @@ import numpy as np
 
 from accord.simulation._seeding import _plain, generator_of, pcg64_generator, pcg64_generators, seed_states_last
 
-__all__ = ["Streams", "input_stream", "input_streams", "stable_int"]
+__all__ = ["Streams", "input_states", "input_stream", "input_streams", "stable_int"]
 
 
 @lru_cache(maxsize=65536)
@@ -53,6 +53,15 @@ def input_streams(seed: int, batch_index: int, names: list[str]) -> list[np.rand
     if not _plain(seed, (batch_index,)):
         return pcg64_generators(seed, [(batch_index, 0, stable_int(n)) for n in names])
     return [generator_of(row) for row in seed_states_last(seed, (batch_index, 0), [stable_int(n) for n in names])]
+
+
+def input_states(seed: int, batch_index: int, names: list[str]) -> np.ndarray | None:
+    """The seed states ``(len(names), 4)`` of :func:`input_streams` (what their PCG64s are seeded
+    with; :func:`accord.simulation._seeding.generator_of` builds one); None for a seed or batch
+    that is not a non-negative integer (NumPy's own seed sequence then decides, and complains)."""
+    if not _plain(seed, (batch_index,)):
+        return None
+    return seed_states_last(seed, (batch_index, 0), [stable_int(n) for n in names])
 
 
 class Streams:
