@@ -234,3 +234,37 @@ def test_several_mediators_inducements_at_once_are_each_mediators_own() -> None:
         assert np.array_equal(both[:, m].view(np.uint64), want.view(np.uint64))
         one = inducement(lo, hi, sq, pos[:, m], sal[:, m], capacity[:, m], cost)
         assert np.array_equal(one.view(np.uint64), want.view(np.uint64))
+
+
+def test_the_contest_kernel_gives_the_numpy_functions_bits() -> None:
+    """Stocks and both contests from one kernel: advance_stock / the steady state, projected_stock
+    and win_probability, bit for bit (sides of 2 to 19 actors: NumPy's pairwise sums from 8 on)."""
+    from accord.simulation._contest import contest
+    from accord.simulation.power import Sides
+
+    rng = np.random.default_rng(3)
+    for trial in range(200):
+        D, A = int(rng.choice([1, 2, 7, 50])), int(rng.integers(2, 20))
+        high = rng.random(A) < 0.5
+        sides = Sides(0, 1, ~high & (rng.random(A) < 0.8), high)
+        stock = rng.random((D, A)) * 10.0 ** rng.integers(-3, 9, (D, A))
+        flows = rng.random((D, A)) * 10.0 ** rng.integers(-3, 6, (D, A))
+        stock[rng.random((D, A)) < 0.2] = 0.0
+        flows[rng.random((D, A)) < 0.2] = 0.0
+        delta, horizon = rng.random(D) * 0.5, rng.random(D) * 10
+        exponent = rng.random(D) * 10.0 ** rng.integers(-1, 4, D)
+        if trial % 7 == 0:
+            delta[0] = 0.0
+        if trial % 11 == 0:
+            flows[0, 0] = np.nan
+        if trial % 13 == 0:
+            exponent[0] = 1e308
+        dt, first = float(rng.choice([1.0, 0.25, 1 / 12])), trial % 5 == 0
+        with np.errstate(all="ignore"):
+            want = flows / delta[:, None] if first else advance_stock(stock, flows, delta, dt)
+            future = projected_stock(want, flows, delta, horizon)
+            p_now, p_future = win_probability(want, sides, exponent), win_probability(future, sides, exponent)
+        got, p = np.empty((D, A)), np.empty((2, D))
+        contest(stock, flows, delta, dt, first, horizon, exponent, sides.masks, got, p)
+        assert got.tobytes() == want.tobytes()
+        assert p[0].tobytes() == p_now.tobytes() and p[1].tobytes() == p_future.tobytes()
