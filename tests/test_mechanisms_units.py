@@ -268,3 +268,38 @@ def test_the_contest_kernel_gives_the_numpy_functions_bits() -> None:
         contest(stock, flows, delta, dt, first, horizon, exponent, sides.masks, got, p)
         assert got.tobytes() == want.tobytes()
         assert p[0].tobytes() == p_now.tobytes() and p[1].tobytes() == p_future.tobytes()
+
+
+def test_the_war_kernels_give_war_outcomes_and_war_values_of_bits() -> None:
+    from accord.simulation._contest import war_inputs, war_values
+    from accord.simulation.power import Sides, war_outcomes, war_values_of
+
+    rng = np.random.default_rng(4)
+    for trial in range(100):
+        D, A, I = int(rng.choice([1, 3, 40])), int(rng.integers(2, 12)), int(rng.integers(1, 9))  # noqa: E741
+        high = rng.random(A) < 0.5
+        lead_lo, lead_hi = (int(x) for x in rng.choice(A, 2, replace=False))
+        high[lead_hi], high[lead_lo] = True, False
+        comb = rng.random(A) < 0.7
+        sides = Sides(lead_lo, lead_hi, ~high & comb, high & comb)
+        pos, piv = (np.round(rng.random((D, A, I)) * 4) * 25 for _ in range(2))  # ties: no move
+        sal, sq = rng.random((D, A, I)), rng.random((D, I)) * 100
+        if trial % 9 == 0:
+            pos[0, lead_hi, 0] = np.nan
+        war_issues = rng.random(I) < 0.7
+        texts, who, weights = np.empty((D, 3, I)), np.empty((D, 2 * A, I)), np.empty((D, 2 * A, I))
+        war_inputs(sq, pos, piv, sal, sides.leads, war_issues, texts, who, weights)
+        x_hi, x_lo = war_outcomes(sq, pos, sides, war_issues)
+        assert texts.tobytes() == np.stack([sq, x_hi, x_lo], axis=1).tobytes()
+        assert who.tobytes() == np.concatenate([pos, piv], axis=1).tobytes()
+        assert weights.tobytes() == np.concatenate([sal, sal], axis=1).tobytes()
+        u = rng.random((D, 3, 2 * A))
+        p_hi, opt, cost = rng.random(D), rng.random((D, A)) - 0.5, rng.random(D) * 0.3
+        p_bel, values, stake, incentive = np.empty((D, A)), np.empty((D, 2, A)), np.empty((D, A)), np.empty((D, A))
+        war_values(p_hi, sides.sign, opt, u, comb, cost, p_bel, values, stake, incentive)
+        want_bel = np.clip(p_hi[:, None] + sides.sign[None, :] * opt, 0.01, 0.99)
+        u_war, want_stake = war_values_of(want_bel, u[:, 1, :A], u[:, 2, :A], comb, cost)
+        u_war_piv, _ = war_values_of(want_bel, u[:, 1, A:], u[:, 2, A:], comb, cost)
+        assert p_bel.tobytes() == want_bel.tobytes() and stake.tobytes() == want_stake.tobytes()
+        assert values.tobytes() == np.stack([u_war, u_war_piv], axis=1).tobytes()
+        assert incentive.tobytes() == (u_war - u[:, 0, :A]).tobytes()

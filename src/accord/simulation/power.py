@@ -39,7 +39,6 @@ __all__ = [
     "projected_stock",
     "sides_from_positions",
     "war_outcomes",
-    "war_texts",
     "war_values",
     "war_values_of",
     "win_probability",
@@ -152,12 +151,6 @@ def war_outcomes(
     return after[:, 0], after[:, 1]
 
 
-def war_texts(status_quo: np.ndarray, position: np.ndarray, s: Sides, war_issues: np.ndarray) -> np.ndarray:
-    """``(D, 3, I)``: the status quo, then :func:`war_outcomes` (high side prevails, low side
-    prevails), as the texts of one utility call."""
-    return np.concatenate((status_quo[:, None], _after_war(status_quo, position, s, war_issues, 1.0)), axis=1)
-
-
 def _after_war(
     status_quo: np.ndarray, position: np.ndarray, s: Sides, war_issues: np.ndarray, share: np.ndarray | float
 ) -> np.ndarray:
@@ -197,7 +190,6 @@ def war_values_of(
     p_high_believed: np.ndarray, u_hi: np.ndarray, u_lo: np.ndarray, combatants: np.ndarray, cost: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`war_values` from the utilities ``(D, A)`` of the two outcomes (computed by the caller,
-    e.g. with the status quo's in one kernel call); ``(D, ..., A)`` with the beliefs broadcasting."""
-    # cost (D,) against the draw axis, whatever axes follow it (leaders and pivots at once: (D, 2, A))
-    ev = p_high_believed * u_hi + (1.0 - p_high_believed) * u_lo - cost.reshape(-1, *(1,) * (u_hi.ndim - 1))
-    return np.asarray(np.where(combatants, ev, -np.inf)), np.asarray(np.abs(u_hi - u_lo))
+    e.g. with the status quo's in one kernel call)."""
+    ev = p_high_believed * u_hi + (1.0 - p_high_believed) * u_lo - cost[:, None]
+    return np.asarray(np.where(combatants[None, :], ev, -np.inf)), np.asarray(np.abs(u_hi - u_lo))

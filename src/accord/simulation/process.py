@@ -53,8 +53,6 @@ from accord.simulation.power import (
     Sides,
     advance_stock,
     war_outcomes,
-    war_texts,
-    war_values_of,
 )
 from accord.simulation.results import BatchResult
 from accord.simulation.state import Power, Record, StepState
@@ -255,7 +253,7 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
     if s is not None:
         # the stocks and both contests (now, projected) in one kernel: the bits of
         # advance_stock, projected_stock and win_probability, without their ~30 NumPy calls
-        from accord.simulation import _contest  # numba loads on first use
+        from accord.simulation import _contest  # numba loads on first use (then: a dict lookup)
 
         stock, p_now = np.empty((D, A)), np.empty((2, D))
         horizon, exponent = p["anticipation_years"], p["contest_exponent"]
@@ -287,17 +285,17 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
         )
     assert p_now is not None
     p_hi, p_fut = p_now
-    p_bel = clip(p_hi[:, None] + s.sign * st.optimism, 0.01, 0.99)
-    # one kernel call: the status quo and the two outcomes of war, for leaders and pivots (each
-    # utility is computed per actor and outcome alone, so the bits are those of six calls)
-    texts = war_texts(st.sq, st.pos, s, ctx.war_issues)
-    u = utility(texts, texts, np.concatenate((st.pos, st.piv), axis=1), np.concatenate((st.sal, st.sal), axis=1))
-    u = u.reshape(D, 3, 2, A)  # (draw, text, leaders | pivots, actor)
-    # leaders' and pivots' war values in one pass (elementwise: the bits of a call each)
-    values, stakes = war_values_of(p_bel[:, None], u[:, 1], u[:, 2], ctx.combatants, p["war_cost"])
-    u_sq, u_sq_piv = u[:, 0, 0], u[:, 0, 1]
-    u_war, u_war_piv, stake = values[:, 0], values[:, 1], stakes[:, 0]
-    incentive = u_war - u_sq
+    # one utility call: the status quo and the two outcomes of war, for leaders and pivots (each
+    # utility is computed per actor and outcome alone, so the bits are those of six calls); its
+    # texts and the leaders' and pivots' points side by side come from one kernel, the war values
+    # from another (elementwise, NumPy's operations: the bits of war_outcomes and war_values_of)
+    texts, who, weights = np.empty((D, 3, ctx.I)), np.empty((D, 2 * A, ctx.I)), np.empty((D, 2 * A, ctx.I))
+    _contest.war_inputs(st.sq, st.pos, st.piv, st.sal, s.leads, ctx.war_issues, texts, who, weights)
+    u = utility(texts, texts, who, weights)
+    p_bel, values, stake, incentive = np.empty((D, A)), np.empty((D, 2, A)), np.empty((D, A)), np.empty((D, A))
+    _contest.war_values(p_hi, s.sign, st.optimism, u, ctx.combatants, p["war_cost"], p_bel, values, stake, incentive)
+    u_sq, u_sq_piv = u[:, 0, :A], u[:, 0, A:]
+    u_war, u_war_piv = values[:, 0], values[:, 1]
     gap = np.maximum(np.where(ctx.combatants, incentive, 0.0).max(axis=1), 0.0)
     shift = p_fut - p_hi
     decline_hi, decline_lo = np.maximum(-shift, 0.0), np.maximum(shift, 0.0)
