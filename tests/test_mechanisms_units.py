@@ -8,14 +8,7 @@ import pytest
 
 from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import AgreementBook, binding_probability, type_index
-from accord.mechanisms.mediation import (
-    bias_toward,
-    credibilities,
-    credibility,
-    inducement,
-    inducements,
-    update_optimism,
-)
+from accord.mechanisms.mediation import bias_toward, credibility, inducement, inducements, update_optimism
 from accord.mechanisms.proposals import CompiledProposal, candidates, nash_choice, predicted_pass, value_of
 from accord.mechanisms.rules import Consensus, Majority, make_rule
 from accord.mechanisms.utility import expected_distance, utility, utility_numpy
@@ -167,16 +160,32 @@ def test_a_biased_mediator_is_credible_to_the_side_it_favours() -> None:
     assert np.allclose(o, [[0.1, 0.2]])
 
 
-def test_credibilities_of_all_pairs_are_each_pairs_own_bits() -> None:
+def test_the_most_credible_mediator_kernel_is_the_loop_over_bias_toward() -> None:
+    """Each party's most credible mediator: the first to reach the strict maximum, NaN never."""
+    from accord.simulation._information import most_credible
+
     rng = np.random.default_rng(5)
-    for D, M, C, I in [(1, 3, 2, 8), (7, 2, 3, 5), (4, 1, 4, 17)]:  # noqa: E741
-        med, sal = rng.random((D, M, I)) * 100, rng.integers(0, 3, (D, M, I)).astype(float)
-        pairs = np.round(rng.random((D, C, 2, I)) * 4) * 25  # ties and equidistant mediators
-        got = credibilities(med, sal, pairs)
-        for m in range(M):
-            for c in range(C):
-                b = bias_toward(med[:, m], pairs[:, c, 0], pairs[:, c, 1], sal[:, m])
-                assert got[:, m, c].tobytes() == credibility(b).tobytes()
+    for trial in range(60):
+        D, A, I = int(rng.choice([1, 4, 30])), int(rng.integers(3, 10)), int(rng.integers(1, 17))  # noqa: E741
+        pos = np.round(rng.random((D, A, I)) * 4) * 25  # ties and equidistant mediators
+        sal = rng.integers(0, 3, (D, A, I)).astype(float)
+        if trial % 4 == 0:
+            pos[rng.random(pos.shape) < 0.05] = np.nan
+        meds = np.flatnonzero(rng.random(A) < 0.5)
+        pairs = rng.integers(0, A, (int(rng.integers(1, 4)), 2))
+        infmt = rng.random(D) < 0.8
+        best0 = np.where(rng.random((D, pairs.shape[0])) < 0.3, 0.6, 0.0)
+        best, who = best0.copy(), np.full(best0.shape, -1)
+        most_credible(pos, sal, meds, pairs, infmt, best, who)
+        want, want_who = best0.copy(), np.full(best0.shape, -1)
+        with np.errstate(all="ignore"):
+            for m in meds:
+                for c, (own, other) in enumerate(pairs):
+                    cred = credibility(bias_toward(pos[:, m], pos[:, own], pos[:, other], sal[:, m]))
+                    better = (cred > want[:, c]) & infmt
+                    want[:, c] = np.where(better, cred, want[:, c])
+                    want_who[:, c] = np.where(better, m, want_who[:, c])
+        assert best.tobytes() == want.tobytes() and (who == want_who).all()
 
 
 def test_leverage_is_spent_only_when_the_deal_is_worth_it_to_the_mediator() -> None:

@@ -28,7 +28,7 @@ import numpy as np
 from accord._small import clip
 from accord.mechanisms.utility import utility
 
-__all__ = ["bias_toward", "credibilities", "credibility", "inducement", "inducements", "update_optimism"]
+__all__ = ["bias_toward", "credibility", "inducement", "inducements", "update_optimism"]
 
 
 def bias_toward(
@@ -45,20 +45,6 @@ def bias_toward(
     with np.errstate(invalid="ignore", divide="ignore"):
         b = np.where(total > 1e-12, (d_other - d_party) / total, 0.0)
     return np.asarray(b)
-
-
-def credibilities(mediator_pos: np.ndarray, mediator_sal: np.ndarray, pair_pos: np.ndarray) -> np.ndarray:
-    """:func:`credibility` of :func:`bias_toward` for every mediator and party at once: mediators'
-    positions and saliences ``(D, M, I)``, ``pair_pos (D, C, 2, I)`` each party's position and its
-    other side's leader's; ``(D, M, C)``. Both distances come from one elementwise pass and one
-    reduction over issues, so each number has the bits of its own :func:`bias_toward` call."""
-    w = np.maximum(mediator_sal.sum(axis=-1), 1e-12)[:, :, None, None]
-    d = (np.abs(mediator_pos[:, :, None, None] - pair_pos[:, None]) * mediator_sal[:, :, None, None]).sum(axis=-1) / w
-    d_party, d_other = d[..., 0], d[..., 1]
-    total = d_party + d_other
-    with np.errstate(invalid="ignore", divide="ignore"):
-        b = np.where(total > 1e-12, (d_other - d_party) / total, 0.0)
-    return clip((1.0 + b) / 2.0, 0.0, 1.0)
 
 
 def credibility(bias: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ import numpy as np
 from accord import fpmath as fp
 from accord._small import clip, flatnonzero
 from accord.mechanisms.agreements import TYPES, AgreementBook
-from accord.mechanisms.mediation import credibilities, update_optimism
+from accord.mechanisms.mediation import update_optimism
 from accord.mechanisms.proposals import CompiledProposal
 from accord.mechanisms.ratification import reversion_value
 from accord.mechanisms.utility import utility
@@ -371,8 +371,10 @@ def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
         return st
     D, A = ctx.draws, ctx.A
     comb, pairs, seated = _information_layout(ctx, s)
+    from accord.simulation import _information  # numba loads on first use
+
     best_c = np.zeros((D, comb.size))  # the best credibility with each combatant so far
-    who_c = np.full((D, comb.size), -1) if say.on else None  # and its mediator (narration only)
+    who_c = np.full((D, comb.size), -1)  # and its mediator
     for fi, base in enumerate(seated):
         if base is None:
             continue
@@ -382,23 +384,14 @@ def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
         infmt = st.fmt == fi
         if not infmt.any():
             continue
-        meds = flatnonzero(seated_med)
-        # every (mediator, combatant) pair at once, (D, M, C); each pair's sums are its own
-        cred = credibilities(st.pos[:, meds], st.sal[:, meds], st.pos[:, pairs])
-        # what a loop over the mediators replacing the best only where strictly better gives: the
-        # maximum, held by the first mediator reaching it (fmax: a NaN never wins, as NaN > best
-        # never holds)
-        top = np.fmax.reduce(cred, axis=1)
-        better = (top > best_c) & infmt[:, None]
-        best_c = np.where(better, top, best_c)
-        if who_c is not None:
-            first = meds[(cred == top[:, None]).argmax(axis=1)]
-            who_c = np.where(better, first, who_c)
+        # every (mediator, combatant) pair, the mediators in order, each replacing the best where
+        # strictly better (one kernel: the bits of bias_toward and credibility per pair)
+        _information.most_credible(st.pos, st.sal, flatnonzero(seated_med), pairs, infmt, best_c, who_c)
     best = np.zeros((D, A))
     best[:, comb] = best_c
     before = st.optimism
     st.optimism = update_optimism(st.optimism, best, st.params["information_rate"], ctx.dt)
-    if who_c is not None:
+    if say.on:
         who = np.full((D, A), -1)
         who[:, comb] = who_c
         for a in flatnonzero(np.abs(before[0] - st.optimism[0]) > 0.005):
