@@ -120,19 +120,15 @@ def projected_stock(stock: np.ndarray, flow: np.ndarray, depreciation: np.ndarra
 
 
 def win_probability(stock: np.ndarray, s: Sides, exponent: np.ndarray) -> np.ndarray:
-    """``P(high side wins)`` ``(D,)`` by the ratio contest on the sides' summed stocks ``(D, A)``;
-    0.5 when neither side has any. Leading axes broadcast: stocks ``(2, D, A)`` (now and projected)
-    with ``exponent (D,)`` give ``(2, D)``, each row the bits of its own call."""
+    """``P(high side wins)`` ``(D,)`` by the ratio contest on the sides' summed stocks; 0.5 when
+    neither side has any."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        # both sides' sums in one reduction, (..., 2): each is its own row's sum over actors
-        # (a mask of 1.0/0.0 multiplies as the bool did)
-        sums = (stock[..., None, :] * s.masks).sum(axis=-1)
+        s_hi = (stock * s.high).sum(axis=1)
+        s_lo = (stock * s.low).sum(axis=1)
         # the ratio form in logs keeps huge stocks and exponents finite
-        logs = fp.log(np.maximum(sums, 1e-300))
-        log_ratio = exponent * (logs[..., 1] - logs[..., 0])
+        log_ratio = exponent * (fp.log(np.maximum(s_lo, 1e-300)) - fp.log(np.maximum(s_hi, 1e-300)))
         p = 1.0 / (1.0 + fp.exp(clip(log_ratio, -700.0, 700.0)))
-    s_hi, s_lo = sums[..., 0], sums[..., 1]
-    return np.asarray(np.where(s_hi > 0, p, np.where(s_lo > 0, 0.0, 0.5)))
+    return np.asarray(np.where((s_hi > 0) | (s_lo > 0), np.where(s_hi > 0, p, 0.0), 0.5))
 
 
 def anticipated_shift(p_now: np.ndarray, p_future: np.ndarray) -> np.ndarray:

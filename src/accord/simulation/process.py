@@ -249,13 +249,13 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
     flows = ctx.flows(st.t)
     delta = p["stock_depreciation"]
     s = ctx.sides
-    p_now = None
+    p_now = np.empty((2, D))  # P(high side wins) now and projected
     if s is not None:
-        # the stocks and both contests (now, projected) in one kernel: the bits of
-        # advance_stock, projected_stock and win_probability, without their ~30 NumPy calls
-        from accord.simulation import _contest  # numba loads on first use (then: a dict lookup)
+        # the stocks and both contests in one kernel: the bits of advance_stock, projected_stock
+        # and win_probability, without their ~30 NumPy calls
+        from accord.simulation import _contest  # numba loads on first use
 
-        stock, p_now = np.empty((D, A)), np.empty((2, D))
+        stock = np.empty((D, A))
         horizon, exponent = p["anticipation_years"], p["contest_exponent"]
         _contest.contest(st.stock, flows, delta, ctx.dt, st.k == 0, horizon, exponent, s.masks, stock, p_now)
         st.stock = stock
@@ -283,7 +283,6 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
             zero,
             none,
         )
-    assert p_now is not None
     p_hi, p_fut = p_now
     # one utility call: the status quo and the two outcomes of war, for leaders and pivots (each
     # utility is computed per actor and outcome alone, so the bits are those of six calls); its
