@@ -160,6 +160,34 @@ def test_a_biased_mediator_is_credible_to_the_side_it_favours() -> None:
     assert np.allclose(o, [[0.1, 0.2]])
 
 
+def test_the_most_credible_mediator_kernel_is_the_loop_over_bias_toward() -> None:
+    """Each party's most credible mediator: the first to reach the strict maximum, NaN never."""
+    from accord.simulation._information import most_credible
+
+    rng = np.random.default_rng(5)
+    for trial in range(60):
+        D, A, I = int(rng.choice([1, 4, 30])), int(rng.integers(3, 10)), int(rng.integers(1, 17))  # noqa: E741
+        pos = np.round(rng.random((D, A, I)) * 4) * 25  # ties and equidistant mediators
+        sal = rng.integers(0, 3, (D, A, I)).astype(float)
+        if trial % 4 == 0:
+            pos[rng.random(pos.shape) < 0.05] = np.nan
+        meds = np.flatnonzero(rng.random(A) < 0.5)
+        pairs = rng.integers(0, A, (int(rng.integers(1, 4)), 2))
+        infmt = rng.random(D) < 0.8
+        best0 = np.where(rng.random((D, pairs.shape[0])) < 0.3, 0.6, 0.0)
+        best, who = best0.copy(), np.full(best0.shape, -1)
+        most_credible(pos, sal, meds, pairs, infmt, best, who)
+        want, want_who = best0.copy(), np.full(best0.shape, -1)
+        with np.errstate(all="ignore"):
+            for m in meds:
+                for c, (own, other) in enumerate(pairs):
+                    cred = credibility(bias_toward(pos[:, m], pos[:, own], pos[:, other], sal[:, m]))
+                    better = (cred > want[:, c]) & infmt
+                    want[:, c] = np.where(better, cred, want[:, c])
+                    want_who[:, c] = np.where(better, m, want_who[:, c])
+        assert best.tobytes() == want.tobytes() and (who == want_who).all()
+
+
 def test_leverage_is_spent_only_when_the_deal_is_worth_it_to_the_mediator() -> None:
     sq = np.array([[100.0]])
     deal = np.array([[50.0]])
@@ -215,3 +243,72 @@ def test_several_mediators_inducements_at_once_are_each_mediators_own() -> None:
         assert np.array_equal(both[:, m].view(np.uint64), want.view(np.uint64))
         one = inducement(lo, hi, sq, pos[:, m], sal[:, m], capacity[:, m], cost)
         assert np.array_equal(one.view(np.uint64), want.view(np.uint64))
+
+
+def test_the_contest_kernel_gives_the_numpy_functions_bits() -> None:
+    """Stocks and both contests from one kernel: advance_stock / the steady state, projected_stock
+    and win_probability, bit for bit (sides of 2 to 19 actors: NumPy's pairwise sums from 8 on)."""
+    from accord.simulation._contest import contest
+    from accord.simulation.power import Sides
+
+    rng = np.random.default_rng(3)
+    for trial in range(200):
+        D, A = int(rng.choice([1, 2, 7, 50])), int(rng.integers(2, 20))
+        high = rng.random(A) < 0.5
+        sides = Sides(0, 1, ~high & (rng.random(A) < 0.8), high)
+        stock = rng.random((D, A)) * 10.0 ** rng.integers(-3, 9, (D, A))
+        flows = rng.random((D, A)) * 10.0 ** rng.integers(-3, 6, (D, A))
+        stock[rng.random((D, A)) < 0.2] = 0.0
+        flows[rng.random((D, A)) < 0.2] = 0.0
+        delta, horizon = rng.random(D) * 0.5, rng.random(D) * 10
+        exponent = rng.random(D) * 10.0 ** rng.integers(-1, 4, D)
+        if trial % 7 == 0:
+            delta[0] = 0.0
+        if trial % 11 == 0:
+            flows[0, 0] = np.nan
+        if trial % 13 == 0:
+            exponent[0] = 1e308
+        dt, first = float(rng.choice([1.0, 0.25, 1 / 12])), trial % 5 == 0
+        with np.errstate(all="ignore"):
+            want = flows / delta[:, None] if first else advance_stock(stock, flows, delta, dt)
+            future = projected_stock(want, flows, delta, horizon)
+            p_now, p_future = win_probability(want, sides, exponent), win_probability(future, sides, exponent)
+        got, p = np.empty((D, A)), np.empty((2, D))
+        contest(stock, flows, delta, dt, first, horizon, exponent, sides.masks, got, p)
+        assert got.tobytes() == want.tobytes()
+        assert p[0].tobytes() == p_now.tobytes() and p[1].tobytes() == p_future.tobytes()
+
+
+def test_the_war_kernels_give_war_outcomes_and_war_values_of_bits() -> None:
+    from accord.simulation._contest import war_inputs, war_values
+    from accord.simulation.power import Sides, war_outcomes, war_values_of
+
+    rng = np.random.default_rng(4)
+    for trial in range(100):
+        D, A, I = int(rng.choice([1, 3, 40])), int(rng.integers(2, 12)), int(rng.integers(1, 9))  # noqa: E741
+        high = rng.random(A) < 0.5
+        lead_lo, lead_hi = (int(x) for x in rng.choice(A, 2, replace=False))
+        high[lead_hi], high[lead_lo] = True, False
+        comb = rng.random(A) < 0.7
+        sides = Sides(lead_lo, lead_hi, ~high & comb, high & comb)
+        pos, piv = (np.round(rng.random((D, A, I)) * 4) * 25 for _ in range(2))  # ties: no move
+        sal, sq = rng.random((D, A, I)), rng.random((D, I)) * 100
+        if trial % 9 == 0:
+            pos[0, lead_hi, 0] = np.nan
+        war_issues = rng.random(I) < 0.7
+        texts, who, weights = np.empty((D, 3, I)), np.empty((D, 2 * A, I)), np.empty((D, 2 * A, I))
+        war_inputs(sq, pos, piv, sal, sides.leads, war_issues, texts, who, weights)
+        x_hi, x_lo = war_outcomes(sq, pos, sides, war_issues)
+        assert texts.tobytes() == np.stack([sq, x_hi, x_lo], axis=1).tobytes()
+        assert who.tobytes() == np.concatenate([pos, piv], axis=1).tobytes()
+        assert weights.tobytes() == np.concatenate([sal, sal], axis=1).tobytes()
+        u = rng.random((D, 3, 2 * A))
+        p_hi, opt, cost = rng.random(D), rng.random((D, A)) - 0.5, rng.random(D) * 0.3
+        p_bel, values, stake, incentive = np.empty((D, A)), np.empty((D, 2, A)), np.empty((D, A)), np.empty((D, A))
+        war_values(p_hi, sides.sign, opt, u, comb, cost, p_bel, values, stake, incentive)
+        want_bel = np.clip(p_hi[:, None] + sides.sign[None, :] * opt, 0.01, 0.99)
+        u_war, want_stake = war_values_of(want_bel, u[:, 1, :A], u[:, 2, :A], comb, cost)
+        u_war_piv, _ = war_values_of(want_bel, u[:, 1, A:], u[:, 2, A:], comb, cost)
+        assert p_bel.tobytes() == want_bel.tobytes() and stake.tobytes() == want_stake.tobytes()
+        assert values.tobytes() == np.stack([u_war, u_war_piv], axis=1).tobytes()
+        assert incentive.tobytes() == (u_war - u[:, 0, :A]).tobytes()

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-__all__ = ["SeededState", "pcg64_generator", "pcg64_generators", "seed_state"]
+__all__ = ["SeededState", "generator_of", "pcg64_generator", "pcg64_generators", "seed_state", "seed_states_last"]
 
 POOL_SIZE = 4
 _jit: Any = None  # accord.mechanisms._jit, imported on first use
@@ -78,6 +78,43 @@ def pcg64_generators(entropy: int, spawn_keys: list[tuple[int, ...]]) -> list[np
     states = np.empty((len(rows), 4), dtype=np.uint64)
     _jit.seed_states_words(flat, starts, states)
     return [np.random.Generator(np.random.PCG64(SeededState(row))) for row in states]  # type: ignore[arg-type]
+
+
+def seed_states_last(entropy: int, prefix: tuple[int, ...], last: list[int] | np.ndarray) -> np.ndarray:
+    """``(n, 4)``: :func:`seed_state` of ``spawn_key = prefix + (x,)`` for each ``x`` of ``last``, in
+    one kernel call with the entropy words built as arrays (the keys of a batch's inputs or of one
+    use's steps share all but their last number). ``entropy`` and ``prefix`` must be non-negative
+    integers (:func:`_plain`), ``last`` integers in ``[0, 2**64)``."""
+    global _jit
+    if _jit is None:
+        from accord.mechanisms import _jit as jit  # numba loads on first use
+
+        _jit = jit
+    head: list[int] = []
+    _words(entropy, head)
+    head += [0] * (POOL_SIZE - len(head))  # the spawn key is never empty here
+    for k in prefix:
+        _words(k, head)
+    x = np.asarray(last, dtype=np.uint64)  # raises on a negative number or one of 2**64 or more
+    n, p = x.size, len(head)
+    # each row: the shared words, then x's low word and its high word where it has one (as _words)
+    rows = np.empty((n, p + 2), dtype=np.uint64)
+    rows[:, :p] = head
+    rows[:, p] = x & np.uint64(_MASK32)
+    rows[:, p + 1] = high = x >> np.uint64(32)
+    keep = np.ones((n, p + 2), dtype=bool)
+    keep[:, p + 1] = high > 0
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(keep.sum(axis=1), out=starts[1:])
+    states = np.empty((n, 4), dtype=np.uint64)
+    _jit.seed_states_words(rows[keep], starts, states)
+    return states
+
+
+def generator_of(state: np.ndarray) -> np.random.Generator:
+    """The generator a :func:`seed_state` row seeds (a PCG64, as ``default_rng``)."""
+    # PCG64 takes any ISeedSequence (NumPy's documented interface); its stubs name SeedSequence only
+    return np.random.Generator(np.random.PCG64(SeededState(state)))  # type: ignore[arg-type]
 
 
 class SeededState(ISeedSequence):

@@ -12,6 +12,7 @@ rule (an object), the organisation's rule behind it, and the agreement types it 
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
@@ -121,21 +122,26 @@ class Context:
     capability_given: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     event_times: tuple[float, ...] = ()
     _step_of: dict[float, int] = field(default_factory=dict, repr=False)
+    _years_list: list[float] | None = field(default=None, repr=False)
     _flows: tuple[float, np.ndarray] | None = field(default=None, repr=False)
+    _series_table: tuple[dict[float, int], list[int], np.ndarray] | None = field(default=None, repr=False)
     _schedule: list[Schedule] | None = field(default=None, repr=False)
+    # the information phase's fixed layout (process._information_layout)
+    _information: tuple[np.ndarray, np.ndarray, list[np.ndarray | None]] | None = field(default=None, repr=False)
 
     def step_of(self, when: float) -> int:
         """The step decimal year ``when`` falls in (the first step also holds everything before
         the start; -1 for a date after the last step)."""
         step = self._step_of.get(when)
         if step is None:
-            # the first step whose interval holds it (remembered: dates repeat every step)
-            step = -1
-            for j in range(self.steps):
-                lo_t = -math.inf if j == 0 else self.years[j]
-                if lo_t <= when < self.years[j] + self.dt - 1e-9:
-                    step = j
-                    break
+            # the step whose interval [year, year + dt - 1e-9) holds it (the intervals are
+            # disjoint: only the last step starting at or before it can; a date in the 1e-9 gap
+            # or after the end falls in none); remembered, as dates repeat every step
+            if self._years_list is None:
+                self._years_list = self.years.tolist()
+            years = self._years_list
+            j = max(bisect.bisect_right(years, when) - 1, 0)
+            step = j if when < years[j] + self.dt - 1e-9 else -1
             self._step_of[when] = step
         return step
 
@@ -179,11 +185,32 @@ class Context:
         if self._flows is not None and self._flows[0] == t:
             return self._flows[1]
         c = self.cap_const.copy()
-        for k, s in self.series.items():
-            c[:, k] = s.at(t)
+        if self.series:
+            at_step, cols, table = self._series_by_step()
+            j = at_step.get(t)
+            if j is not None:
+                c[:, cols] = table[j]
+            else:
+                for k, s in self.series.items():
+                    c[:, k] = s.at(t)
         c.flags.writeable = False
         self._flows = (t, c)
         return c
+
+    def _series_by_step(self) -> tuple[dict[float, int], list[int], np.ndarray]:
+        """The series' values at every step's year, ``(steps, S)`` (interpolated once per run: a
+        per-step :meth:`Series.at` rebuilds its lists and arrays). ``np.interp`` computes each
+        point alone and ``× scale`` is the same multiplication, so the bits are those of ``at``."""
+        if self._series_table is None:
+            cols = list(self.series)
+            table = np.empty((self.steps, len(cols)))
+            for n, s in enumerate(self.series.values()):
+                xp = np.array(list(s.series), dtype=float)
+                fp = np.array(list(s.series.values()), dtype=float)
+                table[:, n] = np.interp(self.years, xp, fp) * s.scale
+            at_step = {float(y): j for j, y in enumerate(self.years)}
+            self._series_table = (at_step, cols, table)
+        return self._series_table
 
 
 def kernel_actors(scenario: Scenario, specs: list[FormatSpec], tracks: list[TrackSpec]) -> np.ndarray:

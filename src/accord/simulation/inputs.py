@@ -12,12 +12,17 @@ fitted coefficient the scenario replaces), ``formats.minsk-group.monitoring``
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
 import numpy as np
 
+from accord._small import clip as _clip
 from accord.scenario.parameters import PARAMETERS
 from accord.scenario.quantity import Quantity
 from accord.scenario.schema import Scenario
-from accord.simulation.streams import input_streams
+from accord.simulation._seeding import generator_of
+from accord.simulation.streams import input_states, input_streams
 
 __all__ = ["FIELD_RANGES", "all_inputs", "draw_inputs", "field_range", "uncertain_inputs"]
 
@@ -95,6 +100,7 @@ def uncertain_inputs(scenario: Scenario) -> dict[str, Quantity]:
     return {k: q for k, q in all_inputs(scenario).items() if q.is_uncertain}
 
 
+@lru_cache(maxsize=65536)  # a name's range never changes; a batch asks for every input's
 def field_range(name: str) -> tuple[float, float]:
     """The values the input ``name`` may take: a parameter's declared range, else its field's range."""
     parts = name.split(".")
@@ -131,11 +137,10 @@ def draw_inputs(
     drawn: dict[str, np.ndarray] = {}
     fixed = overrides or {}
     uncertain = [name for name, q in known.items() if q.is_uncertain and name not in fixed]
-    streams = dict(zip(uncertain, input_streams(seed, batch_index, uncertain), strict=True))
+    sampled = _sample(known, uncertain, seed, batch_index, draws)
     for name, q in known.items():
-        if name in streams:
-            values[name] = q.sample(streams[name], draws, clip=field_range(name))
-            drawn[name] = values[name]
+        if name in sampled:
+            values[name] = drawn[name] = sampled[name]
         else:
             values[name] = np.full(draws, q.nominal)
     for name, arr in (overrides or {}).items():
@@ -148,3 +153,42 @@ def draw_inputs(
         values[name] = a
         drawn[name] = a
     return values, drawn
+
+
+def _sample(
+    known: dict[str, Quantity], uncertain: list[str], seed: int, batch_index: int, draws: int
+) -> dict[str, np.ndarray]:
+    """Each of ``uncertain``'s values, from its own stream: what ``q.sample(input_stream(…), draws,
+    clip=field_range(name))`` gives, bit for bit.
+
+    A uniform input is ``low + (high − low) · u`` for its stream's doubles ``u``, as
+    ``Generator.uniform`` computes it; the doubles of every uniform input come from one kernel call
+    (:func:`accord.simulation._pcg.pcg64_doubles`, NumPy's PCG64) and the clip to the fields'
+    ranges is one call over all of them, instead of a generator, a draw and a clip each. Normal
+    and triangular inputs are drawn by their generators."""
+    states = input_states(seed, batch_index, uncertain)
+    if states is None:  # a seed NumPy reads its own way: its generators, one by one
+        gens = input_streams(seed, batch_index, uncertain)
+        return {n: known[n].sample(g, draws, clip=field_range(n)) for n, g in zip(uncertain, gens, strict=True)}
+    out: dict[str, np.ndarray] = {}
+    rows: list[int] = []
+    low: list[float] = []
+    width: list[float] = []
+    for r, name in enumerate(uncertain):
+        q = known[name]
+        if q.dist == "uniform" and q.low is not None and q.high is not None and math.isfinite(q.high - q.low):
+            rows.append(r)
+            low.append(q.low)
+            width.append(q.high - q.low)  # the double Generator.uniform computes, then multiplies by
+        else:
+            out[name] = q.sample(generator_of(states[r]), draws, clip=field_range(name))
+    if rows:
+        from accord.simulation import _pcg  # numba loads on first use
+
+        u = np.empty((len(rows), draws))
+        _pcg.pcg64_doubles(states[rows], u)
+        names = [uncertain[r] for r in rows]
+        lo, hi = np.array([field_range(n) for n in names]).T
+        block = _clip(np.array(low)[:, None] + np.array(width)[:, None] * u, lo[:, None], hi[:, None])
+        out.update(zip(names, block, strict=True))
+    return out

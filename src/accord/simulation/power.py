@@ -24,6 +24,7 @@ Shapes: ``D`` draws, ``A`` actors, ``I`` issues.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -57,6 +58,22 @@ class Sides:
     def side_of(self, a: int) -> np.ndarray:
         """Mask of actor ``a``'s own side."""
         return self.high if self.high[a] else self.low
+
+    # derived once per run (the sides do not change during one; every step would rebuild them)
+    @cached_property
+    def sign(self) -> np.ndarray:
+        """``(A,)``: +1 on the high side, -1 on the low side, 0 elsewhere (how optimism shifts a belief)."""
+        return np.where(self.high, 1.0, np.where(self.low, -1.0, 0.0))
+
+    @cached_property
+    def masks(self) -> np.ndarray:
+        """``(2, A)`` float: the high side's and the low side's members."""
+        return np.stack([self.high, self.low]).astype(float)
+
+    @cached_property
+    def leads(self) -> np.ndarray:
+        """``(2,)``: the high side's leader, then the low side's."""
+        return np.array([self.lead_high, self.lead_low], dtype=np.intp)
 
 
 def sides_from_positions(
@@ -126,16 +143,24 @@ def war_outcomes(
 
     The winner moves each issue contested by force ``share`` of the way to its leader's position,
     but only away from the loser's; other issues do not change by force."""
-    p_hi = position[:, s.lead_high]
-    p_lo = position[:, s.lead_low]
-    g = share[:, None] if isinstance(share, np.ndarray) else share
+    after = _after_war(status_quo, position, s, war_issues, share)
+    return after[:, 0], after[:, 1]
 
-    def after(winner: np.ndarray, loser: np.ndarray) -> np.ndarray:
-        move = g * (winner - status_quo)
-        moved = np.where(move * (winner - loser) > 0, status_quo + move, status_quo)
-        return np.asarray(np.where(war_issues[None, :], moved, status_quo))
 
-    return after(p_hi, p_lo), after(p_lo, p_hi)
+def _after_war(
+    status_quo: np.ndarray, position: np.ndarray, s: Sides, war_issues: np.ndarray, share: np.ndarray | float
+) -> np.ndarray:
+    """:func:`war_outcomes` as one ``(D, 2, I)`` array, both winners at once (elementwise, so each
+    number is the one a winner's own computation gives)."""
+    sq = status_quo[:, None]
+    winner = position[:, s.leads]  # (D, 2, I): high's leader, low's leader
+    loser = winner[:, ::-1]
+    move = winner - sq
+    if not (isinstance(share, float) and share == 1.0):
+        # share 1 is skipped: 1.0 * x is x, bit for bit
+        move = (share[:, None, None] if isinstance(share, np.ndarray) else share) * move
+    moved = np.where(move * (winner - loser) > 0, sq + move, sq)
+    return np.asarray(np.where(war_issues, moved, sq))
 
 
 def war_values(

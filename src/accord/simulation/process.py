@@ -37,7 +37,7 @@ import numpy as np
 from accord import fpmath as fp
 from accord._small import any_nonzero, clip, flatnonzero
 from accord.mechanisms.agreements import TYPES, AgreementBook
-from accord.mechanisms.mediation import bias_toward, credibility, update_optimism
+from accord.mechanisms.mediation import update_optimism
 from accord.mechanisms.proposals import CompiledProposal
 from accord.mechanisms.ratification import reversion_value
 from accord.mechanisms.utility import utility
@@ -50,11 +50,9 @@ from accord.simulation.conflict_year import ConflictYear
 from accord.simulation.context import Context
 from accord.simulation.negotiation import Narrator, ceasefire_talks, implement_due, negotiate
 from accord.simulation.power import (
+    Sides,
     advance_stock,
-    projected_stock,
     war_outcomes,
-    war_values_of,
-    win_probability,
 )
 from accord.simulation.results import BatchResult
 from accord.simulation.state import Power, Record, StepState
@@ -122,7 +120,7 @@ def dated_changes(ctx: Context, st: StepState, say: Narrator) -> StepState:
     """Dated positions, saliences, pivots and leaders take effect (a resignation or removal only
     where history is imposed: otherwise the model's own removals decide)."""
     values = ctx.values
-    iss = list(ctx.issue_ids)
+    iss = ctx.issue_ids
     for c in ctx.scheduled(st.k).changes:
         ch, a = c.change, c.actor
         if ch.is_outcome and not ctx.history.imposes(c.time):
@@ -157,7 +155,12 @@ def dated_events(ctx: Context, st: StepState, say: Narrator, rec: Record) -> Ste
     values = ctx.values
     st.leaked = np.zeros(ctx.A, dtype=bool)
     for e, when in ctx.scheduled(st.k).events:
-        idx = [k for k in (ctx.index(a) for a in e.actors) if k is not None]
+        # the event's kernel actors: read by a leak, a break-up and a resignation only
+        idx = (
+            [k for k in (ctx.index(a) for a in e.actors) if k is not None]
+            if e.kind in ("leak", "mediator-breakup", "resignation")
+            else []
+        )
         for name in e.effects:
             v = values[f"events.{e.id}.effects.{name}"]
             if name == "monitoring":
@@ -245,13 +248,23 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
     p = st.params
     flows = ctx.flows(st.t)
     delta = p["stock_depreciation"]
-    if st.k == 0:
+    s = ctx.sides
+    p_now = np.empty((2, D))  # P(high side wins) now and projected
+    if s is not None:
+        # the stocks and both contests in one kernel: the bits of advance_stock, projected_stock
+        # and win_probability, without their ~30 NumPy calls
+        from accord.simulation import _contest  # numba loads on first use
+
+        stock = np.empty((D, A))
+        horizon, exponent = p["anticipation_years"], p["contest_exponent"]
+        _contest.contest(st.stock, flows, delta, ctx.dt, st.k == 0, horizon, exponent, s.masks, stock, p_now)
+        st.stock = stock
+    elif st.k == 0:
         st.stock = flows / delta[:, None]
     else:
         st.stock = advance_stock(st.stock, flows, delta, ctx.dt)
     if st.conflict_year is not None:
         st.conflict_year.capability(flows, st.k, ctx.dt)
-    s = ctx.sides
     if s is None:
         u_sq = utility(st.sq[:, None], st.sq[:, None], st.pos, st.sal)[:, 0]
         u_sq_piv = utility(st.sq[:, None], st.sq[:, None], st.piv, st.sal)[:, 0]
@@ -270,22 +283,19 @@ def power_balance(ctx: Context, st: StepState, say: Narrator) -> tuple[StepState
             zero,
             none,
         )
-    future = projected_stock(st.stock, flows, delta, p["anticipation_years"])
-    # now and projected in one call (row by row: the bits of two calls)
-    both = win_probability(np.concatenate([st.stock, future]), s, np.concatenate([p["contest_exponent"]] * 2))
-    p_hi, p_fut = both[:D], both[D:]
-    sign = np.where(s.high, 1.0, np.where(s.low, -1.0, 0.0))
-    p_bel = clip(p_hi[:, None] + sign[None, :] * st.optimism, 0.01, 0.99)
-    x_hi, x_lo = war_outcomes(st.sq, st.pos, s, ctx.war_issues)
-    # one kernel call: the status quo and the two outcomes of war, for leaders and pivots (each
-    # utility is computed per actor and outcome alone, so the bits are those of six calls)
-    texts = np.stack([st.sq, x_hi, x_lo], axis=1)
-    u = utility(texts, texts, np.concatenate([st.pos, st.piv], axis=1), np.concatenate([st.sal, st.sal], axis=1))
+    p_hi, p_fut = p_now
+    # one utility call: the status quo and the two outcomes of war, for leaders and pivots (each
+    # utility is computed per actor and outcome alone, so the bits are those of six calls); its
+    # texts and the leaders' and pivots' points side by side come from one kernel, the war values
+    # from another (elementwise, NumPy's operations: the bits of war_outcomes and war_values_of)
+    texts, who, weights = np.empty((D, 3, ctx.I)), np.empty((D, 2 * A, ctx.I)), np.empty((D, 2 * A, ctx.I))
+    _contest.war_inputs(st.sq, st.pos, st.piv, st.sal, s.leads, ctx.war_issues, texts, who, weights)
+    u = utility(texts, texts, who, weights)
+    p_bel, values, stake, incentive = np.empty((D, A)), np.empty((D, 2, A)), np.empty((D, A)), np.empty((D, A))
+    _contest.war_values(p_hi, s.sign, st.optimism, u, ctx.combatants, p["war_cost"], p_bel, values, stake, incentive)
     u_sq, u_sq_piv = u[:, 0, :A], u[:, 0, A:]
-    u_war, stake = war_values_of(p_bel, u[:, 1, :A], u[:, 2, :A], ctx.combatants, p["war_cost"])
-    u_war_piv, _ = war_values_of(p_bel, u[:, 1, A:], u[:, 2, A:], ctx.combatants, p["war_cost"])
-    incentive = u_war - u_sq
-    gap = np.maximum(np.where(ctx.combatants[None, :], incentive, 0.0).max(axis=1), 0.0)
+    u_war, u_war_piv = values[:, 0], values[:, 1]
+    gap = np.maximum(np.where(ctx.combatants, incentive, 0.0).max(axis=1), 0.0)
     shift = p_fut - p_hi
     decline_hi, decline_lo = np.maximum(-shift, 0.0), np.maximum(shift, 0.0)
     commitment = np.maximum(decline_hi * stake[:, s.lead_high], decline_lo * stake[:, s.lead_low])
@@ -338,40 +348,51 @@ def organisation(ctx: Context, st: StepState, power: Power, say: Narrator) -> St
     return st
 
 
+def _information_layout(ctx: Context, s: Sides) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None]]:
+    """What :func:`information` reads that does not change during a run (found at its first call):
+    the combatants, each one's ``(own, other side's leader)`` kernel indices ``(C, 2)``, and per
+    format the seated mediators who are not parties (None: none sit; exclusions are per step)."""
+    if ctx._information is None:
+        comb = flatnonzero(ctx.combatants)
+        pairs = np.stack([comb, np.where(s.high[comb], s.lead_low, s.lead_high)], axis=1)
+        seated: list[np.ndarray | None] = []
+        for ti in ctx.format_tables:
+            m = ctx.tables[ti].seats & ~ctx.parties & ctx.mediators
+            seated.append(m if m.any() else None)
+        ctx._information = (comb, pairs, seated)
+    return ctx._information
+
+
 def information(ctx: Context, st: StepState, say: Narrator) -> StepState:
     """Mediators seated at the format's table correct the combatants' optimism (Kydd 2003)."""
     s = ctx.sides
     if s is None:
         return st
     D, A = ctx.draws, ctx.A
-    best = np.zeros((D, A))
-    who = np.full((D, A), -1)
-    for fi, ti in enumerate(ctx.format_tables):
-        table = ctx.tables[ti]
-        infmt = st.fmt == fi
-        seated_med = table.seats & ~st.excluded & ~ctx.parties & ctx.mediators
-        if not infmt.any() or not seated_med.any():
+    comb, pairs, seated = _information_layout(ctx, s)
+    from accord.simulation import _information  # numba loads on first use
+
+    best_c = np.zeros((D, comb.size))  # the best credibility with each combatant so far
+    who_c = np.full((D, comb.size), -1)  # and its mediator
+    for fi, base in enumerate(seated):
+        if base is None:
             continue
-        meds, comb = flatnonzero(seated_med), flatnonzero(ctx.combatants)
-        others = np.where(s.high[comb], s.lead_low, s.lead_high)
-        # every (mediator, combatant) pair at once, (D, M, C); each pair's sums are its own
-        cred = credibility(
-            bias_toward(
-                st.pos[:, meds][:, :, None],
-                st.pos[:, comb][:, None],
-                st.pos[:, others][:, None],
-                st.sal[:, meds][:, :, None],
-            )
-        )
-        cred = np.where(infmt[:, None, None], cred, 0.0)
-        for j, m in enumerate(meds):
-            c = cred[:, j]
-            better = c > best[:, comb]
-            best[:, comb] = np.where(better, c, best[:, comb])
-            who[:, comb] = np.where(better, m, who[:, comb])
+        seated_med = base & ~st.excluded
+        if not seated_med.any():
+            continue
+        infmt = st.fmt == fi
+        if not infmt.any():
+            continue
+        # every (mediator, combatant) pair, the mediators in order, each replacing the best where
+        # strictly better (one kernel: the bits of bias_toward and credibility per pair)
+        _information.most_credible(st.pos, st.sal, flatnonzero(seated_med), pairs, infmt, best_c, who_c)
+    best = np.zeros((D, A))
+    best[:, comb] = best_c
     before = st.optimism
     st.optimism = update_optimism(st.optimism, best, st.params["information_rate"], ctx.dt)
     if say.on:
+        who = np.full((D, A), -1)
+        who[:, comb] = who_c
         for a in flatnonzero(np.abs(before[0] - st.optimism[0]) > 0.005):
             say(
                 ev.OptimismCorrected(
@@ -389,8 +410,10 @@ def incidents(ctx: Context, st: StepState, power: Power, streams: Streams, say: 
     """Ceasefire incidents in the step ``(D,)``: Poisson, rising with the gap, damped by monitoring."""
     p = st.params
     lam = (p["incident_rate"] + p["incident_tension"] * power.gap) * (1.0 - p["monitoring_effect"] * st.monitor)
-    lam = np.where(st.fighting, 0.0, clip(lam, 0.0, 1e6))
-    n = streams.rng("incidents", st.k).poisson(lam * ctx.dt)
+    lam = np.where(st.fighting, 0.0, clip(lam, 0.0, 1e6)) * ctx.dt
+    rng = streams.rng("incidents", st.k)
+    # one draw: NumPy's scalar path (the same variate and checks; an array's costs ~5 µs more)
+    n = rng.poisson(lam.item(), 1) if lam.size == 1 else rng.poisson(lam)
     if say.on and n[0] > 0:
         say(ev.Incidents(_r(st.t), count=int(n[0]), monitoring=_r(st.monitor[0])))
     return np.asarray(n)

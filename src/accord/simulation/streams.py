@@ -32,9 +32,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from accord.simulation._seeding import pcg64_generator, pcg64_generators
+from accord.simulation._seeding import _plain, generator_of, pcg64_generator, pcg64_generators, seed_states_last
 
-__all__ = ["Streams", "input_stream", "input_streams", "stable_int"]
+__all__ = ["Streams", "input_states", "input_stream", "input_streams", "stable_int"]
 
 
 @lru_cache(maxsize=65536)
@@ -50,7 +50,18 @@ def input_stream(seed: int, batch_index: int, name: str) -> np.random.Generator:
 
 def input_streams(seed: int, batch_index: int, names: list[str]) -> list[np.random.Generator]:
     """:func:`input_stream` of each of ``names`` (their seed states computed in one call)."""
-    return pcg64_generators(seed, [(batch_index, 0, stable_int(n)) for n in names])
+    if not _plain(seed, (batch_index,)):
+        return pcg64_generators(seed, [(batch_index, 0, stable_int(n)) for n in names])
+    return [generator_of(row) for row in seed_states_last(seed, (batch_index, 0), [stable_int(n) for n in names])]
+
+
+def input_states(seed: int, batch_index: int, names: list[str]) -> np.ndarray | None:
+    """The seed states ``(len(names), 4)`` of :func:`input_streams` (what their PCG64s are seeded
+    with; :func:`accord.simulation._seeding.generator_of` builds one); None for a seed or batch
+    that is not a non-negative integer (NumPy's own seed sequence then decides, and complains)."""
+    if not _plain(seed, (batch_index,)):
+        return None
+    return seed_states_last(seed, (batch_index, 0), [stable_int(n) for n in names])
 
 
 class Streams:
@@ -58,7 +69,19 @@ class Streams:
 
     def __init__(self, seed: int, batch_index: int) -> None:
         self.seed, self.batch_index = seed, batch_index
+        self._plain = _plain(seed, (batch_index,))
+        # each use's seed states for steps 0, 1, ...: computed for a block of steps in one kernel
+        # call when the use is first asked for (a run asks for every step of most uses)
+        self._states: dict[str, np.ndarray] = {}
 
     def rng(self, name: str, step: int) -> np.random.Generator:
         """The generator of one use of randomness, ``name``, at step ``step``."""
-        return pcg64_generator(self.seed, (self.batch_index, 1, stable_int(name), step))
+        if not (self._plain and type(step) is int and step >= 0):
+            return pcg64_generator(self.seed, (self.batch_index, 1, stable_int(name), step))
+        states = self._states.get(name)
+        if states is None or step >= states.shape[0]:
+            n = max(64, 2 * step + 1)
+            states = self._states[name] = seed_states_last(
+                self.seed, (self.batch_index, 1, stable_int(name)), np.arange(n, dtype=np.uint64)
+            )
+        return generator_of(states[step])
