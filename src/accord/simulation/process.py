@@ -110,7 +110,8 @@ def compile_proposals(scenario: Scenario, values: dict[str, np.ndarray], draws: 
 
 
 def _sq_dict(ctx: Context, st: StepState) -> dict[str, float]:
-    return dict(zip(ctx.issue_ids, map(_r, st.sq[0]), strict=True))
+    # tolist: Python floats at once (the values float() gives one by one), then _r's rounding
+    return {i: round(v, 6) for i, v in zip(ctx.issue_ids, st.sq[0].tolist(), strict=True)}
 
 
 # -- phases ------------------------------------------------------------------------------------
