@@ -62,6 +62,7 @@ __all__ = [
     "HazardSpec",
     "HazardTable",
     "HazardTableError",
+    "capability_rows",
     "capability_state",
     "covariates",
     "default_table",
@@ -205,20 +206,37 @@ def capability_state(
     :data:`SHIFT_HORIZON` years if spending stays at this year's level (projected stocks
     ``(1 − δ)^h K + m (1 − (1 − δ)^h) / δ``, δ = :data:`STOCK_DEPRECIATION`; Powell 2006)."""
 
-    def share(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        tot = x + y
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.where(tot > 0, x / tot, np.nan))
+    ka, kb, pa, pb, ma, mb = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (stock_a, stock_b, prev_a, prev_b, flow_a, flow_b))
+    )
+    cap = capability_rows(np.array([ka, pa, ma]), np.array([kb, pb, mb]))
+    return {k: np.asarray(cap[i, ...]) for i, k in enumerate(_CAP_INPUTS)}
 
-    ka, kb, pa, pb, ma, mb = (np.asarray(v, dtype=float) for v in (stock_a, stock_b, prev_a, prev_b, flow_a, flow_b))
-    keep = (1.0 - STOCK_DEPRECIATION) ** SHIFT_HORIZON
-    grow = (1.0 - keep) / STOCK_DEPRECIATION
-    now = share(ka, kb)
-    return {
-        "cap_share_a": now,
-        "cap_shift_expected": share(keep * ka + ma * grow, keep * kb + mb * grow) - now,
-        "cap_shift_realised": now - share(pa, pb),
-    }
+
+_KEEP = (1.0 - STOCK_DEPRECIATION) ** SHIFT_HORIZON
+_GROW = (1.0 - _KEEP) / STOCK_DEPRECIATION
+
+
+def capability_rows(side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray:
+    """:func:`capability_state` on stacked inputs, ``(3, ...)`` rows ``cap_share_a``,
+    ``cap_shift_expected``, ``cap_shift_realised``: ``side_a`` and ``side_b`` are ``(3, ...)``
+    float arrays of a side's summed stock this year, a year ago and its spending this year.
+
+    The three shares are computed as one ``(3, ...)`` array (the same elementwise operations,
+    so the same bits) because the engine calls this every step on ``(D,)`` arrays, where each
+    NumPy call's overhead, not its arithmetic, is the cost."""
+    ka, pa, ma = side_a
+    kb, pb, mb = side_b
+    x = np.array([ka, _KEEP * ka + ma * _GROW, pa])
+    tot = x + np.array([kb, _KEEP * kb + mb * _GROW, pb])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(tot > 0, x / tot, np.nan)  # NaN where both stocks are 0
+    now = share[0, ...]  # [i, ...]: a view even of 0-d rows
+    out = np.empty_like(share)
+    out[0, ...] = now
+    np.subtract(share[1, ...], now, out=out[1, ...])
+    np.subtract(now, share[2, ...], out=out[2, ...])
+    return out
 
 
 def covariates(state: Mapping[str, ArrayLike], names: tuple[str, ...] = ALL_COVARIATES) -> dict[str, np.ndarray]:
