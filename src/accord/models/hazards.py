@@ -64,6 +64,7 @@ __all__ = [
     "HazardTableError",
     "capability_rows",
     "capability_state",
+    "covariate_rows",
     "covariates",
     "default_table",
     "load_table",
@@ -234,8 +235,8 @@ def capability_rows(side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray:
     now = share[0, ...]  # [i, ...]: a view even of 0-d rows
     out = np.empty_like(share)
     out[0, ...] = now
-    np.subtract(share[1, ...], now, out=out[1, ...])
-    np.subtract(now, share[2, ...], out=out[2, ...])
+    np.subtract(share[1, ...], now, out[1, ...])
+    np.subtract(now, share[2, ...], out[2, ...])
     return out
 
 
@@ -247,6 +248,47 @@ def covariates(state: Mapping[str, ArrayLike], names: tuple[str, ...] = ALL_COVA
     arrays = {k: np.asarray(state[k], dtype=float) for k in STATE}
     arrays[_MISSING] = _cap_missing(arrays)  # read by five covariates
     return {n: _BY_NAME[n].compute(arrays) for n in names}
+
+
+# where covariate_rows finds each state value (rows of STATE) and puts each covariate (rows of
+# ALL_COVARIATES); checked here so a reordering of either fails at import, not in the bits
+_S = {k: i for i, k in enumerate(STATE)}
+_C = {k: i for i, k in enumerate(ALL_COVARIATES)}
+_FLAGS = (
+    *(f"in_force_{t}" for t in AGREEMENT_TYPES),
+    "peacekeeping_in_force",
+    "third_party_in_force",
+    "territorial",
+    "interstate",
+)
+_S_FLAGS = slice(_S[_FLAGS[0]], _S[_FLAGS[-1]] + 1)
+_C_FLAGS = slice(_C[_FLAGS[0]], _C[_FLAGS[-1]] + 1)
+_C_CAP = slice(_C["cap_share_a"], _C["cap_shift_realised"] + 1)
+_CAP_NEUTRAL = np.array([0.5, 0.0, 0.0, 0.0])  # share, expected, |expected|, realised
+assert STATE[_S_FLAGS] == _FLAGS and ALL_COVARIATES[_C_FLAGS] == _FLAGS
+assert ALL_COVARIATES[_C_CAP] == ("cap_share_a", "cap_shift_expected", "cap_shift_expected_abs", "cap_shift_realised")
+assert ALL_COVARIATES[_C_CAP.stop] == "cap_missing"
+
+
+def covariate_rows(state: np.ndarray) -> np.ndarray:
+    """Every covariate (:data:`ALL_COVARIATES`, as rows) of a state given as rows in
+    :data:`STATE`'s order, ``(len(STATE), ...)`` floats: the same values, bit for bit, as
+    :func:`covariates` (``tests/test_hazards.py`` compares them), computed by blocks of rows
+    because the engine calls it every step on ``(D,)`` arrays, where each NumPy call's
+    overhead, not its arithmetic, is the cost."""
+    out = np.empty((len(ALL_COVARIATES), *state.shape[1:]))
+    out[_C["fighting_last_year"]] = state[_S["fighting_last_year"]]
+    out[_C["log_years_since_fighting"]] = fp.log1p(state[_S["years_since_fighting"]])
+    cap = out[_C_CAP]
+    cap[0] = state[_S["cap_share_a"]]
+    cap[1] = cap[2] = state[_S["cap_shift_expected"]]
+    cap[3] = state[_S["cap_shift_realised"]]
+    missing = np.logical_or.reduce(np.isnan(cap), axis=0)  # any of the three inputs NaN
+    np.abs(cap[2], cap[2])
+    np.copyto(cap, _CAP_NEUTRAL.reshape((4,) + (1,) * missing.ndim), where=missing)
+    out[_C["cap_missing"]] = missing
+    out[_C_FLAGS] = state[_S_FLAGS]
+    return out
 
 
 class HazardTableError(ValueError):

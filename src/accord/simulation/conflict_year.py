@@ -40,6 +40,7 @@ import numpy as np
 from accord.mechanisms.agreements import TYPES, AgreementBook
 from accord.models.hazards import STATE, STOCK_DEPRECIATION, capability_rows
 from accord.simulation.conflict import ConflictTraits
+from accord.simulation.hazards import LogitCache
 from accord.simulation.power import advance_stock
 
 __all__ = ["ConflictYear", "calendar_year"]
@@ -115,6 +116,7 @@ class ConflictYear:
         self._state: dict[str, np.ndarray] | None = None  # this step's, until something changes
         self._matrix: np.ndarray | None = None  # the rows of the last state built
         self._matrix_year = self.year  # the calendar year of those rows
+        self.logit_cache = LogitCache()  # the run's hazard coefficients as matrices (hazard_logit)
 
     def begin_step(self, t: float) -> None:
         """Move to the calendar year of the step starting at ``t``: last year's fighting ends the
@@ -168,6 +170,13 @@ class ConflictYear:
         self.peacekeeping_year = self.peacekeeping_year | book.step_peacekeeping
         self.third_party_year = self.third_party_year | book.step_third_party
 
+    def rows(self) -> np.ndarray:
+        """:meth:`state` as one ``(len(STATE), D)`` array in :data:`~accord.models.hazards.STATE`'s
+        order (read it, do not write it)."""
+        self.state()
+        assert self._matrix is not None
+        return self._matrix
+
     def state(self) -> dict[str, np.ndarray]:
         """The panel's state of this calendar year (:data:`accord.models.hazards.STATE`), ``(D,)`` each.
 
@@ -181,7 +190,7 @@ class ConflictYear:
         else:
             m = np.empty((len(STATE), self.last_fighting.shape[0]))
             m[_ROW["fighting_last_year"]] = self.fought_last_year
-            np.subtract(self.year, self.last_fighting, out=m[_ROW["years_since_fighting"]])
+            np.subtract(self.year, self.last_fighting, m[_ROW["years_since_fighting"]])
             m[_IN_FORCE] = self.in_force.T
             m[_ROW["peacekeeping_in_force"]] = self.peacekeeping
             m[_ROW["third_party_in_force"]] = self.third_party

@@ -414,8 +414,11 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
             "incidents": n_incidents / ctx.dt,
             "commitment": power.commitment,
         }
-        power.panel_state = st.conflict_year.state()
-        eta, power.hazard_model = hazards.hazard_logit(power.panel_state, ctx.hazard_coef, p, terms)
+        cy = st.conflict_year
+        power.panel_state = cy.state()
+        eta, power.hazard_model = hazards.hazard_logit(
+            power.panel_state, ctx.hazard_coef, p, terms, rows=cy.rows(), cache=cy.logit_cache
+        )
         p_year = hazards.logistic(eta)
     power.onset_year = p_year
     power.p_onset = hazards.per_step(p_year, ctx.dt)
