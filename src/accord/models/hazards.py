@@ -210,7 +210,7 @@ def capability_state(
     ka, kb, pa, pb, ma, mb = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (stock_a, stock_b, prev_a, prev_b, flow_a, flow_b))
     )
-    cap = capability_rows(np.array([ka, pa, ma]), np.array([kb, pb, mb]))
+    cap = capability_rows(np.array([ka, kb]), np.array([pa, pb]), np.array([ma, mb]))
     return {k: np.asarray(cap[i, ...]) for i, k in enumerate(_CAP_INPUTS)}
 
 
@@ -218,18 +218,22 @@ _KEEP = (1.0 - STOCK_DEPRECIATION) ** SHIFT_HORIZON
 _GROW = (1.0 - _KEEP) / STOCK_DEPRECIATION
 
 
-def capability_rows(side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray:
-    """:func:`capability_state` on stacked inputs, ``(3, ...)`` rows ``cap_share_a``,
-    ``cap_shift_expected``, ``cap_shift_realised``: ``side_a`` and ``side_b`` are ``(3, ...)``
-    float arrays of a side's summed stock this year, a year ago and its spending this year.
+def capability_rows(stock: np.ndarray, prev: np.ndarray, flow: np.ndarray) -> np.ndarray:
+    """:func:`capability_state` on inputs stacked by side, ``(3, ...)`` rows ``cap_share_a``,
+    ``cap_shift_expected``, ``cap_shift_realised``: ``stock``, ``prev`` and ``flow`` are
+    ``(2, ...)`` float arrays, side A's and side B's summed stock this year, a year ago and their
+    spending this year.
 
-    The three shares are computed as one ``(3, ...)`` array (the same elementwise operations,
-    so the same bits) because the engine calls this every step on ``(D,)`` arrays, where each
-    NumPy call's overhead, not its arithmetic, is the cost."""
-    ka, pa, ma = side_a
-    kb, pb, mb = side_b
-    x = np.array([ka, _KEEP * ka + ma * _GROW, pa])
-    tot = x + np.array([kb, _KEEP * kb + mb * _GROW, pb])
+    The sides' projections and the three shares are each computed as one array (the same
+    elementwise operations, so the same bits) because the engine calls this every step on
+    ``(D,)`` arrays, where each NumPy call's overhead, not its arithmetic, is the cost."""
+    z = np.empty((3, *stock.shape))  # now, projected, a year ago; each (2, ...) by side
+    z[0] = stock
+    np.multiply(_KEEP, stock, z[1])
+    np.add(z[1], flow * _GROW, z[1])
+    z[2] = prev
+    x = z[:, 0]
+    tot = x + z[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(tot > 0, x / tot, np.nan)  # NaN where both stocks are 0
     now = share[0, ...]  # [i, ...]: a view even of 0-d rows

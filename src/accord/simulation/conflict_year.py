@@ -106,10 +106,10 @@ class ConflictYear:
         self.stock_year_ago = self.stock
         self.flow = self.stock
         self._past: deque[np.ndarray] = deque(maxlen=steps_per_year)
-        # each side's summed stock now, a year ago and its spending, (3, D) (capability_rows' input)
-        self._side_a = np.zeros((3, d))
-        self._side_b = self._side_a
-        self._past_sums: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=steps_per_year)
+        # by side (A, B): summed stock and spending (2, 2, D), and the summed stock a year ago
+        self._sides = np.zeros((2, 2, d))
+        self._sides_year_ago = self._sides[:, 0]
+        self._past_sums: deque[np.ndarray] = deque(maxlen=steps_per_year)
         # what does not change in a run: the static traits and, without capability, NaN shares
         self._static = np.array([np.full(d, float(traits.territorial)), np.full(d, float(traits.interstate))])
         self._nan_cap = np.full((3, d), np.nan)
@@ -137,10 +137,6 @@ class ConflictYear:
         self.year = y
         self._state = None
 
-    def _sums(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Side A's and side B's sums ``(D,)`` of ``x (D, A)`` over their states."""
-        return x[:, self.a_states].sum(axis=1), x[:, self.b_states].sum(axis=1)
-
     def capability(self, flows: np.ndarray, k: int, dt: float) -> None:
         """Advance the stocks ``(D, A)`` with this step's spending ``flows`` (steady state at ``k = 0``)."""
         if k == 0:
@@ -152,15 +148,22 @@ class ConflictYear:
         self._past.append(self.stock)
         self.flow = flows
         if self.cap_known:
-            # a stock's side sums are kept with it, so the year-ago ones are not summed again
-            now = self._sums(self.stock)
+            # a stock's side sums are kept with it, so the year-ago ones are not summed again;
+            # each array is summed on its own: a stacked (2, D, n) sum may be grouped otherwise
+            # (pairwise) than the (D, n) one, so its last bits may differ
+            a, b, add = self.a_states, self.b_states, np.add.reduce
+            stock = self.stock
+            self._sides = np.array(
+                [
+                    [add(stock[:, a], axis=1), add(flows[:, a], axis=1)],
+                    [add(stock[:, b], axis=1), add(flows[:, b], axis=1)],
+                ]
+            )
+            now = self._sides[:, 0]
             if k == 0:
                 self._past_sums.extend([now] * self.steps_per_year)
-            ago = self._past_sums[0]
+            self._sides_year_ago = self._past_sums[0]
             self._past_sums.append(now)
-            fa, fb = self._sums(flows)
-            self._side_a = np.array([now[0], ago[0], fa])
-            self._side_b = np.array([now[1], ago[1], fb])
         self._state = None
 
     def end_step(self, fought: np.ndarray, book: AgreementBook) -> None:
@@ -195,7 +198,11 @@ class ConflictYear:
             m[_ROW["peacekeeping_in_force"]] = self.peacekeeping
             m[_ROW["third_party_in_force"]] = self.third_party
             m[_STATIC] = self._static
-        m[_CAP] = capability_rows(self._side_a, self._side_b) if self.cap_known else self._nan_cap
+        m[_CAP] = (
+            capability_rows(self._sides[:, 0], self._sides_year_ago, self._sides[:, 1])
+            if self.cap_known
+            else self._nan_cap
+        )
         self._matrix, self._matrix_year = m, self.year
         self._state = dict(zip(STATE, m, strict=True))
         return self._state

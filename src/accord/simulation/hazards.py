@@ -45,11 +45,13 @@ checked by :func:`check_overrides` (located errors).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 
 import numpy as np
 
 from accord import fpmath as fp
+from accord._small import clip
 from accord.models.hazards import (
     AGREEMENT_TYPES,
     ALL_COVARIATES,
@@ -89,12 +91,12 @@ ENGINE_TERMS: dict[str, str] = {
 
 def per_step(p_year: np.ndarray, dt: float) -> np.ndarray:
     """Convert a yearly probability to a step of ``dt`` years (constant hazard within the year)."""
-    return np.asarray(1.0 - fp.power(1.0 - np.clip(p_year, 0.0, 1.0), dt))
+    return np.asarray(1.0 - fp.power(1.0 - clip(p_year, 0.0, 1.0), dt))
 
 
 def logistic(eta: np.ndarray) -> np.ndarray:
     """``1 / (1 + e^−η)`` without overflow (the form :mod:`accord.models.hazards` uses)."""
-    return np.asarray(0.5 * (1.0 + fp.tanh(0.5 * np.clip(eta, -60.0, 60.0))))
+    return np.asarray(0.5 * (1.0 + fp.tanh(0.5 * clip(eta, -60.0, 60.0))))
 
 
 def coefficient_names(hazard: str) -> tuple[str, ...]:
@@ -215,9 +217,8 @@ class LogitCache:
         self, coef: Mapping[str, Mapping[str, np.ndarray]], params: Mapping[str, np.ndarray], shape: tuple[int, ...]
     ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:
         """Each used hazard's ``(rows, *shape)`` coefficients and where an engine term's is NaN."""
-        key = (coef, *(params[p] for p in _PARAMS))
-        old = self._key
-        if shape != self._shape or len(old) != len(key) or any(a is not b for a, b in zip(old, key, strict=True)):
+        key = (coef, *[params[p] for p in _PARAMS])
+        if shape != self._shape or not all(map(operator.is_, self._key, key)) or len(self._key) != len(key):
             self._coef, self._term_nan = _coefficient_matrices(coef, params, shape)
             self._key, self._shape = key, shape
         return self._coef, self._term_nan
@@ -241,15 +242,15 @@ def _coefficient_matrices(
     coef: Mapping[str, Mapping[str, np.ndarray]], params: Mapping[str, np.ndarray], shape: tuple[int, ...]
 ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:
     out: dict[int, np.ndarray] = {}
+    # the overrides set (not NaN) in some draw, looked at once for the three hazards
+    overrides = [(v, np.isnan(v), targets) for param, targets in FITTED_OVERRIDES.items() for v in [params[param]]]
+    overrides = [o for o in overrides if not o[1].all()]
     for j, hazard in enumerate(USED):
         c = dict(coef[hazard])
-        for param, targets in FITTED_OVERRIDES.items():
-            v = params[param]
-            if np.isnan(v).all():
-                continue
+        for v, unset, targets in overrides:
             for t in targets:
                 if t in c:
-                    c[t] = np.where(np.isnan(v), c[t], v)
+                    c[t] = np.where(unset, c[t], v)
         c |= {p: params[p] for p in ENGINE_TERMS.values()}
         _, names = _LAYOUT[hazard]
         m = out[j] = np.empty((len(names), *shape))
