@@ -269,18 +269,21 @@ _S_FLAGS = slice(_S[_FLAGS[0]], _S[_FLAGS[-1]] + 1)
 _C_FLAGS = slice(_C[_FLAGS[0]], _C[_FLAGS[-1]] + 1)
 _C_CAP = slice(_C["cap_share_a"], _C["cap_shift_realised"] + 1)
 _CAP_NEUTRAL = np.array([0.5, 0.0, 0.0, 0.0])  # share, expected, |expected|, realised
+_CAP_NEUTRAL_1D = _CAP_NEUTRAL[:, None]  # against (4, D) rows, the engine's case
 assert STATE[_S_FLAGS] == _FLAGS and ALL_COVARIATES[_C_FLAGS] == _FLAGS
 assert ALL_COVARIATES[_C_CAP] == ("cap_share_a", "cap_shift_expected", "cap_shift_expected_abs", "cap_shift_realised")
 assert ALL_COVARIATES[_C_CAP.stop] == "cap_missing"
 
 
-def covariate_rows(state: np.ndarray) -> np.ndarray:
+def covariate_rows(state: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Every covariate (:data:`ALL_COVARIATES`, as rows) of a state given as rows in
     :data:`STATE`'s order, ``(len(STATE), ...)`` floats: the same values, bit for bit, as
-    :func:`covariates` (``tests/test_hazards.py`` compares them), computed by blocks of rows
+    :func:`covariates` (``tests/test_hazard_rows.py`` compares them), computed by blocks of rows
     because the engine calls it every step on ``(D,)`` arrays, where each NumPy call's
-    overhead, not its arithmetic, is the cost."""
-    out = np.empty((len(ALL_COVARIATES), *state.shape[1:]))
+    overhead, not its arithmetic, is the cost. ``out``: the ``(len(ALL_COVARIATES), ...)``
+    array to write them into (returned)."""
+    if out is None:
+        out = np.empty((len(ALL_COVARIATES), *state.shape[1:]))
     out[_C["fighting_last_year"]] = state[_S["fighting_last_year"]]
     out[_C["log_years_since_fighting"]] = fp.log1p(state[_S["years_since_fighting"]])
     cap = out[_C_CAP]
@@ -289,7 +292,9 @@ def covariate_rows(state: np.ndarray) -> np.ndarray:
     cap[3] = state[_S["cap_shift_realised"]]
     missing = np.logical_or.reduce(np.isnan(cap), axis=0)  # any of the three inputs NaN
     np.abs(cap[2], cap[2])
-    np.copyto(cap, _CAP_NEUTRAL.reshape((4,) + (1,) * missing.ndim), where=missing)
+    np.copyto(
+        cap, _CAP_NEUTRAL_1D if missing.ndim == 1 else _CAP_NEUTRAL.reshape((4,) + (1,) * missing.ndim), where=missing
+    )
     out[_C["cap_missing"]] = missing
     out[_C_FLAGS] = state[_S_FLAGS]
     return out

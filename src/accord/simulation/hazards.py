@@ -174,13 +174,11 @@ def fitted_logit(hazard: str, state: Mapping[str, np.ndarray], coef: Mapping[str
     return eta
 
 
-# the logit's rows (ExtendedRows): covariate fighting_last_year first, then the intercept's 1,
-# the other covariates in ALL_COVARIATES' order, then the engine terms in ENGINE_TERMS' order.
-# A hazard whose covariates are ALL_COVARIATES reads every row with its coefficients in that
-# order (b_fl·x_fl + intercept is intercept + b_fl·x_fl: a sum of two is exact both ways round);
-# one without fighting_last_year (onset) reads the rows from the 1 on.
+# the logit's rows: the intercept's 1, the covariates in ALL_COVARIATES' order, then the engine
+# terms in ENGINE_TERMS' order; a hazard reads them with its coefficients in that order (onset,
+# without fighting_last_year, reads the others: a copy of 21 rows rather than 22 in place)
 _N_ROWS = 1 + len(ALL_COVARIATES) + len(ENGINE_TERMS)
-_FIRST = ALL_COVARIATES[0]
+_COV = slice(1, 1 + len(ALL_COVARIATES))
 
 
 def _layout(hazard: str) -> tuple[slice | np.ndarray, tuple[str, ...]]:
@@ -188,12 +186,9 @@ def _layout(hazard: str) -> tuple[slice | np.ndarray, tuple[str, ...]]:
     names = HAZARDS[hazard].covariates
     terms = tuple(ENGINE_TERMS.values())
     if names == ALL_COVARIATES:
-        return slice(0, _N_ROWS), (_FIRST, "intercept", *names[1:], *terms)
-    if names == ALL_COVARIATES[1:]:
-        return slice(1, _N_ROWS), ("intercept", *names, *terms)
-    # any other list (none of the used hazards): the rows picked in the same order
-    row = {n: (0 if n == _FIRST else 1 + i) for i, n in enumerate(ALL_COVARIATES)}
-    idx = [1, *(row[n] for n in names), *range(1 + len(ALL_COVARIATES), _N_ROWS)]
+        return slice(0, _N_ROWS), ("intercept", *names, *terms)
+    row = {n: 1 + i for i, n in enumerate(ALL_COVARIATES)}
+    idx = [0, *(row[n] for n in names), *range(_COV.stop, _N_ROWS)]
     return np.array(idx), ("intercept", *names, *terms)
 
 
@@ -217,7 +212,7 @@ class LogitCache:
         self, coef: Mapping[str, Mapping[str, np.ndarray]], params: Mapping[str, np.ndarray], shape: tuple[int, ...]
     ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:
         """Each used hazard's ``(rows, *shape)`` coefficients and where an engine term's is NaN."""
-        key = (coef, *[params[p] for p in _PARAMS])
+        key = (coef, *_read_params(params))
         if shape != self._shape or not all(map(operator.is_, self._key, key)) or len(self._key) != len(key):
             self._coef, self._term_nan = _coefficient_matrices(coef, params, shape)
             self._key, self._shape = key, shape
@@ -227,11 +222,12 @@ class LogitCache:
         """A buffer for the logit's rows, its intercept row set to 1 (refilled every call)."""
         if self._rows is None or self._rows.shape[1:] != shape:
             self._rows = np.empty((_N_ROWS, *shape))
-            self._rows[1] = 1.0
+            self._rows[0] = 1.0
         return self._rows
 
 
 _PARAMS = (*FITTED_OVERRIDES, *ENGINE_TERMS.values())  # the parameters the coefficients read
+_read_params = operator.itemgetter(*_PARAMS)  # their arrays as a tuple, in one C call
 _LAYOUT = {h: _layout(h) for h in USED}
 _IN_FORCE = slice(STATE.index(f"in_force_{AGREEMENT_TYPES[0]}"), STATE.index(f"in_force_{AGREEMENT_TYPES[-1]}") + 1)
 _FIGHTING = STATE.index("fighting_last_year")
@@ -296,10 +292,8 @@ def hazard_logit(
         cache = LogitCache()
     c, term_nan = cache.coefficients(coef, params, shape)
     x = cache.rows(shape)
-    cov = covariate_rows(rows)
-    x[0] = cov[0]
-    x[2 : 1 + len(ALL_COVARIATES)] = cov[1:]
-    for i, term in enumerate(ENGINE_TERMS, start=1 + len(ALL_COVARIATES)):
+    covariate_rows(rows, x[_COV])
+    for i, term in enumerate(ENGINE_TERMS, start=_COV.stop):
         x[i] = terms[term]
     counts = np.bincount(which.ravel(), minlength=len(USED)).tolist()
     eta: np.ndarray | None = None

@@ -423,8 +423,12 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
     power.onset_year = p_year
     power.p_onset = hazards.per_step(p_year, ctx.dt)
     q = 1.0 - fp.power(1.0 - p_year, np.maximum(p["anticipation_years"], 0.0))
-    power.r_lead = reversion_value(power.u_sq, power.u_war, q)
-    power.r_piv = reversion_value(power.u_sq_piv, power.u_war_piv, q)
+    # leaders and pivots in one call (elementwise: the bits of two calls)
+    a = power.u_sq.shape[1]
+    r = reversion_value(
+        np.concatenate([power.u_sq, power.u_sq_piv], axis=1), np.concatenate([power.u_war, power.u_war_piv], axis=1), q
+    )
+    power.r_lead, power.r_piv = r[:, :a], r[:, a:]
     return power
 
 
