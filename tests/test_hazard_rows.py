@@ -91,3 +91,10 @@ def test_hazard_logit_by_rows_is_the_term_by_term_sum_bit_for_bit(draws: int) ->
             eta, used = engine_hazards.hazard_logit(state, coef, params, terms, **kw)  # type: ignore[arg-type]
             assert used.dtype == which.dtype and (used == which).all()
             assert eta.shape == ref.shape and eta.tobytes() == ref.tobytes()
+
+
+def test_per_steps_clip_returns_logistics_output_bit_for_bit() -> None:
+    # the risk phase skips per_step's clip on logistic's output (in [0, 1], or NaN passed through)
+    eta = np.concatenate([np.linspace(-100.0, 100.0, 20001), [np.inf, -np.inf, np.nan, -np.nan, 0.0, -0.0]])
+    p = engine_hazards.logistic(eta)
+    assert np.clip(p, 0.0, 1.0).tobytes() == p.tobytes()

@@ -227,21 +227,13 @@ def capability_rows(stock: np.ndarray, prev: np.ndarray, flow: np.ndarray) -> np
     The sides' projections and the three shares are each computed as one array (the same
     elementwise operations, so the same bits) because the engine calls this every step on
     ``(D,)`` arrays, where each NumPy call's overhead, not its arithmetic, is the cost."""
-    z = np.empty((3, *stock.shape))  # now, projected, a year ago; each (2, ...) by side
-    z[0] = stock
-    np.multiply(_KEEP, stock, z[1])
-    np.add(z[1], flow * _GROW, z[1])
-    z[2] = prev
+    z = np.array([stock, _KEEP * stock + flow * _GROW, prev])  # now, projected, a year ago; (2, ...) each
     x = z[:, 0]
     tot = x + z[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(tot > 0, x / tot, np.nan)  # NaN where both stocks are 0
     now = share[0, ...]  # [i, ...]: a view even of 0-d rows
-    out = np.empty_like(share)
-    out[0, ...] = now
-    np.subtract(share[1, ...], now, out[1, ...])
-    np.subtract(now, share[2, ...], out[2, ...])
-    return out
+    return np.array([now, share[1, ...] - now, now - share[2, ...]])
 
 
 def covariates(state: Mapping[str, ArrayLike], names: tuple[str, ...] = ALL_COVARIATES) -> dict[str, np.ndarray]:

@@ -249,13 +249,24 @@ def _coefficient_matrices(
                     c[t] = np.where(unset, c[t], v)
         c |= {p: params[p] for p in ENGINE_TERMS.values()}
         _, names = _LAYOUT[hazard]
-        m = out[j] = np.empty((len(names), *shape))
-        for i, n in enumerate(names):
-            m[i] = c[n]
+        out[j] = _stack([c[n] for n in names], shape)
     nan = np.empty((len(ENGINE_TERMS), *shape), dtype=bool)
     for i, p in enumerate(ENGINE_TERMS.values()):
         nan[i] = np.isnan(params[p])
     return out, (nan if nan.any() else None)
+
+
+def _stack(values: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+    """``(len(values), *shape)`` floats, each value broadcast to ``shape``."""
+    try:
+        m = np.array(values, dtype=float)  # one call where every value has the shape already
+    except ValueError:  # shapes that differ (broadcast below)
+        m = np.empty(0)
+    if m.shape != (len(values), *shape):
+        m = np.empty((len(values), *shape))
+        for i, v in enumerate(values):
+            m[i] = v
+    return m
 
 
 def hazard_logit(

@@ -421,8 +421,11 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
         )
         p_year = hazards.logistic(eta)
     power.onset_year = p_year
-    power.p_onset = hazards.per_step(p_year, ctx.dt)
-    q = 1.0 - fp.power(1.0 - p_year, np.maximum(p["anticipation_years"], 0.0))
+    # p_year is logistic's (or 0): in [0, 1] or NaN, where per_step's clip returns its input
+    # bit for bit, so per_step is computed here on the 1 - p_year that q needs too
+    stay = 1.0 - p_year
+    power.p_onset = 1.0 - fp.power(stay, ctx.dt)
+    q = 1.0 - fp.power(stay, np.maximum(p["anticipation_years"], 0.0))
     # leaders and pivots in one call (elementwise: the bits of two calls)
     a = power.u_sq.shape[1]
     r = reversion_value(
