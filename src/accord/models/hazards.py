@@ -280,10 +280,10 @@ def covariate_rows(state: np.ndarray, out: np.ndarray | None = None) -> np.ndarr
     out[_C["log_years_since_fighting"]] = fp.log1p(state[_S["years_since_fighting"]])
     cap = out[_C_CAP]
     cap[0] = state[_S["cap_share_a"]]
-    cap[1] = cap[2] = state[_S["cap_shift_expected"]]
+    cap[1] = state[_S["cap_shift_expected"]]
+    np.abs(state[_S["cap_shift_expected"]], cap[2])
     cap[3] = state[_S["cap_shift_realised"]]
-    missing = np.logical_or.reduce(np.isnan(cap), axis=0)  # any of the three inputs NaN
-    np.abs(cap[2], cap[2])
+    missing = np.logical_or.reduce(np.isnan(cap), axis=0)  # any of the three inputs NaN (|NaN| is NaN)
     np.copyto(
         cap, _CAP_NEUTRAL_1D if missing.ndim == 1 else _CAP_NEUTRAL.reshape((4,) + (1,) * missing.ndim), where=missing
     )

@@ -111,8 +111,12 @@ class ConflictYear:
         self._sides_year_ago = self._sides[:, 0]
         self._past_sums: deque[np.ndarray] = deque(maxlen=steps_per_year)
         # what does not change in a run: the static traits and, without capability, NaN shares
-        self._static = np.array([np.full(d, float(traits.territorial)), np.full(d, float(traits.interstate))])
-        self._nan_cap = np.full((3, d), np.nan)
+        # a state matrix with the rows that never change filled (the static traits; without
+        # capability, the NaN shares), copied for each new year
+        self._blank = np.zeros((len(STATE), d))
+        self._blank[_STATIC] = [[float(traits.territorial)], [float(traits.interstate)]]
+        if not self.cap_known:
+            self._blank[_CAP] = np.nan
         self._state: dict[str, np.ndarray] | None = None  # this step's, until something changes
         self._matrix: np.ndarray | None = None  # the rows of the last state built
         self._matrix_year = self.year  # the calendar year of those rows
@@ -191,18 +195,14 @@ class ConflictYear:
         if prev is not None and self._matrix_year == self.year:
             m = prev.copy()  # the same year: only the capability rows change
         else:
-            m = np.empty((len(STATE), self.last_fighting.shape[0]))
+            m = self._blank.copy()
             m[_ROW["fighting_last_year"]] = self.fought_last_year
             np.subtract(self.year, self.last_fighting, m[_ROW["years_since_fighting"]])
             m[_IN_FORCE] = self.in_force.T
             m[_ROW["peacekeeping_in_force"]] = self.peacekeeping
             m[_ROW["third_party_in_force"]] = self.third_party
-            m[_STATIC] = self._static
-        m[_CAP] = (
-            capability_rows(self._sides[:, 0], self._sides_year_ago, self._sides[:, 1])
-            if self.cap_known
-            else self._nan_cap
-        )
+        if self.cap_known:
+            m[_CAP] = capability_rows(self._sides[:, 0], self._sides_year_ago, self._sides[:, 1])
         self._matrix, self._matrix_year = m, self.year
         self._state = dict(zip(STATE, m, strict=True))
         return self._state

@@ -210,20 +210,18 @@ class LogitCache:
 
     def coefficients(
         self, coef: Mapping[str, Mapping[str, np.ndarray]], params: Mapping[str, np.ndarray], shape: tuple[int, ...]
-    ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:
-        """Each used hazard's ``(rows, *shape)`` coefficients and where an engine term's is NaN."""
+    ) -> tuple[dict[int, np.ndarray], np.ndarray | None, np.ndarray]:
+        """Each used hazard's ``(rows, *shape)`` coefficients, where an engine term's is NaN, and
+        a ``(rows, *shape)`` buffer for the logit's rows, its intercept row set to 1 (refilled
+        by every call of :func:`hazard_logit`)."""
         key = (coef, *_read_params(params))
         if shape != self._shape or not all(map(operator.is_, self._key, key)) or len(self._key) != len(key):
             self._coef, self._term_nan = _coefficient_matrices(coef, params, shape)
             self._key, self._shape = key, shape
-        return self._coef, self._term_nan
-
-    def rows(self, shape: tuple[int, ...]) -> np.ndarray:
-        """A buffer for the logit's rows, its intercept row set to 1 (refilled every call)."""
-        if self._rows is None or self._rows.shape[1:] != shape:
             self._rows = np.empty((_N_ROWS, *shape))
             self._rows[0] = 1.0
-        return self._rows
+        assert self._rows is not None
+        return self._coef, self._term_nan, self._rows
 
 
 _PARAMS = (*FITTED_OVERRIDES, *ENGINE_TERMS.values())  # the parameters the coefficients read
@@ -301,8 +299,7 @@ def hazard_logit(
     which = np.where(in_force, 1, np.where(rows[_FIGHTING] > 0, 2, 0))
     if cache is None:
         cache = LogitCache()
-    c, term_nan = cache.coefficients(coef, params, shape)
-    x = cache.rows(shape)
+    c, term_nan, x = cache.coefficients(coef, params, shape)
     covariate_rows(rows, x[_COV])
     for i, term in enumerate(ENGINE_TERMS, start=_COV.stop):
         x[i] = terms[term]
