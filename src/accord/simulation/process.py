@@ -431,7 +431,8 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
     r = reversion_value(
         np.concatenate([power.u_sq, power.u_sq_piv], axis=1), np.concatenate([power.u_war, power.u_war_piv], axis=1), q
     )
-    power.r_lead, power.r_piv = r[:, :a], r[:, a:]
+    # contiguous as before for the later phases (no copy at D = 1, where a row is contiguous)
+    power.r_lead, power.r_piv = np.ascontiguousarray(r[:, :a]), np.ascontiguousarray(r[:, a:])
     return power
 
 
