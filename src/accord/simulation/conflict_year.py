@@ -110,7 +110,6 @@ class ConflictYear:
         self._sides = np.zeros((2, 2, d))
         self._sides_year_ago = self._sides[:, 0]
         self._past_sums: deque[np.ndarray] = deque(maxlen=steps_per_year)
-        # what does not change in a run: the static traits and, without capability, NaN shares
         # a state matrix with the rows that never change filled (the static traits; without
         # capability, the NaN shares), copied for each new year
         self._blank = np.zeros((len(STATE), d))
