@@ -62,7 +62,9 @@ __all__ = [
     "HazardSpec",
     "HazardTable",
     "HazardTableError",
+    "capability_rows",
     "capability_state",
+    "covariate_rows",
     "covariates",
     "default_table",
     "load_table",
@@ -205,20 +207,33 @@ def capability_state(
     :data:`SHIFT_HORIZON` years if spending stays at this year's level (projected stocks
     ``(1 − δ)^h K + m (1 − (1 − δ)^h) / δ``, δ = :data:`STOCK_DEPRECIATION`; Powell 2006)."""
 
-    def share(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        tot = x + y
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.where(tot > 0, x / tot, np.nan))
+    ka, kb, pa, pb, ma, mb = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (stock_a, stock_b, prev_a, prev_b, flow_a, flow_b))
+    )
+    cap = capability_rows(np.array([ka, kb]), np.array([pa, pb]), np.array([ma, mb]))
+    return {k: np.asarray(cap[i, ...]) for i, k in enumerate(_CAP_INPUTS)}
 
-    ka, kb, pa, pb, ma, mb = (np.asarray(v, dtype=float) for v in (stock_a, stock_b, prev_a, prev_b, flow_a, flow_b))
-    keep = (1.0 - STOCK_DEPRECIATION) ** SHIFT_HORIZON
-    grow = (1.0 - keep) / STOCK_DEPRECIATION
-    now = share(ka, kb)
-    return {
-        "cap_share_a": now,
-        "cap_shift_expected": share(keep * ka + ma * grow, keep * kb + mb * grow) - now,
-        "cap_shift_realised": now - share(pa, pb),
-    }
+
+_KEEP = (1.0 - STOCK_DEPRECIATION) ** SHIFT_HORIZON
+_GROW = (1.0 - _KEEP) / STOCK_DEPRECIATION
+
+
+def capability_rows(stock: np.ndarray, prev: np.ndarray, flow: np.ndarray) -> np.ndarray:
+    """:func:`capability_state` on inputs stacked by side, ``(3, ...)`` rows ``cap_share_a``,
+    ``cap_shift_expected``, ``cap_shift_realised``: ``stock``, ``prev`` and ``flow`` are
+    ``(2, ...)`` float arrays, side A's and side B's summed stock this year, a year ago and their
+    spending this year.
+
+    The sides' projections and the three shares are each computed as one array (the same
+    elementwise operations, so the same bits) because the engine calls this every step on
+    ``(D,)`` arrays, where each NumPy call's overhead, not its arithmetic, is the cost."""
+    z = np.array([stock, _KEEP * stock + flow * _GROW, prev])  # now, projected, a year ago; (2, ...) each
+    x = z[:, 0]
+    tot = x + z[:, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(tot > 0, x / tot, np.nan)  # NaN where both stocks are 0
+    now = share[0, ...]  # [i, ...]: a view even of 0-d rows
+    return np.array([now, share[1, ...] - now, now - share[2, ...]])
 
 
 def covariates(state: Mapping[str, ArrayLike], names: tuple[str, ...] = ALL_COVARIATES) -> dict[str, np.ndarray]:
@@ -229,6 +244,52 @@ def covariates(state: Mapping[str, ArrayLike], names: tuple[str, ...] = ALL_COVA
     arrays = {k: np.asarray(state[k], dtype=float) for k in STATE}
     arrays[_MISSING] = _cap_missing(arrays)  # read by five covariates
     return {n: _BY_NAME[n].compute(arrays) for n in names}
+
+
+# where covariate_rows finds each state value (rows of STATE) and puts each covariate (rows of
+# ALL_COVARIATES); checked here so a reordering of either fails at import, not in the bits
+_S = {k: i for i, k in enumerate(STATE)}
+_C = {k: i for i, k in enumerate(ALL_COVARIATES)}
+_FLAGS = (
+    *(f"in_force_{t}" for t in AGREEMENT_TYPES),
+    "peacekeeping_in_force",
+    "third_party_in_force",
+    "territorial",
+    "interstate",
+)
+_S_FLAGS = slice(_S[_FLAGS[0]], _S[_FLAGS[-1]] + 1)
+_C_FLAGS = slice(_C[_FLAGS[0]], _C[_FLAGS[-1]] + 1)
+_C_CAP = slice(_C["cap_share_a"], _C["cap_shift_realised"] + 1)
+_CAP_NEUTRAL = np.array([0.5, 0.0, 0.0, 0.0])  # share, expected, |expected|, realised
+_CAP_NEUTRAL_1D = _CAP_NEUTRAL[:, None]  # against (4, D) rows, the engine's case
+assert STATE[_S_FLAGS] == _FLAGS and ALL_COVARIATES[_C_FLAGS] == _FLAGS
+assert ALL_COVARIATES[_C_CAP] == ("cap_share_a", "cap_shift_expected", "cap_shift_expected_abs", "cap_shift_realised")
+assert ALL_COVARIATES[_C_CAP.stop] == "cap_missing"
+
+
+def covariate_rows(state: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Every covariate (:data:`ALL_COVARIATES`, as rows) of a state given as rows in
+    :data:`STATE`'s order, ``(len(STATE), ...)`` floats: the same values, bit for bit, as
+    :func:`covariates` (``tests/test_hazard_rows.py`` compares them), computed by blocks of rows
+    because the engine calls it every step on ``(D,)`` arrays, where each NumPy call's
+    overhead, not its arithmetic, is the cost. ``out``: the ``(len(ALL_COVARIATES), ...)``
+    array to write them into (returned)."""
+    if out is None:
+        out = np.empty((len(ALL_COVARIATES), *state.shape[1:]))
+    out[_C["fighting_last_year"]] = state[_S["fighting_last_year"]]
+    out[_C["log_years_since_fighting"]] = fp.log1p(state[_S["years_since_fighting"]])
+    cap = out[_C_CAP]
+    cap[0] = state[_S["cap_share_a"]]
+    cap[1] = state[_S["cap_shift_expected"]]
+    np.abs(state[_S["cap_shift_expected"]], cap[2])
+    cap[3] = state[_S["cap_shift_realised"]]
+    missing = np.logical_or.reduce(np.isnan(cap), axis=0)  # any of the three inputs NaN (|NaN| is NaN)
+    np.copyto(
+        cap, _CAP_NEUTRAL_1D if missing.ndim == 1 else _CAP_NEUTRAL.reshape((4,) + (1,) * missing.ndim), where=missing
+    )
+    out[_C["cap_missing"]] = missing
+    out[_C_FLAGS] = state[_S_FLAGS]
+    return out
 
 
 class HazardTableError(ValueError):

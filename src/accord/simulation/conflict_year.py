@@ -38,8 +38,9 @@ from collections import deque
 import numpy as np
 
 from accord.mechanisms.agreements import TYPES, AgreementBook
-from accord.models.hazards import STATE, STOCK_DEPRECIATION, capability_state
+from accord.models.hazards import STATE, STOCK_DEPRECIATION, capability_rows
 from accord.simulation.conflict import ConflictTraits
+from accord.simulation.hazards import LogitCache
 from accord.simulation.power import advance_stock
 
 __all__ = ["ConflictYear", "calendar_year"]
@@ -50,12 +51,25 @@ def calendar_year(t: float) -> int:
     return math.floor(t + 1e-9)
 
 
+# rows of the state matrix (STATE's order), so state() fills blocks rather than 17 arrays
+_ROW = {k: i for i, k in enumerate(STATE)}
+_CAP = slice(_ROW["cap_share_a"], _ROW["cap_shift_realised"] + 1)
+_IN_FORCE = slice(_ROW[f"in_force_{TYPES[0]}"], _ROW[f"in_force_{TYPES[-1]}"] + 1)
+_STATIC = slice(_ROW["territorial"], _ROW["interstate"] + 1)
+assert [STATE[i] for i in range(len(STATE))[_CAP]] == ["cap_share_a", "cap_shift_expected", "cap_shift_realised"]
+assert [STATE[i] for i in range(len(STATE))[_IN_FORCE]] == [f"in_force_{t}" for t in TYPES]
+assert [STATE[i] for i in range(len(STATE))[_STATIC]] == ["territorial", "interstate"]
+
+
 class ConflictYear:
     """The panel's state of the conflict in the current calendar year, for ``D`` draws.
 
     ``traits``: the coding (sides, type); ``actor_ids``: the kernel's actors (the order of the
     stock arrays); ``capability_given``: ``(A,)`` whether the scenario gives each actor's
-    capability; ``start``: the first step's decimal year; ``steps_per_year``."""
+    capability; ``start``: the first step's decimal year; ``steps_per_year``.
+
+    The arrays are replaced, never written in place, so :meth:`state` can keep what it built
+    until :meth:`begin_step` (a new calendar year) or :meth:`capability` (new stocks) changes it."""
 
     def __init__(
         self,
@@ -78,17 +92,34 @@ class ConflictYear:
         )
         self.last_fighting = np.full(d, float(traits.last_fighting))
         self.fought_last_year = np.full(d, traits.last_fighting == self.year - 1)
-        self.fought_year = np.zeros(d, dtype=bool)
-        self.in_force = np.zeros((d, t), dtype=bool)
-        self.peacekeeping = np.zeros(d, dtype=bool)
-        self.third_party = np.zeros(d, dtype=bool)
-        self.signed_year = np.zeros((d, t), dtype=bool)
-        self.peacekeeping_year = np.zeros(d, dtype=bool)
-        self.third_party_year = np.zeros(d, dtype=bool)
+        # shared all-False arrays for a year's fresh accumulators (never written in place)
+        self._none = np.zeros(d, dtype=bool)
+        self._none_signed = np.zeros((d, t), dtype=bool)
+        self.fought_year = self._none
+        self.in_force = self._none_signed
+        self.peacekeeping = self._none
+        self.third_party = self._none
+        self.signed_year = self._none_signed
+        self.peacekeeping_year = self._none
+        self.third_party_year = self._none
         self.stock = np.zeros((d, len(actor_ids)))
         self.stock_year_ago = self.stock
         self.flow = self.stock
         self._past: deque[np.ndarray] = deque(maxlen=steps_per_year)
+        # by side (A, B): summed stock and spending (2, 2, D), and the summed stock a year ago
+        self._sides = np.zeros((2, 2, d))
+        self._sides_year_ago = self._sides[:, 0]
+        self._past_sums: deque[np.ndarray] = deque(maxlen=steps_per_year)
+        # a state matrix with the rows that never change filled (the static traits; without
+        # capability, the NaN shares), copied for each new year
+        self._blank = np.zeros((len(STATE), d))
+        self._blank[_STATIC] = [[float(traits.territorial)], [float(traits.interstate)]]
+        if not self.cap_known:
+            self._blank[_CAP] = np.nan
+        self._state: dict[str, np.ndarray] | None = None  # this step's, until something changes
+        self._matrix: np.ndarray | None = None  # the rows of the last state built
+        self._matrix_year = self.year  # the calendar year of those rows
+        self.logit_cache = LogitCache()  # the run's hazard coefficients as matrices (hazard_logit)
 
     def begin_step(self, t: float) -> None:
         """Move to the calendar year of the step starting at ``t``: last year's fighting ends the
@@ -97,16 +128,17 @@ class ConflictYear:
         if y <= self.year:
             return
         fought = self.fought_year
-        self.fought_last_year = fought.copy()
+        self.fought_last_year = fought  # replaced, not written, from here on: no copy needed
         self.last_fighting = np.where(fought, float(self.year), self.last_fighting)
         self.in_force = (self.in_force & ~fought[:, None]) | self.signed_year
         self.peacekeeping = (self.peacekeeping & ~fought) | self.peacekeeping_year
         self.third_party = (self.third_party & ~fought) | self.third_party_year
-        self.fought_year = np.zeros_like(fought)
-        self.signed_year = np.zeros_like(self.signed_year)
-        self.peacekeeping_year = np.zeros_like(fought)
-        self.third_party_year = np.zeros_like(fought)
+        self.fought_year = self._none
+        self.signed_year = self._none_signed
+        self.peacekeeping_year = self._none
+        self.third_party_year = self._none
         self.year = y
+        self._state = None
 
     def capability(self, flows: np.ndarray, k: int, dt: float) -> None:
         """Advance the stocks ``(D, A)`` with this step's spending ``flows`` (steady state at ``k = 0``)."""
@@ -118,6 +150,24 @@ class ConflictYear:
         self.stock_year_ago = self._past[0]
         self._past.append(self.stock)
         self.flow = flows
+        if self.cap_known:
+            # a stock's side sums are kept with it, so the year-ago ones are not summed again;
+            # each array is summed on its own: a stacked (2, D, n) sum may be grouped otherwise
+            # (pairwise) than the (D, n) one, so its last bits may differ
+            a, b, add = self.a_states, self.b_states, np.add.reduce
+            stock = self.stock
+            self._sides = np.array(
+                [
+                    [add(stock[:, a], axis=1), add(flows[:, a], axis=1)],
+                    [add(stock[:, b], axis=1), add(flows[:, b], axis=1)],
+                ]
+            )
+            now = self._sides[:, 0]
+            if k == 0:
+                self._past_sums.extend([now] * self.steps_per_year)
+            self._sides_year_ago = self._past_sums[0]
+            self._past_sums.append(now)
+        self._state = None
 
     def end_step(self, fought: np.ndarray, book: AgreementBook) -> None:
         """What the step adds to its calendar year: fighting, and the agreements signed in it."""
@@ -126,31 +176,32 @@ class ConflictYear:
         self.peacekeeping_year = self.peacekeeping_year | book.step_peacekeeping
         self.third_party_year = self.third_party_year | book.step_third_party
 
+    def rows(self) -> np.ndarray:
+        """:meth:`state` as one ``(len(STATE), D)`` array in :data:`~accord.models.hazards.STATE`'s
+        order (read it, do not write it)."""
+        self.state()
+        assert self._matrix is not None
+        return self._matrix
+
     def state(self) -> dict[str, np.ndarray]:
-        """The panel's state of this calendar year (:data:`accord.models.hazards.STATE`), ``(D,)`` each."""
-        d = self.last_fighting.shape[0]
-        out: dict[str, np.ndarray] = {
-            "fighting_last_year": self.fought_last_year.astype(float),
-            "years_since_fighting": self.year - self.last_fighting,
-        }
-        if self.cap_known:
-            a, b = self.a_states, self.b_states
-            cap = capability_state(
-                self.stock[:, a].sum(axis=1),
-                self.stock[:, b].sum(axis=1),
-                self.stock_year_ago[:, a].sum(axis=1),
-                self.stock_year_ago[:, b].sum(axis=1),
-                self.flow[:, a].sum(axis=1),
-                self.flow[:, b].sum(axis=1),
-            )
+        """The panel's state of this calendar year (:data:`accord.models.hazards.STATE`), ``(D,)`` each.
+
+        The arrays are rows of one matrix (read them, do not write them); the same dict is
+        returned until the year or the stocks change."""
+        if self._state is not None:
+            return self._state
+        prev = self._matrix
+        if prev is not None and self._matrix_year == self.year:
+            m = prev.copy()  # the same year: only the capability rows change
         else:
-            cap = {k: np.full(d, np.nan) for k in ("cap_share_a", "cap_shift_expected", "cap_shift_realised")}
-        out.update(cap)
-        for j, kind in enumerate(TYPES):
-            out[f"in_force_{kind}"] = self.in_force[:, j].astype(float)
-        out["peacekeeping_in_force"] = self.peacekeeping.astype(float)
-        out["third_party_in_force"] = self.third_party.astype(float)
-        out["territorial"] = np.full(d, float(self.traits.territorial))
-        out["interstate"] = np.full(d, float(self.traits.interstate))
-        assert set(out) == set(STATE), "the engine computes every covariate the hazards read"
-        return out
+            m = self._blank.copy()
+            m[_ROW["fighting_last_year"]] = self.fought_last_year
+            np.subtract(self.year, self.last_fighting, m[_ROW["years_since_fighting"]])
+            m[_IN_FORCE] = self.in_force.T
+            m[_ROW["peacekeeping_in_force"]] = self.peacekeeping
+            m[_ROW["third_party_in_force"]] = self.third_party
+        if self.cap_known:
+            m[_CAP] = capability_rows(self._sides[:, 0], self._sides_year_ago, self._sides[:, 1])
+        self._matrix, self._matrix_year = m, self.year
+        self._state = dict(zip(STATE, m, strict=True))
+        return self._state

@@ -438,14 +438,25 @@ def risk(ctx: Context, st: StepState, power: Power, n_incidents: np.ndarray) -> 
             "incidents": n_incidents / ctx.dt,
             "commitment": power.commitment,
         }
-        power.panel_state = st.conflict_year.state()
-        eta, power.hazard_model = hazards.hazard_logit(power.panel_state, ctx.hazard_coef, p, terms)
+        cy = st.conflict_year
+        power.panel_state = cy.state()
+        eta, power.hazard_model = hazards.hazard_logit(
+            power.panel_state, ctx.hazard_coef, p, terms, rows=cy.rows(), cache=cy.logit_cache
+        )
         p_year = hazards.logistic(eta)
     power.onset_year = p_year
-    power.p_onset = hazards.per_step(p_year, ctx.dt)
-    q = 1.0 - fp.power(1.0 - p_year, np.maximum(p["anticipation_years"], 0.0))
-    power.r_lead = reversion_value(power.u_sq, power.u_war, q)
-    power.r_piv = reversion_value(power.u_sq_piv, power.u_war_piv, q)
+    # p_year is logistic's (or 0): in [0, 1] or NaN, where per_step's clip returns its input
+    # bit for bit, so per_step is computed here on the 1 - p_year that q needs too
+    stay = 1.0 - p_year
+    power.p_onset = 1.0 - fp.power(stay, ctx.dt)
+    q = 1.0 - fp.power(stay, np.maximum(p["anticipation_years"], 0.0))
+    # leaders and pivots in one call (elementwise: the bits of two calls)
+    a = power.u_sq.shape[1]
+    r = reversion_value(
+        np.concatenate([power.u_sq, power.u_sq_piv], axis=1), np.concatenate([power.u_war, power.u_war_piv], axis=1), q
+    )
+    # contiguous as before for the later phases (no copy at D = 1, where a row is contiguous)
+    power.r_lead, power.r_piv = np.ascontiguousarray(r[:, :a]), np.ascontiguousarray(r[:, a:])
     return power
 
 
