@@ -77,6 +77,15 @@ def parameter_problems(s: Scenario) -> Problems:
     out = _named_numbers(("parameters",), s.parameters, effects=False)
     for i, f in enumerate(s.formats):
         out += _named_numbers(("formats", i, "parameters"), f.parameters, effects=False)
+        # the fitted hazard's terms hold for the whole scenario (the engine refuses them per format)
+        out += [
+            (
+                ("formats", i, "parameters", name),
+                "expected hazard terms for the whole scenario (under parameters: or hazards:), found one for a format",
+            )
+            for name in f.parameters
+            if name.startswith("hazard_")
+        ]
     for j, e in enumerate(s.events):
         out += _named_numbers(("events", j, "effects"), e.effects, effects=True)
     return out
