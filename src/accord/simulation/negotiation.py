@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducements
 from accord.mechanisms.proposals import CompiledProposal, candidates, draft_choice, nash_choice, value_of
+from accord.mechanisms.rules import Consensus, Majority, Rule
 from accord.mechanisms.utility import committed_utility, utility
 from accord.simulation import events as ev
 from accord.simulation.context import Context, Table
@@ -150,40 +152,258 @@ def _mediator_shares(ctx: Context, st: StepState, table: Table, sponsors: tuple[
     return {m: flows[:, m] / total for m in sponsors if seated_med[m]}
 
 
-def _leverage(
-    ctx: Context,
-    st: StepState,
-    table: Table,
-    sponsors: tuple[int, ...],
+class _Verdict(NamedTuple):
+    """What the answers to one text decide, in the live draws (rows): ``(n, A)`` values
+    (inducements included), ratification chances, signatures, accepts (signed and ratified),
+    leaders removed (voters), refusals, outvoted parties not bound, the answers' reason codes and
+    the codes with the table's overrides (conference blocked, not bound); ``(n,)`` passed by the
+    rule, signed (in force)."""
+
+    value: np.ndarray
+    p_rat: np.ndarray
+    sign: np.ndarray
+    accept: np.ndarray
+    removed: np.ndarray
+    refused: np.ndarray
+    unbound: np.ndarray
+    answer_reason: np.ndarray
+    reason: np.ndarray
+    passed: np.ndarray
+    signed: np.ndarray
+
+
+def _verdict_numpy(
+    at: np.ndarray,
+    prop: CompiledProposal,
     lo: np.ndarray,
     hi: np.ndarray,
+    sq: np.ndarray,
+    pos: np.ndarray,
+    piv: np.ndarray,
+    sal: np.ndarray,
+    cred: np.ndarray,
+    imp: np.ndarray,
+    flows: np.ndarray,
+    seated: np.ndarray,
+    parties: np.ndarray,
+    sponsors: tuple[int, ...],
+    mediator_leverage: np.ndarray,
+    leverage_cost: np.ndarray,
     cheap: bool,
-    rows: _Rows,
-) -> np.ndarray:
-    """The inducement ``(n,)`` the sponsoring mediators add to the parties' value of a text, in
-    the live draws ``rows`` (``lo``, ``hi``: the text's outcome there)."""
-    at = rows.at
-    total = np.zeros(at.size)
-    shares = _mediator_shares(ctx, st, table, sponsors)
-    capacity = [rows(st.params["mediator_leverage"] * share) for share in shares.values()]
+    needs: np.ndarray,
+    r_piv: np.ndarray,
+    leak_effect: np.ndarray,
+    leaked: np.ndarray,
+    leaked_actor: np.ndarray,
+    noise: np.ndarray,
+    r_lead: np.ndarray,
+    u_sq: np.ndarray,
+    u_war: np.ndarray,
+    audience_cost: np.ndarray,
+    removal_risk: np.ndarray,
+    margin: np.ndarray,
+    u_ratify: np.ndarray,
+    u_remove: np.ndarray,
+    given: np.ndarray | None,
+    voters: np.ndarray,
+    rule: Rule,
+    conference: np.ndarray | None,
+    org_rule: Rule | None,
+    tolerance: np.ndarray | None,
+    u_bind: np.ndarray,
+    peacekeepers: np.ndarray,
+    enforcement: np.ndarray,
+) -> _Verdict:
+    """The answers to one text and what they decide, in the live draws ``at`` (the ``(D, ...)``
+    inputs' rows ``at``), by the mechanisms' NumPy functions (:func:`value_of`,
+    :func:`inducements`, :mod:`accord.mechanisms.ratification`, the rules): the twin of
+    :func:`_verdict`. ``lo``, ``hi``: ``prop.outcome(sq)``; ``conference`` ``(D,)``: where a
+    signing conference must be convened under ``org_rule`` (None: nowhere); ``given``: decisions
+    made outside the model (None: none)."""
+    D, A = sq.shape[0], parties.shape[0]
+    rows = _Rows(at, D)
+    here = (
+        prop
+        if at.size == D or not any_nonzero(prop.deferred)
+        else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    )
+    lo_at, hi_at = rows(lo), rows(hi)
+    sq_at, sal_at = rows(sq), rows(sal)
+    # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
+    both = value_of(
+        here,
+        sq_at,
+        np.concatenate([rows(pos), rows(piv)], axis=1),
+        np.concatenate([sal_at, sal_at], axis=1),
+        rows(cred),
+        rows(imp),
+        outcome=(lo_at, hi_at),
+    )
+    value, pvalue = both[:, :A], both[:, A:]
+    # the sponsoring mediators' shares of the capability of the mediators seated
+    seated_med = seated & ~parties
+    total_cap = np.maximum((flows * seated_med).sum(axis=1), 1e-12)
+    shares = {m: flows[:, m] / total_cap for m in sponsors if seated_med[m]}
+    lev = np.zeros(at.size)
+    capacity = [rows(mediator_leverage * share) for share in shares.values()]
     if cheap:
         for c in capacity:
-            total += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
+            lev += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
     elif shares:
         # every sponsoring mediator's utilities in one kernel call (each its own: the same bits)
         ms = np.fromiter(shares, dtype=np.int64)
         give = inducements(
-            lo,
-            hi,
-            rows(st.sq),
-            rows(st.pos)[:, ms],
-            rows(st.sal)[:, ms],
-            np.array(capacity).T,  # (n, M): the same numbers as stacking the columns
-            rows(st.params["leverage_cost"]),
+            lo_at, hi_at, sq_at, rows(pos)[:, ms], sal_at[:, ms], np.array(capacity).T, rows(leverage_cost)
         )
         for j in range(ms.size):
-            total += give[:, j]
-    return total
+            lev += give[:, j]
+    value = value + lev[:, None] * parties[None, :]
+    leaked_row = rows(leaked)[:, None] | leaked_actor[None, :]
+    rho = rows(r_piv) + rows(leak_effect)[:, None] * leaked_row
+    p_rat = np.where(needs[None, :], rat.ratification_probability(pvalue, rho, rows(noise)[:, None]), 1.0)
+    ans = rat.answer(
+        value,
+        rows(r_lead),
+        rows(u_sq),
+        rows(u_war),
+        p_rat,
+        audience_cost=rows(audience_cost),
+        removal_risk=rows(removal_risk),
+        margin=np.zeros(at.size) if cheap else rows(margin),
+        u_ratify=rows(u_ratify),
+        u_remove=rows(u_remove),
+        given=given,
+    )
+    decision = rule.decide(ans.accept | ~voters[None, :])
+    passed = decision.passed
+    block = np.zeros((at.size, A), dtype=bool)
+    if conference is not None and org_rule is not None and tolerance is not None:
+        conf = rows(conference)
+        org_voters = org_rule.voters
+        ok = (value >= rows(u_sq) - rows(tolerance)[:, None]) | ans.accept | ~org_voters[None, :]
+        conv = org_rule.decide(ok)
+        block = np.where(conf[:, None], conv.objectors, False)
+        passed = passed & (conv.passed | ~conf)
+    objecting_parties = decision.objectors & parties[None, :] & passed[:, None]
+    bound = rows(u_bind) < binding_probability(rows(peacekeepers), rows(enforcement))
+    unbound = objecting_parties & ~bound[:, None]
+    signed = passed & ~unbound.any(axis=1)
+    refused = (~ans.accept & voters[None, :]) | block | unbound
+    reason = np.where(block, rat.CONFERENCE_BLOCKED, ans.reason)
+    reason = np.where(unbound, rat.NOT_BOUND, reason)
+    return _Verdict(
+        value,
+        p_rat,
+        ans.sign,
+        ans.accept,
+        ans.removed & voters[None, :],
+        refused,
+        unbound,
+        ans.reason,
+        reason,
+        passed,
+        signed,
+    )
+
+
+_SPONSORS: dict[tuple[int, ...], np.ndarray] = {}
+_NO_DECISIONS: dict[int, np.ndarray] = {}
+
+
+def _rule_args(rule: Rule) -> tuple[np.ndarray, bool, float, int]:
+    """A rule as the kernel reads it: voters, majority or consensus, the votes a majority needs
+    (as :meth:`Majority.decide` works it out), the silent voters."""
+    if isinstance(rule, Majority):
+        return rule.voters, True, rule.threshold * max(rule.n_voters, 1) - 1e-9, rule.silent_yes
+    return rule.voters, False, 0.0, rule.silent_yes
+
+
+def _verdict(
+    at: np.ndarray,
+    prop: CompiledProposal,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    sq: np.ndarray,
+    pos: np.ndarray,
+    piv: np.ndarray,
+    sal: np.ndarray,
+    cred: np.ndarray,
+    imp: np.ndarray,
+    flows: np.ndarray,
+    seated: np.ndarray,
+    parties: np.ndarray,
+    sponsors: tuple[int, ...],
+    mediator_leverage: np.ndarray,
+    leverage_cost: np.ndarray,
+    cheap: bool,
+    needs: np.ndarray,
+    r_piv: np.ndarray,
+    leak_effect: np.ndarray,
+    leaked: np.ndarray,
+    leaked_actor: np.ndarray,
+    noise: np.ndarray,
+    r_lead: np.ndarray,
+    u_sq: np.ndarray,
+    u_war: np.ndarray,
+    audience_cost: np.ndarray,
+    removal_risk: np.ndarray,
+    margin: np.ndarray,
+    u_ratify: np.ndarray,
+    u_remove: np.ndarray,
+    given: np.ndarray | None,
+    voters: np.ndarray,
+    rule: Rule,
+    conference: np.ndarray | None,
+    org_rule: Rule | None,
+    tolerance: np.ndarray | None,
+    u_bind: np.ndarray,
+    peacekeepers: np.ndarray,
+    enforcement: np.ndarray,
+) -> _Verdict:
+    """:func:`_verdict_numpy` in one fused kernel (:func:`accord.mechanisms._jit.table_answers`),
+    bit for bit; a rule of another kind than consensus or majority is left to the twin. A replay
+    (one draw) spent most of a text's time in the twin's forty-odd small NumPy calls."""
+    if not isinstance(rule, (Consensus, Majority)) or (
+        conference is not None and not isinstance(org_rule, (Consensus, Majority))
+    ):
+        return _verdict_numpy(
+            at, prop, lo, hi, sq, pos, piv, sal, cred, imp, flows, seated, parties, sponsors, mediator_leverage,
+            leverage_cost, cheap, needs, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq, u_war,
+            audience_cost, removal_risk, margin, u_ratify, u_remove, given, voters, rule, conference, org_rule,
+            tolerance, u_bind, peacekeepers, enforcement,
+        )  # fmt: skip
+    from accord.mechanisms import _jit  # numba loads on first use
+
+    n, A = at.size, parties.shape[0]
+    spons = _SPONSORS.get(sponsors)
+    if spons is None:
+        spons = _SPONSORS[sponsors] = np.array(sponsors, dtype=np.int64)
+    if given is None:  # NaN everywhere: the model decides every answer
+        given = _NO_DECISIONS.get(A)
+        if given is None:
+            given = _NO_DECISIONS[A] = np.full(A, np.nan)
+    deferred = any_nonzero(prop.deferred)
+    rule_voters, majority, need, silent = _rule_args(rule)
+    use_conf = conference is not None and org_rule is not None and tolerance is not None
+    if use_conf:
+        assert org_rule is not None and conference is not None and tolerance is not None
+        org_voters, org_majority, org_need, org_silent = _rule_args(org_rule)
+    else:  # not read
+        conference, org_voters, org_majority, org_need, org_silent, tolerance = leaked, voters, False, 0.0, 0, noise
+    # a ceasefire's status quo values are a column of a larger array: one layout for the kernel
+    u_sq, u_war = np.ascontiguousarray(u_sq), np.ascontiguousarray(u_war)
+    fout = np.empty((2, n, A))
+    bout = np.empty((5, n, A), dtype=bool)
+    iout = np.empty((2, n, A), dtype=np.int8)
+    pout = np.empty((2, n), dtype=bool)
+    _jit.table_answers(
+        at, lo, hi, prop.immediate(sq) if deferred else lo, deferred, sq, pos, piv, sal, cred, imp, flows, seated,
+        spons, mediator_leverage, leverage_cost, cheap, parties, needs, r_piv, leak_effect, leaked, leaked_actor,
+        noise, r_lead, u_sq, u_war, audience_cost, removal_risk, margin, u_ratify, u_remove, given, voters,
+        rule_voters, majority, need, silent, use_conf, conference, org_voters, org_majority, org_need, org_silent,
+        tolerance, u_bind, peacekeepers, enforcement, fout, bout, iout, pout,
+    )  # fmt: skip
+    return _Verdict(fout[0], fout[1], bout[0], bout[1], bout[2], bout[3], bout[4], iout[0], iout[1], pout[0], pout[1])
 
 
 def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarray:
@@ -242,70 +462,27 @@ def table_text(
     fi = table.format_index
     leak_p = ctx.leak_risk[:, fi] if fi is not None else np.zeros(D)
     leaked = u_leak < leak_p
-    leaked_row = rows(leaked)[:, None] | st.leaked[None, :]
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
     cred = clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
     imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    # the text in the live draws (all of them: the text itself, as at = arange(D)); value_of
-    # needs more than its outcome only where terms are deferred
-    here = (
-        prop
-        if at.size == D or not any_nonzero(prop.deferred)
-        else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
-    )
-    lo_at, hi_at = rows(lo), rows(hi)
-    sq, sal = rows(st.sq), rows(st.sal)
-    # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
-    both = value_of(
-        here,
-        sq,
-        np.concatenate([rows(st.pos), rows(st.piv)], axis=1),
-        np.concatenate([sal, sal], axis=1),
-        rows(cred),
-        rows(imp),
-        outcome=(lo_at, hi_at),
-    )
-    value, pvalue = both[:, :A], both[:, A:]
-    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo_at, hi_at, kind in _CHEAP, rows)
-    value = value + lev[:, None] * ctx.parties[None, :]
     needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
     r_lead, r_piv = power.reservations()
-    u_sq = rows(power.u_sq)
-    rho = rows(r_piv) + rows(p["leak_effect"])[:, None] * leaked_row
-    p_rat = np.where(
-        needs[None, :], rat.ratification_probability(pvalue, rho, rows(p["ratification_noise"])[:, None]), 1.0
-    )
-    margin = np.zeros(at.size) if kind in _CHEAP else rows(p["acceptance_margin"])
-    ans = rat.answer(
-        value,
-        rows(r_lead),
-        u_sq,
-        rows(power.u_war),
-        p_rat,
-        audience_cost=rows(st.audience_cost),
-        removal_risk=rows(st.removal_risk),
-        margin=margin,
-        u_ratify=rows(u_rat),
-        u_remove=rows(u_rem),
-        given=ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
-    )
-    accept = ans.accept | ~voters[None, :]
-    decision = table.rule.decide(accept)
-    passed_at = decision.passed
-    conference_block = np.zeros((at.size, A), dtype=bool)
+    conference = None
     if kind == "comprehensive" and table.org_rule is not None and fi is not None:
-        conf = rows(_par(ctx, st, table, "conference_signing") > 0.5)
-        if any_nonzero(conf):
-            org_voters = table.org_rule.voters
-            ok = (value >= u_sq - rows(p["conference_tolerance"])[:, None]) | ans.accept | ~org_voters[None, :]
-            conv = table.org_rule.decide(ok)
-            conference_block = np.where(conf[:, None], conv.objectors, False)
-            passed_at = passed_at & (conv.passed | ~conf)
-    objecting_parties = decision.objectors & ctx.parties[None, :] & passed_at[:, None]
-    bound = rows(u_bind) < binding_probability(rows(pk_deploys), rows(p["enforcement_peacekeeping"]))
-    unbound_at = objecting_parties & ~bound[:, None]
-    signed_at = passed_at & ~unbound_at.any(axis=1)
+        conf = _par(ctx, st, table, "conference_signing") > 0.5
+        if any_nonzero(rows(conf)):
+            conference = conf
+    vd = _verdict(
+        at, prop, lo, hi, st.sq, st.pos, st.piv, st.sal, cred, imp, ctx.flows(st.t), seated, ctx.parties,
+        prop.sponsors if sponsors_are_brokers else (), p["mediator_leverage"], p["leverage_cost"], kind in _CHEAP,
+        needs, r_piv, p["leak_effect"], leaked, st.leaked, p["ratification_noise"], r_lead, power.u_sq,
+        power.u_war, st.audience_cost, st.removal_risk, p["acceptance_margin"], u_rat, u_rem,
+        ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
+        voters, table.rule, conference, table.org_rule, p["conference_tolerance"] if conference is not None else None,
+        u_bind, pk_deploys, p["enforcement_peacekeeping"],
+    )  # fmt: skip
+    value, passed_at, signed_at, unbound_at = vd.value, vd.passed, vd.signed, vd.unbound
     passed = np.zeros(D, dtype=bool)
     passed[at] = passed_at
     signed = np.zeros(D, dtype=bool)
@@ -340,7 +517,7 @@ def table_text(
     rec.passed_unbound += passed_unbound
 
     # leaders who signed what their pivot rejected
-    removed_at = ans.removed & voters[None, :]
+    removed_at = vd.removed
     if any_nonzero(removed_at):
         removed = np.zeros((D, A), dtype=bool)
         removed[at] = removed_at
@@ -350,9 +527,7 @@ def table_text(
         rec.removals[at] += removed_at
 
     # bookkeeping of refusals, by reason and by the issue objected to most
-    refused = (~ans.accept & voters[None, :]) | conference_block | unbound_at
-    reason = np.where(conference_block, rat.CONFERENCE_BLOCKED, ans.reason)
-    reason = np.where(unbound_at, rat.NOT_BOUND, reason)
+    refused, reason = vd.refused, vd.reason
     worst = np.zeros((at.size, A), dtype=np.int64)
     if any_nonzero(refused):
         da, aa = np.nonzero(refused)
@@ -365,8 +540,8 @@ def table_text(
         ids, iss = ctx.actor_ids, ctx.issue_ids
         settled = ~np.isnan(prop.point[0])
         # draw 0's answers as Python numbers (the same values as indexing the arrays one by one)
-        v0, sq0, war0, pr0 = value[0].tolist(), power.u_sq[0].tolist(), power.u_war[0].tolist(), p_rat[0].tolist()
-        sign0, acc0, reason0 = ans.sign[0].tolist(), ans.accept[0].tolist(), ans.reason[0].tolist()
+        v0, sq0, war0, pr0 = value[0].tolist(), power.u_sq[0].tolist(), power.u_war[0].tolist(), vd.p_rat[0].tolist()
+        sign0, acc0, reason0 = vd.sign[0].tolist(), vd.accept[0].tolist(), vd.answer_reason[0].tolist()
         say(
             ev.ProposalTabled(
                 _r(t_sign),
@@ -377,7 +552,7 @@ def table_text(
                 sponsors=[ids[s] for s in prop.sponsors],
                 terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
                 deferred=[iss[i] for i in flatnonzero(prop.deferred)],
-                leaked=any_nonzero(leaked_row[0]),
+                leaked=bool(leaked[0]) or any_nonzero(st.leaked),
                 answers={
                     ids[a]: {
                         "value": _r(v0[a]),
