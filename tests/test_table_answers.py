@@ -52,8 +52,6 @@ def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # no
     piv = np.round(rng.random((D, A, I)) * 100, 1)
     sal = rng.random((D, A, I)) * (rng.random((D, A, I)) < 0.8)
     sal[:, rng.integers(0, A)] = 0.0  # an actor with no salience anywhere
-    cred = rng.random(D)
-    imp = rng.random(D)
     flows = _mixed(rng, (D, A), 0.0, 5.0, p)
     flows[rng.random((D, A)) < 0.2] = 0.0  # no mediator capability: the 1e-12 floor
     flows.flags.writeable = False  # as Context.flows hands it over
@@ -61,7 +59,6 @@ def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # no
     parties = rng.random(A) < 0.5
     voters_all = rng.random(A) < 0.7
     voters = voters_all & seated
-    needs = parties & (rng.random() < 0.7)
     noise = _mixed(rng, (D,), 0.0, 0.2, p)
     noise[rng.random(D) < 0.2] = 1e-9 * rng.choice([0.5, 1.0, 2.0])  # at and around the floor
     u_sq = _mixed(rng, (D, A), 0.3, 1.0, p)
@@ -74,8 +71,8 @@ def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # no
     margin = _mixed(rng, (D,), -0.05, 0.05, p)
     audience_cost = _mixed(rng, (D, A), 0.0, 0.2, p)
     removal_risk = _mixed(rng, (D, A), 0.0, 1.0, p)
-    u = rng.random((2, D, A))
-    u[rng.random((2, D, A)) < 0.1] = 1.0  # ties with a certain ratification
+    u = rng.random(2 * D + 2 * D * A)  # leak, ratification (D, A), removal (D, A), binding
+    u[rng.random(u.size) < 0.1] = 1.0  # ties with a certain ratification
     dec = rng.choice(np.array([np.nan, 0.0, 1.0, 0.5, np.inf]), size=A) if rng.random() < 0.4 else None
     rule = _rule(rng, voters_all)
     org = _rule(rng, rng.random(A) < 0.6) if rng.random() < 0.6 else None
@@ -90,8 +87,9 @@ def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # no
         pos,
         piv,
         sal,
-        cred,
-        imp,
+        _mixed(rng, (D,), -0.2, 1.2, p),  # deferred_credibility (clipped to [0, 1])
+        _mixed(rng, (D,), -0.2, 0.5, p),  # peacekeeping_credibility
+        _mixed(rng, (D,), -0.2, 1.2, p),  # implementation_credibility
         flows,
         seated,
         parties,
@@ -99,7 +97,7 @@ def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # no
         _mixed(rng, (D,), 0.0, 0.3, p),  # mediator_leverage
         _mixed(rng, (D,), 0.0, 2.0, p),  # leverage_cost
         bool(rng.random() < 0.3),  # cheap
-        needs,
+        bool(rng.random() < 0.7),  # ratify
         r_piv,
         _mixed(rng, (D,), 0.0, 0.2, p),  # leak_effect
         rng.random(D) < 0.3,  # leaked this step
@@ -111,26 +109,28 @@ def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # no
         audience_cost,
         removal_risk,
         margin,
-        u[0],
-        u[1],
+        u,
         dec,
         voters,
         rule,
         conference,
         org,
         tolerance,
-        rng.random(D),  # u_bind
         rng.random(D) < 0.5,  # peacekeepers
         rng.choice(np.array([0.0, 0.5, 1.0, np.nan]), size=D),  # enforcement
     )
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    """The same bits (floats: signed zeros told apart, NaN equal to NaN)."""
+    """The same numbers (floats: signed zeros told apart, NaN equal to NaN). A NaN's sign bit is
+    not compared: where both operands of an operation are NaN, x86 keeps the first one's, and
+    the compiler may order a commutative operation's operands either way (NumPy's loops and
+    numba's alike). The engine's own inputs are checked bit for bit by the pinned digests."""
     if a.shape != b.shape:
         return False
     if a.dtype.kind == "f":
-        return bool(np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b)))
+        nan = np.isnan(a)
+        return bool(np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a[~nan]), np.signbit(b[~nan])))
     return bool(np.array_equal(a.astype(np.int64), b.astype(np.int64)))
 
 
@@ -155,7 +155,8 @@ def test_a_rule_of_another_kind_is_left_to_the_twin() -> None:
             return Consensus(self.voters).decide(accept)
 
     args = list(_case(7, 3, 5, 4, 0.1))
-    args[33] = Everyone(args[33].voters)
+    i = next(j for j, x in enumerate(args) if isinstance(x, Rule))
+    args[i] = Everyone(args[i].voters)
     want = neg._verdict_numpy(*args)
     got = neg._verdict(*args)
     for x, y in zip(got, want, strict=True):

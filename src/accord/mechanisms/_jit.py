@@ -555,8 +555,9 @@ def table_answers(
     pos,
     piv,
     sal,
-    cred,
-    imp,
+    deferred_credibility,
+    peacekeeping_credibility,
+    implementation_credibility,
     flows,
     seated,
     sponsors,
@@ -564,7 +565,7 @@ def table_answers(
     leverage_cost,
     cheap,
     parties,
-    needs,
+    ratify,
     r_piv,
     leak_effect,
     leaked,
@@ -576,8 +577,7 @@ def table_answers(
     audience_cost,
     removal_risk,
     margin,
-    u_ratify,
-    u_remove,
+    u,
     given,
     voters,
     rule_voters,
@@ -591,7 +591,6 @@ def table_answers(
     org_need,
     org_silent_yes,
     tolerance,
-    u_bind,
     peacekeepers,
     enforcement,
     fout,
@@ -604,18 +603,23 @@ def table_answers(
     :func:`accord.simulation.negotiation.table_text`, bit for bit its NumPy twin
     :func:`accord.simulation.negotiation._verdict_numpy`. In order:
 
+    - the credibility of deferred terms and of the other side's implementation, raised where
+      ``peacekeepers`` deploy, clipped to [0, 1] as ``np.clip`` does (``negotiation._implementation``);
     - leaders' and pivots' values of the text (:func:`accord.mechanisms.proposals.value_of`: the
-      committed utility of the full deal ``lo``/``hi``, with deferred terms ``cred``-weighted
+      committed utility of the full deal ``lo``/``hi``, with deferred terms credibility-weighted
       against the immediate text ``now``), by :func:`_utilities_by_text` as the fused utility
       call computes them;
     - the sponsoring mediators' leverage (``_mediator_shares``, then
       :func:`accord.mechanisms.mediation.inducements` unless the text is ``cheap``), added to
       the parties' values;
     - the pivots' ratification chances (:func:`accord.mechanisms.ratification.ratification_probability`,
-      libm's tanh, where ``needs``), the answers (:func:`accord.mechanisms.ratification.answer`,
+      libm's tanh, for the parties where the text needs ``ratify``-ing), the answers (:func:`accord.mechanisms.ratification.answer`,
       with ``given`` decisions: NaN where the model decides), the table's rule, the signing
-      conference (``use_conf``, ``conf``), and who is bound (``u_bind`` against
+      conference (``use_conf``, ``conf``), and who is bound (the last ``D`` uniforms against
       :func:`accord.mechanisms.agreements.binding_probability`).
+
+    ``u`` ``(2D + 2DA,)``: the text's uniforms as drawn (leak, ratification ``(D, A)``, removal
+    ``(D, A)``, binding).
 
     Outputs ``(n, A)``: ``fout[0]`` values, ``fout[1]`` ratification chances; ``bout[0..4]`` sign,
     accept, removed (voters), refused, unbound; ``iout[0]`` the answers' reasons, ``iout[1]``
@@ -641,7 +645,20 @@ def table_answers(
     pos_n = pos[at]
     piv_n = piv[at]
     sal_n = sal[at]
-    imp_n = imp[at]
+    D = sq.shape[0]
+    cred_n = np.empty(n)
+    imp_n = np.empty(n)
+    for r in range(n):
+        d = at[r]
+        lift = peacekeeping_credibility[d] * (1.0 if peacekeepers[d] else 0.0)
+        for j in range(2):
+            x = (deferred_credibility[d] if j == 0 else implementation_credibility[d]) + lift
+            x = 0.0 if x < 0.0 else x  # np.clip: NaN kept, a bound itself kept (-0.0 stays -0.0)
+            x = 1.0 if x > 1.0 else x
+            if j == 0:
+                cred_n[r] = x
+            else:
+                imp_n[r] = x
     ul = np.empty((n, 1, A))
     up = np.empty((n, 1, A))
     _utilities_by_text(lo1, hi1, ranged, True, sq_n, pos_n, sal_n, imp_n, acts, acts, ul)
@@ -656,7 +673,7 @@ def table_answers(
         _utilities_by_text(now1, now1, False, True, sq_n, pos_n, sal_n, imp_n, acts, acts, ul2)
         _utilities_by_text(now1, now1, False, True, sq_n, piv_n, sal_n, imp_n, acts, acts, up2)
         for r in range(n):
-            c = cred[at[r]]
+            c = cred_n[r]
             omc = 1.0 - c
             for a in range(A):
                 ul[r, 0, a] = c * ul[r, 0, a] + omc * ul2[r, 0, a]
@@ -721,7 +738,7 @@ def table_answers(
         for a in range(A):
             v = ul[r, 0, a] + lev[r] * (1.0 if parties[a] else 0.0)
             fout[0, r, a] = v
-            if needs[a]:
+            if ratify and parties[a]:
                 rho = r_piv[d, a] + leak_effect[d] * (1.0 if (leaked[d] or leaked_actor[a]) else 0.0)
                 z = (up[r, 0, a] - rho) / mn
                 if z == z:  # np.clip keeps NaN
@@ -736,9 +753,9 @@ def table_answers(
             g = given[a]
             if g == g:
                 sign = g > 0.5
-            ratified = u_ratify[d, a] < p
+            ratified = u[D + d * A + a] < p
             failed = sign and not ratified
-            removed = failed and u_remove[d, a] < removal_risk[d, a]
+            removed = failed and u[D + D * A + d * A + a] < removal_risk[d, a]
             refused = not sign
             short = refused and gain < mg
             code = 0  # the codes of accord.mechanisms.ratification.REASONS
@@ -772,7 +789,7 @@ def table_answers(
                     yes_org += 1
             passed = passed and _rule_passes(no_org, yes_org + org_silent_yes, org_majority, org_need)
         bp = enforcement[d] if peacekeepers[d] else 0.0
-        bound = u_bind[d] < bp
+        bound = u[D + 2 * D * A + d] < bp
         any_unbound = False
         for a in range(A):
             block[a] = conf_d and no_org[a]

@@ -181,8 +181,9 @@ def _verdict_numpy(
     pos: np.ndarray,
     piv: np.ndarray,
     sal: np.ndarray,
-    cred: np.ndarray,
-    imp: np.ndarray,
+    deferred_credibility: np.ndarray,
+    peacekeeping_credibility: np.ndarray,
+    implementation_credibility: np.ndarray,
     flows: np.ndarray,
     seated: np.ndarray,
     parties: np.ndarray,
@@ -190,7 +191,7 @@ def _verdict_numpy(
     mediator_leverage: np.ndarray,
     leverage_cost: np.ndarray,
     cheap: bool,
-    needs: np.ndarray,
+    ratify: bool,
     r_piv: np.ndarray,
     leak_effect: np.ndarray,
     leaked: np.ndarray,
@@ -202,15 +203,13 @@ def _verdict_numpy(
     audience_cost: np.ndarray,
     removal_risk: np.ndarray,
     margin: np.ndarray,
-    u_ratify: np.ndarray,
-    u_remove: np.ndarray,
+    u: np.ndarray,
     given: np.ndarray | None,
     voters: np.ndarray,
     rule: Rule,
     conference: np.ndarray | None,
     org_rule: Rule | None,
     tolerance: np.ndarray | None,
-    u_bind: np.ndarray,
     peacekeepers: np.ndarray,
     enforcement: np.ndarray,
 ) -> _Verdict:
@@ -219,9 +218,18 @@ def _verdict_numpy(
     :func:`inducements`, :mod:`accord.mechanisms.ratification`, the rules): the twin of
     :func:`_verdict`. ``lo``, ``hi``: ``prop.outcome(sq)``; ``conference`` ``(D,)``: where a
     signing conference must be convened under ``org_rule`` (None: nowhere); ``given``: decisions
-    made outside the model (None: none)."""
+    made outside the model (None: none); ``u``: the text's uniforms (see :func:`table_text`);
+    ``ratify``: the text needs the parties' ratification; ``peacekeepers`` ``(D,)``: they deploy
+    with the text (raising the credibilities, as :func:`_implementation`)."""
     D, A = sq.shape[0], parties.shape[0]
     rows = _Rows(at, D)
+    # u_leak (D), u_rat, u_rem (D, A), u_bind (D), as table_text draws them
+    u_ratify, u_remove = u[D : D + D * A].reshape(D, A), u[D + D * A : D + 2 * D * A].reshape(D, A)
+    u_bind = u[-D:]
+    cred = clip(deferred_credibility + peacekeeping_credibility * peacekeepers, 0.0, 1.0)
+    pk = np.asarray(peacekeepers, dtype=float)  # as _implementation
+    imp = clip(implementation_credibility + peacekeeping_credibility * pk, 0.0, 1.0)
+    needs = parties & ratify
     here = (
         prop
         if at.size == D or not any_nonzero(prop.deferred)
@@ -327,8 +335,9 @@ def _verdict(
     pos: np.ndarray,
     piv: np.ndarray,
     sal: np.ndarray,
-    cred: np.ndarray,
-    imp: np.ndarray,
+    deferred_credibility: np.ndarray,
+    peacekeeping_credibility: np.ndarray,
+    implementation_credibility: np.ndarray,
     flows: np.ndarray,
     seated: np.ndarray,
     parties: np.ndarray,
@@ -336,7 +345,7 @@ def _verdict(
     mediator_leverage: np.ndarray,
     leverage_cost: np.ndarray,
     cheap: bool,
-    needs: np.ndarray,
+    ratify: bool,
     r_piv: np.ndarray,
     leak_effect: np.ndarray,
     leaked: np.ndarray,
@@ -348,15 +357,13 @@ def _verdict(
     audience_cost: np.ndarray,
     removal_risk: np.ndarray,
     margin: np.ndarray,
-    u_ratify: np.ndarray,
-    u_remove: np.ndarray,
+    u: np.ndarray,
     given: np.ndarray | None,
     voters: np.ndarray,
     rule: Rule,
     conference: np.ndarray | None,
     org_rule: Rule | None,
     tolerance: np.ndarray | None,
-    u_bind: np.ndarray,
     peacekeepers: np.ndarray,
     enforcement: np.ndarray,
 ) -> _Verdict:
@@ -367,10 +374,11 @@ def _verdict(
         conference is not None and not isinstance(org_rule, (Consensus, Majority))
     ):
         return _verdict_numpy(
-            at, prop, lo, hi, sq, pos, piv, sal, cred, imp, flows, seated, parties, sponsors, mediator_leverage,
-            leverage_cost, cheap, needs, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq, u_war,
-            audience_cost, removal_risk, margin, u_ratify, u_remove, given, voters, rule, conference, org_rule,
-            tolerance, u_bind, peacekeepers, enforcement,
+            at, prop, lo, hi, sq, pos, piv, sal, deferred_credibility, peacekeeping_credibility,
+            implementation_credibility, flows, seated, parties, sponsors, mediator_leverage, leverage_cost, cheap,
+            ratify, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq, u_war, audience_cost,
+            removal_risk, margin, u, given, voters, rule, conference, org_rule, tolerance, peacekeepers,
+            enforcement,
         )  # fmt: skip
     from accord.mechanisms import _jit  # numba loads on first use
 
@@ -397,11 +405,12 @@ def _verdict(
     iout = np.empty((2, n, A), dtype=np.int8)
     pout = np.empty((2, n), dtype=bool)
     _jit.table_answers(
-        at, lo, hi, prop.immediate(sq) if deferred else lo, deferred, sq, pos, piv, sal, cred, imp, flows, seated,
-        spons, mediator_leverage, leverage_cost, cheap, parties, needs, r_piv, leak_effect, leaked, leaked_actor,
-        noise, r_lead, u_sq, u_war, audience_cost, removal_risk, margin, u_ratify, u_remove, given, voters,
-        rule_voters, majority, need, silent, use_conf, conference, org_voters, org_majority, org_need, org_silent,
-        tolerance, u_bind, peacekeepers, enforcement, fout, bout, iout, pout,
+        at, lo, hi, prop.immediate(sq) if deferred else lo, deferred, sq, pos, piv, sal, deferred_credibility,
+        peacekeeping_credibility, implementation_credibility, flows, seated, spons, mediator_leverage,
+        leverage_cost, cheap, parties, ratify, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq,
+        u_war, audience_cost, removal_risk, margin, u, given, voters, rule_voters, majority, need, silent,
+        use_conf, conference, org_voters, org_majority, org_need, org_silent, tolerance, peacekeepers,
+        enforcement, fout, bout, iout, pout,
     )  # fmt: skip
     return _Verdict(fout[0], fout[1], bout[0], bout[1], bout[2], bout[3], bout[4], iout[0], iout[1], pout[0], pout[1])
 
@@ -451,8 +460,7 @@ def table_text(
     # doubles come one after another whatever the calls: the same numbers as four calls); then
     # u_pend, the stream's last numbers, drawn where deferred terms need them
     u = rng.random(2 * D + 2 * D * A)
-    u_leak, u_bind = u[:D], u[-D:]
-    u_rat, u_rem = u[D : D + D * A].reshape(D, A), u[D + D * A : D + 2 * D * A].reshape(D, A)
+    u_leak = u[:D]  # the kernel reads the others in place
     at = flatnonzero(live)
     rows = _Rows(at, D)
     kind = prop.agreement
@@ -463,10 +471,8 @@ def table_text(
     leak_p = ctx.leak_risk[:, fi] if fi is not None else np.zeros(D)
     leaked = u_leak < leak_p
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
-    cred = clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
-    imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
+    ratify = kind in _NEEDS_RATIFICATION
     r_lead, r_piv = power.reservations()
     conference = None
     if kind == "comprehensive" and table.org_rule is not None and fi is not None:
@@ -474,19 +480,23 @@ def table_text(
         if any_nonzero(rows(conf)):
             conference = conf
     vd = _verdict(
-        at, prop, lo, hi, st.sq, st.pos, st.piv, st.sal, cred, imp, ctx.flows(st.t), seated, ctx.parties,
+        at, prop, lo, hi, st.sq, st.pos, st.piv, st.sal, p["deferred_credibility"], p["peacekeeping_credibility"],
+        p["implementation_credibility"], ctx.flows(st.t), seated, ctx.parties,
         prop.sponsors if sponsors_are_brokers else (), p["mediator_leverage"], p["leverage_cost"], kind in _CHEAP,
-        needs, r_piv, p["leak_effect"], leaked, st.leaked, p["ratification_noise"], r_lead, power.u_sq,
-        power.u_war, st.audience_cost, st.removal_risk, p["acceptance_margin"], u_rat, u_rem,
+        ratify, r_piv, p["leak_effect"], leaked, st.leaked, p["ratification_noise"], r_lead, power.u_sq,
+        power.u_war, st.audience_cost, st.removal_risk, p["acceptance_margin"], u,
         ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
         voters, table.rule, conference, table.org_rule, p["conference_tolerance"] if conference is not None else None,
-        u_bind, pk_deploys, p["enforcement_peacekeeping"],
+        pk_deploys, p["enforcement_peacekeeping"],
     )  # fmt: skip
     value, passed_at, signed_at, unbound_at = vd.value, vd.passed, vd.signed, vd.unbound
-    passed = np.zeros(D, dtype=bool)
-    passed[at] = passed_at
-    signed = np.zeros(D, dtype=bool)
-    signed[at] = signed_at
+    if rows.every:  # the kernel's fresh rows are the draws themselves
+        passed, signed = passed_at, signed_at
+    else:
+        passed = np.zeros(D, dtype=bool)
+        passed[at] = passed_at
+        signed = np.zeros(D, dtype=bool)
+        signed[at] = signed_at
     passed_unbound = passed & ~signed
 
     # the book: type, terms, deferral, peacekeepers
@@ -514,7 +524,8 @@ def table_text(
         rec.settlement_year = np.where(first, t_sign, rec.settlement_year)
         rec.settlement_proposal = np.where(first, proposal_index, rec.settlement_proposal)
         rec.terms = np.where(first[:, None], np.where(np.isnan(prop.point), np.nan, (lo + hi) / 2.0), rec.terms)
-    rec.passed_unbound += passed_unbound
+    if any_nonzero(passed_unbound):  # adding no draw changes no count
+        rec.passed_unbound += passed_unbound
 
     # leaders who signed what their pivot rejected
     removed_at = vd.removed
@@ -528,18 +539,25 @@ def table_text(
 
     # bookkeeping of refusals, by reason and by the issue objected to most
     refused, reason = vd.refused, vd.reason
-    worst = np.zeros((at.size, A), dtype=np.int64)
-    if any_nonzero(refused):
+    any_refused = any_nonzero(refused)
+    if any_refused:
+        worst = np.zeros((at.size, A), dtype=np.int64)
         da, aa = np.nonzero(refused)
         worst[da, aa] = _worst_issue((lo + hi) / 2.0, st, at[da], aa)
-        np.add.at(rec.reasons, (at[da], aa, reason[da, aa]), 1)
-        np.add.at(rec.vetoes, (at[da], aa, worst[da, aa]), 1)
-    rec.unbound[at] += unbound_at
+        # each (draw, actor) once: a fancy-indexed += counts as np.add.at does
+        rec.reasons[at[da], aa, reason[da, aa]] += 1
+        rec.vetoes[at[da], aa, worst[da, aa]] += 1
+    if any_nonzero(unbound_at):
+        rec.unbound[at] += unbound_at
 
     if say.on and live[0]:
         ids, iss = ctx.actor_ids, ctx.issue_ids
-        settled = ~np.isnan(prop.point[0])
-        # draw 0's answers as Python numbers (the same values as indexing the arrays one by one)
+        # draw 0's terms and answers as Python numbers (the same values, and the same
+        # arithmetic, as indexing the arrays one by one)
+        lo0, hi0 = lo[0].tolist(), hi[0].tolist()
+        terms0 = {iss[i]: _r((lo0[i] + hi0[i]) / 2) for i, x in enumerate(prop.point[0].tolist()) if x == x}
+        deferred0 = [iss[i] for i in flatnonzero(prop.deferred).tolist()]
+        needs0 = [ratify and x for x in ctx.parties.tolist()]
         v0, sq0, war0, pr0 = value[0].tolist(), power.u_sq[0].tolist(), power.u_war[0].tolist(), vd.p_rat[0].tolist()
         sign0, acc0, reason0 = vd.sign[0].tolist(), vd.accept[0].tolist(), vd.answer_reason[0].tolist()
         say(
@@ -550,15 +568,15 @@ def table_text(
                 agreement=kind,
                 table=table.id,
                 sponsors=[ids[s] for s in prop.sponsors],
-                terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
-                deferred=[iss[i] for i in flatnonzero(prop.deferred)],
+                terms=terms0,
+                deferred=deferred0,
                 leaked=bool(leaked[0]) or any_nonzero(st.leaked),
                 answers={
                     ids[a]: {
                         "value": _r(v0[a]),
                         "status_quo": _r(sq0[a]),
                         "war": None if not math.isfinite(war0[a]) else _r(war0[a]),
-                        "p_ratify": _r(pr0[a]) if needs[a] else None,
+                        "p_ratify": _r(pr0[a]) if needs0[a] else None,
                         "sign": sign0[a],
                         "ratified": acc0[a],
                         "reason": rat.REASONS[reason0[a]],
@@ -568,13 +586,18 @@ def table_text(
                 passed=bool(passed[0]),
             )
         )
-        for a in flatnonzero(refused[0]):
-            code = int(reason[0, a])
-            say(
-                ev.Veto(
-                    _r(t_sign), proposal=prop.id, actor=ids[a], reason=rat.REASONS[code], issue=iss[int(worst[0, a])]
+        if any_refused:
+            for a in flatnonzero(refused[0]):
+                code = int(reason[0, a])
+                say(
+                    ev.Veto(
+                        _r(t_sign),
+                        proposal=prop.id,
+                        actor=ids[a],
+                        reason=rat.REASONS[code],
+                        issue=iss[int(worst[0, a])],
+                    )
                 )
-            )
         # row 0 of the arrays over the live draws is draw 0 (it is live)
         for a in flatnonzero(removed_at[0]):
             say(ev.LeaderRemoved(_r(t_sign), actor=ids[a], proposal=prop.id))
@@ -588,8 +611,8 @@ def table_text(
                     agreement=kind,
                     table=table.id,
                     parties=[ids[a] for a in flatnonzero(voters & ctx.parties)],
-                    terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
-                    deferred=[iss[i] for i in flatnonzero(prop.deferred)],
+                    terms=dict(terms0),
+                    deferred=list(deferred0),
                     peacekeepers=bool(pk_deploys[0]),
                 )
             )
