@@ -544,9 +544,17 @@ def table_text(
         worst = np.zeros((at.size, A), dtype=np.int64)
         da, aa = np.nonzero(refused)
         worst[da, aa] = _worst_issue((lo + hi) / 2.0, st, at[da], aa)
-        # each (draw, actor) once: a fancy-indexed += counts as np.add.at does
-        rec.reasons[at[da], aa, reason[da, aa]] += 1
-        rec.vetoes[at[da], aa, worst[da, aa]] += 1
+        # each (draw, actor) once: a fancy-indexed += counts as np.add.at does; a few refusals
+        # (a replay's) one by one, cheaper than indexing with arrays
+        if da.size <= 8:
+            for d, a, why, issue in zip(
+                at[da].tolist(), aa.tolist(), reason[da, aa].tolist(), worst[da, aa].tolist(), strict=True
+            ):
+                rec.reasons[d, a, why] += 1
+                rec.vetoes[d, a, issue] += 1
+        else:
+            rec.reasons[at[da], aa, reason[da, aa]] += 1
+            rec.vetoes[at[da], aa, worst[da, aa]] += 1
     if any_nonzero(unbound_at):
         rec.unbound[at] += unbound_at
 
