@@ -545,6 +545,29 @@ def _rule_passes(no, yes_count, majority, need):
 
 
 @njit(cache=True)
+def _worst_issue(lo, hi, sq, pos, sal, d, a):
+    """``negotiation._worst_issue`` of one refusal (draw ``d``, actor ``a``): ``np.argmax`` of the
+    salience-weighted loss ``sal (|mid − pos| − |sq − pos|)`` against the status quo, ``mid`` =
+    ``(lo + hi) / 2``; the first maximum, or the first NaN, as ``np.argmax`` picks."""
+    best = 0
+    top = 0.0
+    for i in range(sq.shape[1]):
+        x = pos[d, a, i]
+        v = sal[d, a, i] * (abs((lo[d, i] + hi[d, i]) / 2.0 - x) - abs(sq[d, i] - x))
+        if i == 0:
+            top = v
+            if v != v:
+                break
+        elif v != v:
+            best = i
+            break
+        elif v > top:
+            best = i
+            top = v
+    return best
+
+
+@njit(cache=True)
 def table_answers(
     at,
     lo,
@@ -606,8 +629,8 @@ def table_answers(
     - the credibility of deferred terms and of the other side's implementation, raised where
       ``peacekeepers`` deploy, clipped to [0, 1] as ``np.clip`` does (``negotiation._implementation``);
     - leaders' and pivots' values of the text (:func:`accord.mechanisms.proposals.value_of`: the
-      committed utility of the full deal ``lo``/``hi``, with deferred terms credibility-weighted
-      against the immediate text ``now``), by :func:`_utilities_by_text` as the fused utility
+      committed utility of the full deal ``lo``/``hi``, with deferred terms (``deferred``)
+      credibility-weighted against the immediate text ``now``, ``prop.immediate(sq)``), by :func:`_utilities_by_text` as the fused utility
       call computes them;
     - the sponsoring mediators' leverage (``_mediator_shares``, then
       :func:`accord.mechanisms.mediation.inducements` unless the text is ``cheap``), added to
@@ -623,7 +646,9 @@ def table_answers(
 
     Outputs ``(n, A)``: ``fout[0]`` values, ``fout[1]`` ratification chances; ``bout[0..4]`` sign,
     accept, removed (voters), refused, unbound; ``iout[0]`` the answers' reasons, ``iout[1]``
-    the reasons with the table's overrides; ``pout[0]``, ``pout[1]`` ``(n,)`` passed, signed.
+    the reasons with the table's overrides, ``iout[2]`` the issue each refusal objects to most
+    (:func:`_worst_issue`, against the status quo ``now`` where signed and with the pivot's ideal
+    point where the leader was removed, as the engine counts them; 0 elsewhere); ``pout[0]``, ``pout[1]`` ``(n,)`` passed, signed.
     Sums as NumPy orders them (:func:`pairwise_sum`); NaN compares False and propagates through
     ``maximum`` and ``clip`` as in NumPy."""
     n = at.shape[0]
@@ -805,3 +830,12 @@ def table_answers(
             iout[1, r, a] = code
         pout[0, r] = passed
         pout[1, r] = passed and not any_unbound
+        # the engine counts the refusals once the text applies: against the status quo it leaves
+        # where signed, a removed leader's in its successor's name (the pivot's ideal point)
+        for a in range(A):
+            if bout[3, r, a]:
+                iout[2, r, a] = _worst_issue(
+                    lo, hi, now if pout[1, r] else sq, piv if bout[2, r, a] else pos, sal, d, a
+                )
+            else:
+                iout[2, r, a] = 0

@@ -156,7 +156,8 @@ class _Verdict(NamedTuple):
     """What the answers to one text decide, in the live draws (rows): ``(n, A)`` values
     (inducements included), ratification chances, signatures, accepts (signed and ratified),
     leaders removed (voters), refusals, outvoted parties not bound, the answers' reason codes and
-    the codes with the table's overrides (conference blocked, not bound); ``(n,)`` passed by the
+    the codes with the table's overrides (conference blocked, not bound), the issue each refusal
+    objects to most (0 where none); ``(n,)`` passed by the
     rule, signed (in force)."""
 
     value: np.ndarray
@@ -168,6 +169,7 @@ class _Verdict(NamedTuple):
     unbound: np.ndarray
     answer_reason: np.ndarray
     reason: np.ndarray
+    worst: np.ndarray
     passed: np.ndarray
     signed: np.ndarray
 
@@ -299,18 +301,23 @@ def _verdict_numpy(
     refused = (~ans.accept & voters[None, :]) | block | unbound
     reason = np.where(block, rat.CONFERENCE_BLOCKED, ans.reason)
     reason = np.where(unbound, rat.NOT_BOUND, reason)
+    worst = np.zeros((at.size, A), dtype=np.int64)
+    removed = ans.removed & voters[None, :]
+    if any_nonzero(refused):
+        da, aa = np.nonzero(refused)
+        after = pos  # a removed leader's refusal is its successor's (the pivot's ideal point)
+        if any_nonzero(removed):
+            gone = np.zeros(pos.shape[:2], dtype=bool)
+            gone[at] = removed
+            after = pos.copy()
+            after[gone] = piv[gone]
+        # against the status quo the text leaves where it was signed (table_text applies it first)
+        full_signed = np.zeros(D, dtype=bool)
+        full_signed[at] = signed
+        sq_after = np.where(full_signed[:, None], prop.immediate(sq), sq)
+        worst[da, aa] = _worst_issue((lo + hi) / 2.0, sq_after, after, sal, at[da], aa)
     return _Verdict(
-        value,
-        p_rat,
-        ans.sign,
-        ans.accept,
-        ans.removed & voters[None, :],
-        refused,
-        unbound,
-        ans.reason,
-        reason,
-        passed,
-        signed,
+        value, p_rat, ans.sign, ans.accept, removed, refused, unbound, ans.reason, reason, worst, passed, signed
     )
 
 
@@ -391,6 +398,7 @@ def _verdict(
         if given is None:
             given = _NO_DECISIONS[A] = np.full(A, np.nan)
     deferred = any_nonzero(prop.deferred)
+    now = prop.immediate(sq)
     rule_voters, majority, need, silent = _rule_args(rule)
     use_conf = conference is not None and org_rule is not None and tolerance is not None
     if use_conf:
@@ -402,17 +410,19 @@ def _verdict(
     u_sq, u_war = np.ascontiguousarray(u_sq), np.ascontiguousarray(u_war)
     fout = np.empty((2, n, A))
     bout = np.empty((5, n, A), dtype=bool)
-    iout = np.empty((2, n, A), dtype=np.int8)
+    iout = np.empty((3, n, A), dtype=np.int64)
     pout = np.empty((2, n), dtype=bool)
     _jit.table_answers(
-        at, lo, hi, prop.immediate(sq) if deferred else lo, deferred, sq, pos, piv, sal, deferred_credibility,
+        at, lo, hi, now, deferred, sq, pos, piv, sal, deferred_credibility,
         peacekeeping_credibility, implementation_credibility, flows, seated, spons, mediator_leverage,
         leverage_cost, cheap, parties, ratify, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq,
         u_war, audience_cost, removal_risk, margin, u, given, voters, rule_voters, majority, need, silent,
         use_conf, conference, org_voters, org_majority, org_need, org_silent, tolerance, peacekeepers,
         enforcement, fout, bout, iout, pout,
     )  # fmt: skip
-    return _Verdict(fout[0], fout[1], bout[0], bout[1], bout[2], bout[3], bout[4], iout[0], iout[1], pout[0], pout[1])
+    return _Verdict(
+        fout[0], fout[1], bout[0], bout[1], bout[2], bout[3], bout[4], iout[0], iout[1], iout[2], pout[0], pout[1]
+    )
 
 
 def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarray:
@@ -423,11 +433,13 @@ def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarra
     return clip(raw, 0.0, 1.0)
 
 
-def _worst_issue(mid: np.ndarray, st: StepState, d: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _worst_issue(
+    mid: np.ndarray, sq: np.ndarray, pos: np.ndarray, sal: np.ndarray, d: np.ndarray, a: np.ndarray
+) -> np.ndarray:
     """The issue each refusal ``(draw d, actor a)`` objects to most (largest salience-weighted
     loss against the status quo); ``mid`` ``(D, I)``: the text's outcome."""
-    pos = st.pos[d, a]
-    lose = st.sal[d, a] * (np.abs(mid[d] - pos) - np.abs(st.sq[d] - pos))
+    x = pos[d, a]
+    lose = sal[d, a] * (np.abs(mid[d] - x) - np.abs(sq[d] - x))
     return np.asarray(np.argmax(lose, axis=1))
 
 
@@ -540,10 +552,9 @@ def table_text(
     # bookkeeping of refusals, by reason and by the issue objected to most
     refused, reason = vd.refused, vd.reason
     any_refused = any_nonzero(refused)
+    worst = vd.worst
     if any_refused:
-        worst = np.zeros((at.size, A), dtype=np.int64)
         da, aa = np.nonzero(refused)
-        worst[da, aa] = _worst_issue((lo + hi) / 2.0, st, at[da], aa)
         # each (draw, actor) once: a fancy-indexed += counts as np.add.at does; a few refusals
         # (a replay's) one by one, cheaper than indexing with arrays
         if da.size <= 8:
