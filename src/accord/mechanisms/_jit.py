@@ -15,6 +15,8 @@ the callers, which take them from :mod:`accord.fpmath` (the C library's, the sam
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -527,3 +529,313 @@ def seed_states_words(flat, starts, out):
     ``flat[starts[r]:starts[r + 1]]``, its state ``out[r]``."""
     for r in range(out.shape[0]):
         seed_state_words(flat[starts[r] : starts[r + 1]], out[r])
+
+
+@njit(cache=True)
+def _rule_passes(no, yes_count, majority, need):
+    """:meth:`accord.mechanisms.rules.Consensus.decide` (no objector) or
+    :meth:`accord.mechanisms.rules.Majority.decide` (``yes + silent_yes >= need``, ``need`` =
+    ``threshold · max(n_voters, 1) − 1e-9`` worked out by the caller) of one draw."""
+    if majority:
+        return yes_count >= need
+    for a in range(no.shape[0]):  # noqa: SIM110  (a loop numba compiles; no generator)
+        if no[a]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _worst_issue(lo, hi, sq, pos, sal, d, a):
+    """``negotiation._worst_issue`` of one refusal (draw ``d``, actor ``a``): ``np.argmax`` of the
+    salience-weighted loss ``sal (|mid − pos| − |sq − pos|)`` against the status quo, ``mid`` =
+    ``(lo + hi) / 2``; the first maximum, or the first NaN, as ``np.argmax`` picks."""
+    best = 0
+    top = 0.0
+    for i in range(sq.shape[1]):
+        x = pos[d, a, i]
+        v = sal[d, a, i] * (abs((lo[d, i] + hi[d, i]) / 2.0 - x) - abs(sq[d, i] - x))
+        if i == 0:
+            top = v
+            if v != v:
+                break
+        elif v != v:
+            best = i
+            break
+        elif v > top:
+            best = i
+            top = v
+    return best
+
+
+@njit(cache=True)
+def table_answers(
+    at,
+    lo,
+    hi,
+    now,
+    deferred,
+    sq,
+    pos,
+    piv,
+    sal,
+    deferred_credibility,
+    peacekeeping_credibility,
+    implementation_credibility,
+    flows,
+    seated,
+    sponsors,
+    mediator_leverage,
+    leverage_cost,
+    cheap,
+    parties,
+    ratify,
+    r_piv,
+    leak_effect,
+    leaked,
+    leaked_actor,
+    noise,
+    r_lead,
+    u_sq,
+    u_war,
+    audience_cost,
+    removal_risk,
+    margin,
+    u,
+    given,
+    voters,
+    rule_voters,
+    majority,
+    need,
+    silent_yes,
+    use_conf,
+    conf,
+    org_voters,
+    org_majority,
+    org_need,
+    org_silent_yes,
+    tolerance,
+    peacekeepers,
+    enforcement,
+    fout,
+    bout,
+    iout,
+    pout,
+):
+    """One text put to a table in the live draws ``at`` (rows ``r`` of the outputs, draw
+    ``at[r]`` of the ``(D, ...)`` inputs): the middle of
+    :func:`accord.simulation.negotiation.table_text`, bit for bit its NumPy twin
+    :func:`accord.simulation.negotiation._verdict_numpy`. In order:
+
+    - the credibility of deferred terms and of the other side's implementation, raised where
+      ``peacekeepers`` deploy, clipped to [0, 1] as ``np.clip`` does (``negotiation._implementation``);
+    - leaders' and pivots' values of the text (:func:`accord.mechanisms.proposals.value_of`: the
+      committed utility of the full deal ``lo``/``hi``, with deferred terms (``deferred``)
+      credibility-weighted against the immediate text ``now``, ``prop.immediate(sq)``), by :func:`_utilities_by_text` as the fused utility
+      call computes them;
+    - the sponsoring mediators' leverage (``_mediator_shares``, then
+      :func:`accord.mechanisms.mediation.inducements` unless the text is ``cheap``), added to
+      the parties' values;
+    - the pivots' ratification chances (:func:`accord.mechanisms.ratification.ratification_probability`,
+      libm's tanh, for the parties where the text needs ``ratify``-ing), the answers (:func:`accord.mechanisms.ratification.answer`,
+      with ``given`` decisions: NaN where the model decides), the table's rule, the signing
+      conference (``use_conf``, ``conf``), and who is bound (the last ``D`` uniforms against
+      :func:`accord.mechanisms.agreements.binding_probability`).
+
+    ``u`` ``(2D + 2DA,)``: the text's uniforms as drawn (leak, ratification ``(D, A)``, removal
+    ``(D, A)``, binding).
+
+    Outputs ``(n, A)``: ``fout[0]`` values, ``fout[1]`` ratification chances; ``bout[0..4]`` sign,
+    accept, removed (voters), refused, unbound; ``iout[0]`` the answers' reasons, ``iout[1]``
+    the reasons with the table's overrides, ``iout[2]`` the issue each refusal objects to most
+    (:func:`_worst_issue`, against the status quo ``now`` where signed and with the pivot's ideal
+    point where the leader was removed, as the engine counts them; 0 elsewhere); ``pout[0]``, ``pout[1]`` ``(n,)`` passed, signed.
+    Sums as NumPy orders them (:func:`pairwise_sum`); NaN compares False and propagates through
+    ``maximum`` and ``clip`` as in NumPy."""
+    n = at.shape[0]
+    A = parties.shape[0]
+    I = sq.shape[1]  # noqa: E741
+    acts = np.arange(A)
+    sq_n = np.empty((n, I))
+    lo1 = np.empty((n, 1, I))
+    hi1 = np.empty((n, 1, I))
+    ranged = False  # one flag over every live draw, as the fused utility call tests it
+    for r in range(n):
+        d = at[r]
+        for i in range(I):
+            sq_n[r, i] = sq[d, i]
+            lo1[r, 0, i] = lo[d, i]
+            hi1[r, 0, i] = hi[d, i]
+            if hi[d, i] > lo[d, i]:
+                ranged = True
+    pos_n = pos[at]
+    piv_n = piv[at]
+    sal_n = sal[at]
+    D = sq.shape[0]
+    cred_n = np.empty(n)
+    imp_n = np.empty(n)
+    for r in range(n):
+        d = at[r]
+        lift = peacekeeping_credibility[d] * (1.0 if peacekeepers[d] else 0.0)
+        for j in range(2):
+            x = (deferred_credibility[d] if j == 0 else implementation_credibility[d]) + lift
+            x = 0.0 if x < 0.0 else x  # np.clip: NaN kept, a bound itself kept (-0.0 stays -0.0)
+            x = 1.0 if x > 1.0 else x
+            if j == 0:
+                cred_n[r] = x
+            else:
+                imp_n[r] = x
+    ul = np.empty((n, 1, A))
+    up = np.empty((n, 1, A))
+    _utilities_by_text(lo1, hi1, ranged, True, sq_n, pos_n, sal_n, imp_n, acts, acts, ul)
+    _utilities_by_text(lo1, hi1, ranged, True, sq_n, piv_n, sal_n, imp_n, acts, acts, up)
+    if deferred:
+        now1 = np.empty((n, 1, I))
+        for r in range(n):
+            for i in range(I):
+                now1[r, 0, i] = now[at[r], i]
+        ul2 = np.empty((n, 1, A))
+        up2 = np.empty((n, 1, A))
+        _utilities_by_text(now1, now1, False, True, sq_n, pos_n, sal_n, imp_n, acts, acts, ul2)
+        _utilities_by_text(now1, now1, False, True, sq_n, piv_n, sal_n, imp_n, acts, acts, up2)
+        for r in range(n):
+            c = cred_n[r]
+            omc = 1.0 - c
+            for a in range(A):
+                ul[r, 0, a] = c * ul[r, 0, a] + omc * ul2[r, 0, a]
+                up[r, 0, a] = c * up[r, 0, a] + omc * up2[r, 0, a]
+    # the sponsoring mediators seated, each once, in the order of the sponsors
+    ms = np.empty(sponsors.shape[0], dtype=np.int64)
+    M = 0
+    for j in range(sponsors.shape[0]):
+        m = sponsors[j]
+        if not seated[m] or parties[m]:  # a sponsoring mediator seated
+            continue
+        seen = False
+        for k in range(M):
+            if ms[k] == m:
+                seen = True
+        if not seen:
+            ms[M] = m
+            M += 1
+    lev = np.zeros(n)
+    if M > 0:
+        cap = np.empty((n, M))
+        row = np.empty(A)
+        for r in range(n):
+            d = at[r]
+            for a in range(A):
+                row[a] = flows[d, a] * (1.0 if (seated[a] and not parties[a]) else 0.0)
+            s = pairwise_sum(row, A)
+            total = s if (s != s or s >= 1e-12) else 1e-12  # np.maximum keeps NaN
+            for j in range(M):
+                cap[r, j] = mediator_leverage[d] * (flows[d, ms[j]] / total)
+        if cheap:
+            for r in range(n):
+                for j in range(M):
+                    lev[r] = lev[r] + cap[r, j]  # talk is cheap: no cost to weigh
+        else:
+            # the deal and the status quo as two texts, as inducements stacks them
+            lo2 = np.empty((n, 2, I))
+            hi2 = np.empty((n, 2, I))
+            for r in range(n):
+                for i in range(I):
+                    lo2[r, 0, i] = lo1[r, 0, i]
+                    hi2[r, 0, i] = hi1[r, 0, i]
+                    lo2[r, 1, i] = sq_n[r, i]
+                    hi2[r, 1, i] = sq_n[r, i]
+            um = np.empty((n, 2, M))
+            ms = ms[:M].copy()
+            _utilities_by_text(lo2, hi2, ranged, False, sq_n, pos_n, sal_n, np.ones(n), ms, np.arange(M), um)
+            for r in range(n):
+                kc = leverage_cost[at[r]]
+                for j in range(M):
+                    give = cap[r, j] if (um[r, 0, j] - um[r, 1, j]) >= kc * cap[r, j] else 0.0
+                    lev[r] = lev[r] + give
+    no = np.empty(A, dtype=np.bool_)
+    no_org = np.empty(A, dtype=np.bool_)
+    block = np.empty(A, dtype=np.bool_)
+    for r in range(n):
+        d = at[r]
+        nz = noise[d]
+        mn = nz if (nz != nz or nz >= 1e-9) else 1e-9  # np.maximum keeps NaN
+        mg = 0.0 if cheap else margin[d]
+        yes = 0
+        for a in range(A):
+            v = ul[r, 0, a] + lev[r] * (1.0 if parties[a] else 0.0)
+            fout[0, r, a] = v
+            if ratify and parties[a]:
+                rho = r_piv[d, a] + leak_effect[d] * (1.0 if (leaked[d] or leaked_actor[a]) else 0.0)
+                z = (up[r, 0, a] - rho) / mn
+                if z == z:  # np.clip keeps NaN
+                    z = z if z >= -60.0 else -60.0
+                    z = z if z <= 60.0 else 60.0
+                p = 0.5 * (1.0 + math.tanh(0.5 * z))
+            else:
+                p = 1.0
+            fout[1, r, a] = p
+            gain = v - r_lead[d, a]
+            sign = p * gain - (1.0 - p) * audience_cost[d, a] >= mg
+            g = given[a]
+            if g == g:
+                sign = g > 0.5
+            ratified = u[D + d * A + a] < p
+            failed = sign and not ratified
+            removed = failed and u[D + D * A + d * A + a] < removal_risk[d, a]
+            refused = not sign
+            short = refused and gain < mg
+            code = 0  # the codes of accord.mechanisms.ratification.REASONS
+            if short and u_war[d, a] > u_sq[d, a]:
+                code = 2
+            if short and u_war[d, a] <= u_sq[d, a]:
+                code = 1
+            if refused and gain >= mg:
+                code = 3
+            if failed:
+                code = 4
+            if removed:
+                code = 5
+            accept = sign and ratified
+            bout[0, r, a] = sign
+            bout[1, r, a] = accept
+            bout[2, r, a] = removed and voters[a]
+            iout[0, r, a] = code
+            accept_v = accept or not voters[a]
+            no[a] = (not accept_v) and rule_voters[a]
+            if accept_v and rule_voters[a]:
+                yes += 1
+        passed = _rule_passes(no, yes + silent_yes, majority, need)
+        conf_d = use_conf and conf[d]
+        if conf_d:
+            yes_org = 0
+            for a in range(A):
+                ok = (fout[0, r, a] >= u_sq[d, a] - tolerance[d]) or bout[1, r, a] or not org_voters[a]
+                no_org[a] = (not ok) and org_voters[a]
+                if ok and org_voters[a]:
+                    yes_org += 1
+            passed = passed and _rule_passes(no_org, yes_org + org_silent_yes, org_majority, org_need)
+        bp = enforcement[d] if peacekeepers[d] else 0.0
+        bound = u[D + 2 * D * A + d] < bp
+        any_unbound = False
+        for a in range(A):
+            block[a] = conf_d and no_org[a]
+            unbound = no[a] and parties[a] and passed and not bound
+            any_unbound = any_unbound or unbound
+            bout[3, r, a] = ((not bout[1, r, a]) and voters[a]) or block[a] or unbound
+            bout[4, r, a] = unbound
+            code = iout[0, r, a]
+            if block[a]:
+                code = 6
+            if unbound:
+                code = 7
+            iout[1, r, a] = code
+        pout[0, r] = passed
+        pout[1, r] = passed and not any_unbound
+        # the engine counts the refusals once the text applies: against the status quo it leaves
+        # where signed, a removed leader's in its successor's name (the pivot's ideal point)
+        for a in range(A):
+            if bout[3, r, a]:
+                iout[2, r, a] = _worst_issue(
+                    lo, hi, now if pout[1, r] else sq, piv if bout[2, r, a] else pos, sal, d, a
+                )
+            else:
+                iout[2, r, a] = 0

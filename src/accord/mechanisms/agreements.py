@@ -123,8 +123,16 @@ class AgreementBook:
         self.signed[:, k] += mask
         self.first[:, k] = np.where(mask & np.isnan(self.first[:, k]), t, self.first[:, k])
         self.step_signed[:, k] |= mask
-        self.step_peacekeeping |= mask & np.asarray(peacekeeping, dtype=bool)
-        self.step_third_party |= mask & np.asarray(third_party, dtype=bool)
+        # a plain bool (what the engine passes) needs no array: ``mask & True`` is ``mask``,
+        # ``mask & False`` adds nothing
+        if peacekeeping is True:
+            self.step_peacekeeping |= mask
+        elif peacekeeping is not False:
+            self.step_peacekeeping |= mask & np.asarray(peacekeeping, dtype=bool)
+        if third_party is True:
+            self.step_third_party |= mask
+        elif third_party is not False:
+            self.step_third_party |= mask & np.asarray(third_party, dtype=bool)
 
     def break_down(self, mask: np.ndarray, kinds: tuple[str, ...] = TYPES) -> np.ndarray:
         """Fighting (or a failed implementation) ends the agreements of ``kinds`` in force in

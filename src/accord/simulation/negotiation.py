@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from accord.mechanisms import ratification as rat
 from accord.mechanisms.agreements import TYPES, binding_probability, type_index
 from accord.mechanisms.mediation import inducements
 from accord.mechanisms.proposals import CompiledProposal, candidates, draft_choice, nash_choice, value_of
+from accord.mechanisms.rules import Consensus, Majority, Rule
 from accord.mechanisms.utility import committed_utility, utility
 from accord.simulation import events as ev
 from accord.simulation.context import Context, Table
@@ -150,40 +152,277 @@ def _mediator_shares(ctx: Context, st: StepState, table: Table, sponsors: tuple[
     return {m: flows[:, m] / total for m in sponsors if seated_med[m]}
 
 
-def _leverage(
-    ctx: Context,
-    st: StepState,
-    table: Table,
-    sponsors: tuple[int, ...],
+class _Verdict(NamedTuple):
+    """What the answers to one text decide, in the live draws (rows): ``(n, A)`` values
+    (inducements included), ratification chances, signatures, accepts (signed and ratified),
+    leaders removed (voters), refusals, outvoted parties not bound, the answers' reason codes and
+    the codes with the table's overrides (conference blocked, not bound), the issue each refusal
+    objects to most (0 where none); ``(n,)`` passed by the
+    rule, signed (in force)."""
+
+    value: np.ndarray
+    p_rat: np.ndarray
+    sign: np.ndarray
+    accept: np.ndarray
+    removed: np.ndarray
+    refused: np.ndarray
+    unbound: np.ndarray
+    answer_reason: np.ndarray
+    reason: np.ndarray
+    worst: np.ndarray
+    passed: np.ndarray
+    signed: np.ndarray
+
+
+def _verdict_numpy(
+    at: np.ndarray,
+    prop: CompiledProposal,
     lo: np.ndarray,
     hi: np.ndarray,
+    sq: np.ndarray,
+    pos: np.ndarray,
+    piv: np.ndarray,
+    sal: np.ndarray,
+    deferred_credibility: np.ndarray,
+    peacekeeping_credibility: np.ndarray,
+    implementation_credibility: np.ndarray,
+    flows: np.ndarray,
+    seated: np.ndarray,
+    parties: np.ndarray,
+    sponsors: tuple[int, ...],
+    mediator_leverage: np.ndarray,
+    leverage_cost: np.ndarray,
     cheap: bool,
-    rows: _Rows,
-) -> np.ndarray:
-    """The inducement ``(n,)`` the sponsoring mediators add to the parties' value of a text, in
-    the live draws ``rows`` (``lo``, ``hi``: the text's outcome there)."""
-    at = rows.at
-    total = np.zeros(at.size)
-    shares = _mediator_shares(ctx, st, table, sponsors)
-    capacity = [rows(st.params["mediator_leverage"] * share) for share in shares.values()]
+    ratify: bool,
+    r_piv: np.ndarray,
+    leak_effect: np.ndarray,
+    leaked: np.ndarray,
+    leaked_actor: np.ndarray,
+    noise: np.ndarray,
+    r_lead: np.ndarray,
+    u_sq: np.ndarray,
+    u_war: np.ndarray,
+    audience_cost: np.ndarray,
+    removal_risk: np.ndarray,
+    margin: np.ndarray,
+    u: np.ndarray,
+    given: np.ndarray | None,
+    voters: np.ndarray,
+    rule: Rule,
+    conference: np.ndarray | None,
+    org_rule: Rule | None,
+    tolerance: np.ndarray | None,
+    peacekeepers: np.ndarray,
+    enforcement: np.ndarray,
+) -> _Verdict:
+    """The answers to one text and what they decide, in the live draws ``at`` (the ``(D, ...)``
+    inputs' rows ``at``), by the mechanisms' NumPy functions (:func:`value_of`,
+    :func:`inducements`, :mod:`accord.mechanisms.ratification`, the rules): the twin of
+    :func:`_verdict`. ``lo``, ``hi``: ``prop.outcome(sq)``; ``conference`` ``(D,)``: where a
+    signing conference must be convened under ``org_rule`` (None: nowhere); ``given``: decisions
+    made outside the model (None: none); ``u``: the text's uniforms (see :func:`table_text`);
+    ``ratify``: the text needs the parties' ratification; ``peacekeepers`` ``(D,)``: they deploy
+    with the text (raising the credibilities, as :func:`_implementation`)."""
+    D, A = sq.shape[0], parties.shape[0]
+    rows = _Rows(at, D)
+    # u_leak (D), u_rat, u_rem (D, A), u_bind (D), as table_text draws them
+    u_ratify, u_remove = u[D : D + D * A].reshape(D, A), u[D + D * A : D + 2 * D * A].reshape(D, A)
+    u_bind = u[-D:]
+    cred = clip(deferred_credibility + peacekeeping_credibility * peacekeepers, 0.0, 1.0)
+    pk = np.asarray(peacekeepers, dtype=float)  # as _implementation
+    imp = clip(implementation_credibility + peacekeeping_credibility * pk, 0.0, 1.0)
+    needs = parties & ratify
+    here = (
+        prop
+        if at.size == D or not any_nonzero(prop.deferred)
+        else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+    )
+    lo_at, hi_at = rows(lo), rows(hi)
+    sq_at, sal_at = rows(sq), rows(sal)
+    # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
+    both = value_of(
+        here,
+        sq_at,
+        np.concatenate([rows(pos), rows(piv)], axis=1),
+        np.concatenate([sal_at, sal_at], axis=1),
+        rows(cred),
+        rows(imp),
+        outcome=(lo_at, hi_at),
+    )
+    value, pvalue = both[:, :A], both[:, A:]
+    # the sponsoring mediators' shares of the capability of the mediators seated
+    seated_med = seated & ~parties
+    total_cap = np.maximum((flows * seated_med).sum(axis=1), 1e-12)
+    shares = {m: flows[:, m] / total_cap for m in sponsors if seated_med[m]}
+    lev = np.zeros(at.size)
+    capacity = [rows(mediator_leverage * share) for share in shares.values()]
     if cheap:
         for c in capacity:
-            total += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
+            lev += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
     elif shares:
         # every sponsoring mediator's utilities in one kernel call (each its own: the same bits)
         ms = np.fromiter(shares, dtype=np.int64)
         give = inducements(
-            lo,
-            hi,
-            rows(st.sq),
-            rows(st.pos)[:, ms],
-            rows(st.sal)[:, ms],
-            np.array(capacity).T,  # (n, M): the same numbers as stacking the columns
-            rows(st.params["leverage_cost"]),
+            lo_at, hi_at, sq_at, rows(pos)[:, ms], sal_at[:, ms], np.array(capacity).T, rows(leverage_cost)
         )
         for j in range(ms.size):
-            total += give[:, j]
-    return total
+            lev += give[:, j]
+    value = value + lev[:, None] * parties[None, :]
+    leaked_row = rows(leaked)[:, None] | leaked_actor[None, :]
+    rho = rows(r_piv) + rows(leak_effect)[:, None] * leaked_row
+    p_rat = np.where(needs[None, :], rat.ratification_probability(pvalue, rho, rows(noise)[:, None]), 1.0)
+    ans = rat.answer(
+        value,
+        rows(r_lead),
+        rows(u_sq),
+        rows(u_war),
+        p_rat,
+        audience_cost=rows(audience_cost),
+        removal_risk=rows(removal_risk),
+        margin=np.zeros(at.size) if cheap else rows(margin),
+        u_ratify=rows(u_ratify),
+        u_remove=rows(u_remove),
+        given=given,
+    )
+    decision = rule.decide(ans.accept | ~voters[None, :])
+    passed = decision.passed
+    block = np.zeros((at.size, A), dtype=bool)
+    if conference is not None and org_rule is not None and tolerance is not None:
+        conf = rows(conference)
+        org_voters = org_rule.voters
+        ok = (value >= rows(u_sq) - rows(tolerance)[:, None]) | ans.accept | ~org_voters[None, :]
+        conv = org_rule.decide(ok)
+        block = np.where(conf[:, None], conv.objectors, False)
+        passed = passed & (conv.passed | ~conf)
+    objecting_parties = decision.objectors & parties[None, :] & passed[:, None]
+    bound = rows(u_bind) < binding_probability(rows(peacekeepers), rows(enforcement))
+    unbound = objecting_parties & ~bound[:, None]
+    signed = passed & ~unbound.any(axis=1)
+    refused = (~ans.accept & voters[None, :]) | block | unbound
+    reason = np.where(block, rat.CONFERENCE_BLOCKED, ans.reason)
+    reason = np.where(unbound, rat.NOT_BOUND, reason)
+    worst = np.zeros((at.size, A), dtype=np.int64)
+    removed = ans.removed & voters[None, :]
+    if any_nonzero(refused):
+        da, aa = np.nonzero(refused)
+        after = pos  # a removed leader's refusal is its successor's (the pivot's ideal point)
+        if any_nonzero(removed):
+            gone = np.zeros(pos.shape[:2], dtype=bool)
+            gone[at] = removed
+            after = pos.copy()
+            after[gone] = piv[gone]
+        # against the status quo the text leaves where it was signed (table_text applies it first)
+        full_signed = np.zeros(D, dtype=bool)
+        full_signed[at] = signed
+        sq_after = np.where(full_signed[:, None], prop.immediate(sq), sq)
+        worst[da, aa] = _worst_issue((lo + hi) / 2.0, sq_after, after, sal, at[da], aa)
+    return _Verdict(
+        value, p_rat, ans.sign, ans.accept, removed, refused, unbound, ans.reason, reason, worst, passed, signed
+    )
+
+
+_SPONSORS: dict[tuple[int, ...], np.ndarray] = {}
+_NO_DECISIONS: dict[int, np.ndarray] = {}
+
+
+def _rule_args(rule: Rule) -> tuple[np.ndarray, bool, float, int]:
+    """A rule as the kernel reads it: voters, majority or consensus, the votes a majority needs
+    (as :meth:`Majority.decide` works it out), the silent voters."""
+    if isinstance(rule, Majority):
+        return rule.voters, True, rule.threshold * max(rule.n_voters, 1) - 1e-9, rule.silent_yes
+    return rule.voters, False, 0.0, rule.silent_yes
+
+
+def _verdict(
+    at: np.ndarray,
+    prop: CompiledProposal,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    sq: np.ndarray,
+    pos: np.ndarray,
+    piv: np.ndarray,
+    sal: np.ndarray,
+    deferred_credibility: np.ndarray,
+    peacekeeping_credibility: np.ndarray,
+    implementation_credibility: np.ndarray,
+    flows: np.ndarray,
+    seated: np.ndarray,
+    parties: np.ndarray,
+    sponsors: tuple[int, ...],
+    mediator_leverage: np.ndarray,
+    leverage_cost: np.ndarray,
+    cheap: bool,
+    ratify: bool,
+    r_piv: np.ndarray,
+    leak_effect: np.ndarray,
+    leaked: np.ndarray,
+    leaked_actor: np.ndarray,
+    noise: np.ndarray,
+    r_lead: np.ndarray,
+    u_sq: np.ndarray,
+    u_war: np.ndarray,
+    audience_cost: np.ndarray,
+    removal_risk: np.ndarray,
+    margin: np.ndarray,
+    u: np.ndarray,
+    given: np.ndarray | None,
+    voters: np.ndarray,
+    rule: Rule,
+    conference: np.ndarray | None,
+    org_rule: Rule | None,
+    tolerance: np.ndarray | None,
+    peacekeepers: np.ndarray,
+    enforcement: np.ndarray,
+) -> _Verdict:
+    """:func:`_verdict_numpy` in one fused kernel (:func:`accord.mechanisms._jit.table_answers`),
+    bit for bit; a rule of another kind than consensus or majority is left to the twin. A replay
+    (one draw) spent most of a text's time in the twin's forty-odd small NumPy calls."""
+    if not isinstance(rule, (Consensus, Majority)) or (
+        conference is not None and not isinstance(org_rule, (Consensus, Majority))
+    ):
+        return _verdict_numpy(
+            at, prop, lo, hi, sq, pos, piv, sal, deferred_credibility, peacekeeping_credibility,
+            implementation_credibility, flows, seated, parties, sponsors, mediator_leverage, leverage_cost, cheap,
+            ratify, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq, u_war, audience_cost,
+            removal_risk, margin, u, given, voters, rule, conference, org_rule, tolerance, peacekeepers,
+            enforcement,
+        )  # fmt: skip
+    from accord.mechanisms import _jit  # numba loads on first use
+
+    n, A = at.size, parties.shape[0]
+    spons = _SPONSORS.get(sponsors)
+    if spons is None:
+        spons = _SPONSORS[sponsors] = np.array(sponsors, dtype=np.int64)
+    if given is None:  # NaN everywhere: the model decides every answer
+        given = _NO_DECISIONS.get(A)
+        if given is None:
+            given = _NO_DECISIONS[A] = np.full(A, np.nan)
+    deferred = any_nonzero(prop.deferred)
+    now = prop.immediate(sq)
+    rule_voters, majority, need, silent = _rule_args(rule)
+    use_conf = conference is not None and org_rule is not None and tolerance is not None
+    if use_conf:
+        assert org_rule is not None and conference is not None and tolerance is not None
+        org_voters, org_majority, org_need, org_silent = _rule_args(org_rule)
+    else:  # not read
+        conference, org_voters, org_majority, org_need, org_silent, tolerance = leaked, voters, False, 0.0, 0, noise
+    # a ceasefire's status quo values are a column of a larger array: one layout for the kernel
+    u_sq, u_war = np.ascontiguousarray(u_sq), np.ascontiguousarray(u_war)
+    fout = np.empty((2, n, A))
+    bout = np.empty((5, n, A), dtype=bool)
+    iout = np.empty((3, n, A), dtype=np.int64)
+    pout = np.empty((2, n), dtype=bool)
+    _jit.table_answers(
+        at, lo, hi, now, deferred, sq, pos, piv, sal, deferred_credibility,
+        peacekeeping_credibility, implementation_credibility, flows, seated, spons, mediator_leverage,
+        leverage_cost, cheap, parties, ratify, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq,
+        u_war, audience_cost, removal_risk, margin, u, given, voters, rule_voters, majority, need, silent,
+        use_conf, conference, org_voters, org_majority, org_need, org_silent, tolerance, peacekeepers,
+        enforcement, fout, bout, iout, pout,
+    )  # fmt: skip
+    return _Verdict(
+        fout[0], fout[1], bout[0], bout[1], bout[2], bout[3], bout[4], iout[0], iout[1], iout[2], pout[0], pout[1]
+    )
 
 
 def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarray:
@@ -194,11 +433,13 @@ def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarra
     return clip(raw, 0.0, 1.0)
 
 
-def _worst_issue(mid: np.ndarray, st: StepState, d: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _worst_issue(
+    mid: np.ndarray, sq: np.ndarray, pos: np.ndarray, sal: np.ndarray, d: np.ndarray, a: np.ndarray
+) -> np.ndarray:
     """The issue each refusal ``(draw d, actor a)`` objects to most (largest salience-weighted
     loss against the status quo); ``mid`` ``(D, I)``: the text's outcome."""
-    pos = st.pos[d, a]
-    lose = st.sal[d, a] * (np.abs(mid[d] - pos) - np.abs(st.sq[d] - pos))
+    x = pos[d, a]
+    lose = sal[d, a] * (np.abs(mid[d] - x) - np.abs(sq[d] - x))
     return np.asarray(np.argmax(lose, axis=1))
 
 
@@ -231,8 +472,7 @@ def table_text(
     # doubles come one after another whatever the calls: the same numbers as four calls); then
     # u_pend, the stream's last numbers, drawn where deferred terms need them
     u = rng.random(2 * D + 2 * D * A)
-    u_leak, u_bind = u[:D], u[-D:]
-    u_rat, u_rem = u[D : D + D * A].reshape(D, A), u[D + D * A : D + 2 * D * A].reshape(D, A)
+    u_leak = u[:D]  # the kernel reads the others in place
     at = flatnonzero(live)
     rows = _Rows(at, D)
     kind = prop.agreement
@@ -242,74 +482,33 @@ def table_text(
     fi = table.format_index
     leak_p = ctx.leak_risk[:, fi] if fi is not None else np.zeros(D)
     leaked = u_leak < leak_p
-    leaked_row = rows(leaked)[:, None] | st.leaked[None, :]
     pk_deploys = (_par(ctx, st, table, "peacekeeping") > 0.5) & prop.peacekeeping
-    cred = clip(p["deferred_credibility"] + p["peacekeeping_credibility"] * pk_deploys, 0.0, 1.0)
-    imp = _implementation(st, pk_deploys)
     lo, hi = prop.outcome(st.sq)
-    # the text in the live draws (all of them: the text itself, as at = arange(D)); value_of
-    # needs more than its outcome only where terms are deferred
-    here = (
-        prop
-        if at.size == D or not any_nonzero(prop.deferred)
-        else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
-    )
-    lo_at, hi_at = rows(lo), rows(hi)
-    sq, sal = rows(st.sq), rows(st.sal)
-    # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
-    both = value_of(
-        here,
-        sq,
-        np.concatenate([rows(st.pos), rows(st.piv)], axis=1),
-        np.concatenate([sal, sal], axis=1),
-        rows(cred),
-        rows(imp),
-        outcome=(lo_at, hi_at),
-    )
-    value, pvalue = both[:, :A], both[:, A:]
-    lev = _leverage(ctx, st, table, prop.sponsors if sponsors_are_brokers else (), lo_at, hi_at, kind in _CHEAP, rows)
-    value = value + lev[:, None] * ctx.parties[None, :]
-    needs = ctx.parties & (kind in _NEEDS_RATIFICATION)
+    ratify = kind in _NEEDS_RATIFICATION
     r_lead, r_piv = power.reservations()
-    u_sq = rows(power.u_sq)
-    rho = rows(r_piv) + rows(p["leak_effect"])[:, None] * leaked_row
-    p_rat = np.where(
-        needs[None, :], rat.ratification_probability(pvalue, rho, rows(p["ratification_noise"])[:, None]), 1.0
-    )
-    margin = np.zeros(at.size) if kind in _CHEAP else rows(p["acceptance_margin"])
-    ans = rat.answer(
-        value,
-        rows(r_lead),
-        u_sq,
-        rows(power.u_war),
-        p_rat,
-        audience_cost=rows(st.audience_cost),
-        removal_risk=rows(st.removal_risk),
-        margin=margin,
-        u_ratify=rows(u_rat),
-        u_remove=rows(u_rem),
-        given=ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
-    )
-    accept = ans.accept | ~voters[None, :]
-    decision = table.rule.decide(accept)
-    passed_at = decision.passed
-    conference_block = np.zeros((at.size, A), dtype=bool)
+    conference = None
     if kind == "comprehensive" and table.org_rule is not None and fi is not None:
-        conf = rows(_par(ctx, st, table, "conference_signing") > 0.5)
-        if any_nonzero(conf):
-            org_voters = table.org_rule.voters
-            ok = (value >= u_sq - rows(p["conference_tolerance"])[:, None]) | ans.accept | ~org_voters[None, :]
-            conv = table.org_rule.decide(ok)
-            conference_block = np.where(conf[:, None], conv.objectors, False)
-            passed_at = passed_at & (conv.passed | ~conf)
-    objecting_parties = decision.objectors & ctx.parties[None, :] & passed_at[:, None]
-    bound = rows(u_bind) < binding_probability(rows(pk_deploys), rows(p["enforcement_peacekeeping"]))
-    unbound_at = objecting_parties & ~bound[:, None]
-    signed_at = passed_at & ~unbound_at.any(axis=1)
-    passed = np.zeros(D, dtype=bool)
-    passed[at] = passed_at
-    signed = np.zeros(D, dtype=bool)
-    signed[at] = signed_at
+        conf = _par(ctx, st, table, "conference_signing") > 0.5
+        if any_nonzero(rows(conf)):
+            conference = conf
+    vd = _verdict(
+        at, prop, lo, hi, st.sq, st.pos, st.piv, st.sal, p["deferred_credibility"], p["peacekeeping_credibility"],
+        p["implementation_credibility"], ctx.flows(st.t), seated, ctx.parties,
+        prop.sponsors if sponsors_are_brokers else (), p["mediator_leverage"], p["leverage_cost"], kind in _CHEAP,
+        ratify, r_piv, p["leak_effect"], leaked, st.leaked, p["ratification_noise"], r_lead, power.u_sq,
+        power.u_war, st.audience_cost, st.removal_risk, p["acceptance_margin"], u,
+        ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
+        voters, table.rule, conference, table.org_rule, p["conference_tolerance"] if conference is not None else None,
+        pk_deploys, p["enforcement_peacekeeping"],
+    )  # fmt: skip
+    value, passed_at, signed_at, unbound_at = vd.value, vd.passed, vd.signed, vd.unbound
+    if rows.every:  # the kernel's fresh rows are the draws themselves
+        passed, signed = passed_at, signed_at
+    else:
+        passed = np.zeros(D, dtype=bool)
+        passed[at] = passed_at
+        signed = np.zeros(D, dtype=bool)
+        signed[at] = signed_at
     passed_unbound = passed & ~signed
 
     # the book: type, terms, deferral, peacekeepers
@@ -337,10 +536,11 @@ def table_text(
         rec.settlement_year = np.where(first, t_sign, rec.settlement_year)
         rec.settlement_proposal = np.where(first, proposal_index, rec.settlement_proposal)
         rec.terms = np.where(first[:, None], np.where(np.isnan(prop.point), np.nan, (lo + hi) / 2.0), rec.terms)
-    rec.passed_unbound += passed_unbound
+    if any_nonzero(passed_unbound):  # adding no draw changes no count
+        rec.passed_unbound += passed_unbound
 
     # leaders who signed what their pivot rejected
-    removed_at = ans.removed & voters[None, :]
+    removed_at = vd.removed
     if any_nonzero(removed_at):
         removed = np.zeros((D, A), dtype=bool)
         removed[at] = removed_at
@@ -350,23 +550,35 @@ def table_text(
         rec.removals[at] += removed_at
 
     # bookkeeping of refusals, by reason and by the issue objected to most
-    refused = (~ans.accept & voters[None, :]) | conference_block | unbound_at
-    reason = np.where(conference_block, rat.CONFERENCE_BLOCKED, ans.reason)
-    reason = np.where(unbound_at, rat.NOT_BOUND, reason)
-    worst = np.zeros((at.size, A), dtype=np.int64)
-    if any_nonzero(refused):
+    refused, reason = vd.refused, vd.reason
+    any_refused = any_nonzero(refused)
+    worst = vd.worst
+    if any_refused:
         da, aa = np.nonzero(refused)
-        worst[da, aa] = _worst_issue((lo + hi) / 2.0, st, at[da], aa)
-        np.add.at(rec.reasons, (at[da], aa, reason[da, aa]), 1)
-        np.add.at(rec.vetoes, (at[da], aa, worst[da, aa]), 1)
-    rec.unbound[at] += unbound_at
+        # each (draw, actor) once: a fancy-indexed += counts as np.add.at does; a few refusals
+        # (a replay's) one by one, cheaper than indexing with arrays
+        if da.size <= 8:
+            for d, a, why, issue in zip(
+                at[da].tolist(), aa.tolist(), reason[da, aa].tolist(), worst[da, aa].tolist(), strict=True
+            ):
+                rec.reasons[d, a, why] += 1
+                rec.vetoes[d, a, issue] += 1
+        else:
+            rec.reasons[at[da], aa, reason[da, aa]] += 1
+            rec.vetoes[at[da], aa, worst[da, aa]] += 1
+    if any_nonzero(unbound_at):
+        rec.unbound[at] += unbound_at
 
     if say.on and live[0]:
         ids, iss = ctx.actor_ids, ctx.issue_ids
-        settled = ~np.isnan(prop.point[0])
-        # draw 0's answers as Python numbers (the same values as indexing the arrays one by one)
-        v0, sq0, war0, pr0 = value[0].tolist(), power.u_sq[0].tolist(), power.u_war[0].tolist(), p_rat[0].tolist()
-        sign0, acc0, reason0 = ans.sign[0].tolist(), ans.accept[0].tolist(), ans.reason[0].tolist()
+        # draw 0's terms and answers as Python numbers (the same values, and the same
+        # arithmetic, as indexing the arrays one by one)
+        lo0, hi0 = lo[0].tolist(), hi[0].tolist()
+        terms0 = {iss[i]: _r((lo0[i] + hi0[i]) / 2) for i, x in enumerate(prop.point[0].tolist()) if x == x}
+        deferred0 = [iss[i] for i in flatnonzero(prop.deferred).tolist()]
+        needs0 = [ratify and x for x in ctx.parties.tolist()]
+        v0, sq0, war0, pr0 = value[0].tolist(), power.u_sq[0].tolist(), power.u_war[0].tolist(), vd.p_rat[0].tolist()
+        sign0, acc0, reason0 = vd.sign[0].tolist(), vd.accept[0].tolist(), vd.answer_reason[0].tolist()
         say(
             ev.ProposalTabled(
                 _r(t_sign),
@@ -375,15 +587,15 @@ def table_text(
                 agreement=kind,
                 table=table.id,
                 sponsors=[ids[s] for s in prop.sponsors],
-                terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
-                deferred=[iss[i] for i in flatnonzero(prop.deferred)],
-                leaked=any_nonzero(leaked_row[0]),
+                terms=terms0,
+                deferred=deferred0,
+                leaked=bool(leaked[0]) or any_nonzero(st.leaked),
                 answers={
                     ids[a]: {
                         "value": _r(v0[a]),
                         "status_quo": _r(sq0[a]),
                         "war": None if not math.isfinite(war0[a]) else _r(war0[a]),
-                        "p_ratify": _r(pr0[a]) if needs[a] else None,
+                        "p_ratify": _r(pr0[a]) if needs0[a] else None,
                         "sign": sign0[a],
                         "ratified": acc0[a],
                         "reason": rat.REASONS[reason0[a]],
@@ -393,13 +605,18 @@ def table_text(
                 passed=bool(passed[0]),
             )
         )
-        for a in flatnonzero(refused[0]):
-            code = int(reason[0, a])
-            say(
-                ev.Veto(
-                    _r(t_sign), proposal=prop.id, actor=ids[a], reason=rat.REASONS[code], issue=iss[int(worst[0, a])]
+        if any_refused:
+            for a in flatnonzero(refused[0]):
+                code = int(reason[0, a])
+                say(
+                    ev.Veto(
+                        _r(t_sign),
+                        proposal=prop.id,
+                        actor=ids[a],
+                        reason=rat.REASONS[code],
+                        issue=iss[int(worst[0, a])],
+                    )
                 )
-            )
         # row 0 of the arrays over the live draws is draw 0 (it is live)
         for a in flatnonzero(removed_at[0]):
             say(ev.LeaderRemoved(_r(t_sign), actor=ids[a], proposal=prop.id))
@@ -413,8 +630,8 @@ def table_text(
                     agreement=kind,
                     table=table.id,
                     parties=[ids[a] for a in flatnonzero(voters & ctx.parties)],
-                    terms={iss[i]: _r((lo[0, i] + hi[0, i]) / 2) for i in range(I) if settled[i]},
-                    deferred=[iss[i] for i in flatnonzero(prop.deferred)],
+                    terms=dict(terms0),
+                    deferred=list(deferred0),
                     peacekeepers=bool(pk_deploys[0]),
                 )
             )
