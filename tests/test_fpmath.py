@@ -63,6 +63,31 @@ def test_outside_the_domain_the_answers_are_ieee_and_shapes_broadcast() -> None:
     assert fp.tanh(np.array([1, 2])).dtype == np.float64  # integers are read as floats
 
 
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        (0.5, 2.0),  # scalars give a scalar, as a ufunc does
+        ((np.arange(12.0) + 0.5).reshape(3, 4).T, 1.5),  # a transposed (not contiguous) array
+        ((np.arange(6.0) + 0.5)[::2], np.arange(3.0)),  # a strided view against a plain array
+        (np.full((2, 1, 3), 1.1), np.arange(4.0)[:, None]),  # both broadcast
+        (2.0, np.linspace(-3, 3, 7).reshape(7, 1)),  # a scalar base against an array
+        (np.ones(0), 3.0),  # empty
+        (np.ones((1,)), np.arange(3.0)),  # size 1 against size 3
+    ],
+)
+def test_shapes_layouts_and_scalars_are_those_of_numpy(x: object, y: object) -> None:
+    """The kernels run on flat arrays; what comes back has NumPy's broadcast shape and type."""
+    want_p = np.power(x, y)
+    got_p = fp.power(x, y)
+    assert type(got_p) is type(want_p) and np.shape(got_p) == np.shape(want_p)
+    assert _bits(got_p) == _bits(np.vectorize(math.pow, otypes=[float])(x, y) if np.size(want_p) else want_p)
+    for f, g in ((fp.tanh, math.tanh), (fp.exp, math.exp), (fp.log1p, math.log1p), (fp.log, math.log)):
+        want = np.tanh(x)
+        got = f(x)
+        assert type(got) is type(want) and np.shape(got) == np.shape(want)
+        assert _bits(got) == _bits(np.vectorize(g, otypes=[float])(x) if np.size(x) else want)
+
+
 _DIGEST = """
 import sys
 sys.path.insert(0, {tests!r})

@@ -9,7 +9,7 @@ differ from one another, and from the C library, in the last bit of some results
 (and, at a near-tie, another outcome), which breaks "same scenario and seed, same numbers".
 
 These functions call the C library's ``tanh``, ``exp``, ``log``, ``log1p`` and ``pow`` (the
-functions Python's :mod:`math` calls) on each element, from numba ufuncs (:mod:`accord._fpkernels`,
+functions Python's :mod:`math` calls) on each element, from numba loops (:mod:`accord._fpkernels`,
 loaded on first use so that importing accord does not load numba). Results for an element are
 those of ``math.tanh(x)`` etc. where :mod:`math` returns one; where :mod:`math` raises (overflow,
 a logarithm of 0 or of a negative number) they are IEEE's: ``inf``, ``-inf``, ``nan``.
@@ -28,40 +28,57 @@ import numpy as np
 
 __all__ = ["exp", "log", "log1p", "power", "tanh"]
 
-_ufuncs: dict[str, np.ufunc] = {}
+_kernels: Any = None
 
 
-def _u(name: str) -> np.ufunc:
-    """Kernel ``name`` as the plain NumPy ufunc numba built (a call costs what ``np.tanh``'s does;
-    numba's own wrapper costs three times that)."""
-    f = _ufuncs.get(name)
-    if f is None:
+def _k() -> Any:
+    global _kernels
+    if _kernels is None:
         from accord import _fpkernels  # numba loads on first use
 
-        f = _ufuncs[name] = getattr(_fpkernels, name).ufunc
-    return f
+        _kernels = _fpkernels
+    return _kernels
+
+
+def _unary(name: str, x: Any) -> Any:
+    # What a float64(float64) ufunc gives: integers read as floats, a 0-d input gives a scalar.
+    k = _k()
+    a = np.asarray(x, dtype=np.float64)
+    out = k.unary(getattr(k, name), a.ravel())  # ravel: a contiguous view, or a copy
+    return out if a.ndim == 1 else out.reshape(a.shape) if a.ndim else out[0]
 
 
 def tanh(x: Any) -> np.ndarray:
     """``tanh(x)`` elementwise, libm's bits."""
-    return _u("tanh")(x)  # type: ignore[no-any-return]
+    return _unary("TANH", x)  # type: ignore[no-any-return]
 
 
 def exp(x: Any) -> np.ndarray:
     """``exp(x)`` elementwise, libm's bits (``inf`` on overflow)."""
-    return _u("exp")(x)  # type: ignore[no-any-return]
+    return _unary("EXP", x)  # type: ignore[no-any-return]
 
 
 def log(x: Any) -> np.ndarray:
     """``log(x)`` elementwise, libm's bits (``-inf`` at 0, ``nan`` below)."""
-    return _u("log")(x)  # type: ignore[no-any-return]
+    return _unary("LOG", x)  # type: ignore[no-any-return]
 
 
 def log1p(x: Any) -> np.ndarray:
     """``log(1 + x)`` elementwise, libm's bits."""
-    return _u("log1p")(x)  # type: ignore[no-any-return]
+    return _unary("LOG1P", x)  # type: ignore[no-any-return]
 
 
 def power(x: Any, y: Any) -> np.ndarray:
     """``x ** y`` elementwise (broadcast), libm's ``pow`` bits."""
-    return _u("power")(x, y)  # type: ignore[no-any-return]
+    k = _k()
+    a = np.asarray(x, dtype=np.float64)
+    b = np.asarray(y, dtype=np.float64)
+    if a.shape == b.shape or b.ndim == 0:
+        shape = a.shape
+    elif a.ndim == 0:
+        shape = b.shape
+    else:
+        a, b = np.broadcast_arrays(a, b)
+        shape = a.shape
+    out = k.power(a.ravel(), b.ravel())
+    return out if len(shape) == 1 else out.reshape(shape) if shape else out[0]  # type: ignore[no-any-return]
