@@ -63,6 +63,11 @@ def test_outside_the_domain_the_answers_are_ieee_and_shapes_broadcast() -> None:
     assert fp.tanh(np.array([1, 2])).dtype == np.float64  # integers are read as floats
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
 @pytest.mark.parametrize(
     ("x", "y"),
     [
@@ -73,6 +78,7 @@ def test_outside_the_domain_the_answers_are_ieee_and_shapes_broadcast() -> None:
         (2.0, np.linspace(-3, 3, 7).reshape(7, 1)),  # a scalar base against an array
         (np.ones(0), 3.0),  # empty
         (np.ones((1,)), np.arange(3.0)),  # size 1 against size 3
+        (_read_only(np.arange(4.0) + 0.5), _read_only(np.full(4, 0.5))),  # read-only inputs
     ],
 )
 def test_shapes_layouts_and_scalars_are_those_of_numpy(x: object, y: object) -> None:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 TANH, EXP, LOG, LOG1P = 0, 1, 2, 3
 
-_FLAT = "float64[::1]"
+# flat float64 arrays, writeable or not (a read-only input's ravel is a read-only view)
+_OUT = types.float64[::1]
+_IN = (_OUT, types.Array(types.float64, 1, "C", readonly=True))
 
 
-@njit([f"{_FLAT}(int64, {_FLAT})"], cache=True, nogil=True)
+@njit([_OUT(types.int64, x) for x in _IN], cache=True, nogil=True)
 def unary(which, x):  # one kernel, not four, so that one cache entry loads
     n = x.shape[0]
     out = np.empty(n)
@@ -38,7 +40,7 @@ def unary(which, x):  # one kernel, not four, so that one cache entry loads
     return out
 
 
-@njit([f"{_FLAT}({_FLAT}, {_FLAT})"], cache=True, nogil=True)
+@njit([_OUT(x, y) for x in _IN for y in _IN], cache=True, nogil=True)
 def power(x, y):  # x and y of one size, or one of them of size 1 (read as a scalar)
     sx = 0 if x.shape[0] == 1 else 1
     sy = 0 if y.shape[0] == 1 else 1
