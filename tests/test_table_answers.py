@@ -4,8 +4,6 @@ ties at the thresholds (hypothesis)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,7 +31,7 @@ def _rule(rng: np.random.Generator, voters: np.ndarray) -> Rule:
     return Majority(voters, int(rng.integers(0, 3)), float(rng.choice([0.5, 2 / 3, 1.0, 0.25, 0.6])))
 
 
-def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # noqa: E741
+def _case(seed: int, D: int, A: int, I: int, p: float) -> neg._Text:  # noqa: E741
     rng = np.random.default_rng(seed)
     live = rng.random(D) < 0.7
     live[rng.integers(0, D)] = True
@@ -78,46 +76,46 @@ def _case(seed: int, D: int, A: int, I: int, p: float) -> tuple[Any, ...]:  # no
     org = _rule(rng, rng.random(A) < 0.6) if rng.random() < 0.6 else None
     conference = (rng.random(D) < 0.6) if org is not None and rng.random() < 0.7 else None
     tolerance = _mixed(rng, (D,), 0.0, 0.1, p) if conference is not None else None
-    return (
-        at,
-        prop,
-        out_lo,
-        out_hi,
-        sq,
-        pos,
-        piv,
-        sal,
-        _mixed(rng, (D,), -0.2, 1.2, p),  # deferred_credibility (clipped to [0, 1])
-        _mixed(rng, (D,), -0.2, 0.5, p),  # peacekeeping_credibility
-        _mixed(rng, (D,), -0.2, 1.2, p),  # implementation_credibility
-        flows,
-        seated,
-        parties,
-        sponsors,
-        _mixed(rng, (D,), 0.0, 0.3, p),  # mediator_leverage
-        _mixed(rng, (D,), 0.0, 2.0, p),  # leverage_cost
-        bool(rng.random() < 0.3),  # cheap
-        bool(rng.random() < 0.7),  # ratify
-        r_piv,
-        _mixed(rng, (D,), 0.0, 0.2, p),  # leak_effect
-        rng.random(D) < 0.3,  # leaked this step
-        rng.random(A) < 0.2,  # actors whose publics learn of drafts
-        noise,
-        r_lead,
-        u_sq,
-        u_war,
-        audience_cost,
-        removal_risk,
-        margin,
-        u,
-        dec,
-        voters,
-        rule,
-        conference,
-        org,
-        tolerance,
-        rng.random(D) < 0.5,  # peacekeepers
-        rng.choice(np.array([0.0, 0.5, 1.0, np.nan]), size=D),  # enforcement
+    return neg._Text(
+        at=at,
+        prop=prop,
+        lo=out_lo,
+        hi=out_hi,
+        sq=sq,
+        pos=pos,
+        piv=piv,
+        sal=sal,
+        deferred_credibility=_mixed(rng, (D,), -0.2, 1.2, p),  # clipped to [0, 1]
+        peacekeeping_credibility=_mixed(rng, (D,), -0.2, 0.5, p),
+        implementation_credibility=_mixed(rng, (D,), -0.2, 1.2, p),
+        flows=flows,
+        seated=seated,
+        parties=parties,
+        sponsors=sponsors,
+        mediator_leverage=_mixed(rng, (D,), 0.0, 0.3, p),
+        leverage_cost=_mixed(rng, (D,), 0.0, 2.0, p),
+        cheap=bool(rng.random() < 0.3),
+        ratify=bool(rng.random() < 0.7),
+        r_piv=r_piv,
+        leak_effect=_mixed(rng, (D,), 0.0, 0.2, p),
+        leaked=rng.random(D) < 0.3,  # leaked this step
+        leaked_actor=rng.random(A) < 0.2,  # actors whose publics learn of drafts
+        noise=noise,
+        r_lead=r_lead,
+        u_sq=u_sq,
+        u_war=u_war,
+        audience_cost=audience_cost,
+        removal_risk=removal_risk,
+        margin=margin,
+        u=u,
+        given=dec,
+        voters=voters,
+        rule=rule,
+        conference=conference,
+        org_rule=org,
+        tolerance=tolerance,
+        peacekeepers=rng.random(D) < 0.5,
+        enforcement=rng.choice(np.array([0.0, 0.5, 1.0, np.nan]), size=D),
     )
 
 
@@ -141,10 +139,10 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     st.sampled_from([0.0, 0.1, 0.4]),
 )
 def test_table_answers_kernel_is_its_numpy_twin_bit_for_bit(shape, seed, p) -> None:  # type: ignore[no-untyped-def]
-    args = _case(seed, *shape, p)
+    text = _case(seed, *shape, p)
     with np.errstate(all="ignore"):
-        want = neg._verdict_numpy(*args)
-    got = neg._verdict(*args)
+        want = neg._verdict_numpy(text)
+    got = neg._verdict(text)
     for name, x, y in zip(neg._Verdict._fields, got, want, strict=True):
         assert _same(np.asarray(x), np.asarray(y)), name
 
@@ -154,10 +152,9 @@ def test_a_rule_of_another_kind_is_left_to_the_twin() -> None:
         def decide(self, accept: np.ndarray) -> Decision:
             return Consensus(self.voters).decide(accept)
 
-    args = list(_case(7, 3, 5, 4, 0.1))
-    i = next(j for j, x in enumerate(args) if isinstance(x, Rule))
-    args[i] = Everyone(args[i].voters)
-    want = neg._verdict_numpy(*args)
-    got = neg._verdict(*args)
+    text = _case(7, 3, 5, 4, 0.1)
+    text = text._replace(rule=Everyone(text.rule.voters))
+    want = neg._verdict_numpy(text)
+    got = neg._verdict(text)
     for x, y in zip(got, want, strict=True):
         assert _same(np.asarray(x), np.asarray(y))

@@ -152,13 +152,68 @@ def _mediator_shares(ctx: Context, st: StepState, table: Table, sponsors: tuple[
     return {m: flows[:, m] / total for m in sponsors if seated_med[m]}
 
 
+class _Text(NamedTuple):
+    """What the answers to one text at one table are worked out from, as :func:`table_text`
+    hands them to :func:`_verdict` and its twin :func:`_verdict_numpy` (one tuple, so that the
+    kernel's wrapper, the twin and the tests cannot read the inputs in different orders).
+
+    ``at``: the live draws (rows of the ``(D, ...)`` inputs); ``lo``, ``hi``:
+    ``prop.outcome(sq)``; ``conference`` ``(D,)``: where a signing conference must be convened
+    under ``org_rule`` (None: nowhere); ``given``: decisions made outside the model (None:
+    none); ``u``: the text's uniforms (see :func:`table_text`); ``ratify``: the text needs the
+    parties' ratification; ``peacekeepers`` ``(D,)``: they deploy with the text (raising the
+    credibilities, as :func:`_implementation`); the others are the step's values and
+    parameters of the same names."""
+
+    at: np.ndarray
+    prop: CompiledProposal
+    lo: np.ndarray
+    hi: np.ndarray
+    sq: np.ndarray
+    pos: np.ndarray
+    piv: np.ndarray
+    sal: np.ndarray
+    deferred_credibility: np.ndarray
+    peacekeeping_credibility: np.ndarray
+    implementation_credibility: np.ndarray
+    flows: np.ndarray
+    seated: np.ndarray
+    parties: np.ndarray
+    sponsors: tuple[int, ...]
+    mediator_leverage: np.ndarray
+    leverage_cost: np.ndarray
+    cheap: bool
+    ratify: bool
+    r_piv: np.ndarray
+    leak_effect: np.ndarray
+    leaked: np.ndarray
+    leaked_actor: np.ndarray
+    noise: np.ndarray
+    r_lead: np.ndarray
+    u_sq: np.ndarray
+    u_war: np.ndarray
+    audience_cost: np.ndarray
+    removal_risk: np.ndarray
+    margin: np.ndarray
+    u: np.ndarray
+    given: np.ndarray | None
+    voters: np.ndarray
+    rule: Rule
+    conference: np.ndarray | None
+    org_rule: Rule | None
+    tolerance: np.ndarray | None
+    peacekeepers: np.ndarray
+    enforcement: np.ndarray
+
+
 class _Verdict(NamedTuple):
     """What the answers to one text decide, in the live draws (rows): ``(n, A)`` values
     (inducements included), ratification chances, signatures, accepts (signed and ratified),
     leaders removed (voters), refusals, outvoted parties not bound, the answers' reason codes and
     the codes with the table's overrides (conference blocked, not bound), the issue each refusal
     objects to most (0 where none); ``(n,)`` passed by the
-    rule, signed (in force)."""
+    rule, signed (in force); ``now`` ``(D, I)``: the status quo where the text is signed
+    (``prop.immediate(sq)``, every draw)."""
 
     value: np.ndarray
     p_rat: np.ndarray
@@ -172,78 +227,34 @@ class _Verdict(NamedTuple):
     worst: np.ndarray
     passed: np.ndarray
     signed: np.ndarray
+    now: np.ndarray
 
 
-def _verdict_numpy(
-    at: np.ndarray,
-    prop: CompiledProposal,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    sq: np.ndarray,
-    pos: np.ndarray,
-    piv: np.ndarray,
-    sal: np.ndarray,
-    deferred_credibility: np.ndarray,
-    peacekeeping_credibility: np.ndarray,
-    implementation_credibility: np.ndarray,
-    flows: np.ndarray,
-    seated: np.ndarray,
-    parties: np.ndarray,
-    sponsors: tuple[int, ...],
-    mediator_leverage: np.ndarray,
-    leverage_cost: np.ndarray,
-    cheap: bool,
-    ratify: bool,
-    r_piv: np.ndarray,
-    leak_effect: np.ndarray,
-    leaked: np.ndarray,
-    leaked_actor: np.ndarray,
-    noise: np.ndarray,
-    r_lead: np.ndarray,
-    u_sq: np.ndarray,
-    u_war: np.ndarray,
-    audience_cost: np.ndarray,
-    removal_risk: np.ndarray,
-    margin: np.ndarray,
-    u: np.ndarray,
-    given: np.ndarray | None,
-    voters: np.ndarray,
-    rule: Rule,
-    conference: np.ndarray | None,
-    org_rule: Rule | None,
-    tolerance: np.ndarray | None,
-    peacekeepers: np.ndarray,
-    enforcement: np.ndarray,
-) -> _Verdict:
-    """The answers to one text and what they decide, in the live draws ``at`` (the ``(D, ...)``
-    inputs' rows ``at``), by the mechanisms' NumPy functions (:func:`value_of`,
-    :func:`inducements`, :mod:`accord.mechanisms.ratification`, the rules): the twin of
-    :func:`_verdict`. ``lo``, ``hi``: ``prop.outcome(sq)``; ``conference`` ``(D,)``: where a
-    signing conference must be convened under ``org_rule`` (None: nowhere); ``given``: decisions
-    made outside the model (None: none); ``u``: the text's uniforms (see :func:`table_text`);
-    ``ratify``: the text needs the parties' ratification; ``peacekeepers`` ``(D,)``: they deploy
-    with the text (raising the credibilities, as :func:`_implementation`)."""
-    D, A = sq.shape[0], parties.shape[0]
-    rows = _Rows(at, D)
+def _verdict_numpy(x: _Text) -> _Verdict:
+    """The answers to one text and what they decide, in the live draws ``x.at``, by the
+    mechanisms' NumPy functions (:func:`value_of`, :func:`inducements`,
+    :mod:`accord.mechanisms.ratification`, the rules): the twin of :func:`_verdict`."""
+    D, A = x.sq.shape[0], x.parties.shape[0]
+    rows = _Rows(x.at, D)
     # u_leak (D), u_rat, u_rem (D, A), u_bind (D), as table_text draws them
-    u_ratify, u_remove = u[D : D + D * A].reshape(D, A), u[D + D * A : D + 2 * D * A].reshape(D, A)
-    u_bind = u[-D:]
-    cred = clip(deferred_credibility + peacekeeping_credibility * peacekeepers, 0.0, 1.0)
-    pk = np.asarray(peacekeepers, dtype=float)  # as _implementation
-    imp = clip(implementation_credibility + peacekeeping_credibility * pk, 0.0, 1.0)
-    needs = parties & ratify
+    u_ratify, u_remove = x.u[D : D + D * A].reshape(D, A), x.u[D + D * A : D + 2 * D * A].reshape(D, A)
+    u_bind = x.u[-D:]
+    cred = clip(x.deferred_credibility + x.peacekeeping_credibility * x.peacekeepers, 0.0, 1.0)
+    pk = np.asarray(x.peacekeepers, dtype=float)  # as _implementation
+    imp = clip(x.implementation_credibility + x.peacekeeping_credibility * pk, 0.0, 1.0)
+    needs = x.parties & x.ratify
     here = (
-        prop
-        if at.size == D or not any_nonzero(prop.deferred)
-        else dataclasses.replace(prop, point=prop.point[at], lo=prop.lo[at], hi=prop.hi[at])
+        x.prop
+        if x.at.size == D or not any_nonzero(x.prop.deferred)
+        else dataclasses.replace(x.prop, point=x.prop.point[x.at], lo=x.prop.lo[x.at], hi=x.prop.hi[x.at])
     )
-    lo_at, hi_at = rows(lo), rows(hi)
-    sq_at, sal_at = rows(sq), rows(sal)
+    lo_at, hi_at = rows(x.lo), rows(x.hi)
+    sq_at, sal_at = rows(x.sq), rows(x.sal)
     # leaders and pivots in one call (each actor's value is its own: the bits of two calls)
     both = value_of(
         here,
         sq_at,
-        np.concatenate([rows(pos), rows(piv)], axis=1),
+        np.concatenate([rows(x.pos), rows(x.piv)], axis=1),
         np.concatenate([sal_at, sal_at], axis=1),
         rows(cred),
         rows(imp),
@@ -251,73 +262,74 @@ def _verdict_numpy(
     )
     value, pvalue = both[:, :A], both[:, A:]
     # the sponsoring mediators' shares of the capability of the mediators seated
-    seated_med = seated & ~parties
-    total_cap = np.maximum((flows * seated_med).sum(axis=1), 1e-12)
-    shares = {m: flows[:, m] / total_cap for m in sponsors if seated_med[m]}
-    lev = np.zeros(at.size)
-    capacity = [rows(mediator_leverage * share) for share in shares.values()]
-    if cheap:
+    seated_med = x.seated & ~x.parties
+    total_cap = np.maximum((x.flows * seated_med).sum(axis=1), 1e-12)
+    shares = {m: x.flows[:, m] / total_cap for m in x.sponsors if seated_med[m]}
+    lev = np.zeros(x.at.size)
+    capacity = [rows(x.mediator_leverage * share) for share in shares.values()]
+    if x.cheap:
         for c in capacity:
             lev += c  # talk is cheap: backing a declaration or a ceasefire costs nothing
     elif shares:
         # every sponsoring mediator's utilities in one kernel call (each its own: the same bits)
         ms = np.fromiter(shares, dtype=np.int64)
         give = inducements(
-            lo_at, hi_at, sq_at, rows(pos)[:, ms], sal_at[:, ms], np.array(capacity).T, rows(leverage_cost)
+            lo_at, hi_at, sq_at, rows(x.pos)[:, ms], sal_at[:, ms], np.array(capacity).T, rows(x.leverage_cost)
         )
         for j in range(ms.size):
             lev += give[:, j]
-    value = value + lev[:, None] * parties[None, :]
-    leaked_row = rows(leaked)[:, None] | leaked_actor[None, :]
-    rho = rows(r_piv) + rows(leak_effect)[:, None] * leaked_row
-    p_rat = np.where(needs[None, :], rat.ratification_probability(pvalue, rho, rows(noise)[:, None]), 1.0)
+    value = value + lev[:, None] * x.parties[None, :]
+    leaked_row = rows(x.leaked)[:, None] | x.leaked_actor[None, :]
+    rho = rows(x.r_piv) + rows(x.leak_effect)[:, None] * leaked_row
+    p_rat = np.where(needs[None, :], rat.ratification_probability(pvalue, rho, rows(x.noise)[:, None]), 1.0)
     ans = rat.answer(
         value,
-        rows(r_lead),
-        rows(u_sq),
-        rows(u_war),
+        rows(x.r_lead),
+        rows(x.u_sq),
+        rows(x.u_war),
         p_rat,
-        audience_cost=rows(audience_cost),
-        removal_risk=rows(removal_risk),
-        margin=np.zeros(at.size) if cheap else rows(margin),
+        audience_cost=rows(x.audience_cost),
+        removal_risk=rows(x.removal_risk),
+        margin=np.zeros(x.at.size) if x.cheap else rows(x.margin),
         u_ratify=rows(u_ratify),
         u_remove=rows(u_remove),
-        given=given,
+        given=x.given,
     )
-    decision = rule.decide(ans.accept | ~voters[None, :])
+    decision = x.rule.decide(ans.accept | ~x.voters[None, :])
     passed = decision.passed
-    block = np.zeros((at.size, A), dtype=bool)
-    if conference is not None and org_rule is not None and tolerance is not None:
-        conf = rows(conference)
-        org_voters = org_rule.voters
-        ok = (value >= rows(u_sq) - rows(tolerance)[:, None]) | ans.accept | ~org_voters[None, :]
-        conv = org_rule.decide(ok)
+    block = np.zeros((x.at.size, A), dtype=bool)
+    if x.conference is not None and x.org_rule is not None and x.tolerance is not None:
+        conf = rows(x.conference)
+        org_voters = x.org_rule.voters
+        ok = (value >= rows(x.u_sq) - rows(x.tolerance)[:, None]) | ans.accept | ~org_voters[None, :]
+        conv = x.org_rule.decide(ok)
         block = np.where(conf[:, None], conv.objectors, False)
         passed = passed & (conv.passed | ~conf)
-    objecting_parties = decision.objectors & parties[None, :] & passed[:, None]
-    bound = rows(u_bind) < binding_probability(rows(peacekeepers), rows(enforcement))
+    objecting_parties = decision.objectors & x.parties[None, :] & passed[:, None]
+    bound = rows(u_bind) < binding_probability(rows(x.peacekeepers), rows(x.enforcement))
     unbound = objecting_parties & ~bound[:, None]
     signed = passed & ~unbound.any(axis=1)
-    refused = (~ans.accept & voters[None, :]) | block | unbound
+    refused = (~ans.accept & x.voters[None, :]) | block | unbound
     reason = np.where(block, rat.CONFERENCE_BLOCKED, ans.reason)
     reason = np.where(unbound, rat.NOT_BOUND, reason)
-    worst = np.zeros((at.size, A), dtype=np.int64)
-    removed = ans.removed & voters[None, :]
+    worst = np.zeros((x.at.size, A), dtype=np.int64)
+    removed = ans.removed & x.voters[None, :]
+    now = x.prop.immediate(x.sq)
     if any_nonzero(refused):
         da, aa = np.nonzero(refused)
-        after = pos  # a removed leader's refusal is its successor's (the pivot's ideal point)
+        after = x.pos  # a removed leader's refusal is its successor's (the pivot's ideal point)
         if any_nonzero(removed):
-            gone = np.zeros(pos.shape[:2], dtype=bool)
-            gone[at] = removed
-            after = pos.copy()
-            after[gone] = piv[gone]
+            gone = np.zeros(x.pos.shape[:2], dtype=bool)
+            gone[x.at] = removed
+            after = x.pos.copy()
+            after[gone] = x.piv[gone]
         # against the status quo the text leaves where it was signed (table_text applies it first)
         full_signed = np.zeros(D, dtype=bool)
-        full_signed[at] = signed
-        sq_after = np.where(full_signed[:, None], prop.immediate(sq), sq)
-        worst[da, aa] = _worst_issue((lo + hi) / 2.0, sq_after, after, sal, at[da], aa)
+        full_signed[x.at] = signed
+        sq_after = np.where(full_signed[:, None], now, x.sq)
+        worst[da, aa] = _worst_issue((x.lo + x.hi) / 2.0, sq_after, after, x.sal, x.at[da], aa)
     return _Verdict(
-        value, p_rat, ans.sign, ans.accept, removed, refused, unbound, ans.reason, reason, worst, passed, signed
+        value, p_rat, ans.sign, ans.accept, removed, refused, unbound, ans.reason, reason, worst, passed, signed, now
     )
 
 
@@ -333,70 +345,27 @@ def _rule_args(rule: Rule) -> tuple[np.ndarray, bool, float, int]:
     return rule.voters, False, 0.0, rule.silent_yes
 
 
-def _verdict(
-    at: np.ndarray,
-    prop: CompiledProposal,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    sq: np.ndarray,
-    pos: np.ndarray,
-    piv: np.ndarray,
-    sal: np.ndarray,
-    deferred_credibility: np.ndarray,
-    peacekeeping_credibility: np.ndarray,
-    implementation_credibility: np.ndarray,
-    flows: np.ndarray,
-    seated: np.ndarray,
-    parties: np.ndarray,
-    sponsors: tuple[int, ...],
-    mediator_leverage: np.ndarray,
-    leverage_cost: np.ndarray,
-    cheap: bool,
-    ratify: bool,
-    r_piv: np.ndarray,
-    leak_effect: np.ndarray,
-    leaked: np.ndarray,
-    leaked_actor: np.ndarray,
-    noise: np.ndarray,
-    r_lead: np.ndarray,
-    u_sq: np.ndarray,
-    u_war: np.ndarray,
-    audience_cost: np.ndarray,
-    removal_risk: np.ndarray,
-    margin: np.ndarray,
-    u: np.ndarray,
-    given: np.ndarray | None,
-    voters: np.ndarray,
-    rule: Rule,
-    conference: np.ndarray | None,
-    org_rule: Rule | None,
-    tolerance: np.ndarray | None,
-    peacekeepers: np.ndarray,
-    enforcement: np.ndarray,
-) -> _Verdict:
+def _verdict(x: _Text) -> _Verdict:
     """:func:`_verdict_numpy` in one fused kernel (:func:`accord.mechanisms._jit.table_answers`),
     bit for bit; a rule of another kind than consensus or majority is left to the twin. A replay
     (one draw) spent most of a text's time in the twin's forty-odd small NumPy calls."""
+    rule, org_rule, conference, tolerance = x.rule, x.org_rule, x.conference, x.tolerance
     if not isinstance(rule, (Consensus, Majority)) or (
         conference is not None and not isinstance(org_rule, (Consensus, Majority))
     ):
-        return _verdict_numpy(
-            at, prop, lo, hi, sq, pos, piv, sal, deferred_credibility, peacekeeping_credibility,
-            implementation_credibility, flows, seated, parties, sponsors, mediator_leverage, leverage_cost, cheap,
-            ratify, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq, u_war, audience_cost,
-            removal_risk, margin, u, given, voters, rule, conference, org_rule, tolerance, peacekeepers,
-            enforcement,
-        )  # fmt: skip
+        return _verdict_numpy(x)
     from accord.mechanisms import _jit  # numba loads on first use
 
-    n, A = at.size, parties.shape[0]
-    spons = _SPONSORS.get(sponsors)
+    n, A = x.at.size, x.parties.shape[0]
+    spons = _SPONSORS.get(x.sponsors)
     if spons is None:
-        spons = _SPONSORS[sponsors] = np.array(sponsors, dtype=np.int64)
+        spons = _SPONSORS[x.sponsors] = np.array(x.sponsors, dtype=np.int64)
+    given = x.given
     if given is None:  # NaN everywhere: the model decides every answer
         given = _NO_DECISIONS.get(A)
         if given is None:
             given = _NO_DECISIONS[A] = np.full(A, np.nan)
+    prop, sq = x.prop, x.sq
     deferred = any_nonzero(prop.deferred)
     now = prop.immediate(sq)
     rule_voters, majority, need, silent = _rule_args(rule)
@@ -404,25 +373,27 @@ def _verdict(
     if use_conf:
         assert org_rule is not None and conference is not None and tolerance is not None
         org_voters, org_majority, org_need, org_silent = _rule_args(org_rule)
-    else:  # not read
-        conference, org_voters, org_majority, org_need, org_silent, tolerance = leaked, voters, False, 0.0, 0, noise
+    else:  # not read by the kernel: arrays of the types it takes
+        conference, tolerance = x.leaked, x.noise
+        org_voters, org_majority, org_need, org_silent = x.voters, False, 0.0, 0
     # a ceasefire's status quo values are a column of a larger array: one layout for the kernel
-    u_sq, u_war = np.ascontiguousarray(u_sq), np.ascontiguousarray(u_war)
+    u_sq, u_war = np.ascontiguousarray(x.u_sq), np.ascontiguousarray(x.u_war)
     fout = np.empty((2, n, A))
     bout = np.empty((5, n, A), dtype=bool)
     iout = np.empty((3, n, A), dtype=np.int64)
     pout = np.empty((2, n), dtype=bool)
     _jit.table_answers(
-        at, lo, hi, now, deferred, sq, pos, piv, sal, deferred_credibility,
-        peacekeeping_credibility, implementation_credibility, flows, seated, spons, mediator_leverage,
-        leverage_cost, cheap, parties, ratify, r_piv, leak_effect, leaked, leaked_actor, noise, r_lead, u_sq,
-        u_war, audience_cost, removal_risk, margin, u, given, voters, rule_voters, majority, need, silent,
-        use_conf, conference, org_voters, org_majority, org_need, org_silent, tolerance, peacekeepers,
-        enforcement, fout, bout, iout, pout,
+        x.at, x.lo, x.hi, now, deferred, sq, x.pos, x.piv, x.sal, x.deferred_credibility,
+        x.peacekeeping_credibility, x.implementation_credibility, x.flows, x.seated, spons, x.mediator_leverage,
+        x.leverage_cost, x.cheap, x.parties, x.ratify, x.r_piv, x.leak_effect, x.leaked, x.leaked_actor, x.noise,
+        x.r_lead, u_sq, u_war, x.audience_cost, x.removal_risk, x.margin, x.u, given, x.voters, rule_voters,
+        majority, need, silent, use_conf, conference, org_voters, org_majority, org_need, org_silent, tolerance,
+        x.peacekeepers, x.enforcement, fout, bout, iout, pout,
     )  # fmt: skip
     return _Verdict(
-        fout[0], fout[1], bout[0], bout[1], bout[2], bout[3], bout[4], iout[0], iout[1], iout[2], pout[0], pout[1]
-    )
+        fout[0], fout[1], bout[0], bout[1], bout[2], bout[3], bout[4], iout[0], iout[1], iout[2], pout[0], pout[1],
+        now,
+    )  # fmt: skip
 
 
 def _implementation(st: StepState, peacekeepers: np.ndarray | bool) -> np.ndarray:
@@ -492,15 +463,48 @@ def table_text(
         if any_nonzero(rows(conf)):
             conference = conf
     vd = _verdict(
-        at, prop, lo, hi, st.sq, st.pos, st.piv, st.sal, p["deferred_credibility"], p["peacekeeping_credibility"],
-        p["implementation_credibility"], ctx.flows(st.t), seated, ctx.parties,
-        prop.sponsors if sponsors_are_brokers else (), p["mediator_leverage"], p["leverage_cost"], kind in _CHEAP,
-        ratify, r_piv, p["leak_effect"], leaked, st.leaked, p["ratification_noise"], r_lead, power.u_sq,
-        power.u_war, st.audience_cost, st.removal_risk, p["acceptance_margin"], u,
-        ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
-        voters, table.rule, conference, table.org_rule, p["conference_tolerance"] if conference is not None else None,
-        pk_deploys, p["enforcement_peacekeeping"],
-    )  # fmt: skip
+        _Text(
+            at=at,
+            prop=prop,
+            lo=lo,
+            hi=hi,
+            sq=st.sq,
+            pos=st.pos,
+            piv=st.piv,
+            sal=st.sal,
+            deferred_credibility=p["deferred_credibility"],
+            peacekeeping_credibility=p["peacekeeping_credibility"],
+            implementation_credibility=p["implementation_credibility"],
+            flows=ctx.flows(st.t),
+            seated=seated,
+            parties=ctx.parties,
+            sponsors=prop.sponsors if sponsors_are_brokers else (),
+            mediator_leverage=p["mediator_leverage"],
+            leverage_cost=p["leverage_cost"],
+            cheap=kind in _CHEAP,
+            ratify=ratify,
+            r_piv=r_piv,
+            leak_effect=p["leak_effect"],
+            leaked=leaked,
+            leaked_actor=st.leaked,
+            noise=p["ratification_noise"],
+            r_lead=r_lead,
+            u_sq=power.u_sq,
+            u_war=power.u_war,
+            audience_cost=st.audience_cost,
+            removal_risk=st.removal_risk,
+            margin=p["acceptance_margin"],
+            u=u,
+            given=ctx.decisions.given(st.k, table.id, prop.id, ctx.actor_ids) if ctx.decisions is not None else None,
+            voters=voters,
+            rule=table.rule,
+            conference=conference,
+            org_rule=table.org_rule,
+            tolerance=p["conference_tolerance"] if conference is not None else None,
+            peacekeepers=pk_deploys,
+            enforcement=p["enforcement_peacekeeping"],
+        )
+    )
     value, passed_at, signed_at, unbound_at = vd.value, vd.passed, vd.signed, vd.unbound
     if rows.every:  # the kernel's fresh rows are the draws themselves
         passed, signed = passed_at, signed_at
@@ -520,7 +524,7 @@ def table_text(
         third_party = any_nonzero(seated & ~ctx.parties)
         st.book.sign(kind, signed, t_sign, expires, peacekeeping=prop.peacekeeping, third_party=third_party)
         st.book.peacekeepers |= signed & pk_deploys
-        st.sq = np.where(signed[:, None], prop.immediate(st.sq), st.sq)
+        st.sq = np.where(signed[:, None], vd.now, st.sq)
     deferred = prop.deferred[None, :] & signed[:, None] & (kind != "implementation")
     if any_signed and any_nonzero(deferred):
         due_at = prop.until if not math.isnan(prop.until) else t_sign + st.params["deferral_years"]
