@@ -171,3 +171,19 @@ def test_every_hazard_the_engine_uses_is_fitted_and_shipped() -> None:
     assert set(engine_hazards.USED) <= set(HAZARDS)
     for name in engine_hazards.ENGINE_TERMS.values():
         assert PARAMETERS[name].default == 0.0, name
+
+
+def test_a_formats_hazard_term_is_refused_by_the_engine_too() -> None:
+    """A scenario changed in Python after loading skips the loader's check (which
+    test_validate_runnable covers); the engine names the same field."""
+    s = scenario(
+        [actor("P1", ["party"], 0), actor("P2", ["party"], 100)],
+        parameters=FITTED,
+        conflict={"side_a": ["P1"], "last_fighting": 1995},
+        formats=[{"id": "bilateral", "label": "talks", "parameters": {"acceptance_margin": 0.0}}],
+    )
+    f = s.formats[0]
+    term = f.model_copy(update={"parameters": {"hazard_gap": f.parameters["acceptance_margin"]}})
+    s = s.model_copy(update={"formats": [term]})
+    with pytest.raises(EngineError, match=r"formats\.bilateral\.parameters\.hazard_gap: expected hazard terms"):
+        run_batch(s, format="bilateral", draws=2, seed=0)

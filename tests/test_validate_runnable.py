@@ -160,6 +160,12 @@ CASES: list[tuple[str, tuple[str, str], str, str]] = [
         "formats[0].parameters.peace",
         "expected a known engine parameter",
     ),
+    (
+        "format-hazard-term",
+        _formats("  - id: talks\n    label: talks\n    extends: minsk-group\n    parameters: {hazard_gap: 2}"),
+        "formats[0].parameters.hazard_gap",
+        "expected hazard terms for the whole scenario",
+    ),
     # format graphs
     (
         "extends-cycle",

@@ -21,6 +21,7 @@ Problems are ``(field path, message)`` pairs, located by the loader; a path that
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from accord.scenario.errors import PathPart
 from accord.scenario.formats import format_problems, track_problems
@@ -72,20 +73,24 @@ def _named_numbers(where: Path_, numbers: dict[str, Quantity], *, effects: bool)
     return out
 
 
+FORMAT_HAZARD_TERM = (
+    "expected hazard terms for the whole scenario (under parameters: or hazards:), found one for a format"
+)
+
+
+def format_hazard_terms(parameters: Mapping[str, object]) -> list[str]:
+    """A format's parameters that are terms of the fitted hazards (``hazard_*``), which hold for
+    the whole scenario only: refused here at load time with their location, and by the engine
+    (:func:`accord.simulation.hazards.check_overrides`) for a scenario built in Python."""
+    return [name for name in parameters if name.startswith("hazard_")]
+
+
 def parameter_problems(s: Scenario) -> Problems:
     """Unknown engine parameter names and values outside their ranges."""
     out = _named_numbers(("parameters",), s.parameters, effects=False)
     for i, f in enumerate(s.formats):
         out += _named_numbers(("formats", i, "parameters"), f.parameters, effects=False)
-        # the fitted hazard's terms hold for the whole scenario (the engine refuses them per format)
-        out += [
-            (
-                ("formats", i, "parameters", name),
-                "expected hazard terms for the whole scenario (under parameters: or hazards:), found one for a format",
-            )
-            for name in f.parameters
-            if name.startswith("hazard_")
-        ]
+        out += [(("formats", i, "parameters", name), FORMAT_HAZARD_TERM) for name in format_hazard_terms(f.parameters)]
     for j, e in enumerate(s.events):
         out += _named_numbers(("events", j, "effects"), e.effects, effects=True)
     return out

@@ -63,6 +63,7 @@ from accord.models.hazards import (
     default_table,
 )
 from accord.scenario.parameters import FITTED_OVERRIDES
+from accord.scenario.runnable import FORMAT_HAZARD_TERM, format_hazard_terms
 from accord.scenario.schema import Scenario
 
 __all__ = [
@@ -127,12 +128,7 @@ def check_overrides(scenario: Scenario) -> list[str]:
                 f"parameters.{param}: expected one override of a coefficient, found it also as {', '.join(both)}"
             )
     for f in scenario.formats:
-        for name in f.parameters:
-            if name.startswith("hazard_"):
-                out.append(
-                    f"formats.{f.id}.parameters.{name}: expected hazard terms for the whole scenario (under "
-                    "parameters: or hazards:), found one for a format"
-                )
+        out += [f"formats.{f.id}.parameters.{name}: {FORMAT_HAZARD_TERM}" for name in format_hazard_terms(f.parameters)]
     return out
 
 
