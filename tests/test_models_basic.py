@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 
 from accord.models import MODELS, get_model, stances
 from accord.models.compromise import compromise_position
@@ -99,6 +99,46 @@ def test_nash_solution_maximizes_the_nash_product(data: tuple[np.ndarray, ...], 
         assert best >= rivals.max() - 1e-6 * max(1.0, abs(best))
     else:
         assert np.allclose(z, d) or np.isfinite(best)
+
+
+def test_nash_solution_found_by_hypothesis_reaches_the_kink() -> None:
+    # the old normalized-gradient ascent stopped at (0.06, 2.0); (0, 1) is better for all three
+    a = np.array([[0.25, 0.25, 1.0]])
+    x = np.array([[[0.0, 1.0], [1.0, 1.0], [8.0, 1.0]]])
+    s = np.array([[[1.0, 0.03125], [0.03125, 0.03125], [0.03125, 0.03125]]])
+    d = np.array([[0.0, 17.0]])
+    z = nash_solution(a, x, s, d, utility="linear")
+    alpha = a / a.sum()
+    got = nash_log_product(z, alpha, x, s, d, "linear", 0.1)[0]
+    assert got >= nash_log_product(np.array([[0.0, 1.0]]), alpha, x, s, d, "linear", 0.1)[0]
+    assert abs(z[0, 1] - 1.0) < 1e-6
+
+
+@pytest.mark.parametrize("utility", ["quadratic", "linear"])
+def test_nash_solution_is_not_improved_by_a_local_search(utility: str) -> None:
+    """On random problems (5 actors, 3 issues, some issues nearly indifferent to an actor), a
+    Nelder-Mead search started at the solution finds no higher Nash product."""
+    rng = np.random.default_rng(11)
+    D, A, I = 30, 5, 3  # noqa: E741
+    a = rng.uniform(0.01, 1.0, (D, A))
+    x = rng.uniform(0.0, 100.0, (D, A, I))
+    s = np.where(rng.random((D, A, I)) < 0.3, 0.03, rng.uniform(0.01, 1.0, (D, A, I)))
+    d = rng.uniform(0.0, 100.0, (D, I))
+    z = nash_solution(a, x, s, d, utility=utility)  # type: ignore[arg-type]
+    alpha = a / a.sum(axis=1, keepdims=True)
+    eps = 0.1 if utility == "linear" else 0.0
+    f = nash_log_product(z, alpha, x, s, d, utility, eps)  # type: ignore[arg-type]
+    assert np.isfinite(f).sum() >= D // 2  # most of these problems have a bargaining range
+    for k in np.flatnonzero(np.isfinite(f)):
+
+        def neg(p: np.ndarray, k: int = k) -> float:
+            v = nash_log_product(
+                np.clip(p, 0.0, 100.0)[None], alpha[k : k + 1], x[k : k + 1], s[k : k + 1], d[k : k + 1], utility, eps
+            )[0]  # type: ignore[arg-type]
+            return float(-v) if np.isfinite(v) else 1e300
+
+        r = minimize(neg, z[k], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 4000})
+        assert -r.fun <= f[k] + 1e-9 * max(1.0, abs(f[k])), (k, z[k], r.x)
 
 
 def test_nash_two_parties_matches_one_dimensional_optimum() -> None:
