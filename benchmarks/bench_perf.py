@@ -9,7 +9,8 @@ of ``accord sweep``) into a temporary folder. Reported per configuration:
 - CPU-ms per replay: user + system time of the whole process tree (the run's process and its
   workers, ``getrusage(RUSAGE_CHILDREN)`` in this process around it) ÷ runs;
 - peak RSS of the process tree: the largest sum of the resident sets of the run's process and
-  all its descendants, sampled from ``/proc`` every 50 ms;
+  all its descendants, sampled from ``/proc`` every 50 ms; and each process's own peak (the
+  run's process, the coordinator; then every descendant: the workers and any helper process);
 - bytes of results per replay (the results ÷ runs: the chunk files of ``results/``, or the
   ``results.parquet`` of an engine before the lean layout); ``--store-inputs`` stores the drawn
   inputs too (this tree only: use it with ``--ref ''``).
@@ -110,8 +111,8 @@ def _child_engine(case: str, fmt: str, repeat: int) -> dict[str, object]:
 # -- in this process ---------------------------------------------------------------------------
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants (Linux ``/proc``)."""
+def _tree_rss(root: int) -> dict[int, int]:
+    """Resident bytes of ``root`` and of each of its descendants, by process id (Linux ``/proc``)."""
     parent: dict[int, int] = {}
     rss: dict[int, int] = {}
     for d in os.listdir("/proc"):
@@ -131,22 +132,27 @@ def _tree_rss(root: int) -> int:
         kids = [c for c, pp in parent.items() if pp == p and c not in tree]
         tree.update(kids)
         frontier += kids
-    return sum(rss.get(p, 0) for p in tree)
+    return {p: rss[p] for p in tree if p in rss}
 
 
-def _run_child(args: list[str], env: dict[str, str]) -> tuple[dict[str, object], float, int]:
-    """Run this script with ``args`` in a child; its JSON line, CPU seconds of its tree, peak tree RSS."""
+def _run_child(args: list[str], env: dict[str, str]) -> tuple[dict[str, object], float, int, dict[int, int]]:
+    """Run this script with ``args`` in a child; its JSON line, CPU seconds of its tree, peak tree RSS,
+    and each process's peak RSS (the child's first)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(
         [sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     peak = 0
+    each: dict[int, int] = {proc.pid: 0}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            sizes = _tree_rss(proc.pid)
+            peak = max(peak, sum(sizes.values()))
+            for pid, size in sizes.items():
+                each[pid] = max(each.get(pid, 0), size)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -158,7 +164,7 @@ def _run_child(args: list[str], env: dict[str, str]) -> tuple[dict[str, object],
         raise SystemExit(f"child {args} failed:\n{err}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return json.loads(out.strip().splitlines()[-1]), cpu, peak
+    return json.loads(out.strip().splitlines()[-1]), cpu, peak, each
 
 
 def _engines(ref: str, tmp: Path) -> dict[str, dict[str, str]]:
@@ -217,7 +223,7 @@ def main() -> None:
         engines = _engines(args.ref, Path(tmp))
         engine_rows = {}
         for name, env in engines.items() if not args.no_engine else ():
-            row, _, _ = _run_child(
+            row, _, _, _ = _run_child(
                 ["--engine", "--case", args.case, "--format", args.format, "--repeat", str(args.repeat)], env
             )
             engine_rows[name] = row
@@ -229,7 +235,8 @@ def main() -> None:
                 for name, env in engines.items():  # the engines alternate: the load hits both alike
                     cargs = ["--case", args.case, "--chunk-size", str(args.chunk_size), "--seed", str(args.seed)]
                     cargs += ["--store-inputs"] if args.store_inputs else []
-                    out, cpu, peak = _run_child([*cargs, "--sweep", str(n), str(w)], env)
+                    out, cpu, peak, each = _run_child([*cargs, "--sweep", str(n), str(w)], env)
+                    coordinator = each.pop(next(iter(each)))
                     seconds = float(out["seconds"])  # type: ignore[arg-type]
                     row = {
                         "engine": name,
@@ -239,6 +246,8 @@ def main() -> None:
                         "replays_per_second": n / seconds,
                         "cpu_ms_per_replay": 1e3 * cpu / n,
                         "peak_tree_rss_mib": peak / 2**20,
+                        "peak_rss_coordinator_mib": coordinator / 2**20,
+                        "peak_rss_other_processes_mib": sorted((v / 2**20 for v in each.values()), reverse=True),
                         "bytes_per_replay": int(out["results_bytes"]) / n,  # type: ignore[call-overload]
                     }
                     rows.append(row)
@@ -284,13 +293,16 @@ def _markdown(report: dict[str, object]) -> str:
         )
     lines += [
         "",
-        "| engine | runs | workers | seconds | replays/s | CPU-ms/replay | peak tree RSS (MiB) | bytes/replay |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | runs | workers | seconds | replays/s | CPU-ms/replay | peak tree RSS (MiB) | "
+        "peak RSS: coordinator; each other process (MiB) | bytes/replay |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in sweeps:
         lines.append(
             f"| {r['engine']} | {r['runs']:,} | {r['workers']} | {r['seconds']:.1f} | {r['replays_per_second']:.0f} | "
-            f"{r['cpu_ms_per_replay']:.2f} | {r['peak_tree_rss_mib']:.0f} | {r['bytes_per_replay']:.0f} |"
+            f"{r['cpu_ms_per_replay']:.2f} | {r['peak_tree_rss_mib']:.0f} | "
+            f"{r['peak_rss_coordinator_mib']:.0f}; {', '.join(f'{v:.0f}' for v in r['peak_rss_other_processes_mib']) or 'none'} | "
+            f"{r['bytes_per_replay']:.0f} |"
         )
     by = {(r["engine"], r["runs"], r["workers"]): r for r in sweeps}
     if ref:
