@@ -129,3 +129,26 @@ def test_the_engine_gives_the_same_bits_without_numpys_cpu_specific_kernels() ->
     held = digest({"NPY_DISABLE_CPU_FEATURES": " ".join(features)})
     assert len(free) == 64
     assert free == held
+
+
+def test_kernels_ask_numba_not_to_use_svml() -> None:
+    """Intel's SVML would replace libm in the kernels' loops (other bits, CPU-dependent): every
+    kernel module imports numba through accord._numba, which switches it off before numba loads."""
+    src = Path(__file__).resolve().parents[1] / "src" / "accord"
+    direct = [
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if p.name != "_numba.py"
+        and any(ln.lstrip().startswith(("from numba", "import numba")) for ln in p.read_text().splitlines())
+    ]
+    assert direct == [], direct
+    code = (
+        "import os; os.environ.pop('NUMBA_DISABLE_INTEL_SVML', None)\n"
+        "import numpy as np, accord.fpmath as fp\n"
+        "fp.tanh(np.ones(2))\n"
+        "import numba\n"
+        "print(numba.config.DISABLE_INTEL_SVML, numba.config.USING_SVML)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_DISABLE_INTEL_SVML"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split() == ["1", "False"], out

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, types
+
+from accord._numba import njit, types
 
 TANH, EXP, LOG, LOG1P = 0, 1, 2, 3
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from accord._numba import njit
 
 FEW_TEXTS = 8
 """From this many texts on, :func:`utilities` works on all texts of a draw at once."""

@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from accord._numba import njit
 from accord.mechanisms._jit import pairwise_sum
 
 __all__ = ["contest", "war_inputs", "war_values"]

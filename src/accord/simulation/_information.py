@@ -9,8 +9,8 @@ over issues as ``np.add.reduce``: :func:`accord.mechanisms._jit.pairwise_sum`; n
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from accord._numba import njit
 from accord.mechanisms._jit import pairwise_sum
 
 __all__ = ["most_credible"]

@@ -12,7 +12,8 @@ not imported with accord); ``tests/test_streams.py`` compares it with NumPy's ge
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from accord._numba import njit
 
 __all__ = ["pcg64_doubles"]
 
