@@ -15,7 +15,10 @@ Solving: the log of the Nash product is concave on the feasible set for both uti
 projected Newton steps (Bertsekas, "Projected Newton methods for optimization problems with
 simple constraints", *SIAM J. Control Optim.* 20(2), 1982) with a backtracking line search,
 vectorized over draws, converge to the maximum, falling back to a normalized gradient step
-where the Newton step finds no rise; they start from the best of 50 points on the segment from ``d`` towards the weighted
+where the Newton step finds no rise. They follow the weights ``α_i + μ`` down to ``μ = 0``
+(a continuation, as interior-point methods follow their central path: Boyd & Vandenberghe,
+*Convex Optimization*, 2004, ch. 11), so that an actor of small weight does not hold the
+iterates at the edge of the feasible set. They start from the best of 50 points on the segment from ``d`` towards the weighted
 compromise point, or, where none of those improves on ``d`` for every weighted actor, from the
 point found by raising the smallest gain (projected subgradient steps). Where that finds no
 point either, the solution is ``d`` itself (no agreement improves on disagreement for all).
@@ -117,14 +120,6 @@ def nash_solution(
     def objective(z: np.ndarray) -> np.ndarray:
         return nash_log_product(z, alpha, x, s, d, utility, eps)
 
-    def gradient(z: np.ndarray) -> np.ndarray:
-        lz, dlz = _loss(z[:, None, :] - x, utility, eps)
-        ld, _ = _loss(d[:, None, :] - x, utility, eps)
-        gain = (s * (ld - lz)).sum(axis=2)
-        coef = np.where(active & (gain > 0), alpha / np.where(gain > 0, gain, 1.0), 0.0)
-        grad: np.ndarray = -(coef[:, :, None] * s * dlz).sum(axis=1)
-        return grad
-
     # start: the best point on the segment from d towards the weighted compromise point
     w = alpha[:, :, None] * s
     wsum = w.sum(axis=1)
@@ -157,26 +152,27 @@ def nash_solution(
             best_z = np.where(better[:, None], z, best_z)
             best_f = np.where(better, f, best_f)
         feasible = np.isfinite(best_f)
-    z, f = best_z, best_f
     ld, _ = _loss(d[:, None, :] - x, utility, eps)
 
-    def newton_direction(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The gradient and the projected Newton direction of the log product (Bertsekas 1982):
-        an issue at a bound whose gradient points out of the box is held there."""
-        e = z[:, None, :] - x
+    def newton_direction(r: np.ndarray, z: np.ndarray, wt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The gradient and the projected Newton direction of ``Σ wt_i log gain_i`` in the draws
+        ``r`` (Bertsekas 1982): an issue at a bound whose gradient points out of the box is held
+        there."""
+        xr, sr = x[r], s[r]
+        e = z[:, None, :] - xr
         lz, dlz = _loss(e, utility, eps)
-        gain = (s * (ld - lz)).sum(axis=2)
-        ok = active & (gain > 0)
+        gain = (sr * (ld[r] - lz)).sum(axis=2)
+        ok = active[r] & (gain > 0)
         g_i = np.where(gain > 0, gain, 1.0)
-        sd = s * dlz  # minus each actor's gradient of its gain
+        sd = sr * dlz  # minus each actor's gradient of its gain
+        idx = np.arange(z.shape[1])
         with np.errstate(over="ignore", invalid="ignore"):  # a gain near 0: solved below or not taken
-            coef = np.where(ok, alpha / g_i, 0.0)
+            coef = np.where(ok, wt / g_i, 0.0)
             grad: np.ndarray = -(coef[:, :, None] * sd).sum(axis=1)
             # the Hessian: each actor's (concave) gain's curvature, and minus the outer products of
             # the gains' gradients; negative definite where the weighted actors care about an issue
-            hess = -np.einsum("da,dai,daj->dij", np.where(ok, alpha / (g_i * g_i), 0.0), sd, sd)
-            diag = (coef[:, :, None] * s * _curvature(e, utility, eps)).sum(axis=1)
-            idx = np.arange(z.shape[1])
+            hess = -np.einsum("da,dai,daj->dij", np.where(ok, wt / (g_i * g_i), 0.0), sd, sd)
+            diag = (coef[:, :, None] * sr * _curvature(e, utility, eps)).sum(axis=1)
             hess[:, idx, idx] -= diag
         held = ((z <= low) & (grad < 0)) | ((z >= high) & (grad > 0))
         free = ~held
@@ -195,44 +191,62 @@ def nash_solution(
         return grad, step
 
     def line_search(
-        z: np.ndarray, f: np.ndarray, direction: np.ndarray, first: np.ndarray, todo: np.ndarray
+        r: np.ndarray, z: np.ndarray, f: np.ndarray, direction: np.ndarray, first: np.ndarray, wt: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Halve the step from ``first`` until the log product rises (at most 50 times)."""
-        moved = np.zeros(D, dtype=bool)
+        """In the draws ``r`` (``z``, ``f``, ... their rows, ``z`` and ``f`` updated in place),
+        halve the step from ``first`` until ``Σ wt_i log gain_i`` rises (at most 50 times)."""
+        moved = np.zeros(r.size, dtype=bool)
         t = first.copy()
         for _ in range(50):
-            pending = todo & ~moved
-            if not pending.any():
+            p = np.flatnonzero(~moved)
+            if p.size == 0:
                 break
-            cand = np.clip(z + t[:, None] * direction, low, high)
-            fc = objective(cand)
-            up = pending & (fc > f)
-            z = np.where(up[:, None], cand, z)
-            f = np.where(up, fc, f)
-            moved |= up
-            t = np.where(pending & ~up, t * 0.5, t)
+            cand = np.clip(z[p] + t[p, None] * direction[p], low, high)
+            fc = nash_log_product(cand, wt[p], x[r[p]], s[r[p]], d[r[p]], utility, eps)
+            up = fc > f[p]
+            q = p[up]
+            z[q], f[q], moved[q] = cand[up], fc[up], True
+            t[p[~up]] *= 0.5
         return z, f, moved, t
 
-    # projected Newton steps with a backtracking line search; where the Newton direction finds no
-    # rise (rounding near a kink of the smoothed linear loss), a normalized gradient step
-    todo = feasible.copy()
-    gstep = np.full(D, 0.05 * scale)
-    for _ in range(iterations):
-        if not todo.any():
-            break
-        before = f
-        grad, newton = newton_direction(z)
-        z, f, moved, _ = line_search(z, f, newton, np.ones(D), todo)
-        stuck = todo & ~moved
-        if stuck.any():
-            norm = np.linalg.norm(grad, axis=1)
-            unit = grad / np.where(norm > 0, norm, 1.0)[:, None]
-            z, f, moved_g, t = line_search(z, f, unit, gstep, stuck)
-            gstep = np.where(moved_g, np.minimum(t * 2.0, 0.05 * scale), gstep)
-            moved |= moved_g
-        # done where nothing rose, or a rise within rounding of the log product
-        with np.errstate(invalid="ignore"):  # -inf - -inf where infeasible (not to do)
-            todo = todo & moved & (f - before > 1e-13 * np.maximum(1.0, np.abs(f)))
+    def ascend(z: np.ndarray, wt: np.ndarray, steps: int) -> np.ndarray:
+        """Projected Newton steps on ``Σ wt_i log gain_i`` with a backtracking line search; where
+        the Newton direction finds no rise (rounding near a kink of the smoothed linear loss), a
+        normalized gradient step. Each step works on the draws not yet done."""
+        z = z.copy()
+        f = nash_log_product(z, wt, x, s, d, utility, eps)
+        todo = feasible.copy()
+        gstep = np.full(D, 0.05 * scale)
+        for _ in range(steps):
+            r = np.flatnonzero(todo)
+            if r.size == 0:
+                break
+            zr, fr, wr = z[r], f[r], wt[r]
+            before = fr.copy()
+            grad, newton = newton_direction(r, zr, wr)
+            zr, fr, moved, _ = line_search(r, zr, fr, newton, np.ones(r.size), wr)
+            stuck = np.flatnonzero(~moved)
+            if stuck.size:
+                g = grad[stuck]
+                norm = np.linalg.norm(g, axis=1)
+                unit = g / np.where(norm > 0, norm, 1.0)[:, None]
+                rs = r[stuck]
+                zs, fs, moved_g, t = line_search(rs, zr[stuck], fr[stuck], unit, gstep[rs], wr[stuck])
+                zr[stuck], fr[stuck], moved[stuck] = zs, fs, moved_g
+                gstep[rs] = np.where(moved_g, np.minimum(t * 2.0, 0.05 * scale), gstep[rs])
+            z[r], f[r] = zr, fr
+            # done where nothing rose, or a rise within rounding of the log product
+            todo[r] = moved & (fr - before > 1e-13 * np.maximum(1.0, np.abs(fr)))
+        return z
+
+    # A weight continuation, as interior-point methods follow their central path: the weights
+    # α_i + μ (μ = 1, 0.1, ..., 1e-6, then 0) keep a point away from the edge of the feasible
+    # set where an actor of small weight gains almost nothing, along which Newton steps from the
+    # edge crawl; each stage starts from the last one's point (all are feasible: the same set).
+    z = best_z
+    for mu in (1.0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6):
+        z = ascend(z, np.where(active, alpha + mu, 0.0), 30)
+    z = ascend(z, alpha, iterations)
     out: np.ndarray = np.where(feasible[:, None], z, d)
     return out
 
