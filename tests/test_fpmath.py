@@ -152,3 +152,13 @@ def test_kernels_ask_numba_not_to_use_svml() -> None:
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_DISABLE_INTEL_SVML"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.split() == ["1", "False"], out
+
+
+def test_what_is_not_a_real_number_is_refused() -> None:
+    for bad in (np.array(["1.5"]), np.array([1 + 2j]), np.array([1.0], dtype=np.longdouble), np.array([object()])):
+        with pytest.raises(TypeError, match="expected real numbers"):
+            fp.tanh(bad)
+        with pytest.raises(TypeError, match="expected real numbers"):
+            fp.power(bad, 2.0)
+    assert fp.exp(np.array([True, False])).tolist() == [math.e, 1.0]
+    assert fp.log(np.array([1.0], dtype=np.float32)).dtype == np.float64

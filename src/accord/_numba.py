@@ -7,7 +7,11 @@ the C library's bits nor the same bits on every CPU (SVML picks its code by the 
 does). accord's kernels promise libm's bits (:mod:`accord.fpmath`, ``docs/engine.md``), so this
 module asks numba not to load SVML, unless the environment says otherwise, before numba is
 first imported, and warns where numba was imported with SVML already. Every kernel module
-imports numba from here.
+imports numba from here. The variable then holds for the whole process (the user's own numba
+code too) and for the processes it starts. numba's disk cache does not record whether SVML was
+on, so kernels compiled in a process that had it (``NUMBA_DISABLE_INTEL_SVML=0``) are loaded by
+later ones; delete the ``__pycache__/*.nbi``/``*.nbc`` files of accord's kernel modules after such
+a run.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ functions Python's :mod:`math` calls) on each element, from numba loops (:mod:`a
 loaded on first use so that importing accord does not load numba). Results for an element are
 those of ``math.tanh(x)`` etc. where :mod:`math` returns one; where :mod:`math` raises (overflow,
 a logarithm of 0 or of a negative number) they are IEEE's: ``inf``, ``-inf``, ``nan``.
+The results are new C-ordered ndarrays (a subclass, a mask or a Fortran layout is not kept), and
+overflow or a logarithm of 0 raises no floating-point warning (``np.errstate`` does not apply).
 ``tests/test_fpmath.py`` checks them against :mod:`math` bit for bit (hypothesis), and the engine
 against a run with NumPy's CPU-specific kernels switched off (``NPY_DISABLE_CPU_FEATURES``).
 
@@ -40,10 +42,19 @@ def _k() -> Any:
     return _kernels
 
 
+def _real(x: Any) -> np.ndarray:
+    # What a float64 ufunc's casting takes: booleans, integers and floats (as float64); text,
+    # complex numbers and objects are refused rather than converted.
+    a = np.asarray(x)
+    if a.dtype.kind not in "biuf" or a.dtype.itemsize > 8:
+        raise TypeError(f"accord.fpmath: expected real numbers (float64 or narrower), found dtype {a.dtype}")
+    return a.astype(np.float64, copy=False)
+
+
 def _unary(name: str, x: Any) -> Any:
     # What a float64(float64) ufunc gives: integers read as floats, a 0-d input gives a scalar.
     k = _k()
-    a = np.asarray(x, dtype=np.float64)
+    a = _real(x)
     out = k.unary(getattr(k, name), a.ravel())  # ravel: a contiguous view, or a copy
     return out if a.ndim == 1 else out.reshape(a.shape) if a.ndim else out[0]
 
@@ -71,8 +82,8 @@ def log1p(x: Any) -> np.ndarray:
 def power(x: Any, y: Any) -> np.ndarray:
     """``x ** y`` elementwise (broadcast), libm's ``pow`` bits."""
     k = _k()
-    a = np.asarray(x, dtype=np.float64)
-    b = np.asarray(y, dtype=np.float64)
+    a = _real(x)
+    b = _real(y)
     if a.shape == b.shape or b.ndim == 0:
         shape = a.shape
     elif a.ndim == 0:
