@@ -18,8 +18,8 @@ vectorized over draws, converge to the maximum, falling back to a normalized gra
 where the Newton step finds no rise. They follow the weights ``α_i + μ`` down to ``μ = 0``
 (a continuation, as interior-point methods follow their central path: Boyd & Vandenberghe,
 *Convex Optimization*, 2004, ch. 11), so that an actor of small weight does not hold the
-iterates at the edge of the feasible set. They start from the best of 50 points on the segment from ``d`` towards the weighted
-compromise point, or, where none of those improves on ``d`` for every weighted actor, from the
+iterates at the edge of the feasible set. They start from the best of 50 points on the
+segment from ``d`` towards the weighted compromise point, or, where none of those improves on ``d`` for every weighted actor, from the
 point found by raising the smallest gain (projected subgradient steps). Where that finds no
 point either, the solution is ``d`` itself (no agreement improves on disagreement for all).
 The linear loss is smoothed (``sqrt(e² + ε²)``, ``ε`` = 1e-3 of the scale) to have a gradient.
@@ -96,7 +96,8 @@ def nash_solution(
     position, salience: ``(D, A, I)``; disagreement: ``(D, I)``, finite.
     utility: ``"quadratic"`` or ``"linear"`` salience-weighted loss.
     low, high: the feasible box of every issue.
-    iterations: at most this many Newton steps (each one vectorized over draws).
+    iterations: at most this many Newton steps at the actors' weights (each vectorized over
+        draws), after at most 30 at each of the seven weights of the continuation.
 
     Returns
     -------
