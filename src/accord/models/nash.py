@@ -167,7 +167,7 @@ def nash_solution(
         g_i = np.where(gain > 0, gain, 1.0)
         sd = sr * dlz  # minus each actor's gradient of its gain
         idx = np.arange(z.shape[1])
-        with np.errstate(over="ignore", invalid="ignore"):  # a gain near 0: solved below or not taken
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a gain near 0: handled below
             coef = np.where(ok, wt / g_i, 0.0)
             grad: np.ndarray = -(coef[:, :, None] * sd).sum(axis=1)
             # the Hessian: each actor's (concave) gain's curvature, and minus the outer products of
@@ -229,8 +229,9 @@ def nash_solution(
             stuck = np.flatnonzero(~moved)
             if stuck.size:
                 g = grad[stuck]
-                norm = np.linalg.norm(g, axis=1)
-                unit = g / np.where(norm > 0, norm, 1.0)[:, None]
+                with np.errstate(over="ignore", invalid="ignore"):  # a huge gradient: no step taken
+                    norm = np.linalg.norm(g, axis=1)
+                    unit = g / np.where(norm > 0, norm, 1.0)[:, None]
                 rs = r[stuck]
                 zs, fs, moved_g, t = line_search(rs, zr[stuck], fr[stuck], unit, gstep[rs], wr[stuck])
                 zr[stuck], fr[stuck], moved[stuck] = zs, fs, moved_g
