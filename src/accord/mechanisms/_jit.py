@@ -382,6 +382,26 @@ def _pairwise_columns(T, n, out):
 
 
 @njit(cache=True)
+def _argmax(v, n):
+    """``np.argmax(v[:n])`` and the value there: the first maximum, or the first NaN (index 0
+    and 0.0 where ``n`` is 0)."""
+    if n == 0:
+        return 0, 0.0
+    best = 0
+    top = v[0]
+    if top != top:
+        return 0, top
+    for i in range(1, n):
+        x = v[i]
+        if x != x:
+            return i, x
+        if x > top:
+            best = i
+            top = x
+    return best, top
+
+
+@njit(cache=True)
 def best_draft(p_pass, u, ucol, u_sq, r_hat, parties_at, n_parties, sponsors, sponsor_party, weights, bias, best, top):
     """Each draw's best candidate ``best (D,)`` and its score ``top (D,)``: the sponsors' scores
     ``P(pass) · own gain`` (a party) or ``P(pass) · [β own gain + (1 − β) mean party gain]`` (a
@@ -425,23 +445,9 @@ def best_draft(p_pass, u, ucol, u_sq, r_hat, parties_at, n_parties, sponsors, sp
                 us = u_sq[d, mm]
                 for k in range(K):
                     score[k] = score[k] + w * (p_pass[d, k] * (b * (u[d, k, c] - us) + omb * jg[k]))
-        kbest = 0
-        vbest = 0.0
         for k in range(K):
-            v = score[k] / den
-            if k == 0:
-                vbest = v
-                if v != v:
-                    break
-            elif v != v:
-                kbest = k
-                vbest = v
-                break
-            elif v > vbest:
-                kbest = k
-                vbest = v
-        best[d] = kbest
-        top[d] = vbest
+            score[k] = score[k] / den
+        best[d], top[d] = _argmax(score, K)
     return best
 
 
@@ -546,26 +552,15 @@ def _rule_passes(no, yes_count, majority, need):
 
 
 @njit(cache=True)
-def _worst_issue(lo, hi, sq, pos, sal, d, a):
+def _worst_issue(lo, hi, sq, pos, sal, d, a, loss):
     """``negotiation._worst_issue`` of one refusal (draw ``d``, actor ``a``): ``np.argmax`` of the
     salience-weighted loss ``sal (|mid − pos| − |sq − pos|)`` against the status quo, ``mid`` =
-    ``(lo + hi) / 2``; the first maximum, or the first NaN, as ``np.argmax`` picks."""
-    best = 0
-    top = 0.0
-    for i in range(sq.shape[1]):
+    ``(lo + hi) / 2``; ``loss`` ``(I,)``: scratch."""
+    n = sq.shape[1]
+    for i in range(n):
         x = pos[d, a, i]
-        v = sal[d, a, i] * (abs((lo[d, i] + hi[d, i]) / 2.0 - x) - abs(sq[d, i] - x))
-        if i == 0:
-            top = v
-            if v != v:
-                break
-        elif v != v:
-            best = i
-            break
-        elif v > top:
-            best = i
-            top = v
-    return best
+        loss[i] = sal[d, a, i] * (abs((lo[d, i] + hi[d, i]) / 2.0 - x) - abs(sq[d, i] - x))
+    return _argmax(loss, n)[0]
 
 
 @njit(cache=True)
@@ -656,6 +651,7 @@ def table_answers(
     A = parties.shape[0]
     I = sq.shape[1]  # noqa: E741
     acts = np.arange(A)
+    loss = np.empty(I)  # _worst_issue's scratch
     sq_n = np.empty((n, I))
     lo1 = np.empty((n, 1, I))
     hi1 = np.empty((n, 1, I))
@@ -836,7 +832,7 @@ def table_answers(
         for a in range(A):
             if bout[3, r, a]:
                 iout[2, r, a] = _worst_issue(
-                    lo, hi, now if pout[1, r] else sq, piv if bout[2, r, a] else pos, sal, d, a
+                    lo, hi, now if pout[1, r] else sq, piv if bout[2, r, a] else pos, sal, d, a, loss
                 )
             else:
                 iout[2, r, a] = 0
