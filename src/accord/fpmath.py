@@ -51,12 +51,16 @@ def _real(x: Any) -> np.ndarray:
     return a.astype(np.float64, copy=False)
 
 
+def _shaped(out: np.ndarray, shape: tuple[int, ...]) -> Any:
+    # a kernel's flat result in the ufunc's shape; a 0-d result as a NumPy scalar, as a ufunc's
+    return out if len(shape) == 1 else out.reshape(shape) if shape else out[0]
+
+
 def _unary(name: str, x: Any) -> Any:
     # What a float64(float64) ufunc gives: integers read as floats, a 0-d input gives a scalar.
     k = _k()
     a = _real(x)
-    out = k.unary(getattr(k, name), a.ravel())  # ravel: a contiguous view, or a copy
-    return out if a.ndim == 1 else out.reshape(a.shape) if a.ndim else out[0]
+    return _shaped(k.unary(getattr(k, name), a.ravel()), a.shape)  # ravel: a contiguous view, or a copy
 
 
 def tanh(x: Any) -> np.ndarray:
@@ -91,5 +95,4 @@ def power(x: Any, y: Any) -> np.ndarray:
     else:
         a, b = np.broadcast_arrays(a, b)
         shape = a.shape
-    out = k.power(a.ravel(), b.ravel())
-    return out if len(shape) == 1 else out.reshape(shape) if shape else out[0]  # type: ignore[no-any-return]
+    return _shaped(k.power(a.ravel(), b.ravel()), shape)  # type: ignore[no-any-return]
