@@ -117,6 +117,7 @@ def nash_solution(
     total = a.sum(axis=1, keepdims=True)
     alpha = np.where(total > 0, a / np.where(total > 0, total, 1.0), 0.0)
     active = (alpha > 0) & (s.sum(axis=2) > 0)
+    ld, _ = _loss(d[:, None, :] - x, utility, eps)  # each actor's losses at disagreement, per issue
 
     def objective(z: np.ndarray) -> np.ndarray:
         return nash_log_product(z, alpha, x, s, d, utility, eps)
@@ -142,7 +143,6 @@ def nash_solution(
         z = d.copy()
         for k in range(200):
             lz, dlz = _loss(z[:, None, :] - x, utility, eps)
-            ld, _ = _loss(d[:, None, :] - x, utility, eps)
             gain = np.where(active, (s * (ld - lz)).sum(axis=2), np.inf)
             worst = np.argmin(gain, axis=1)
             g = -np.take_along_axis(s * dlz, worst[:, None, None], axis=1)[:, 0, :]
@@ -153,7 +153,6 @@ def nash_solution(
             best_z = np.where(better[:, None], z, best_z)
             best_f = np.where(better, f, best_f)
         feasible = np.isfinite(best_f)
-    ld, _ = _loss(d[:, None, :] - x, utility, eps)
 
     def newton_direction(r: np.ndarray, z: np.ndarray, wt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The gradient and the projected Newton direction of ``Σ wt_i log gain_i`` in the draws
